@@ -1,0 +1,400 @@
+"""The factor library: versioned CSV tables with provenance on every row, and one lookup rule.
+
+Lookup rule (documented in ``docs/factor-library.md`` and applied by :meth:`FactorLibrary.lookup`)
+-------------------------------------------------------------------------------------------------
+1. Candidates are the rows of the requested ``item``, ``parameter`` and ``variant`` whose validity
+   period (``valid_from``/``valid_to``) contains the requested date, if one is given.
+2. Region: the requested region first, then each parent in ``regions.csv`` (province → grid region
+   → ``CN``), then ``*``. Every step past the requested region is recorded as a fallback.
+3. Data year: the requested year first, then rows valid for every year (``*``). A row of another
+   year is never taken unless the policy allows the latest earlier year, and then it is recorded.
+4. Among the rows that remain at the first step that has any, the one marked ``preferred``.
+5. Nothing found raises :class:`FactorError`: nothing is silently defaulted.
+
+A measured value (实测值) given by the user replaces the library row and is recorded with its
+evidence (:meth:`FactorValue.measured`).
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from zerocarbon.errors import FactorError, ZerocarbonError
+from zerocarbon.units import parse_unit
+
+FACTOR_FILES = (
+    "fuels.csv", "electricity.csv", "heat.csv", "carbonates.csv", "gwp.csv", "gbt2589.csv",
+)
+FACTOR_COLUMNS = (
+    "factor_id", "item", "parameter", "variant", "gas", "value", "unit", "region", "data_year",
+    "valid_from", "valid_to", "source_document", "edition", "clause", "status", "preferred",
+    "uncertainty_pct", "note",
+)
+STATUSES = ("verified", "single-source", "unverified", "conflict", "assumption")
+ANY = "*"
+
+
+@dataclass(frozen=True)
+class FactorRow:
+    """One row of a factor table, exactly as shipped, with its provenance."""
+
+    factor_id: str
+    item: str
+    parameter: str
+    variant: str
+    gas: str
+    value: Decimal
+    unit: str
+    region: str
+    data_year: int | None
+    valid_from: date | None
+    valid_to: date | None
+    source_document: str
+    edition: str
+    clause: str
+    status: str
+    preferred: bool
+    uncertainty_pct: Decimal | None
+    note: str
+    file: str
+
+    def citation(self) -> str:
+        """Source, edition and clause in one line, as printed in reports."""
+        parts = [self.source_document]
+        if self.edition and self.edition not in self.source_document:
+            parts.append(f"({self.edition})")
+        if self.clause:
+            parts.append(self.clause)
+        return " ".join(parts)
+
+    def valid_on(self, day: date | None) -> bool:
+        if day is None:
+            return True
+        if self.valid_from and day < self.valid_from:
+            return False
+        return not (self.valid_to and day > self.valid_to)
+
+
+@dataclass(frozen=True)
+class FactorValue:
+    """A factor as used in a calculation: its value and where it came from."""
+
+    item: str
+    parameter: str
+    value: Decimal
+    unit: str
+    origin: str  # "default" (library row) or "measured" (实测值 supplied by the user)
+    row: FactorRow | None = None
+    evidence: str | None = None
+    fallback: str | None = None
+
+    @classmethod
+    def measured(cls, item: str, parameter: str, value: Decimal, unit: str, evidence: str) -> FactorValue:
+        """A user's measured value (实测值), which overrides the default and records its evidence."""
+        parse_unit(unit)
+        return cls(item=item, parameter=parameter, value=value, unit=unit, origin="measured",
+                   evidence=evidence)
+
+    @property
+    def key(self) -> str:
+        """Identity of the value for correlation in Monte Carlo: the row id or the measurement."""
+        if self.row is not None:
+            return self.row.factor_id
+        return f"measured:{self.item}:{self.parameter}:{self.value}:{self.evidence}"
+
+    def to_trace(self) -> dict[str, str | None]:
+        row = self.row
+        return {
+            "item": self.item,
+            "parameter": self.parameter,
+            "value": str(self.value),
+            "unit": self.unit,
+            "origin": self.origin,
+            "factor_id": row.factor_id if row else None,
+            "source": row.citation() if row else None,
+            "source_document": row.source_document if row else None,
+            "edition": row.edition if row else None,
+            "clause": row.clause if row else None,
+            "data_year": (str(row.data_year) if row.data_year else ANY) if row else None,
+            "region": row.region if row else None,
+            "status": row.status if row else "measured",
+            "evidence": self.evidence,
+            "fallback": self.fallback,
+            "note": row.note if row else None,
+        }
+
+
+@dataclass(frozen=True)
+class Item:
+    """An entry of ``items.csv``: what a factor can belong to."""
+
+    item: str
+    kind: str
+    name_zh: str
+    name_en: str
+    state: str
+    default_unit: str
+    biomass: bool
+    aliases: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Region:
+    region: str
+    name_zh: str
+    name_en: str
+    level: str
+    parent: str
+
+
+@dataclass(frozen=True)
+class QualityTier:
+    """A stated data-quality tier and the uncertainty (95 % half-width) it implies."""
+
+    tier: str
+    applies_to: str  # "activity" or "factor"
+    name_zh: str
+    name_en: str
+    uncertainty_pct: Decimal
+    basis: str
+    status: str
+    note: str
+
+
+@dataclass(frozen=True)
+class FallbackPolicy:
+    """How far a lookup may move away from the requested region and data year."""
+
+    region_fallback: bool = True
+    allow_earlier_year: bool = False
+
+
+def _parse_decimal(text: str, where: str) -> Decimal:
+    try:
+        value = Decimal(text.strip())
+    except InvalidOperation as exc:
+        raise FactorError(f"因子表数值无效：{where} “{text}”", f"bad number in factor table: {where} '{text}'") from exc
+    if not value.is_finite():
+        raise FactorError(f"因子表数值无效：{where}", f"non-finite number in factor table: {where}")
+    return value
+
+
+def _parse_date(text: str) -> date | None:
+    return date.fromisoformat(text) if text.strip() else None
+
+
+def _read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+class FactorLibrary:
+    """All factor tables, the item catalogue and the region tree, with one lookup rule."""
+
+    def __init__(self, rows: list[FactorRow], items: list[Item], regions: list[Region], version: str,
+                 quality: list[QualityTier] | None = None) -> None:
+        self.rows = rows
+        self.quality = {(q.applies_to, q.tier): q for q in quality or []}
+        self.items = {i.item: i for i in items}
+        self.regions = {r.region: r for r in regions}
+        self.version = version
+        self._by_key: dict[tuple[str, str, str], list[FactorRow]] = defaultdict(list)
+        for row in rows:
+            self._by_key[(row.item, row.parameter, row.variant)].append(row)
+        self._aliases: dict[str, str] = {}
+        for item in items:
+            for name in (item.item, item.name_zh, item.name_en, *item.aliases):
+                if name:
+                    self._aliases[name.strip().lower()] = item.item
+        self._check()
+
+    # ------------------------------------------------------------------ loading
+    @classmethod
+    def load(cls, directory: Path | None = None) -> FactorLibrary:
+        """Read and validate every table; a bad row raises :class:`FactorError` naming file and row."""
+        base = Path(directory) if directory else Path(str(resources.files("zerocarbon.factors") / "data"))
+        items = [
+            Item(r["item"], r["kind"], r["name_zh"], r["name_en"], r.get("state", ""), r.get("default_unit", ""),
+                 r.get("biomass", "false").strip().lower() == "true",
+                 tuple(a.strip() for a in r.get("aliases", "").split("|") if a.strip()))
+            for r in _read_csv(base / "items.csv")
+        ]
+        regions = [Region(r["region"], r["name_zh"], r["name_en"], r["level"], r.get("parent", "") or "")
+                   for r in _read_csv(base / "regions.csv")]
+        rows: list[FactorRow] = []
+        for name in FACTOR_FILES:
+            path = base / name
+            if not path.exists():
+                continue
+            for line_no, raw in enumerate(_read_csv(path), start=2):
+                rows.append(cls._row(raw, name, line_no))
+        quality = [
+            QualityTier(r["tier"], r["applies_to"], r["name_zh"], r["name_en"],
+                        _parse_decimal(r["uncertainty_pct"], f"data_quality.csv {r['tier']}"), r["basis"],
+                        r["status"], r["note"])
+            for r in _read_csv(base / "data_quality.csv")
+        ] if (base / "data_quality.csv").exists() else []
+        version_file = base / "VERSION"
+        version = version_file.read_text(encoding="utf-8").strip() if version_file.exists() else "unversioned"
+        return cls(rows, items, regions, version, quality)
+
+    @staticmethod
+    def _row(raw: dict[str, str], file: str, line_no: int) -> FactorRow:
+        where = f"{file} 第{line_no}行"
+        missing = [c for c in FACTOR_COLUMNS if c not in raw]
+        if missing:
+            raise FactorError(f"因子表缺少列 {missing}：{file}", f"factor table {file} lacks columns {missing}")
+        try:
+            unit = raw["unit"].strip()
+            parse_unit(unit)
+            status = raw["status"].strip()
+            if status not in STATUSES:
+                raise FactorError(f"状态无效 “{status}”", f"bad status '{status}'", expected="|".join(STATUSES))
+            if not raw["source_document"].strip():
+                raise FactorError("因子缺少来源文件", "factor row has no source document")
+            year = raw["data_year"].strip()
+            unc = raw["uncertainty_pct"].strip()
+            return FactorRow(
+                factor_id=raw["factor_id"].strip(), item=raw["item"].strip(), parameter=raw["parameter"].strip(),
+                variant=raw["variant"].strip(), gas=raw["gas"].strip(),
+                value=_parse_decimal(raw["value"], where), unit=unit, region=raw["region"].strip() or ANY,
+                data_year=None if year in ("", ANY) else int(year),
+                valid_from=_parse_date(raw["valid_from"]), valid_to=_parse_date(raw["valid_to"]),
+                source_document=raw["source_document"].strip(), edition=raw["edition"].strip(),
+                clause=raw["clause"].strip(), status=status,
+                preferred=raw["preferred"].strip().lower() == "true",
+                uncertainty_pct=_parse_decimal(unc, where) if unc else None, note=raw["note"].strip(), file=file,
+            )
+        except ZerocarbonError as exc:
+            raise FactorError(exc.message_zh, exc.message_en, file=file, row=line_no,
+                              expected=exc.expected) from exc
+        except ValueError as exc:
+            raise FactorError(f"因子表格式错误：{exc}", f"malformed factor row: {exc}", file=file, row=line_no) from exc
+
+    def _check(self) -> None:
+        seen: set[str] = set()
+        groups: dict[tuple[str, str, str, str, int | None], list[FactorRow]] = defaultdict(list)
+        for row in self.rows:
+            if row.factor_id in seen:
+                raise FactorError(f"因子编号重复：{row.factor_id}", f"duplicate factor_id {row.factor_id}", file=row.file)
+            seen.add(row.factor_id)
+            if row.item not in self.items:
+                raise FactorError(f"未登记的项目 “{row.item}”", f"item '{row.item}' is not in items.csv",
+                                  file=row.file, field="item")
+            if row.region != ANY and row.region not in self.regions:
+                raise FactorError(f"未登记的地区 “{row.region}”", f"region '{row.region}' is not in regions.csv",
+                                  file=row.file, field="region")
+            groups[(row.item, row.parameter, row.variant, row.region, row.data_year)].append(row)
+        for key, group in groups.items():
+            preferred = [r for r in group if r.preferred]
+            if len(preferred) != 1:
+                raise FactorError(f"因子组 {key} 须恰有一个首选行（现有 {len(preferred)} 个）",
+                                  f"factor group {key} must have exactly one preferred row, has {len(preferred)}",
+                                  file=group[0].file)
+
+    # ------------------------------------------------------------------ lookups
+    def resolve_item(self, name: str) -> str:
+        """The item id for a name or alias a user wrote (天然气, natural gas, NG …)."""
+        found = self._aliases.get(name.strip().lower())
+        if found is None:
+            raise FactorError(f"未知的项目 “{name}”", f"unknown item '{name}'",
+                              expected="an item listed by `zerocarbon factors list`")
+        return found
+
+    def item(self, item_id: str) -> Item:
+        return self.items[self.resolve_item(item_id)]
+
+    def region_chain(self, region: str) -> list[str]:
+        """The region, its parents up to ``CN``, then ``*``."""
+        if region == ANY:
+            return [ANY]
+        if region not in self.regions:
+            raise FactorError(f"未知的地区 “{region}”", f"unknown region '{region}'",
+                              expected="a province, a grid region (华东 …) or CN")
+        chain: list[str] = []
+        current: str | None = region
+        while current and current not in chain:
+            chain.append(current)
+            current = self.regions[current].parent if current in self.regions else None
+        if "CN" not in chain:
+            chain.append("CN")
+        chain.append(ANY)
+        return chain
+
+    def lookup(self, item: str, parameter: str, *, data_year: int | None = None, region: str = "CN",
+               variant: str = "", on: date | None = None,
+               policy: FallbackPolicy = FallbackPolicy()) -> FactorValue:
+        """Find the factor for ``item``/``parameter`` by the documented rule (see module docstring).
+
+        Raises
+        ------
+        FactorError
+            When no row matches; its message says what was asked for.
+        """
+        item_id = self.resolve_item(item)
+        candidates = [r for r in self._by_key.get((item_id, parameter, variant), []) if r.valid_on(on)]
+        regions = self.region_chain(region) if policy.region_fallback else [region, ANY]
+        for step, reg in enumerate(regions):
+            in_region = [r for r in candidates if r.region == reg]
+            if not in_region:
+                continue
+            exact = [r for r in in_region if data_year is not None and r.data_year == data_year]
+            any_year = [r for r in in_region if r.data_year is None]
+            chosen, year_note = exact or any_year, None
+            if not chosen and policy.allow_earlier_year and data_year is not None:
+                earlier = sorted((r for r in in_region if r.data_year and r.data_year < data_year),
+                                 key=lambda r: r.data_year or 0)
+                if earlier:
+                    latest = earlier[-1].data_year
+                    chosen = [r for r in earlier if r.data_year == latest]
+                    year_note = f"data year {data_year} → {latest}"
+            if not chosen:
+                continue
+            row = next(r for r in chosen if r.preferred) if any(r.preferred for r in chosen) else chosen[0]
+            notes = []
+            if step > 0 and reg != ANY:
+                notes.append(f"region {region} → {reg}")
+            if year_note:
+                notes.append(year_note)
+            return FactorValue(item=item_id, parameter=parameter, value=row.value, unit=row.unit,
+                               origin="default", row=row, fallback="; ".join(notes) or None)
+        year_txt = data_year if data_year is not None else "*"
+        raise FactorError(
+            f"因子库中没有 {item_id}/{parameter}{'/' + variant if variant else ''}（数据年份 {year_txt}，地区 {region}）",
+            f"no factor {item_id}/{parameter}{'/' + variant if variant else ''} for data year {year_txt}, region {region}",
+            expected="a data year and region covered by the factor library (`zerocarbon factors list`)",
+        )
+
+    def quality_tier(self, applies_to: str, tier: str) -> QualityTier:
+        """The uncertainty a stated data-quality tier implies (``data_quality.csv``)."""
+        try:
+            return self.quality[(applies_to, tier)]
+        except KeyError:
+            known = sorted(t for a, t in self.quality if a == applies_to)
+            raise FactorError(f"未知的数据质量等级 “{tier}”", f"unknown data-quality tier '{tier}'",
+                              expected=" | ".join(known)) from None
+
+    def find(self, factor_id: str) -> FactorRow:
+        for row in self.rows:
+            if row.factor_id == factor_id:
+                return row
+        raise FactorError(f"没有编号为 {factor_id} 的因子", f"no factor with id {factor_id}")
+
+    def years(self, item: str, parameter: str) -> list[int]:
+        """Data years with a row for ``item``/``parameter`` (for error messages and listings)."""
+        item_id = self.resolve_item(item)
+        return sorted({r.data_year for r in self.rows
+                       if r.item == item_id and r.parameter == parameter and r.data_year})
+
+
+@lru_cache(maxsize=1)
+def default_library() -> FactorLibrary:
+    """The library shipped with the package (loaded once)."""
+    return FactorLibrary.load()
