@@ -1,0 +1,1 @@
+"""GB/T 32150 accounting: category formulas, activity lines, results and their traces."""

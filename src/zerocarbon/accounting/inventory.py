@@ -1,0 +1,251 @@
+"""The inventory of one data year: lines → views → totals, breakdowns, intensities, uncertainty.
+
+Totals (all in tCO2e, each labelled by its view):
+
+* ``gbt32150_total`` = E_comb + E_proc + E_elec,in − E_elec,out + E_heat,in − E_heat,out − R_recovered
+  (GB/T 32150; biomass CO2 excluded and reported separately).
+* ``scope1`` = combustion + process (direct) emissions, non-biomass; recovery is a memo item.
+* ``scope2_location`` / ``scope2_market`` = purchased electricity and heat by the grid-average factor,
+  and by contractual instruments with the residual factor for the rest. Exports are not netted.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from decimal import Decimal
+
+from zerocarbon.accounting.lines import LineContext, compute_line
+from zerocarbon.accounting.results import Intensity, Inventory, LineResult, Totals, Uncertainty, UncertaintyPart
+from zerocarbon.accounting.scope2 import allocate_certificates
+from zerocarbon.accounting.uncertainty import DEFAULT_DRAWS, DEFAULT_SEED, UncertainLine, approach1, monte_carlo
+from zerocarbon.errors import FactorError, InputError, ZerocarbonError
+from zerocarbon.factors import FactorLibrary, default_library
+from zerocarbon.model.inventory_input import SCOPE1, Category, InventoryInput
+from zerocarbon.model.period import Period
+from zerocarbon.units import conversion_factor
+
+ZERO = Decimal(0)
+
+
+def _uncertainty_parts(result: LineResult, library: FactorLibrary) -> list[UncertaintyPart]:
+    line = result.line
+    if line.uncertainty_pct is not None:
+        parts = [UncertaintyPart("activity", line.uncertainty_pct, f"activity:{line.id}", "stated on the line")]
+    else:
+        tier = library.quality_tier("activity", line.data_quality)
+        parts = [UncertaintyPart("activity", tier.uncertainty_pct, f"activity:{line.id}",
+                                 f"data-quality tier '{tier.tier}' ({tier.status})")]
+    fig = result.figures.get("gbt32150")
+    for fv in fig.factors if fig else []:
+        if fv.row is not None and fv.row.uncertainty_pct is not None:
+            parts.append(UncertaintyPart(fv.parameter, fv.row.uncertainty_pct, fv.key, f"factor row {fv.row.factor_id}"))
+        else:
+            tier = library.quality_tier("factor", "measured" if fv.origin == "measured" else "default")
+            parts.append(UncertaintyPart(fv.parameter, tier.uncertainty_pct, fv.key,
+                                         f"data-quality tier '{tier.tier}' ({tier.status})"))
+    return parts
+
+
+def _add(bucket: dict[str, Decimal], key: str, value: Decimal) -> None:
+    bucket[key] = bucket.get(key, ZERO) + value
+
+
+def compute_inventory(
+    data: InventoryInput,
+    year: int,
+    library: FactorLibrary | None = None,
+    *,
+    locations: Mapping[str, Mapping[str, object]] | None = None,
+    mc_draws: int = DEFAULT_DRAWS,
+    mc_seed: int = DEFAULT_SEED,
+) -> Inventory:
+    """Compute the inventory of ``data`` for data year ``year``.
+
+    Parameters
+    ----------
+    data : InventoryInput
+        The factory, its settings, activity lines (any years), certificates and production.
+    year : int
+        Data year [calendar year].
+    library : FactorLibrary, optional
+        Defaults to the shipped library.
+    locations : mapping, optional
+        Line id → where the line was read (``file``, ``sheet``, ``row``), so errors name the cell.
+    mc_draws, mc_seed : int
+        Monte Carlo draws (0 to skip) and seed.
+
+    Raises
+    ------
+    InputError, FactorError
+        Bad input or a factor missing for the data year; the error names the line's file/sheet/row.
+    """
+    lib = library or default_library()
+    where = locations or {}
+    lines = [a for a in data.activity if Period.parse(a.period).year == year]
+    if not lines:
+        raise InputError(f"没有 {year} 年的活动数据", f"no activity data for data year {year}",
+                         field="period", expected=f"years present: {data.years()}")
+    ctx = LineContext(library=lib, year=year, province=data.factory.province, settings=data.settings)
+    try:
+        ctx.grid_region()
+    except FactorError as exc:
+        raise exc.with_location(field="factory.province") from exc
+    covered, serials, applied, excluded = allocate_certificates(
+        list(data.activity), list(data.certificates), year, data.settings.certificate_matching)
+    ctx.covered_mwh, ctx.covered_serials = covered, serials
+    results: list[LineResult] = []
+    for line in lines:
+        try:
+            result = compute_line(line, ctx)
+            result.uncertainty_parts = _uncertainty_parts(result, lib)
+        except ZerocarbonError as exc:
+            loc = dict(where.get(line.id, {}))
+            field = exc.field or "item"
+            prefix = loc.get("entry") or (None if loc.get("row") else f"activity[id={line.id}]")
+            raise exc.with_location(file=loc.get("file"), sheet=loc.get("sheet"), row=loc.get("row"),
+                                    field=f"{prefix}.{field}" if prefix else field) from exc
+        results.append(result)
+
+    counted = [r for r in results if not r.biomass]
+    totals = _totals(results)
+    unc = _uncertainty(counted, mc_draws, mc_seed)
+    for result, pct in zip(counted, unc[1], strict=True):
+        result.uncertainty_pct = pct
+    settings = data.settings.model_dump(mode="json")
+    settings.update({"province": data.factory.province, "grid_region": ctx.grid_region(), "data_year": year})
+    return Inventory(
+        factory_id=data.factory.id, factory_name_zh=data.factory.name_zh, factory_name_en=data.factory.name_en,
+        year=year, settings=settings, factor_library_version=lib.version, lines=results, totals=totals,
+        breakdowns=_breakdowns(results), intensities=_intensities(data, year, results),
+        uncertainty=unc[0], certificates_applied=applied, certificates_excluded=excluded,
+        warnings=_warnings(results, excluded),
+    )
+
+
+def _totals(results: list[LineResult]) -> Totals:
+    counted = [r for r in results if not r.biomass]
+    by_cat: dict[Category, Decimal] = defaultdict(Decimal)
+    for r in counted:
+        by_cat[r.category] += r.emissions("gbt32150")
+    return Totals(
+        gbt32150_total=sum((r.emissions("gbt32150") for r in counted), ZERO),
+        scope1=sum((r.emissions("location") for r in counted if r.category in SCOPE1), ZERO),
+        scope2_location=sum((r.emissions("location") for r in counted if r.scope == "2"), ZERO),
+        scope2_market=sum((r.emissions("market") for r in counted if r.scope == "2"), ZERO),
+        biomass_co2=sum((r.emissions("gbt32150") for r in results if r.biomass), ZERO),
+        exported_electricity=by_cat[Category.ELECTRICITY_EXPORTED],
+        exported_heat=by_cat[Category.HEAT_EXPORTED],
+        recovered_co2=by_cat[Category.CO2_RECOVERED],
+    )
+
+
+def _breakdowns(results: list[LineResult]) -> dict[str, dict[str, Decimal]]:
+    out: dict[str, dict[str, Decimal]] = {k: {} for k in (
+        "category", "facility", "source", "gas_co2e", "gas_mass_t", "period", "scope_location", "scope_market")}
+    for r in results:
+        if r.biomass:
+            continue
+        e = r.emissions("gbt32150")
+        _add(out["category"], r.category.value, e)
+        _add(out["facility"], r.line.facility, e)
+        _add(out["source"], r.item_name_zh, e)
+        _add(out["period"], r.line.period, e)
+        if r.scope == "1" or r.category in SCOPE1:
+            _add(out["gas_co2e"], r.gas, e)
+            if r.gas_mass_t is not None:
+                _add(out["gas_mass_t"], r.gas, r.gas_mass_t)
+        if r.scope:
+            _add(out["scope_location"], f"scope{r.scope}", r.emissions("location"))
+            _add(out["scope_market"], f"scope{r.scope}", r.emissions("market"))
+    return out
+
+
+def _intensities(data: InventoryInput, year: int, results: list[LineResult]) -> list[Intensity]:
+    """Emissions per unit of product (GB/T 32150 view): dedicated facilities plus a declared share of shared ones."""
+    products = data.factory.products
+    if not products:
+        return []
+    dedicated = {f: p.id for p in products for f in p.facilities}
+    own: dict[str, Decimal] = defaultdict(Decimal)
+    shared = ZERO
+    for r in results:
+        if r.biomass:
+            continue
+        owner = dedicated.get(r.line.facility)
+        if owner:
+            own[owner] += r.emissions("gbt32150")
+        else:
+            shared += r.emissions("gbt32150")
+    shares = {p.id: p.shared_allocation for p in products}
+    if len(products) == 1 and shares[products[0].id] is None:
+        shares[products[0].id] = Decimal(1)
+    if shared != 0 and any(s is None for s in shares.values()):
+        raise InputError("有多个产品时须为每个产品声明公用设施排放的分摊比例 (shared_allocation)",
+                         "with several products each needs shared_allocation for the emissions of shared facilities",
+                         field="factory.products.shared_allocation", expected="fractions summing to 1")
+    total_share = sum((s or ZERO for s in shares.values()), ZERO)
+    if shared != 0 and total_share != 1:
+        raise InputError(f"产品分摊比例之和为 {total_share}，应为 1", f"shared_allocation sums to {total_share}, not 1",
+                         field="factory.products.shared_allocation", expected="fractions summing to 1")
+    out: list[Intensity] = []
+    for p in products:
+        records = [rec for rec in data.production if rec.product == p.id and Period.parse(rec.period).year == year]
+        output = sum((rec.amount * conversion_factor(rec.unit, p.unit) if rec.unit != p.unit else rec.amount
+                      for rec in records), ZERO)
+        share = shares[p.id] or ZERO
+        emissions = own[p.id] + shared * share
+        out.append(Intensity(
+            product=p.id, name_zh=p.name_zh, name_en=p.name_en, output=output, unit=p.unit, emissions=emissions,
+            intensity=emissions / output if output else None,
+            derivation=f"({own[p.id]} dedicated + {share} × {shared} shared) tCO2e / {output} {p.unit}",
+        ))
+    return out
+
+
+def _uncertainty(counted: list[LineResult], draws: int, seed: int) -> tuple[Uncertainty | None, list[Decimal]]:
+    lines = [(r.emissions("gbt32150"), [(p.key, p.pct) for p in r.uncertainty_parts]) for r in counted]
+    total_pct, per_line = approach1(lines)
+    if draws <= 0:
+        return None, per_line
+    mc = monte_carlo([UncertainLine(float(e), tuple((k, float(u)) for k, u in parts)) for e, parts in lines],
+                     draws=draws, seed=seed)
+    central = float(sum((e for e, _ in lines), ZERO))
+    pct = (lambda v: (v - central) / central * 100 if central else 0.0)
+    return Uncertainty(approach1_pct=total_pct, mc_mean=mc.mean, mc_low=mc.p2_5, mc_high=mc.p97_5,
+                       mc_draws=mc.draws, mc_seed=mc.seed, mc_low_pct=pct(mc.p2_5),
+                       mc_high_pct=pct(mc.p97_5)), per_line
+
+
+def _warnings(results: list[LineResult], excluded: list) -> list[str]:
+    out: list[str] = []
+    for r in results:
+        for fig in r.figures.values():
+            for fv in fig.factors:
+                if fv.fallback:
+                    out.append(f"{r.line.id}: factor {fv.item}/{fv.parameter} fallback ({fv.fallback})")
+                if fv.row is not None and fv.row.status in ("unverified", "conflict"):
+                    out.append(f"{r.line.id}: factor {fv.row.factor_id} is {fv.row.status}")
+    for cert in excluded:
+        out.append(f"certificate {cert.serial} not counted: {cert.reason_en}")
+    return sorted(set(out))
+
+
+def compare_years(inventories: Mapping[int, Inventory], base_year: int | None) -> dict[str, object]:
+    """Year-on-year change and change against the base year of the headline totals."""
+    def change(a: Decimal, b: Decimal) -> dict[str, str | None]:
+        return {"from": str(b), "to": str(a), "delta": str(a - b),
+                "pct": None if b == 0 else str((a - b) / b * 100)}
+
+    years = sorted(inventories)
+    out: dict[str, object] = {"years": years, "base_year": base_year, "yoy": {}, "vs_base": {}}
+    keys = ("gbt32150_total", "scope1", "scope2_location", "scope2_market")
+    for year in years:
+        t = inventories[year].totals
+        if year - 1 in inventories:
+            p = inventories[year - 1].totals
+            out["yoy"][str(year)] = {k: change(getattr(t, k), getattr(p, k)) for k in keys}  # type: ignore[index]
+        if base_year is not None and base_year in inventories and year != base_year:
+            b = inventories[base_year].totals
+            out["vs_base"][str(year)] = {k: change(getattr(t, k), getattr(b, k)) for k in keys}  # type: ignore[index]
+    return out

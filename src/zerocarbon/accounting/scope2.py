@@ -1,0 +1,115 @@
+"""Market-based scope 2: which grid MWh are covered by retired green certificates (绿证).
+
+Rules (GHG Protocol Scope 2 Guidance quality criteria; NEA GEC rules in standards-cn.md §7):
+
+* 1 GEC = 1 MWh. Only certificates retired (核销) for this factory's consumption in the data year
+  count, and only when generated in that year (``certificate_matching="year"``) or in the same month
+  as the consumption (``"month"``). Others are listed as excluded, with the reason.
+* A certificate bundled with a green-power purchase (绿电交易) is that purchase's proof: it is never
+  applied again to grid electricity, and bundled MWh may not exceed the purchase.
+* Certificates cover grid purchases line by line in period order; a claim larger than the grid
+  electricity it could cover is an error (never a silent cap).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+
+from zerocarbon.accounting.results import ExcludedInstrument
+from zerocarbon.errors import InputError
+from zerocarbon.model.inventory_input import ActivityLine, Category, Certificate
+from zerocarbon.model.period import Period
+from zerocarbon.units import conversion_factor
+
+
+def _mwh(line: ActivityLine) -> Decimal:
+    return line.amount * conversion_factor(line.unit, "MWh")
+
+
+def allocate_certificates(
+    lines: list[ActivityLine], certificates: list[Certificate], year: int, matching: str,
+) -> tuple[dict[str, Decimal], dict[str, list[str]], list[dict[str, str]], list[ExcludedInstrument]]:
+    """Assign retired certificates to the grid lines of ``year``.
+
+    Returns
+    -------
+    covered : dict
+        line id → MWh covered by certificates.
+    serials : dict
+        line id → serials applied to it.
+    applied : list
+        one record per (certificate, line) assignment, for the report.
+    excluded : list
+        certificates not counted, with the reason.
+
+    Raises
+    ------
+    InputError
+        When certificates claim more MWh than the grid electricity they can cover, or a bundled
+        certificate does not fit its green-power line.
+    """
+    by_id = {line.id: line for line in lines}
+    grid = sorted((line for line in lines if line.category is Category.ELECTRICITY_PURCHASED
+                   and line.electricity_kind == "grid" and Period.parse(line.period).year == year),
+                  key=lambda ln: (Period.parse(ln.period), ln.id))
+    excluded: list[ExcludedInstrument] = []
+    usable: list[Certificate] = []
+    bundled: dict[str, Decimal] = defaultdict(Decimal)
+    for cert in certificates:
+        gen = Period.parse(cert.generation_period)
+        if Period.parse(cert.retired_for).year != year:
+            if gen.year == year or Period.parse(cert.retired_for).year == year:
+                excluded.append(ExcludedInstrument(cert.serial, cert.mwh, f"核销所属年份为 {cert.retired_for}，不是 {year}",
+                                                   f"retired for {cert.retired_for}, not {year}"))
+            continue
+        if cert.bundled_with:
+            target = by_id.get(cert.bundled_with)
+            if target is None or target.electricity_kind != "green_power":
+                raise InputError(f"绿证 {cert.serial} 绑定的 “{cert.bundled_with}” 不是绿电交易行",
+                                 f"certificate {cert.serial} is bundled with '{cert.bundled_with}', "
+                                 "which is not a green-power line", field="bundled_with")
+            bundled[cert.bundled_with] += cert.mwh
+            continue
+        if not cert.retired:
+            excluded.append(ExcludedInstrument(cert.serial, cert.mwh, "未核销", "not retired"))
+        elif gen.year != year:
+            excluded.append(ExcludedInstrument(cert.serial, cert.mwh, f"生产年份 {gen.year} 与核算年份 {year} 不符",
+                                               f"generated in {gen.year}, not in {year}"))
+        else:
+            usable.append(cert)
+    for line_id, mwh in bundled.items():
+        if mwh > _mwh(by_id[line_id]):
+            raise InputError(f"绿电交易 {line_id} 绑定的绿证 {mwh} MWh 多于购入电量 {_mwh(by_id[line_id])} MWh",
+                             f"certificates bundled with {line_id} ({mwh} MWh) exceed its purchase "
+                             f"({_mwh(by_id[line_id])} MWh)", field="certificates")
+
+    remaining = {line.id: _mwh(line) for line in grid}
+    covered: dict[str, Decimal] = defaultdict(Decimal)
+    serials: dict[str, list[str]] = defaultdict(list)
+    applied: list[dict[str, str]] = []
+    for cert in sorted(usable, key=lambda c: (Period.parse(c.generation_period), c.serial)):
+        left = cert.mwh
+        gen = Period.parse(cert.generation_period)
+        for line in grid:
+            if left == 0:
+                break
+            if matching == "month" and not Period.parse(line.period).contains(gen):
+                continue
+            take = min(left, remaining[line.id])
+            if take == 0:
+                continue
+            remaining[line.id] -= take
+            covered[line.id] += take
+            serials[line.id].append(cert.serial)
+            applied.append({"serial": cert.serial, "line": line.id, "mwh": str(take)})
+            left -= take
+        if left > 0:
+            scope = f"{gen}" if matching == "month" else f"{year}"
+            raise InputError(
+                f"绿证申报电量大于可对应的购入电网电量：绿证 {cert.serial} 还有 {left} MWh 无可抵扣电量（{scope}）",
+                f"green-certificate claim larger than purchased grid electricity: {left} MWh of certificate "
+                f"{cert.serial} have no grid electricity left to cover ({scope})",
+                field="certificates", expected="retired certificates ≤ purchased grid electricity of the period",
+            )
+    return dict(covered), dict(serials), applied, excluded

@@ -1,0 +1,252 @@
+"""What a factory states for its inventory: who it is, its boundary, activity data and instruments.
+
+One declaration of each field, with its unit and meaning; the YAML/JSON reader and the Excel
+template both map onto these objects (``docs/activity-data-format.md``).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+
+from zerocarbon.model.period import Period
+
+
+def _decimal(value: object) -> object:
+    """Parse numbers from their text, never through a float (a float input is re-read via repr)."""
+    if isinstance(value, Decimal) or value is None:
+        return value
+    if isinstance(value, bool):
+        raise ValueError("a number is expected, not true/false")
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    if isinstance(value, str):
+        text = value.strip().replace(",", "")
+        if not text:
+            raise ValueError("a number is expected, the cell is empty")
+        return Decimal(text)
+    raise ValueError(f"a number is expected, got {type(value).__name__}")
+
+
+Dec = Annotated[Decimal, BeforeValidator(_decimal)]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Category(StrEnum):
+    """GB/T 32150 emission categories (and memo items) an activity line can belong to."""
+
+    FUEL_COMBUSTION = "fuel_combustion"          # 燃料燃烧排放
+    PROCESS_CARBONATE = "process_carbonate"      # 过程排放：碳酸盐分解/使用
+    PROCESS_MASS_BALANCE = "process_mass_balance"  # 过程排放：碳质量平衡
+    PROCESS_GAS = "process_gas"                  # 过程排放：直接逸散的温室气体（CH4, N2O, HFCs …）
+    ELECTRICITY_PURCHASED = "electricity_purchased"  # 购入电力
+    ELECTRICITY_EXPORTED = "electricity_exported"    # 输出电力
+    HEAT_PURCHASED = "heat_purchased"            # 购入热力
+    HEAT_EXPORTED = "heat_exported"              # 输出热力
+    CO2_RECOVERED = "co2_recovered"              # 二氧化碳回收利用
+    ONSITE_RENEWABLE = "onsite_renewable"        # 厂内可再生能源发电（自用，零排放，记录）
+
+
+SCOPE1 = {Category.FUEL_COMBUSTION, Category.PROCESS_CARBONATE, Category.PROCESS_MASS_BALANCE,
+          Category.PROCESS_GAS}
+ENERGY_INDIRECT = {Category.ELECTRICITY_PURCHASED, Category.HEAT_PURCHASED}
+
+
+class MeasuredValue(Model):
+    """A measured value (实测值) that replaces a library default, with its evidence."""
+
+    value: Dec
+    unit: str
+    evidence: str = Field(min_length=1, description="lab report, certificate or document id")
+
+
+class SteamSpec(Model):
+    """State of purchased or exported steam, to convert its mass to heat (GJ)."""
+
+    pressure_mpa: Dec = Field(gt=0, description="pressure [MPa]")
+    temperature_c: Dec | None = Field(None, description="temperature [°C]; empty for saturated steam")
+    gauge: bool = Field(False, description="pressure is gauge (表压) rather than absolute")
+
+
+class ActivityLine(Model):
+    """One line of activity data (活动数据): an amount of something, in a period, at a facility."""
+
+    id: str = Field(min_length=1)
+    facility: str = Field(min_length=1)
+    category: Category
+    item: str | None = Field(None, description="fuel, carbonate or gas (天然气, Na2CO3, HFC-134a …)")
+    amount: Dec = Field(description="amount in `unit`")
+    unit: str = Field(min_length=1)
+    period: str = Field(description="YYYY or YYYY-MM")
+    source: str = Field("", description="where the figure comes from (发票, 计量表, 台账 …)")
+    data_quality: str = Field("statistical", description="tier in data_quality.csv")
+    uncertainty_pct: Dec | None = Field(None, ge=0, description="95 % half-width [%]; overrides the tier")
+    measured: dict[str, MeasuredValue] = Field(default_factory=dict,
+                                               description="parameter → measured value (ncv, carbon_content …)")
+    # process emissions
+    purity: Dec = Field(Decimal(1), gt=0, le=1, description="carbonate purity [fraction]")
+    calcination_fraction: Dec = Field(Decimal(1), gt=0, le=1, description="fraction decomposed [fraction]")
+    direction: Literal["input", "output"] | None = Field(None, description="mass-balance flow direction")
+    # electricity and heat
+    electricity_kind: Literal["grid", "green_power"] = Field(
+        "grid", description="grid purchase, or green power bought through a green-power trade or direct line")
+    steam: SteamSpec | None = None
+    evidence: str | None = Field(None, description="proof for green power or CO2 recovery")
+    note: str = ""
+
+    @field_validator("period")
+    @classmethod
+    def _period(cls, value: str) -> str:
+        return str(Period.parse(value))
+
+    @field_validator("amount")
+    @classmethod
+    def _non_negative(cls, value: Decimal) -> Decimal:
+        if value < 0:
+            raise ValueError("amounts are stated as positive numbers; the category says whether they add or subtract")
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ActivityLine:
+        needs_item = {Category.FUEL_COMBUSTION, Category.PROCESS_CARBONATE, Category.PROCESS_GAS,
+                      Category.PROCESS_MASS_BALANCE}
+        if self.category in needs_item and not self.item:
+            raise ValueError(f"category {self.category} needs an item (a fuel, carbonate or gas)")
+        if self.category is Category.PROCESS_MASS_BALANCE and self.direction is None:
+            raise ValueError("a mass-balance line needs direction: input or output")
+        if self.category is Category.CO2_RECOVERED and not self.evidence:
+            raise ValueError("recovered CO2 can only be subtracted with evidence (证明材料)")
+        if self.electricity_kind == "green_power" and not self.evidence:
+            raise ValueError("green power counts as zero only with proof (绿电交易凭证/绿证)")
+        return self
+
+    @property
+    def period_obj(self) -> Period:
+        return Period.parse(self.period)
+
+
+class Certificate(Model):
+    """A green electricity certificate (绿证, GEC) or a batch of them; 1 GEC = 1 MWh."""
+
+    serial: str = Field(min_length=1, description="serial number or batch id")
+    mwh: Dec = Field(gt=0, description="renewable electricity [MWh]")
+    generation_period: str = Field(description="month of generation, YYYY-MM")
+    retired: bool = Field(description="retired (核销) for this factory's consumption")
+    retired_for: str = Field(description="the consumption year it is retired for, YYYY")
+    bundled_with: str | None = Field(None, description="id of the green-power line it came with (绿电交易)")
+    technology: str = ""
+    evidence: str = ""
+
+    @field_validator("generation_period", "retired_for")
+    @classmethod
+    def _period(cls, value: str) -> str:
+        return str(Period.parse(value))
+
+
+class ProductionRecord(Model):
+    """Output of a product in a period, for intensities (单位产品排放)."""
+
+    product: str
+    period: str
+    amount: Dec = Field(ge=0)
+    unit: str
+
+    @field_validator("period")
+    @classmethod
+    def _period(cls, value: str) -> str:
+        return str(Period.parse(value))
+
+
+class Facility(Model):
+    id: str = Field(min_length=1)
+    name_zh: str
+    name_en: str = ""
+    kind: str = Field("", description="main production / auxiliary / ancillary (主要/辅助/附属生产系统)")
+
+
+class Product(Model):
+    id: str = Field(min_length=1)
+    name_zh: str
+    name_en: str = ""
+    unit: str = Field(description="unit of output (套, pack, kWh …)")
+    facilities: list[str] = Field(default_factory=list, description="facilities dedicated to this product")
+    shared_allocation: Dec | None = Field(None, ge=0, le=1,
+                                          description="share of shared facilities' emissions [fraction]")
+
+
+class Settings(Model):
+    """Choices made for one inventory; every choice is recorded in the results."""
+
+    gwp_set: Literal["SAR", "AR4", "AR5", "AR6"] = "AR6"
+    gbt32150_grid_scope: Literal["national", "regional", "provincial"] = Field(
+        "national", description="which grid factor the GB/T 32150 view uses for purchased/exported electricity")
+    gbt32150_green_power_zero: bool = Field(
+        False, description="count proven green power at 0 in the GB/T 32150 view (GB/T 32151.34-2024 §5.2.6.1)")
+    market_residual_factor: Literal["excl_market_nonfossil", "grid_average"] = Field(
+        "excl_market_nonfossil", description="factor for grid electricity not covered by green power or GECs")
+    certificate_matching: Literal["year", "month"] = Field(
+        "year", description="a GEC covers consumption of the same year, or only of its generation month")
+    steam_heat_reference: Literal["water_20c", "none"] = Field(
+        "water_20c", description="steam heat = Ma × (En − 83.74) × 10⁻³ (NDRC guides, water at 20 °C) "
+                                 "or Ma × En × 10⁻³ (GB/T 32151.34—2024 calculator vectors)")
+    allow_earlier_factor_year: bool = Field(
+        False, description="use the latest earlier data year when the data year has no factor (recorded)")
+
+
+class FactoryInfo(Model):
+    id: str = Field(min_length=1)
+    name_zh: str
+    name_en: str = ""
+    credit_code: str = Field("", description="统一社会信用代码")
+    province: str = Field(description="province (省份) for the grid region")
+    industry: str = ""
+    address: str = ""
+    boundary_zh: str = ""
+    boundary_en: str = ""
+    base_year: int | None = None
+    synthetic: bool = False
+    facilities: list[Facility]
+    products: list[Product] = Field(default_factory=list)
+
+
+class InventoryInput(Model):
+    """Everything the engine needs for a factory's inventory (one or more data years)."""
+
+    schema_version: Literal[1] = 1
+    factory: FactoryInfo
+    settings: Settings = Settings()
+    activity: list[ActivityLine]
+    certificates: list[Certificate] = Field(default_factory=list)
+    production: list[ProductionRecord] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _references(self) -> InventoryInput:
+        facilities = {f.id for f in self.factory.facilities}
+        ids: set[str] = set()
+        for line in self.activity:
+            if line.id in ids:
+                raise ValueError(f"activity id '{line.id}' is used twice")
+            ids.add(line.id)
+            if line.facility not in facilities:
+                raise ValueError(f"activity '{line.id}': facility '{line.facility}' is not declared")
+        products = {p.id for p in self.factory.products}
+        for rec in self.production:
+            if rec.product not in products:
+                raise ValueError(f"production record: product '{rec.product}' is not declared")
+        serials: set[str] = set()
+        for cert in self.certificates:
+            if cert.serial in serials:
+                raise ValueError(f"certificate serial '{cert.serial}' appears twice (double counting)")
+            serials.add(cert.serial)
+        return self
+
+    def years(self) -> list[int]:
+        return sorted({Period.parse(a.period).year for a in self.activity})

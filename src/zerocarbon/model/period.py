@@ -1,0 +1,54 @@
+"""Accounting periods: a calendar year (``2023``) or a month (``2023-01``)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+_PATTERN = re.compile(r"^(\d{4})(?:-(\d{1,2}))?$")
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    """A year or a month; months are half-open intervals [first day, first day of next month)."""
+
+    year: int
+    month: int | None = None
+
+    @classmethod
+    def parse(cls, text: str | int) -> Period:
+        """Parse ``"2023"``, ``2023``, ``"2023-01"`` or ``"2023-1"``.
+
+        Raises
+        ------
+        ValueError
+            When the text is not a year or a year-month.
+        """
+        raw = str(text).strip()
+        match = _PATTERN.match(raw)
+        if not match:
+            raise ValueError(f"period '{raw}' is not YYYY or YYYY-MM")
+        year, month = int(match.group(1)), match.group(2)
+        if month is None:
+            return cls(year)
+        m = int(month)
+        if not 1 <= m <= 12:
+            raise ValueError(f"month {m} out of range in period '{raw}'")
+        return cls(year, m)
+
+    @property
+    def is_month(self) -> bool:
+        return self.month is not None
+
+    def start(self) -> date:
+        return date(self.year, self.month or 1, 1)
+
+    def contains(self, other: Period) -> bool:
+        """True when ``other`` lies inside this period (a month inside its year, or equal)."""
+        if self.year != other.year:
+            return False
+        return self.month is None or self.month == other.month
+
+    def __str__(self) -> str:
+        return f"{self.year}-{self.month:02d}" if self.month else str(self.year)
