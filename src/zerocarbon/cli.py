@@ -1,0 +1,225 @@
+"""The command line: one entry point, ``zerocarbon``. Thin: every command calls a service function."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from typer.core import TyperGroup
+
+from zerocarbon import __version__
+from zerocarbon.errors import ZerocarbonError
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+class _DefaultRunGroup(TyperGroup):
+    """`zerocarbon inventory FILE` means `zerocarbon inventory run FILE`."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
+            args = ["run", *args]
+        return super().parse_args(ctx, args)
+
+
+app = typer.Typer(
+    help="zerocarbon — 零碳工厂：碳排放核算与评估 / zero-carbon factory accounting and assessment.",
+    no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+)
+inventory_app = typer.Typer(cls=_DefaultRunGroup, no_args_is_help=True,
+                            help="温室气体排放清单（GB/T 32150） / GHG inventory (GB/T 32150). "
+                                 "`zerocarbon inventory FILE` = `zerocarbon inventory run FILE`.")
+factors_app = typer.Typer(no_args_is_help=True, help="排放因子库 / the factor library.")
+app.add_typer(inventory_app, name="inventory")
+app.add_typer(factors_app, name="factors")
+
+Lang = Annotated[str, typer.Option("--lang", help="输出语言 zh|en / output language")]
+
+
+def _fmt(value: Any, places: int = 2) -> str:
+    return f"{float(value):,.{places}f}"
+
+
+def _fail(exc: ZerocarbonError, lang: str = "zh") -> None:
+    err_console.print(f"[bold red]错误 / error[/]\n{exc.message('zh')}\n{exc.message('en')}")
+    raise typer.Exit(2)
+
+
+@app.callback()
+def _root(version: Annotated[bool, typer.Option("--version", help="版本 / version")] = False) -> None:
+    if version:
+        console.print(__version__)
+        raise typer.Exit()
+
+
+def print_summary(run: Any, lang: str = "zh") -> None:
+    """Headline totals and breakdowns as a table in the terminal."""
+    from zerocarbon.ingest.columns import CATEGORY_EN, CATEGORY_NAMES
+    from zerocarbon.model.inventory_input import Category
+
+    inv = run.inventory
+    zh = lang == "zh"
+    t = inv.totals
+    table = Table(title=f"{inv.factory_name_zh if zh else inv.factory_name_en} · {inv.year} · tCO2e")
+    table.add_column("项目" if zh else "Item")
+    table.add_column("tCO2e", justify="right")
+    rows = [
+        ("GB/T 32150 排放总量" if zh else "GB/T 32150 total", t.gbt32150_total),
+        ("范围一 直接排放" if zh else "Scope 1", t.scope1),
+        ("范围二 基于位置" if zh else "Scope 2 location-based", t.scope2_location),
+        ("范围二 基于市场" if zh else "Scope 2 market-based", t.scope2_market),
+        ("生物质 CO2（单独报告）" if zh else "Biomass CO2 (reported separately)", t.biomass_co2),
+        ("输出电力（扣减）" if zh else "Exported electricity (subtracted)", t.exported_electricity),
+        ("输出热力（扣减）" if zh else "Exported heat (subtracted)", t.exported_heat),
+        ("回收利用 CO2（扣减）" if zh else "Recovered CO2 (subtracted)", t.recovered_co2),
+    ]
+    for label, value in rows:
+        table.add_row(label, _fmt(value))
+    table.add_section()
+    for key, value in inv.breakdowns["category"].items():
+        cat = Category(key)
+        table.add_row(("  " + CATEGORY_NAMES[cat]) if zh else ("  " + CATEGORY_EN[cat]), _fmt(value))
+    if inv.uncertainty:
+        u = inv.uncertainty
+        table.add_section()
+        table.add_row("不确定性 方法1 (95%)" if zh else "Uncertainty Approach 1 (95%)", f"±{_fmt(u.approach1_pct)}%")
+        table.add_row("蒙特卡洛 95% 区间" if zh else "Monte Carlo 95% interval",
+                      f"{_fmt(u.mc_low)} – {_fmt(u.mc_high)}")
+    for i in inv.intensities:
+        if i.intensity is not None:
+            table.add_row(f"{'单位产品排放' if zh else 'Intensity'} {i.name_zh if zh else i.name_en}",
+                          f"{_fmt(i.intensity, 4)} tCO2e/{i.unit}")
+    console.print(table)
+    for warning in inv.warnings[:5]:
+        console.print(f"[yellow]! {warning}[/]")
+    if len(inv.warnings) > 5:
+        console.print(f"[yellow]! … {len(inv.warnings) - 5} more (see the report)[/]")
+
+
+@inventory_app.command("run", help="计算排放清单 / compute the inventory of FILE (.yaml/.json/.xlsx).")
+def inventory_run(
+    file: Annotated[Path, typer.Argument(help="活动数据文件 / activity-data file")],
+    year: Annotated[int | None, typer.Option("--year", help="数据年份 / data year (default: latest)")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON / print machine-readable JSON")] = False,
+    out: Annotated[Path | None, typer.Option("--out", help="报告输出目录 / write reports to this folder")] = None,
+    lang: Lang = "zh",
+) -> None:
+    from zerocarbon.services.inventory import run_inventory
+
+    try:
+        run = run_inventory(file, year)
+        if out is not None:
+            from zerocarbon.services.outputs import write_outputs
+
+            write_outputs(run, out)
+    except ZerocarbonError as exc:
+        _fail(exc)
+    if as_json:
+        sys.stdout.write(json.dumps(run.to_dict(), ensure_ascii=False, indent=2) + "\n")
+    else:
+        print_summary(run, lang)
+
+
+@inventory_app.command("explain", help="显示一行的计算过程 / print the derivation (trace) of one line.")
+def inventory_explain(
+    file: Annotated[Path, typer.Argument(help="活动数据文件 / activity-data file")],
+    line: Annotated[str, typer.Argument(help="活动数据行编号 / activity line id")],
+    year: Annotated[int | None, typer.Option("--year", help="数据年份 / data year")] = None,
+    lang: Lang = "zh",
+) -> None:
+    from zerocarbon.services.inventory import explain_line, run_inventory
+
+    try:
+        run = run_inventory(file, year, mc_draws=0)
+        console.print(explain_line(run, line, lang), highlight=False, markup=False, soft_wrap=True)
+    except ZerocarbonError as exc:
+        _fail(exc)
+
+
+@app.command(help="运行示例工厂的完整评估 / run the full assessment of the bundled sample factory.")
+def demo(
+    out: Annotated[Path, typer.Option("--out", help="输出目录 / output folder")] = Path("out"),
+    lang: Lang = "zh",
+) -> None:
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from zerocarbon.services.demo import run_demo
+
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console,
+                  transient=False) as progress:
+        task = progress.add_task("示例工厂 / sample factory", total=None)
+
+        def step(message: str) -> None:
+            progress.update(task, description=f"示例工厂 / sample factory: {message}")
+
+        try:
+            result = run_demo(out, progress=step)
+        except ZerocarbonError as exc:
+            _fail(exc)
+        progress.update(task, description="示例工厂 / sample factory: done", completed=1, total=1)
+    print_summary(result.run, lang)
+    console.print(f"\n{'输出文件' if lang == 'zh' else 'Outputs'}:")
+    for path in result.files:
+        console.print(f"  {path}")
+
+
+@app.command(help="生成 Excel 活动数据模板 / write the Excel activity-data template.")
+def template(
+    path: Annotated[Path, typer.Argument(help="输出文件 / output .xlsx")] = Path("zerocarbon_template.xlsx"),
+    example: Annotated[bool, typer.Option("--example", help="填入示例工厂数据 / fill with the sample factory")] = False,
+) -> None:
+    from zerocarbon.services.demo import sample_input
+    from zerocarbon.ingest.template import write_template
+
+    written = write_template(path, sample_input() if example else None)
+    console.print(f"{written}")
+
+
+@factors_app.command("list", help="列出因子及来源 / list factors with their sources.")
+def factors_list(
+    item: Annotated[str | None, typer.Option("--item", help="品种 / item (名称或编号)")] = None,
+    parameter: Annotated[str | None, typer.Option("--parameter", help="参数 / parameter")] = None,
+    year: Annotated[int | None, typer.Option("--year", help="数据年份 / data year")] = None,
+    region: Annotated[str | None, typer.Option("--region", help="地区 / region")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
+) -> None:
+    from zerocarbon.services.factors import list_factors
+
+    try:
+        rows = list_factors(item=item, parameter=parameter, year=year, region=region)
+    except ZerocarbonError as exc:
+        _fail(exc)
+    if as_json:
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+        return
+    table = Table(title=f"因子库 / factor library ({len(rows)})")
+    for col in ("factor_id", "value", "unit", "region", "data_year", "status", "source"):
+        table.add_column(col, overflow="fold")
+    for r in rows:
+        status = r["status"] + (" ★" if r["preferred"] else "")
+        table.add_row(r["factor_id"], r["value"], r["unit"], r["region"], r["data_year"], status, r["source"])
+    console.print(table)
+
+
+@factors_app.command("show", help="显示一个因子的全部信息 / show one factor (id) or an item's factors.")
+def factors_show(key: Annotated[str, typer.Argument(help="因子编号或品种 / factor id or item")]) -> None:
+    from zerocarbon.services.factors import show_factor
+
+    try:
+        console.print(show_factor(key), highlight=False, markup=False, soft_wrap=True)
+    except ZerocarbonError as exc:
+        _fail(exc)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,170 @@
+"""One declaration of the activity-data workbook: sheets, columns, Chinese and English headers.
+
+The template writer (:mod:`zerocarbon.ingest.template`) and the reader
+(:mod:`zerocarbon.ingest.activity_file`) both use these tables, so a column exists in one place.
+Headers are matched in Chinese or English; values of enumerations may be given in either language.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from zerocarbon.model.inventory_input import Category
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str          # path in the internal vocabulary (dots for nested: "steam.pressure_mpa")
+    zh: str
+    en: str
+    help_zh: str = ""
+    required: bool = False
+    kind: str = "text"  # text | number | bool | list | enum
+
+
+@dataclass(frozen=True)
+class Sheet:
+    key: str
+    zh: str
+    en: str
+    columns: tuple[Column, ...]
+
+
+CATEGORY_NAMES: dict[Category, str] = {
+    Category.FUEL_COMBUSTION: "燃料燃烧",
+    Category.PROCESS_CARBONATE: "过程排放-碳酸盐",
+    Category.PROCESS_MASS_BALANCE: "过程排放-碳质量平衡",
+    Category.PROCESS_GAS: "过程排放-温室气体",
+    Category.ELECTRICITY_PURCHASED: "购入电力",
+    Category.ELECTRICITY_EXPORTED: "输出电力",
+    Category.HEAT_PURCHASED: "购入热力",
+    Category.HEAT_EXPORTED: "输出热力",
+    Category.CO2_RECOVERED: "二氧化碳回收利用",
+    Category.ONSITE_RENEWABLE: "厂内可再生能源发电",
+}
+CATEGORY_EN: dict[Category, str] = {
+    Category.FUEL_COMBUSTION: "Fuel combustion",
+    Category.PROCESS_CARBONATE: "Process: carbonates",
+    Category.PROCESS_MASS_BALANCE: "Process: carbon mass balance",
+    Category.PROCESS_GAS: "Process: greenhouse gas released",
+    Category.ELECTRICITY_PURCHASED: "Purchased electricity",
+    Category.ELECTRICITY_EXPORTED: "Exported electricity",
+    Category.HEAT_PURCHASED: "Purchased heat",
+    Category.HEAT_EXPORTED: "Exported heat",
+    Category.CO2_RECOVERED: "CO2 recovered and utilised",
+    Category.ONSITE_RENEWABLE: "On-site renewable generation",
+}
+ELECTRICITY_KIND = {"grid": "电网购电", "green_power": "绿电交易"}
+DIRECTION = {"input": "输入", "output": "输出"}
+BOOL_TRUE = {"是", "true", "yes", "y", "1", "√", "✓"}
+BOOL_FALSE = {"否", "false", "no", "n", "0", ""}
+
+#: Parameters a user may replace with a measured value (实测值), with their column stems.
+MEASURED = (("ncv", "实测低位发热量", "measured NCV"), ("carbon_content", "实测含碳量", "measured carbon content"),
+            ("oxidation_rate", "实测碳氧化率", "measured oxidation rate"),
+            ("emission_factor", "实测排放因子", "measured emission factor"))
+
+FACTORY_FIELDS: tuple[Column, ...] = (
+    Column("factory.id", "企业编号", "Factory id", required=True),
+    Column("factory.name_zh", "企业名称", "Name (Chinese)", required=True),
+    Column("factory.name_en", "英文名称", "Name (English)"),
+    Column("factory.credit_code", "统一社会信用代码", "Unified social credit code"),
+    Column("factory.province", "所在省份", "Province", "用于确定区域电网，如 江苏", required=True),
+    Column("factory.industry", "所属行业", "Industry"),
+    Column("factory.address", "地址", "Address"),
+    Column("factory.boundary_zh", "核算边界", "Boundary (Chinese)"),
+    Column("factory.boundary_en", "核算边界（英文）", "Boundary (English)"),
+    Column("factory.base_year", "基准年", "Base year", kind="number"),
+    Column("factory.synthetic", "合成示例数据", "Synthetic sample data", kind="bool"),
+    Column("settings.gwp_set", "GWP版本", "GWP set", "SAR | AR4 | AR5 | AR6"),
+    Column("settings.gbt32150_grid_scope", "GB/T 32150 电网因子范围", "GB/T 32150 grid factor scope",
+           "national | regional | provincial"),
+    Column("settings.gbt32150_green_power_zero", "GB/T 32150 视角绿电计零", "Green power at 0 in GB/T 32150 view",
+           kind="bool"),
+    Column("settings.market_residual_factor", "市场法剩余电量因子", "Market-based residual factor",
+           "excl_market_nonfossil | grid_average"),
+    Column("settings.certificate_matching", "绿证匹配粒度", "Certificate matching", "year | month"),
+    Column("settings.steam_heat_reference", "蒸汽热量基准", "Steam heat reference", "water_20c | none"),
+    Column("settings.allow_earlier_factor_year", "允许使用往年因子", "Allow an earlier factor year", kind="bool"),
+)
+
+FACILITIES = Sheet("facilities", "设施", "Facilities", (
+    Column("id", "设施编号", "Facility id", required=True),
+    Column("name_zh", "设施名称", "Name (Chinese)", required=True),
+    Column("name_en", "英文名称", "Name (English)"),
+    Column("kind", "系统类型", "System", "主要/辅助/附属生产系统"),
+))
+
+PRODUCTS = Sheet("products", "产品", "Products", (
+    Column("id", "产品编号", "Product id", required=True),
+    Column("name_zh", "产品名称", "Name (Chinese)", required=True),
+    Column("name_en", "英文名称", "Name (English)"),
+    Column("unit", "产量单位", "Output unit", required=True),
+    Column("facilities", "专用设施", "Dedicated facilities", "多个以 | 分隔", kind="list"),
+    Column("shared_allocation", "公用设施分摊比例", "Share of shared facilities", "0–1", kind="number"),
+))
+
+ACTIVITY = Sheet("activity", "活动数据", "Activity data", (
+    Column("id", "编号", "Line id", required=True),
+    Column("facility", "设施", "Facility", required=True),
+    Column("category", "排放类别", "Category", "见“说明”工作表", required=True, kind="enum"),
+    Column("item", "品种", "Item", "燃料、碳酸盐或气体名称，如 天然气、Na2CO3"),
+    Column("amount", "数量", "Amount", required=True, kind="number"),
+    Column("unit", "单位", "Unit", "如 t、万Nm3、MWh、GJ", required=True),
+    Column("period", "期间", "Period", "YYYY 或 YYYY-MM", required=True),
+    Column("source", "数据来源", "Data source", "发票、计量表、台账…"),
+    Column("data_quality", "数据质量", "Data quality", "metered | invoice | statistical | estimated"),
+    Column("uncertainty_pct", "不确定性(%)", "Uncertainty (%)", kind="number"),
+    *(c for key, zh, en in MEASURED for c in (
+        Column(f"measured.{key}.value", zh, en, kind="number"),
+        Column(f"measured.{key}.unit", f"{zh}单位", f"{en} unit"))),
+    Column("measured_evidence", "实测值证明", "Evidence of measured values"),
+    Column("purity", "纯度", "Purity", "0–1", kind="number"),
+    Column("calcination_fraction", "分解率", "Calcination fraction", "0–1", kind="number"),
+    Column("direction", "流向", "Direction", "输入 | 输出", kind="enum"),
+    Column("electricity_kind", "电力类型", "Electricity kind", "电网购电 | 绿电交易", kind="enum"),
+    Column("steam.pressure_mpa", "蒸汽压力(MPa)", "Steam pressure (MPa)", kind="number"),
+    Column("steam.temperature_c", "蒸汽温度(℃)", "Steam temperature (°C)", "饱和蒸汽留空", kind="number"),
+    Column("steam.gauge", "表压", "Gauge pressure", kind="bool"),
+    Column("evidence", "证明材料", "Evidence"),
+    Column("note", "备注", "Note"),
+))
+
+CERTIFICATES = Sheet("certificates", "绿证", "Certificates", (
+    Column("serial", "证书编号", "Serial", required=True),
+    Column("mwh", "电量(MWh)", "MWh", required=True, kind="number"),
+    Column("generation_period", "生产年月", "Generation month", "YYYY-MM", required=True),
+    Column("retired", "已核销", "Retired", kind="bool", required=True),
+    Column("retired_for", "核销年度", "Retired for year", required=True),
+    Column("bundled_with", "绑定绿电交易", "Bundled with line"),
+    Column("technology", "技术类型", "Technology"),
+    Column("evidence", "证明材料", "Evidence"),
+))
+
+PRODUCTION = Sheet("production", "产量", "Production", (
+    Column("product", "产品编号", "Product id", required=True),
+    Column("period", "期间", "Period", required=True),
+    Column("amount", "产量", "Output", required=True, kind="number"),
+    Column("unit", "单位", "Unit", required=True),
+))
+
+FACTORY_SHEET = ("企业信息", "Factory")
+TABLE_SHEETS = (FACILITIES, PRODUCTS, ACTIVITY, CERTIFICATES, PRODUCTION)
+
+
+def enum_value(column: Column, text: str) -> str:
+    """Map a Chinese or English enumeration value onto the internal one."""
+    raw = text.strip()
+    if column.key == "category":
+        for cat, zh in CATEGORY_NAMES.items():
+            if raw in (zh, cat.value, CATEGORY_EN[cat]):
+                return cat.value
+    if column.key == "electricity_kind":
+        for key, zh in ELECTRICITY_KIND.items():
+            if raw in (zh, key):
+                return key
+    if column.key == "direction":
+        for key, zh in DIRECTION.items():
+            if raw in (zh, key):
+                return key
+    return raw
