@@ -13,10 +13,19 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
+from dataclasses import replace
 from decimal import Decimal
 
 from zerocarbon.accounting.lines import LineContext, compute_line
-from zerocarbon.accounting.results import Intensity, Inventory, LineResult, Totals, Uncertainty, UncertaintyPart
+from zerocarbon.accounting.results import (
+    ExcludedInstrument,
+    Intensity,
+    Inventory,
+    LineResult,
+    Totals,
+    Uncertainty,
+    UncertaintyPart,
+)
 from zerocarbon.accounting.scope2 import allocate_certificates
 from zerocarbon.accounting.uncertainty import DEFAULT_DRAWS, DEFAULT_SEED, UncertainLine, approach1, monte_carlo
 from zerocarbon.errors import FactorError, InputError, ZerocarbonError
@@ -39,12 +48,27 @@ def _uncertainty_parts(result: LineResult, library: FactorLibrary) -> list[Uncer
     fig = result.figures.get("gbt32150")
     for fv in fig.factors if fig else []:
         if fv.row is not None and fv.row.uncertainty_pct is not None:
-            parts.append(UncertaintyPart(fv.parameter, fv.row.uncertainty_pct, fv.key, f"factor row {fv.row.factor_id}"))
+            parts.append(UncertaintyPart(fv.parameter, fv.row.uncertainty_pct, fv.key,
+                                         f"factor row {fv.row.factor_id}"))
         else:
             tier = library.quality_tier("factor", "measured" if fv.origin == "measured" else "default")
             parts.append(UncertaintyPart(fv.parameter, tier.uncertainty_pct, fv.key,
                                          f"data-quality tier '{tier.tier}' ({tier.status})"))
     return parts
+
+
+#: Which input field a factor-lookup failure points at.
+_REASON_FIELD = {"unknown_item": "item", "no_factor": "period", "unknown_region": "factory.province"}
+
+
+def _located(exc: ZerocarbonError, where: Mapping[str, Mapping[str, object]], key: str,
+             fallback_entry: str) -> ZerocarbonError:
+    """``exc`` with the file/sheet/row of the input part ``key`` and a field path a person can follow."""
+    loc = dict(where.get(key, {}))
+    field = exc.field or _REASON_FIELD.get(str(exc.details.get("reason")), "item")
+    prefix = loc.get("entry") or (None if loc.get("row") else fallback_entry)
+    located = exc.with_location(file=loc.get("file"), sheet=loc.get("sheet"), row=loc.get("row"))
+    return replace(located, field=f"{prefix}.{field}" if prefix else field)
 
 
 def _add(bucket: dict[str, Decimal], key: str, value: Decimal) -> None:
@@ -91,8 +115,15 @@ def compute_inventory(
         ctx.grid_region()
     except FactorError as exc:
         raise exc.with_location(field="factory.province") from exc
-    covered, serials, applied, excluded = allocate_certificates(
-        list(data.activity), list(data.certificates), year, data.settings.certificate_matching)
+    try:
+        covered, serials, applied, excluded = allocate_certificates(
+            list(data.activity), list(data.certificates), year, data.settings.certificate_matching)
+    except ZerocarbonError as exc:
+        if "line" in exc.details:
+            line_id = str(exc.details["line"])
+            raise _located(exc, where, line_id, f"activity[id={line_id}]") from exc
+        serial = str(exc.details.get("certificate", ""))
+        raise _located(exc, where, f"certificate:{serial}", f"certificates[serial={serial}]") from exc
     ctx.covered_mwh, ctx.covered_serials = covered, serials
     results: list[LineResult] = []
     for line in lines:
@@ -100,11 +131,7 @@ def compute_inventory(
             result = compute_line(line, ctx)
             result.uncertainty_parts = _uncertainty_parts(result, lib)
         except ZerocarbonError as exc:
-            loc = dict(where.get(line.id, {}))
-            field = exc.field or "item"
-            prefix = loc.get("entry") or (None if loc.get("row") else f"activity[id={line.id}]")
-            raise exc.with_location(file=loc.get("file"), sheet=loc.get("sheet"), row=loc.get("row"),
-                                    field=f"{prefix}.{field}" if prefix else field) from exc
+            raise _located(exc, where, line.id, f"activity[id={line.id}]") from exc
         results.append(result)
 
     counted = [r for r in results if not r.biomass]
@@ -211,13 +238,16 @@ def _uncertainty(counted: list[LineResult], draws: int, seed: int) -> tuple[Unce
     mc = monte_carlo([UncertainLine(float(e), tuple((k, float(u)) for k, u in parts)) for e, parts in lines],
                      draws=draws, seed=seed)
     central = float(sum((e for e, _ in lines), ZERO))
-    pct = (lambda v: (v - central) / central * 100 if central else 0.0)
+
+    def pct(v: float) -> float:
+        return (v - central) / central * 100 if central else 0.0
+
     return Uncertainty(approach1_pct=total_pct, mc_mean=mc.mean, mc_low=mc.p2_5, mc_high=mc.p97_5,
                        mc_draws=mc.draws, mc_seed=mc.seed, mc_low_pct=pct(mc.p2_5),
                        mc_high_pct=pct(mc.p97_5)), per_line
 
 
-def _warnings(results: list[LineResult], excluded: list) -> list[str]:
+def _warnings(results: list[LineResult], excluded: list[ExcludedInstrument]) -> list[str]:
     out: list[str] = []
     for r in results:
         for fig in r.figures.values():

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from zerocarbon.accounting import formulas as fx
-from zerocarbon.accounting.results import Figure, LineResult, UncertaintyPart, plain
+from zerocarbon.accounting.results import Figure, LineResult, plain
 from zerocarbon.accounting.steam import steam_enthalpy, steam_heat_gj
 from zerocarbon.errors import FactorError, InputError, UnitError
 from zerocarbon.factors import FactorLibrary, FactorValue, FallbackPolicy
@@ -60,7 +60,8 @@ def _in_unit(value: FactorValue, unit: str) -> Decimal:
 
 def _amount_in(line: ActivityLine, unit: str, what_zh: str, what_en: str) -> Decimal:
     if not same_dimension(line.unit, unit):
-        raise UnitError(f"{what_zh}的单位 “{line.unit}” 量纲不对", f"unit '{line.unit}' of {what_en} has the wrong dimension",
+        raise UnitError(f"{what_zh}的单位 “{line.unit}” 量纲不对",
+                        f"unit '{line.unit}' of {what_en} has the wrong dimension",
                         field="unit", expected=f"a unit convertible to {unit}")
     return line.amount * conversion_factor(line.unit, unit)
 
@@ -251,6 +252,7 @@ def compute_line(line: ActivityLine, ctx: LineContext) -> LineResult:
 def _compute_line(line: ActivityLine, ctx: LineContext) -> LineResult:
     cat = line.category
     lib = ctx.library
+    scope: str | None
     item_id = lib.resolve_item(line.item) if line.item else None
     item = lib.items[item_id] if item_id else None
     name_zh, name_en = (item.name_zh, item.name_en) if item else (cat.value, cat.value)

@@ -14,6 +14,7 @@ Rules (GHG Protocol Scope 2 Guidance quality criteria; NEA GEC rules in standard
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from decimal import Decimal
 
 from zerocarbon.accounting.results import ExcludedInstrument
@@ -24,7 +25,10 @@ from zerocarbon.units import conversion_factor
 
 
 def _mwh(line: ActivityLine) -> Decimal:
-    return line.amount * conversion_factor(line.unit, "MWh")
+    try:
+        return line.amount * conversion_factor(line.unit, "MWh")
+    except InputError as exc:
+        raise replace(exc, field="unit", details={**exc.details, "line": line.id}) from exc
 
 
 def allocate_certificates(
@@ -56,20 +60,24 @@ def allocate_certificates(
     excluded: list[ExcludedInstrument] = []
     usable: list[Certificate] = []
     bundled: dict[str, Decimal] = defaultdict(Decimal)
+    bundled_serials: dict[str, list[str]] = defaultdict(list)
     for cert in certificates:
         gen = Period.parse(cert.generation_period)
         if Period.parse(cert.retired_for).year != year:
             if gen.year == year or Period.parse(cert.retired_for).year == year:
-                excluded.append(ExcludedInstrument(cert.serial, cert.mwh, f"核销所属年份为 {cert.retired_for}，不是 {year}",
-                                                   f"retired for {cert.retired_for}, not {year}"))
+                excluded.append(ExcludedInstrument(
+                    cert.serial, cert.mwh, f"核销所属年份为 {cert.retired_for}，不是 {year}",
+                    f"retired for {cert.retired_for}, not {year}"))
             continue
         if cert.bundled_with:
             target = by_id.get(cert.bundled_with)
             if target is None or target.electricity_kind != "green_power":
                 raise InputError(f"绿证 {cert.serial} 绑定的 “{cert.bundled_with}” 不是绿电交易行",
                                  f"certificate {cert.serial} is bundled with '{cert.bundled_with}', "
-                                 "which is not a green-power line", field="bundled_with")
+                                 "which is not a green-power line", field="bundled_with",
+                                 details={"certificate": cert.serial})
             bundled[cert.bundled_with] += cert.mwh
+            bundled_serials[cert.bundled_with].append(cert.serial)
             continue
         if not cert.retired:
             excluded.append(ExcludedInstrument(cert.serial, cert.mwh, "未核销", "not retired"))
@@ -82,7 +90,8 @@ def allocate_certificates(
         if mwh > _mwh(by_id[line_id]):
             raise InputError(f"绿电交易 {line_id} 绑定的绿证 {mwh} MWh 多于购入电量 {_mwh(by_id[line_id])} MWh",
                              f"certificates bundled with {line_id} ({mwh} MWh) exceed its purchase "
-                             f"({_mwh(by_id[line_id])} MWh)", field="certificates")
+                             f"({_mwh(by_id[line_id])} MWh)", field="mwh",
+                             details={"certificate": bundled_serials[line_id][-1]})
 
     remaining = {line.id: _mwh(line) for line in grid}
     covered: dict[str, Decimal] = defaultdict(Decimal)
@@ -110,6 +119,7 @@ def allocate_certificates(
                 f"绿证申报电量大于可对应的购入电网电量：绿证 {cert.serial} 还有 {left} MWh 无可抵扣电量（{scope}）",
                 f"green-certificate claim larger than purchased grid electricity: {left} MWh of certificate "
                 f"{cert.serial} have no grid electricity left to cover ({scope})",
-                field="certificates", expected="retired certificates ≤ purchased grid electricity of the period",
+                field="mwh", expected="retired certificates ≤ purchased grid electricity of the period",
+                details={"certificate": cert.serial},
             )
     return dict(covered), dict(serials), applied, excluded

@@ -35,7 +35,10 @@ class UncertainLine:
     parts: tuple[tuple[str, float], ...]  # (key, U %) per uncertain input
 
 
-def approach1(lines: Sequence[UncertainLine | tuple[Decimal, Sequence[tuple[str, Decimal]]]]) -> tuple[Decimal, list[Decimal]]:
+Approach1Line = UncertainLine | tuple[Decimal, Sequence[tuple[str, Decimal]]]
+
+
+def approach1(lines: Sequence[Approach1Line]) -> tuple[Decimal, list[Decimal]]:
     """IPCC Approach 1 (error propagation), with a shared factor treated as one input.
 
     Each line's uncertainty is Eq. 3.1 over its inputs. For the total, lines that use the same
@@ -79,7 +82,8 @@ class MonteCarloResult:
     samples: NDArray[np.float64]
 
 
-def monte_carlo(lines: Sequence[UncertainLine], draws: int = DEFAULT_DRAWS, seed: int = DEFAULT_SEED) -> MonteCarloResult:
+def monte_carlo(lines: Sequence[UncertainLine], draws: int = DEFAULT_DRAWS,
+                seed: int = DEFAULT_SEED) -> MonteCarloResult:
     """Monte Carlo of the total (IPCC Approach 2), vectorised; shared keys are drawn once per trial.
 
     The incidence of inputs on lines is sparse; draws are processed in chunks of 2 000, so a

@@ -283,7 +283,8 @@ class FactorLibrary:
         groups: dict[tuple[str, str, str, str, int | None], list[FactorRow]] = defaultdict(list)
         for row in self.rows:
             if row.factor_id in seen:
-                raise FactorError(f"因子编号重复：{row.factor_id}", f"duplicate factor_id {row.factor_id}", file=row.file)
+                raise FactorError(f"因子编号重复：{row.factor_id}", f"duplicate factor_id {row.factor_id}",
+                                  file=row.file)
             seen.add(row.factor_id)
             if row.item not in self.items:
                 raise FactorError(f"未登记的项目 “{row.item}”", f"item '{row.item}' is not in items.csv",
@@ -305,7 +306,8 @@ class FactorLibrary:
         found = self._aliases.get(name.strip().lower())
         if found is None:
             raise FactorError(f"未知的项目 “{name}”", f"unknown item '{name}'",
-                              expected="an item listed by `zerocarbon factors list`")
+                              expected="an item listed by `zerocarbon factors list`",
+                              details={"reason": "unknown_item"})
         return found
 
     def item(self, item_id: str) -> Item:
@@ -317,7 +319,7 @@ class FactorLibrary:
             return [ANY]
         if region not in self.regions:
             raise FactorError(f"未知的地区 “{region}”", f"unknown region '{region}'",
-                              expected="a province, a grid region (华东 …) or CN")
+                              expected="a province, a grid region (华东 …) or CN", details={"reason": "unknown_region"})
         chain: list[str] = []
         current: str | None = region
         while current and current not in chain:
@@ -366,10 +368,12 @@ class FactorLibrary:
             return FactorValue(item=item_id, parameter=parameter, value=row.value, unit=row.unit,
                                origin="default", row=row, fallback="; ".join(notes) or None)
         year_txt = data_year if data_year is not None else "*"
+        what = f"{item_id}/{parameter}{'/' + variant if variant else ''}"
         raise FactorError(
-            f"因子库中没有 {item_id}/{parameter}{'/' + variant if variant else ''}（数据年份 {year_txt}，地区 {region}）",
-            f"no factor {item_id}/{parameter}{'/' + variant if variant else ''} for data year {year_txt}, region {region}",
+            f"因子库中没有 {what}（数据年份 {year_txt}，地区 {region}）",
+            f"no factor {what} for data year {year_txt}, region {region}",
             expected="a data year and region covered by the factor library (`zerocarbon factors list`)",
+            details={"reason": "no_factor"},
         )
 
     def quality_tier(self, applies_to: str, tier: str) -> QualityTier:

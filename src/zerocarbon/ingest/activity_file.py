@@ -8,6 +8,7 @@ the accounting engine can point at the cell when a factor or unit problem surfac
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -72,6 +73,10 @@ def _load_structured(file: Path) -> LoadedInput:
     activity = raw.get("activity") or []
     locations = {str(a.get("id")): {"file": str(file), "sheet": None, "row": None, "entry": f"activity[{i + 1}]"}
                  for i, a in enumerate(activity) if isinstance(a, dict)}
+    for i, c in enumerate(raw.get("certificates") or []):
+        if isinstance(c, dict):
+            locations[f"certificate:{c.get('serial')}"] = {"file": str(file), "sheet": None, "row": None,
+                                                           "entry": f"certificates[{i + 1}]"}
     data = _validate(raw, file, lambda loc: (None, None))
     return LoadedInput(data, file, locations)
 
@@ -87,19 +92,33 @@ def _float_as_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> str:
 _DecimalLoader.add_constructor("tag:yaml.org,2002:float", _float_as_text)
 
 
-def _validate(raw: dict[str, Any], file: Path, where: Any, sheet_of: dict[str, str] | None = None) -> InventoryInput:
+_SECTION_PATH = re.compile(r"^([a-z_]+)\[(\d+)\]\.([a-z_.]+): (.*)$", re.S)
+_FIELD_PATH = re.compile(r"^([a-z_.]+): (.*)$", re.S)
+
+
+def _error_location(loc: tuple[Any, ...], msg: str) -> tuple[tuple[Any, ...], str]:
+    """Point an error at its field: model-level checks start their message with a path (see the model)."""
+    text = msg.removeprefix("Value error, ")
+    section = _SECTION_PATH.match(text)
+    if section:
+        name, number, field_name, rest = section.groups()
+        return (*loc, name, int(number) - 1, *field_name.split(".")), rest
+    field_only = _FIELD_PATH.match(text)
+    if field_only:
+        return (*loc, *field_only.group(1).split(".")), field_only.group(2)
+    return loc, text
+
+
+def _validate(raw: dict[str, Any], file: Path, where: Any) -> InventoryInput:
     try:
         return InventoryInput.model_validate(raw)
     except ValidationError as exc:
         errors = exc.errors()
         first = errors[0]
-        loc = tuple(first["loc"])
+        loc, msg = _error_location(tuple(first["loc"]), str(first["msg"]))
         sheet, row = where(loc)
-        if sheet is None and sheet_of and loc:
-            sheet = sheet_of.get(str(loc[0]))
         field_path = "".join(f"[{p + 1}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".") or None
         more = len(errors) - 1
-        msg = first["msg"]
         raise InputError(
             f"数据无效：{msg}" + (f"（另有 {more} 处错误）" if more else ""),
             f"invalid data: {msg}" + (f" ({more} more errors)" if more else ""),
@@ -170,17 +189,17 @@ def _header_map(sheet: Sheet, header: Iterable[Any], file: Path) -> dict[int, Co
     missing = [c.zh for c in sheet.columns if c.required and c not in mapping.values()]
     if missing:
         raise InputError(f"缺少必填列 {missing}", f"missing required columns {missing}", file=str(file),
-                         sheet=sheet.zh, row=1)
+                         sheet=sheet.zh, row=1, field="、".join(missing))
     return mapping
 
 
-def _read_table(wb: Any, sheet: Sheet, file: Path) -> tuple[list[dict[str, Any]], list[int]]:
+def _read_table(wb: Any, sheet: Sheet, file: Path) -> tuple[list[dict[str, Any]], list[int], str]:
     name = sheet.zh if sheet.zh in wb.sheetnames else sheet.en if sheet.en in wb.sheetnames else None
     if name is None:
-        return [], []
+        return [], [], sheet.zh
     rows = list(wb[name].iter_rows(values_only=True))
     if not rows:
-        return [], []
+        return [], [], name
     mapping = _header_map(sheet, rows[0], file)
     start = 1
     if len(rows) > 1 and all(_cell_text(rows[1][i]) in ("", col.en) for i, col in mapping.items() if i < len(rows[1])) \
@@ -206,7 +225,7 @@ def _read_table(wb: Any, sheet: Sheet, file: Path) -> tuple[list[dict[str, Any]]
             _fold_measured(record)
         records.append(record)
         row_numbers.append(offset)
-    return records, row_numbers
+    return records, row_numbers, name
 
 
 def _has(record: dict[str, Any], dotted: str) -> bool:
@@ -253,16 +272,19 @@ def _load_workbook(file: Path) -> LoadedInput:
     rows_of: dict[str, list[int]] = {}
     sheet_names: dict[str, str] = {}
     for sheet in TABLE_SHEETS:
-        records, rows = _read_table(wb, sheet, file)
+        records, rows, used_name = _read_table(wb, sheet, file)
         rows_of[sheet.key] = rows
-        sheet_names[sheet.key] = sheet.zh
+        sheet_names[sheet.key] = used_name
         if sheet.key in ("facilities", "products"):
             raw["factory"][sheet.key] = records
         else:
             raw[sheet.key] = records
     wb.close()
-    locations = {str(rec.get("id")): {"file": str(file), "sheet": ACTIVITY.zh, "row": row}
+    locations = {str(rec.get("id")): {"file": str(file), "sheet": sheet_names["activity"], "row": row}
                  for rec, row in zip(raw.get("activity", []), rows_of["activity"], strict=True)}
+    for rec, row in zip(raw.get("certificates", []), rows_of["certificates"], strict=True):
+        locations[f"certificate:{rec.get('serial')}"] = {"file": str(file), "sheet": sheet_names["certificates"],
+                                                         "row": row}
 
     def where(loc: tuple[Any, ...]) -> tuple[str | None, int | None]:
         if len(loc) >= 2 and loc[0] in ("activity", "certificates", "production") and isinstance(loc[1], int):

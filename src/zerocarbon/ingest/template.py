@@ -62,7 +62,7 @@ def _cell(column: Column, value: Any) -> Any:
 
 
 def _activity_record(line: Any) -> dict[str, Any]:
-    record = line.model_dump()
+    record: dict[str, Any] = line.model_dump()
     evidence = ""
     for key, _, _ in MEASURED:
         if key in line.measured:

@@ -6,7 +6,7 @@ template both map onto these objects (``docs/activity-data-format.md``).
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Annotated, Literal
 
@@ -29,7 +29,13 @@ def _decimal(value: object) -> object:
         text = value.strip().replace(",", "")
         if not text:
             raise ValueError("a number is expected, the cell is empty")
-        return Decimal(text)
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            raise ValueError(f"'{value}' is not a number") from None
+        if not number.is_finite():
+            raise ValueError(f"'{value}' is not a finite number")
+        return number
     raise ValueError(f"a number is expected, got {type(value).__name__}")
 
 
@@ -116,16 +122,17 @@ class ActivityLine(Model):
 
     @model_validator(mode="after")
     def _consistent(self) -> ActivityLine:
+        # Messages start with "<field>: " so readers can point at the field (see ingest.activity_file).
         needs_item = {Category.FUEL_COMBUSTION, Category.PROCESS_CARBONATE, Category.PROCESS_GAS,
                       Category.PROCESS_MASS_BALANCE}
         if self.category in needs_item and not self.item:
-            raise ValueError(f"category {self.category} needs an item (a fuel, carbonate or gas)")
+            raise ValueError(f"item: category {self.category} needs an item (a fuel, carbonate or gas)")
         if self.category is Category.PROCESS_MASS_BALANCE and self.direction is None:
-            raise ValueError("a mass-balance line needs direction: input or output")
+            raise ValueError("direction: a mass-balance line needs direction: input or output")
         if self.category is Category.CO2_RECOVERED and not self.evidence:
-            raise ValueError("recovered CO2 can only be subtracted with evidence (证明材料)")
+            raise ValueError("evidence: recovered CO2 can only be subtracted with evidence (证明材料)")
         if self.electricity_kind == "green_power" and not self.evidence:
-            raise ValueError("green power counts as zero only with proof (绿电交易凭证/绿证)")
+            raise ValueError("evidence: green power counts as zero only with proof (绿电交易凭证/绿证)")
         return self
 
     @property
@@ -229,22 +236,24 @@ class InventoryInput(Model):
 
     @model_validator(mode="after")
     def _references(self) -> InventoryInput:
+        # Messages start with "<section>[<n>].<field>: " (1-based) so readers can point at the row.
         facilities = {f.id for f in self.factory.facilities}
         ids: set[str] = set()
-        for line in self.activity:
+        for n, line in enumerate(self.activity, start=1):
             if line.id in ids:
-                raise ValueError(f"activity id '{line.id}' is used twice")
+                raise ValueError(f"activity[{n}].id: activity id '{line.id}' is used twice")
             ids.add(line.id)
             if line.facility not in facilities:
-                raise ValueError(f"activity '{line.id}': facility '{line.facility}' is not declared")
+                raise ValueError(f"activity[{n}].facility: facility '{line.facility}' is not declared")
         products = {p.id for p in self.factory.products}
-        for rec in self.production:
+        for n, rec in enumerate(self.production, start=1):
             if rec.product not in products:
-                raise ValueError(f"production record: product '{rec.product}' is not declared")
+                raise ValueError(f"production[{n}].product: product '{rec.product}' is not declared")
         serials: set[str] = set()
-        for cert in self.certificates:
+        for n, cert in enumerate(self.certificates, start=1):
             if cert.serial in serials:
-                raise ValueError(f"certificate serial '{cert.serial}' appears twice (double counting)")
+                raise ValueError(f"certificates[{n}].serial: certificate '{cert.serial}' appears twice "
+                                 "(double counting)")
             serials.add(cert.serial)
         return self
 

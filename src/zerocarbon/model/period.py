@@ -5,16 +5,29 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import total_ordering
 
 _PATTERN = re.compile(r"^(\d{4})(?:-(\d{1,2}))?$")
 
 
-@dataclass(frozen=True, order=True)
+@total_ordering
+@dataclass(frozen=True)
 class Period:
-    """A year or a month; months are half-open intervals [first day, first day of next month)."""
+    """A year or a month; months are half-open intervals [first day, first day of next month).
+
+    Periods sort by start, a year before its own January: 2023 < 2023-01 < 2023-02 < 2024.
+    """
 
     year: int
     month: int | None = None
+
+    def _key(self) -> tuple[int, int]:
+        return (self.year, self.month or 0)
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, Period):
+            return NotImplemented
+        return self._key() < other._key()
 
     @classmethod
     def parse(cls, text: str | int) -> Period:
