@@ -174,8 +174,8 @@ def template(
     path: Annotated[Path, typer.Argument(help="输出文件 / output .xlsx")] = Path("zerocarbon_template.xlsx"),
     example: Annotated[bool, typer.Option("--example", help="填入示例工厂数据 / fill with the sample factory")] = False,
 ) -> None:
-    from zerocarbon.services.demo import sample_input
     from zerocarbon.ingest.template import write_template
+    from zerocarbon.services.demo import sample_input
 
     written = write_template(path, sample_input() if example else None)
     console.print(f"{written}")

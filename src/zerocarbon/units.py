@@ -30,7 +30,7 @@ import pint
 
 from zerocarbon.errors import UnitError
 
-ureg = pint.UnitRegistry(non_int_type=Decimal, autoconvert_offset_to_baseunit=True)
+ureg: pint.UnitRegistry[Decimal] = pint.UnitRegistry(non_int_type=Decimal, autoconvert_offset_to_baseunit=True)
 ureg.define("kgCO2e = [co2e]")
 ureg.define("tCO2e = 1000 * kgCO2e")
 ureg.define("gCO2e = 0.001 * kgCO2e")

@@ -120,7 +120,7 @@ def test_measured_values_override_defaults() -> None:
     inv = run(doc)
     line = inv.line("ng")
     assert line.emissions() == D(10) * D("389.31") * D("0.0150") * D("0.99") * D(44) / D(12)
-    cc = [f for f in line.figures["gbt32150"].factors if f.parameter == "carbon_content"][0]
+    cc = next(f for f in line.figures["gbt32150"].factors if f.parameter == "carbon_content")
     assert cc.origin == "measured" and cc.evidence == "CMA 检测报告 2023-017"
 
 

@@ -17,7 +17,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -25,7 +24,6 @@ from hypothesis import strategies as st
 from zerocarbon.accounting.inventory import compute_inventory
 from zerocarbon.accounting.results import Inventory
 from zerocarbon.accounting.scope2 import allocate_certificates
-from zerocarbon.factors import default_library
 from zerocarbon.ingest.activity_file import load_activity_file
 from zerocarbon.ingest.template import write_template
 from zerocarbon.model.inventory_input import Category, InventoryInput

@@ -111,7 +111,7 @@ def build() -> dict[str, Any]:
         evidence="江苏电力交易中心 2023 年度绿电交易结算单 JS-GP-2023-0117（合成示例）",
         source="绿电交易结算单", data_quality="invoice")
     # Base year 2022, annual figures
-    base = [
+    base: list[tuple[str, str, str, str, str, dict[str, Any]]] = [
         ("NG-2022", "UT", "fuel_combustion", "93.2", "万Nm3", {"item": "天然气"}),
         ("DSL-FL-2022", "LG", "fuel_combustion", "66.4", "t", {"item": "柴油"}),
         ("DSL-EG-2022", "EG", "fuel_combustion", "3.10", "t", {"item": "柴油"}),

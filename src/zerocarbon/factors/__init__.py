@@ -11,4 +11,6 @@ from zerocarbon.factors.library import (
     default_library,
 )
 
-__all__ = ["FactorLibrary", "FactorRow", "FactorValue", "FallbackPolicy", "Item", "QualityTier", "Region", "default_library"]
+__all__ = [
+    "FactorLibrary", "FactorRow", "FactorValue", "FallbackPolicy", "Item", "QualityTier", "Region", "default_library",
+]
