@@ -1,0 +1,187 @@
+"""The inventory report as a self-contained HTML page, following the report contents of GB/T 32150.
+
+GB/T 32150 (report requirements, standards-cn.md §1.1) asks for: basic information on the reporting
+entity; total emissions broken down by source and by gas; activity data and their sources; emission
+factors and their sources; and other information. The page adds the market-based instruments, the
+uncertainty, intensities, a year comparison, warnings and a per-line calculation trace.
+
+The page is one file per language (``inventory_report.zh-CN.html`` / ``inventory_report.en.html``)
+with inline CSS; charts load ``plotly.min.js`` from the same folder, never from a CDN.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import ROUND_HALF_UP, Decimal
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
+
+from zerocarbon import __version__
+from zerocarbon.accounting.results import VIEWS, Figure, Inventory
+from zerocarbon.model.inventory_input import InventoryInput
+from zerocarbon.reports import charts
+from zerocarbon.reports.content import (
+    COMPARED,
+    FLAGGED_STATUS,
+    TOTALS,
+    breakdowns,
+    category_name,
+    certificates_applied,
+    comparison_rows,
+    distinct_factors,
+    facility_names,
+    factor_key,
+    fmt_intensity,
+    fmt_num,
+    fmt_pct,
+    fmt_t,
+    green_power_lines,
+    item_name,
+    line_emissions,
+    month_by_category,
+    quality_name,
+    select_inventory,
+    settings_rows,
+    system_name,
+    totals_by_year,
+    warnings,
+)
+from zerocarbon.reports.i18n import LANG_CODES, LANGS, normalise_lang, t
+
+SECTIONS = ("entity", "boundary", "summary", "breakdowns", "activity", "factors", "instruments", "uncertainty",
+            "intensity", "comparison", "warnings", "trace")
+
+
+def report_filename(lang: str) -> str:
+    """``inventory_report.zh-CN.html`` or ``inventory_report.en.html``."""
+    return f"inventory_report.{LANG_CODES[normalise_lang(lang)]}.html"
+
+
+def fmt_mass(value: Decimal | None) -> str:
+    """A gas mass [t], 3 decimals: a refrigerant top-up of 0.085 t must not print as 0.09."""
+    if value is None:
+        return "—"
+    return f"{value.quantize(Decimal('0.001'), rounding=ROUND_HALF_UP):,.3f}"
+
+
+def _environment(lang: str) -> Environment:
+    env = Environment(loader=PackageLoader("zerocarbon.reports", "templates"), autoescape=True,
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.globals.update(t=partial(t, lang=lang), fmt_t=fmt_t, fmt_num=fmt_num, fmt_pct=fmt_pct, fmt_mass=fmt_mass,
+                       fmt_intensity=fmt_intensity, factor_key=factor_key, flagged_status=FLAGGED_STATUS)
+    env.globals["system_name"] = partial(system_name, lang=lang)
+    env.filters["view_short"] = lambda view: t(f"vshort.{view}", lang)
+    return env
+
+
+def _trace_figures(figures: Mapping[str, Figure]) -> list[tuple[str, Figure, str | None]]:
+    """Each view's figure, or the earlier view it repeats exactly (scope-1 lines are alike in all views)."""
+    out: list[tuple[str, Figure, str | None]] = []
+    seen: dict[str, str] = {}
+    for view in VIEWS:
+        fig = figures.get(view)
+        if fig is None:
+            continue
+        sig = repr((fig.emissions, fig.formula, [factor_key(f) for f in fig.factors], fig.intermediates, fig.note))
+        out.append((view, fig, seen.get(sig)))
+        seen.setdefault(sig, view)
+    return out
+
+
+def _line_rows(data: InventoryInput, inv: Inventory, lang: str) -> list[dict[str, Any]]:
+    fac = facility_names(data, lang)
+    rows: list[dict[str, Any]] = []
+    for r in inv.lines:
+        line = r.line
+        rows.append({
+            "id": line.id, "facility_id": line.facility, "facility": fac.get(line.facility, line.facility),
+            "category": category_name(r.category, lang), "item": item_name(r, lang), "period": line.period,
+            "amount": line.amount, "unit": line.unit,
+            "source": line.source, "quality": quality_name(line.data_quality, lang), "biomass": r.biomass,
+            **{view: line_emissions(r, view) for view in VIEWS},
+            "uncertainty_pct": None if r.biomass else r.uncertainty_pct,
+            "parts": r.uncertainty_parts,
+            "figures": _trace_figures(r.figures),
+        })
+    return rows
+
+
+def build_context(data: InventoryInput, inventories: Mapping[int, Inventory], year: int,
+                  comparison: Mapping[str, Any] | None, lang: str) -> dict[str, Any]:
+    """Everything the template prints, as display rows (numbers still full-precision Decimal)."""
+    inv = select_inventory(inventories, year)
+    factory = data.factory
+    other = next(code for code in LANGS if code != lang)
+    bd = breakdowns(data, inv, lang)
+    fac_tco2e = {row.key: row.tco2e for row in bd["facility"]}
+    fac_names = facility_names(data, lang)
+    cmp_rows = comparison_rows(comparison, year)
+    applied = certificates_applied(inv)
+    periods, series = month_by_category(inv, lang)
+    return {
+        "lang": lang, "html_lang": LANG_CODES[lang], "version": __version__,
+        "other_lang": LANG_CODES[other], "other_href": report_filename(other), "other_label": t("lang.switch", lang),
+        "factory": factory, "factory_name": factory.name_zh if lang == "zh" else (factory.name_en or factory.name_zh),
+        "synthetic": factory.synthetic, "year": year, "inv": inv,
+        "sections": [s for s in SECTIONS if s != "comparison" or comparison],
+        "boundary": factory.boundary_zh if lang == "zh" else (factory.boundary_en or factory.boundary_zh),
+        "facilities": [{"id": f.id, "name": fac_names[f.id], "kind": f.kind, "tco2e": fac_tco2e.get(f.id)}
+                       for f in factory.facilities],
+        "totals": [{"key": k, "view": view, "value": getattr(inv.totals, k)} for k, view in TOTALS],
+        "settings": settings_rows(inv, lang), "bd": bd,
+        # plotly's own markup, built from our numbers and names (which plotly JSON-encodes)
+        "chart_source": Markup(charts.source_chart(bd["source"], lang)),
+        "chart_month": Markup(charts.month_chart(periods, series, lang)),
+        "lines": _line_rows(data, inv, lang), "factors": distinct_factors(inv),
+        "certs_applied": applied, "certs_applied_mwh": sum((c["mwh"] for c in applied), Decimal(0)),
+        "green_power": green_power_lines(inv),
+        "approach1_pct": inv.uncertainty.approach1_pct if inv.uncertainty else None,
+        "comparison": cmp_rows if comparison else None, "compared": COMPARED,
+        "by_year": totals_by_year(inventories),
+        "warnings": warnings(data, inv, lang),
+    }
+
+
+def render_inventory_html(
+    data: InventoryInput,
+    inventories: dict[int, Inventory],
+    year: int,
+    comparison: dict[str, Any] | None,
+    out_dir: Path,
+    lang: str = "zh",
+) -> Path:
+    """Write the inventory report of ``year`` as ``out_dir/inventory_report.{zh-CN|en}.html``.
+
+    Parameters
+    ----------
+    data : InventoryInput
+        The factory's input (entity, boundary, facilities, products, synthetic flag).
+    inventories : dict
+        Data year → computed inventory; must contain ``year``. Other years feed the comparison table.
+    year : int
+        Data year reported [calendar year].
+    comparison : dict, optional
+        Output of :func:`zerocarbon.accounting.inventory.compare_years`; the section is left out if None.
+    out_dir : Path
+        Folder to write into (created if missing). ``plotly.min.js`` is written there once.
+    lang : str
+        ``"zh"`` (default, zh-CN) or ``"en"``.
+
+    Returns
+    -------
+    Path
+        The HTML file written.
+    """
+    code = normalise_lang(lang)
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    charts.write_plotly_js(out_dir)
+    context = build_context(data, inventories, year, comparison, code)
+    html = _environment(code).get_template("inventory.html.j2").render(**context)
+    path = out_dir / report_filename(code)
+    path.write_text(html, encoding="utf-8")
+    return path
