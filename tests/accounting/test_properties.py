@@ -238,19 +238,20 @@ def test_certificate_mwh_counted_once(certs: list[dict[str, Any]]) -> None:
 
     inv = run(doc)
     expected = (GRID_TOTAL - claimed) * RESIDUAL_2023 + GREEN_MWH * 0 + HEAT_GJ * HEAT_EF
-    assert inv.totals.scope2_market == expected
+    # Pro-rata shares divide, so sums agree to the Decimal context's 28 digits, not bit for bit.
+    assert abs(inv.totals.scope2_market - expected) <= abs(expected) * Decimal("1e-20")
     assert inv.line("gp").emissions("market") == 0
     # GB/T 32150 view with green_power_zero: covered MWh at 0, the rest at the national average
     national = inv.line("el1").figures["gbt32150"].factors[0].value
     grid_gbt = sum((inv.line(i).emissions("gbt32150") for i in GRID_LINES), Decimal(0))
-    assert grid_gbt == (GRID_TOTAL - claimed) * national
+    assert abs(grid_gbt - (GRID_TOTAL - claimed) * national) <= GRID_TOTAL * Decimal("1e-20")
 
     data = InventoryInput.model_validate(doc)
     covered, _, applied, excluded = allocate_certificates(list(data.activity), list(data.certificates), YEAR, "year")
     assert sum(covered.values(), Decimal(0)) == claimed
     for line_id, mwh in covered.items():
         assert line_id in GRID_LINES
-        assert 0 < mwh <= GRID_MWH[line_id]
+        assert 0 <= mwh <= GRID_MWH[line_id]
         residual = inv.line(line_id).emissions("market")
         assert residual == (GRID_MWH[line_id] - mwh) * RESIDUAL_2023
     per_serial: dict[str, Decimal] = defaultdict(Decimal)
@@ -262,7 +263,7 @@ def test_certificate_mwh_counted_once(certs: list[dict[str, Any]]) -> None:
 
 def test_annual_and_monthly_grid_lines_mix() -> None:
     """A factory may state one grid purchase for the year and another by month (the sample does so for
-    green power); certificates are then allocated in period order without error."""
+    green power); certificates are then allocated across them without error."""
     doc = factory()
     doc["activity"] = [{**a, "period": "2023"} if a["id"] == "el3" else a for a in doc["activity"]]
     inv = run(doc)

@@ -248,17 +248,24 @@ def _uncertainty(counted: list[LineResult], draws: int, seed: int) -> tuple[Unce
 
 
 def _warnings(results: list[LineResult], excluded: list[ExcludedInstrument]) -> list[str]:
-    out: list[str] = []
+    """One warning per cause (a fallback, a factor whose sources disagree or that is unverified), naming
+    the lines it concerns, so a verifier sees each issue once."""
+    causes: dict[str, list[str]] = defaultdict(list)
     for r in results:
         for fig in r.figures.values():
             for fv in fig.factors:
                 if fv.fallback:
-                    out.append(f"{r.line.id}: factor {fv.item}/{fv.parameter} fallback ({fv.fallback})")
+                    causes[f"factor {fv.item}/{fv.parameter} fallback ({fv.fallback})"].append(r.line.id)
                 if fv.row is not None and fv.row.status in ("unverified", "conflict"):
-                    out.append(f"{r.line.id}: factor {fv.row.factor_id} is {fv.row.status}")
-    for cert in excluded:
-        out.append(f"certificate {cert.serial} not counted: {cert.reason_en}")
-    return sorted(set(out))
+                    what = "sources disagree; preferred row used" if fv.row.status == "conflict" else "unverified"
+                    causes[f"factor {fv.row.factor_id}: {what}"].append(r.line.id)
+    out = []
+    for cause, lines in causes.items():
+        ids = sorted(set(lines))
+        shown = ", ".join(ids[:6]) + (f", … ({len(ids)} lines)" if len(ids) > 6 else "")
+        out.append(f"{cause} — {shown}")
+    out.extend(f"certificate {cert.serial} not counted: {cert.reason_en}" for cert in excluded)
+    return sorted(out)
 
 
 def compare_years(inventories: Mapping[int, Inventory], base_year: int | None) -> dict[str, object]:

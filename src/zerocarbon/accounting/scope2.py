@@ -7,8 +7,10 @@ Rules (GHG Protocol Scope 2 Guidance quality criteria; NEA GEC rules in standard
   as the consumption (``"month"``). Others are listed as excluded, with the reason.
 * A certificate bundled with a green-power purchase (绿电交易) is that purchase's proof: it is never
   applied again to grid electricity, and bundled MWh may not exceed the purchase.
-* Certificates cover grid purchases line by line in period order; a claim larger than the grid
-  electricity it could cover is an error (never a silent cap).
+* With year matching the certificates cover the year's grid purchases pro rata to their MWh (so
+  no month looks greener than another by the order of allocation); with month matching each
+  certificate covers its generation month's purchases in period order. A claim larger than the
+  grid electricity it could cover is an error (never a silent cap).
 """
 
 from __future__ import annotations
@@ -93,17 +95,65 @@ def allocate_certificates(
                              f"({_mwh(by_id[line_id])} MWh)", field="mwh",
                              details={"certificate": bundled_serials[line_id][-1]})
 
+    ordered = sorted(usable, key=lambda c: (Period.parse(c.generation_period), c.serial))
+    if matching == "year":
+        covered, serials, applied = _pro_rata(grid, ordered, year)
+    else:
+        covered, serials, applied = _by_month(grid, ordered)
+    return covered, serials, applied, excluded
+
+
+def _over_claim(cert: Certificate, left: Decimal, scope: str) -> InputError:
+    return InputError(
+        f"绿证申报电量大于可对应的购入电网电量：绿证 {cert.serial} 还有 {left} MWh 无可抵扣电量（{scope}）",
+        f"green-certificate claim larger than purchased grid electricity: {left} MWh of certificate "
+        f"{cert.serial} have no grid electricity left to cover ({scope})",
+        field="mwh", expected="retired certificates ≤ purchased grid electricity of the period",
+        details={"certificate": cert.serial},
+    )
+
+
+def _pro_rata(grid: list[ActivityLine], certs: list[Certificate], year: int
+              ) -> tuple[dict[str, Decimal], dict[str, list[str]], list[dict[str, str]]]:
+    """Year matching: the certificates cover every grid line of the year in proportion to its MWh.
+
+    Each line's covered MWh = its MWh × (certificate MWh / grid MWh); the last line takes the exact
+    remainder, so the covered MWh add up to the certificates to the last digit.
+    """
+    grid_total = sum((_mwh(line) for line in grid), Decimal(0))
+    running = Decimal(0)
+    for cert in certs:
+        running += cert.mwh
+        if running > grid_total:
+            raise _over_claim(cert, running - grid_total, str(year))
+    cert_total = running
+    covered: dict[str, Decimal] = {}
+    given = Decimal(0)
+    for i, line in enumerate(grid):
+        share = cert_total - given if i == len(grid) - 1 else _mwh(line) * cert_total / grid_total
+        covered[line.id] = share
+        given += share
+    names = [c.serial for c in certs]
+    serials = {line.id: list(names) for line in grid} if certs else {}
+    applied = [{"serial": c.serial, "line": f"* ({len(grid)} grid lines of {year}, pro rata)", "mwh": str(c.mwh)}
+               for c in certs]
+    return covered, serials, applied
+
+
+def _by_month(grid: list[ActivityLine], certs: list[Certificate]
+              ) -> tuple[dict[str, Decimal], dict[str, list[str]], list[dict[str, str]]]:
+    """Month matching: a certificate covers only consumption of its generation month, in period order."""
     remaining = {line.id: _mwh(line) for line in grid}
     covered: dict[str, Decimal] = defaultdict(Decimal)
     serials: dict[str, list[str]] = defaultdict(list)
     applied: list[dict[str, str]] = []
-    for cert in sorted(usable, key=lambda c: (Period.parse(c.generation_period), c.serial)):
+    for cert in certs:
         left = cert.mwh
         gen = Period.parse(cert.generation_period)
         for line in grid:
             if left == 0:
                 break
-            if matching == "month" and not Period.parse(line.period).contains(gen):
+            if not Period.parse(line.period).contains(gen):
                 continue
             take = min(left, remaining[line.id])
             if take == 0:
@@ -114,12 +164,5 @@ def allocate_certificates(
             applied.append({"serial": cert.serial, "line": line.id, "mwh": str(take)})
             left -= take
         if left > 0:
-            scope = f"{gen}" if matching == "month" else f"{year}"
-            raise InputError(
-                f"绿证申报电量大于可对应的购入电网电量：绿证 {cert.serial} 还有 {left} MWh 无可抵扣电量（{scope}）",
-                f"green-certificate claim larger than purchased grid electricity: {left} MWh of certificate "
-                f"{cert.serial} have no grid electricity left to cover ({scope})",
-                field="mwh", expected="retired certificates ≤ purchased grid electricity of the period",
-                details={"certificate": cert.serial},
-            )
-    return dict(covered), dict(serials), applied, excluded
+            raise _over_claim(cert, left, str(gen))
+    return dict(covered), dict(serials), applied
