@@ -240,6 +240,13 @@ def recovered(line: ActivityLine) -> Figure:
                   {"R_tCO2": _q(mass), "evidence": line.evidence or ""})
 
 
+_DIRECT_CO2 = {
+    Category.FUEL_COMBUSTION: fuel_combustion,
+    Category.PROCESS_CARBONATE: process_carbonate,
+    Category.PROCESS_MASS_BALANCE: process_mass_balance,
+}
+
+
 def compute_line(line: ActivityLine, ctx: LineContext) -> LineResult:
     """All figures for one line; a problem raises with the line's id in ``details``."""
     try:
@@ -258,17 +265,9 @@ def _compute_line(line: ActivityLine, ctx: LineContext) -> LineResult:
     name_zh, name_en = (item.name_zh, item.name_en) if item else (cat.value, cat.value)
     biomass = bool(item and item.biomass)
     gas, gas_mass = "CO2", None
-    if cat is Category.FUEL_COMBUSTION:
-        assert item_id is not None
-        co2, fig = fuel_combustion(line, ctx, item_id)
-        figures, scope, gas_mass = _same_in_all_views(fig), "1", co2
-    elif cat is Category.PROCESS_CARBONATE:
-        assert item_id is not None
-        co2, fig = process_carbonate(line, ctx, item_id)
-        figures, scope, gas_mass = _same_in_all_views(fig), "1", co2
-    elif cat is Category.PROCESS_MASS_BALANCE:
-        assert item_id is not None
-        co2, fig = process_mass_balance(line, ctx, item_id)
+    if cat in _DIRECT_CO2:
+        assert item_id is not None  # the model requires an item for these categories
+        co2, fig = _DIRECT_CO2[cat](line, ctx, item_id)
         figures, scope, gas_mass = _same_in_all_views(fig), "1", co2
     elif cat is Category.PROCESS_GAS:
         assert item_id is not None
