@@ -29,3 +29,46 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 @pytest.fixture(scope="session")
 def sample_path() -> Path:
     return SAMPLE
+
+
+# ------------------------------------------------------------------------------------------- stores
+PG_ADMIN = os.environ.get("ZEROCARBON_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+
+
+def _pg_available() -> bool:
+    try:
+        import psycopg
+
+        with psycopg.connect(PG_ADMIN.replace("+psycopg", ""), connect_timeout=3):
+            return True
+    except Exception:
+        return False
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.service)])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Generator[str, None, None]:
+    """A fresh, migrated store: an SQLite file, and a new PostgreSQL database on the real server."""
+    from zerocarbon.store.db import get_engine, migrate
+
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'store.db'}"
+        migrate(url)
+        yield url
+        get_engine(url).dispose()
+        return
+    if not _pg_available():
+        pytest.skip(f"[service] PostgreSQL not reachable at {PG_ADMIN}")
+    import uuid
+
+    import psycopg
+
+    name = f"zc_test_{uuid.uuid4().hex[:12]}"
+    admin = PG_ADMIN.replace("+psycopg", "")
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    url = PG_ADMIN.rsplit("/", 1)[0] + f"/{name}"
+    migrate(url)
+    yield url
+    get_engine(url).dispose()
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -1,0 +1,115 @@
+"""The one path readings take into the store, whatever brought them (file, REST, MQTT).
+
+    table of raw readings → validate (timeseries.validation) → write (store.readings) → report
+
+Rejected rows are kept in ``rejected_records`` with their location, field and reason; the batch
+row in ``ingest_batches`` records the counts. Re-sending the same readings changes nothing: they
+count as duplicates.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyarrow as pa
+from sqlalchemy import insert, update
+
+from zerocarbon.store import schema as s
+from zerocarbon.store.db import transaction
+from zerocarbon.store.factories import load_meters
+from zerocarbon.store.readings import write_readings
+from zerocarbon.timeseries.validation import INPUT_SCHEMA, validate_readings
+
+
+@dataclass
+class IngestReport:
+    """What happened to a batch of readings."""
+
+    batch_id: int
+    received: int = 0
+    accepted: int = 0
+    duplicates: int = 0
+    rejected: int = 0
+    flagged: int = 0
+    reasons: dict[str, int] = field(default_factory=dict)
+
+    def add(self, other: IngestReport) -> None:
+        self.received += other.received
+        self.accepted += other.accepted
+        self.duplicates += other.duplicates
+        self.rejected += other.rejected
+        self.flagged += other.flagged
+        for k, v in other.reasons.items():
+            self.reasons[k] = self.reasons.get(k, 0) + v
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"batch_id": self.batch_id, "received": self.received, "accepted": self.accepted,
+                "duplicates": self.duplicates, "rejected": self.rejected, "flagged": self.flagged,
+                "reasons": dict(self.reasons)}
+
+
+def open_batch(source: str, name: str, content_hash: str | None = None, url: str | None = None) -> int:
+    with transaction(url) as conn:
+        result = conn.execute(insert(s.batches).values(source=source, name=name, content_hash=content_hash,
+                                                       started_at=int(time.time())))
+        return int(result.inserted_primary_key[0])  # type: ignore[index]
+
+
+def close_batch(report: IngestReport, status: str = "done", resume_offset: int | None = None,
+                url: str | None = None) -> None:
+    values: dict[str, Any] = {"finished_at": int(time.time()), "status": status, "accepted": report.accepted,
+                              "duplicates": report.duplicates, "rejected": report.rejected,
+                              "flagged": report.flagged}
+    if resume_offset is not None:
+        values["resume_offset"] = resume_offset
+    with transaction(url) as conn:
+        conn.execute(update(s.batches).where(s.batches.c.id == report.batch_id).values(**values))
+
+
+def as_input_table(rows: dict[str, list[Any]] | pa.Table) -> pa.Table:
+    """Coerce a dict of columns or a table to the input schema (meter, ts, value, unit, location)."""
+    table = rows if isinstance(rows, pa.Table) else pa.table(rows)
+    for name in INPUT_SCHEMA.names:
+        if name not in table.column_names:
+            table = table.append_column(name, pa.nulls(table.num_rows, INPUT_SCHEMA.field(name).type))
+    return table.select(INPUT_SCHEMA.names).cast(INPUT_SCHEMA)
+
+
+def ingest_table(table: pa.Table, factory_id: str, batch_id: int, source: str, url: str | None = None,
+                 now: int | None = None, extra_rejects: list[dict[str, Any]] | None = None) -> IngestReport:
+    """Validate and store one chunk of readings of ``factory_id``; returns its report.
+
+    ``extra_rejects`` are rows an adapter could not even parse (bad JSON, unreadable time …), stored
+    with the others so nothing is lost.
+    """
+    rows = as_input_table(table)
+    meters = load_meters(factory_id, url)
+    checked = validate_readings(rows, meters, now if now is not None else int(time.time()))
+    written = write_readings(checked.accepted, batch_id, url)
+    report = IngestReport(batch_id=batch_id, received=rows.num_rows + len(extra_rejects or []),
+                          accepted=written.accepted, duplicates=written.duplicates)
+    rejects: list[dict[str, Any]] = list(extra_rejects or [])
+    for r in checked.rejected.to_pylist():
+        rejects.append({"location": r["location"], "field": r["field"], "reason": r["reason"],
+                        "raw": {"meter": r["meter"], "ts": r["ts"], "value": r["value"], "unit": r["unit"]}})
+    by_id = {m.id: m.code for m in meters.values()}
+    for r in written.conflicts.to_pylist():
+        rejects.append({"location": r.get("location") or "", "field": "value",
+                        "reason": "conflicts with the accepted value for this meter and time (send a correction)",
+                        "raw": {"meter": by_id.get(r["meter_id"]), "ts": r["ts"], "value": r["value"]}})
+    report.rejected = len(rejects)
+    report.flagged = checked.flagged
+    for r in rejects:
+        report.reasons[r["reason"]] = report.reasons.get(r["reason"], 0) + 1
+    if rejects:
+        now_s = int(time.time())
+        with transaction(url) as conn:
+            conn.execute(insert(s.rejected), [
+                {"batch_id": batch_id, "source": source, "location": str(r.get("location") or ""),
+                 "field": str(r.get("field") or ""), "reason": str(r["reason"]),
+                 "raw": json.dumps(r.get("raw"), ensure_ascii=False, default=str), "created_at": now_s}
+                for r in rejects])
+    return report

@@ -1,0 +1,1 @@
+"""The store: schema, engine and sessions, migrations, repositories (SQLite embedded, PostgreSQL server)."""

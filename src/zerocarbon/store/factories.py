@@ -1,0 +1,106 @@
+"""Repository of the metered factory: save a :class:`FactorySetup` (idempotent), read meters back."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Connection, select
+
+from zerocarbon.errors import InputError
+from zerocarbon.model.metering import FactorySetup, MeterRow, MeterSpec
+from zerocarbon.store import schema as s
+from zerocarbon.store.db import transaction
+
+
+def epoch(moment: datetime | None, tz: str = "Asia/Shanghai") -> int | None:
+    """Seconds since the epoch (UTC) of ``moment``; a naive time is read in ``tz``."""
+    if moment is None:
+        return None
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo(tz))
+    return int(aware.timestamp())
+
+
+def _upsert(conn: Connection, table: Any, key: dict[str, Any], values: dict[str, Any]) -> int | str:
+    """Insert the row, or update it where the key exists; returns the primary key."""
+    pk = next(iter(table.primary_key.columns))
+    where = [table.c[k] == v for k, v in key.items()]
+    found = conn.execute(select(pk).where(*where)).scalar_one_or_none()
+    if found is None:
+        result = conn.execute(table.insert().values(**key, **values))
+        new_key = key.get(pk.name) or result.inserted_primary_key[0]  # type: ignore[index]
+        return int(new_key) if isinstance(new_key, int) else str(new_key)
+    conn.execute(table.update().where(*where).values(**values))
+    return int(found) if isinstance(found, int) else str(found)
+
+
+def save_factory_setup(setup: FactorySetup, url: str | None = None) -> dict[str, int]:
+    """Write the factory, its hierarchy, meters, events and products; saving twice changes nothing.
+
+    Returns the ids of the meters by code.
+    """
+    f = setup.factory
+    tz = f.timezone
+    with transaction(url) as conn:
+        _upsert(conn, s.factories, {"id": f.id}, {"name_zh": f.name_zh, "name_en": f.name_en,
+                                                 "province": f.province, "timezone": tz,
+                                                 "created_at": int(time.time())})
+        node_ids: dict[str, int] = {}
+        pending = list(setup.nodes)
+        while pending:  # parents first, whatever the order in the file
+            progressed = False
+            for node in list(pending):
+                if node.parent is not None and node.parent not in node_ids:
+                    continue
+                node_ids[node.code] = int(_upsert(conn, s.nodes, {"factory_id": f.id, "code": node.code}, {
+                    "parent_id": node_ids.get(node.parent) if node.parent else None, "kind": node.kind,
+                    "name_zh": node.name_zh, "name_en": node.name_en, "cost_centre": node.cost_centre}))
+                pending.remove(node)
+                progressed = True
+            if not progressed:
+                raise InputError("节点层级存在循环", "the node hierarchy has a cycle", field="nodes")
+        meter_ids: dict[str, int] = {}
+        for m in setup.meters:
+            meter_ids[m.code] = int(_upsert(conn, s.meters, {"factory_id": f.id, "code": m.code},
+                                            _meter_values(m, node_ids)))
+        for ev in setup.events:
+            _upsert(conn, s.meter_events, {"meter_id": meter_ids[ev.meter], "ts": epoch(ev.ts, tz), "kind": ev.kind},
+                    {"old_final_value": ev.old_final_value, "new_initial_value": ev.new_initial_value,
+                     "note": ev.note})
+        for p in setup.products:
+            _upsert(conn, s.products, {"factory_id": f.id, "code": p.code},
+                    {"name_zh": p.name_zh, "name_en": p.name_en, "unit": p.unit})
+    return meter_ids
+
+
+def _meter_values(m: MeterSpec, node_ids: dict[str, int]) -> dict[str, Any]:
+    return {
+        "node_id": node_ids.get(m.node) if m.node else None, "name": m.name, "carrier": m.carrier,
+        "unit": m.unit, "register_kind": m.register_kind, "multiplier": m.multiplier,
+        "interval_seconds": m.interval_seconds, "timezone": m.timezone,
+        "category": m.category.value if m.category else None, "item": m.item, "cost_centre": m.cost_centre,
+        "electricity_kind": m.electricity_kind, "commissioned_at": epoch(m.commissioned_at, m.timezone),
+        "valid_from": epoch(m.valid_from, m.timezone), "valid_to": epoch(m.valid_to, m.timezone),
+        "rollover_at": m.rollover_at, "spike_limit": m.spike_limit, "virtual_formula": m.virtual_formula,
+        "is_virtual": m.virtual_formula is not None,
+    }
+
+
+def load_meters(factory_id: str, url: str | None = None) -> dict[str, MeterRow]:
+    """The factory's meters by code."""
+    with transaction(url) as conn:
+        rows = conn.execute(select(s.meters).where(s.meters.c.factory_id == factory_id)).mappings().all()
+    out: dict[str, MeterRow] = {}
+    for r in rows:
+        values = {k: r[k] for k in MeterRow.__dataclass_fields__}
+        values["multiplier"] = float(values["multiplier"])
+        values["is_virtual"] = bool(values["is_virtual"])
+        out[r["code"]] = MeterRow(**values)
+    return out
+
+
+def factory_exists(factory_id: str, url: str | None = None) -> bool:
+    with transaction(url) as conn:
+        return conn.execute(select(s.factories.c.id).where(s.factories.c.id == factory_id)).first() is not None

@@ -1,0 +1,198 @@
+"""The store's schema: one declaration of every table (SQLAlchemy Core), for SQLite and PostgreSQL.
+
+Conventions
+-----------
+* Timestamps are integer seconds since the Unix epoch, UTC (``ts``). For interval registers ``ts`` is
+  the start of the half-open interval [ts, ts + interval); for cumulative and instantaneous
+  registers it is the reading time. Local time only appears at the edges (input and display).
+* Readings are immutable once accepted. A correction is a new row with the same (meter, ts) and the
+  next ``revision``; queries take the highest revision, the audit keeps all (table ``corrections``
+  says who, when and why).
+* Values of readings are floats in the meter's own unit, before the meter's multiplier (CT/PT ratio):
+  the raw register. Bulk time-series use floats (CONVENTIONS.md "Numbers"); the multiplier and unit
+  are applied when intervals are computed.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData(naming_convention={
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+})
+
+#: Reading flags (bitmask in ``readings.flags``).
+FLAG_SPIKE = 1          # beyond the meter's spike bound: kept, flagged
+FLAG_ROLLOVER = 2       # a cumulative counter wrapped around before this reading
+FLAG_REPLACEMENT = 4    # first reading after a meter replacement
+FLAG_LATE = 8           # arrived after the interval's roll-ups were computed (back-filled)
+FLAG_CORRECTION = 16    # a correction of an earlier revision
+
+factories = Table(
+    "factories", metadata,
+    Column("id", String(64), primary_key=True),
+    Column("name_zh", String(200), nullable=False),
+    Column("name_en", String(200), nullable=False, server_default=""),
+    Column("province", String(32), nullable=False),
+    Column("timezone", String(64), nullable=False, server_default="Asia/Shanghai"),
+    Column("created_at", BigInteger, nullable=False),
+)
+
+nodes = Table(
+    "nodes", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("factory_id", String(64), ForeignKey("factories.id"), nullable=False),
+    Column("parent_id", Integer, ForeignKey("nodes.id"), nullable=True),
+    Column("code", String(64), nullable=False),
+    Column("kind", String(16), nullable=False),  # site | workshop | line | facility
+    Column("name_zh", String(200), nullable=False),
+    Column("name_en", String(200), nullable=False, server_default=""),
+    Column("cost_centre", String(64), nullable=True),
+    UniqueConstraint("factory_id", "code", name="uq_nodes_factory_code"),
+)
+
+meters = Table(
+    "meters", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("factory_id", String(64), ForeignKey("factories.id"), nullable=False),
+    Column("node_id", Integer, ForeignKey("nodes.id"), nullable=True),
+    Column("code", String(64), nullable=False),
+    Column("name", String(200), nullable=False, server_default=""),
+    Column("carrier", String(32), nullable=False),        # electricity | natural_gas | steam | heat | diesel | water …
+    Column("unit", String(32), nullable=False),           # unit of the register (kWh, Nm3, t, GJ, kW …)
+    Column("register_kind", String(16), nullable=False),  # cumulative | interval | instantaneous
+    Column("multiplier", Numeric(18, 6), nullable=False, server_default="1"),
+    Column("interval_seconds", Integer, nullable=False, server_default="900"),
+    Column("timezone", String(64), nullable=False, server_default="Asia/Shanghai"),
+    Column("category", String(32), nullable=True),        # the emission category it feeds (electricity_purchased …)
+    Column("item", String(64), nullable=True),            # the fuel it measures (天然气 …), for fuel meters
+    Column("cost_centre", String(64), nullable=True),
+    Column("electricity_kind", String(16), nullable=True),  # grid | green_power, for purchased electricity
+    Column("commissioned_at", BigInteger, nullable=True),
+    Column("valid_from", BigInteger, nullable=True),
+    Column("valid_to", BigInteger, nullable=True),
+    Column("rollover_at", Float, nullable=True),          # counter maximum + 1 (e.g. 1e8): wraps to 0 there
+    Column("spike_limit", Float, nullable=True),          # flag an interval consumption above this [unit]
+    Column("virtual_formula", Text, nullable=True),       # e.g. "M01 - M02" or "sum(children)"
+    Column("is_virtual", Boolean, nullable=False, server_default="0"),
+    UniqueConstraint("factory_id", "code", name="uq_meters_factory_code"),
+)
+
+meter_events = Table(
+    "meter_events", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("meter_id", Integer, ForeignKey("meters.id"), nullable=False),
+    Column("ts", BigInteger, nullable=False),
+    Column("kind", String(16), nullable=False),  # replacement | reset
+    Column("old_final_value", Float, nullable=True),
+    Column("new_initial_value", Float, nullable=True),
+    Column("note", Text, nullable=False, server_default=""),
+    UniqueConstraint("meter_id", "ts", "kind", name="uq_meter_events_key"),
+)
+
+products = Table(
+    "products", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("factory_id", String(64), ForeignKey("factories.id"), nullable=False),
+    Column("code", String(64), nullable=False),
+    Column("name_zh", String(200), nullable=False),
+    Column("name_en", String(200), nullable=False, server_default=""),
+    Column("unit", String(32), nullable=False),
+    UniqueConstraint("factory_id", "code", name="uq_products_factory_code"),
+)
+
+production = Table(
+    "production", metadata,
+    Column("product_id", Integer, ForeignKey("products.id"), primary_key=True),
+    Column("period_start", BigInteger, primary_key=True),
+    Column("period_end", BigInteger, nullable=False),
+    Column("amount", Numeric(24, 6), nullable=False),
+    Column("batch_id", Integer, nullable=True),
+)
+
+readings = Table(
+    "readings", metadata,
+    Column("meter_id", Integer, primary_key=True, autoincrement=False),
+    Column("ts", BigInteger, primary_key=True, autoincrement=False),
+    Column("revision", SmallInteger, primary_key=True, autoincrement=False),
+    Column("value", Float, nullable=False),
+    Column("flags", Integer, nullable=False, server_default="0"),
+    Column("batch_id", Integer, nullable=True),
+    Column("received_at", BigInteger, nullable=False),
+    sqlite_with_rowid=False,
+)
+
+corrections = Table(
+    "corrections", metadata,
+    Column("meter_id", Integer, primary_key=True, autoincrement=False),
+    Column("ts", BigInteger, primary_key=True, autoincrement=False),
+    Column("revision", SmallInteger, primary_key=True, autoincrement=False),
+    Column("reason", Text, nullable=False),
+    Column("corrected_by", String(100), nullable=False, server_default=""),
+    Column("created_at", BigInteger, nullable=False),
+)
+
+batches = Table(
+    "ingest_batches", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("source", String(16), nullable=False),  # file | rest | mqtt | demo
+    Column("name", Text, nullable=False),          # file path, client, topic
+    Column("content_hash", String(64), nullable=True),
+    Column("started_at", BigInteger, nullable=False),
+    Column("finished_at", BigInteger, nullable=True),
+    Column("status", String(16), nullable=False, server_default="running"),
+    Column("resume_offset", BigInteger, nullable=False, server_default="0"),
+    Column("accepted", BigInteger, nullable=False, server_default="0"),
+    Column("duplicates", BigInteger, nullable=False, server_default="0"),
+    Column("rejected", BigInteger, nullable=False, server_default="0"),
+    Column("flagged", BigInteger, nullable=False, server_default="0"),
+    Index("ix_ingest_batches_hash", "content_hash"),
+)
+
+rejected = Table(
+    "rejected_records", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("batch_id", Integer, ForeignKey("ingest_batches.id"), nullable=True),
+    Column("source", String(16), nullable=False),
+    Column("location", Text, nullable=False, server_default=""),  # file/sheet/row, topic, request
+    Column("field", String(64), nullable=False, server_default=""),
+    Column("reason", Text, nullable=False),
+    Column("raw", Text, nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+)
+
+dead_letters = Table(
+    "dead_letters", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("received_at", BigInteger, nullable=False),
+    Column("topic", Text, nullable=False),
+    Column("payload", Text, nullable=False),  # UTF-8 text, or base64 of bytes that were not UTF-8
+    Column("reason", Text, nullable=False),
+)
+
+grid_factor_series = Table(
+    "grid_factor_series", metadata,
+    Column("series", String(64), primary_key=True),  # a named hourly intensity series
+    Column("ts", BigInteger, primary_key=True, autoincrement=False),
+    Column("value", Float, nullable=False),           # tCO2/MWh for the hour [ts, ts+3600)
+    Column("source", Text, nullable=False, server_default=""),
+)

@@ -1,0 +1,1 @@
+"""Meter time series: validation, interval consumption, roll-ups and hourly carbon (Arrow/DuckDB)."""
