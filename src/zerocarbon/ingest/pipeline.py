@@ -20,6 +20,7 @@ from sqlalchemy import insert, update
 from zerocarbon.store import schema as s
 from zerocarbon.store.db import transaction
 from zerocarbon.store.factories import load_meters
+from zerocarbon.store.columnar import finalize_batch, write_part
 from zerocarbon.store.readings import write_readings
 from zerocarbon.timeseries.validation import INPUT_SCHEMA, validate_readings
 
@@ -67,6 +68,8 @@ def close_batch(report: IngestReport, status: str = "done", resume_offset: int |
         values["resume_offset"] = resume_offset
     with transaction(url) as conn:
         conn.execute(update(s.batches).where(s.batches.c.id == report.batch_id).values(**values))
+    if status != "running":
+        finalize_batch(report.batch_id, url)
 
 
 def as_input_table(rows: dict[str, list[Any]] | pa.Table) -> pa.Table:
@@ -89,6 +92,7 @@ def ingest_table(table: pa.Table, factory_id: str, batch_id: int, source: str, u
     meters = load_meters(factory_id, url)
     checked = validate_readings(rows, meters, now if now is not None else int(time.time()))
     written = write_readings(checked.accepted, batch_id, url)
+    write_part(batch_id, written.new_rows, url)
     report = IngestReport(batch_id=batch_id, received=rows.num_rows + len(extra_rejects or []),
                           accepted=written.accepted, duplicates=written.duplicates)
     rejects: list[dict[str, Any]] = list(extra_rejects or [])

@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 from sqlalchemy import func, insert, select
@@ -30,6 +31,7 @@ class WriteResult:
     accepted: int
     duplicates: int
     conflicts: pa.Table  # rows (with location) whose key exists with another value
+    new_rows: pa.Table   # the rows inserted by this call (meter_id, ts, value, flags)
 
 
 def _dedupe(rows: pa.Table) -> tuple[pa.Table, pa.Table, int]:
@@ -52,23 +54,35 @@ def _dedupe(rows: pa.Table) -> tuple[pa.Table, pa.Table, int]:
     return kept, differ.drop_columns(["_i", "_v"]), same
 
 
-_MERGE = """
+_INSERT = """
     INSERT INTO readings (meter_id, ts, revision, value, flags, batch_id, received_at)
-    SELECT s.meter_id, s.ts, 0, s.value,
-           s.flags | CASE WHEN s.ts < COALESCE(m.max_ts, s.ts) THEN {late} ELSE 0 END, {batch}, {now}
-    FROM zc_stage s
-    LEFT JOIN (SELECT meter_id, MAX(ts) AS max_ts FROM readings
-               WHERE meter_id IN (SELECT DISTINCT meter_id FROM zc_stage) GROUP BY meter_id) m
-      ON m.meter_id = s.meter_id
-    WHERE true ON CONFLICT DO NOTHING"""
-_CLASH = """
-    SELECT s.meter_id, s.ts, s.value FROM zc_stage s JOIN readings r
-      ON r.meter_id = s.meter_id AND r.ts = s.ts AND r.revision = 0
-    WHERE r.value <> s.value"""
+    SELECT meter_id, ts, 0, value, flags, {batch}, {now} FROM zc_stage WHERE true ON CONFLICT DO NOTHING"""
+_MATCHES = """
+    SELECT s.meter_id, s.ts, r.value FROM zc_stage s JOIN readings r
+      ON r.meter_id = s.meter_id AND r.ts = s.ts AND r.revision = 0"""
+_KEY_SCHEMA = pa.schema([("meter_id", pa.int64()), ("ts", pa.int64()), ("stored", pa.float64())])
 
 
-def _merge_sqlite(stage: pa.Table, merge_sql: str, url: str) -> tuple[int, pa.Table]:
-    """SQLite through the standard-library driver only.
+def _latest_sql(meter_ids: list[int]) -> str:
+    ids = ",".join(str(int(m)) for m in meter_ids) or "NULL"
+    return f"SELECT meter_id, MAX(ts) FROM readings WHERE meter_id IN ({ids}) GROUP BY meter_id"
+
+
+def _flag_late(stage: pa.Table, latest: list[tuple[int, int]]) -> pa.Table:
+    """FLAG_LATE on rows older than the newest reading their meter already had."""
+    if not latest:
+        return stage
+    newest = dict(latest)
+    uniq, inverse = np.unique(stage["meter_id"].to_numpy(), return_inverse=True)
+    bound = np.array([newest.get(int(m), np.iinfo(np.int64).max) for m in uniq], dtype=np.int64)
+    limits = bound[inverse]
+    late = stage["ts"].to_numpy() < limits
+    flags = stage["flags"].to_numpy() | np.where(late, s.FLAG_LATE, 0)
+    return stage.set_column(stage.schema.get_field_index("flags"), "flags", pa.array(flags, pa.int64()))
+
+
+def _merge_sqlite(stage: pa.Table, batch_id: int | None, url: str) -> tuple[int, pa.Table, pa.Table]:
+    """SQLite through the standard-library driver only, in one IMMEDIATE (write-locked) transaction.
 
     The ADBC SQLite driver carries its own copy of SQLite; two copies in one process break SQLite's
     POSIX locks (a documented corruption hazard in WAL mode), so SQLite never goes through ADBC here.
@@ -76,15 +90,17 @@ def _merge_sqlite(stage: pa.Table, merge_sql: str, url: str) -> tuple[int, pa.Ta
     raw = get_engine(url).raw_connection()
     try:
         cur = raw.cursor()
+        cur.execute("BEGIN IMMEDIATE")
+        stage = _flag_late(stage, cur.execute(_latest_sql(pc.unique(stage["meter_id"]).to_pylist())).fetchall())
         cur.execute("CREATE TEMP TABLE IF NOT EXISTS zc_stage (meter_id INTEGER, ts INTEGER, value REAL, "
                     "flags INTEGER)")
         cur.execute("DELETE FROM zc_stage")
         cur.executemany("INSERT INTO zc_stage VALUES (?, ?, ?, ?)", list(zip(
             stage["meter_id"].to_pylist(), stage["ts"].to_pylist(), stage["value"].to_pylist(),
             stage["flags"].to_pylist(), strict=True)))
-        cur.execute(merge_sql)
+        matches = cur.execute(_MATCHES).fetchall()
+        cur.execute(_INSERT.format(batch=batch_id if batch_id is not None else "NULL", now=int(time.time())))
         accepted = cur.rowcount
-        clash = cur.execute(_CLASH).fetchall()
         cur.execute("DELETE FROM zc_stage")
         raw.commit()
     except BaseException:
@@ -92,24 +108,32 @@ def _merge_sqlite(stage: pa.Table, merge_sql: str, url: str) -> tuple[int, pa.Ta
         raise
     finally:
         raw.close()
-    cols = transpose(clash, 3)
-    return accepted, pa.table({"meter_id": pa.array(cols[0], pa.int64()), "ts": pa.array(cols[1], pa.int64()),
-                               "value": pa.array(cols[2], pa.float64())})
+    cols = transpose(matches, 3)
+    return accepted, stage, pa.table([pa.array(c, t.type) for c, t in zip(cols, _KEY_SCHEMA, strict=True)],
+                                     schema=_KEY_SCHEMA)
 
 
-def _merge_postgres(stage: pa.Table, merge_sql: str, url: str) -> tuple[int, pa.Table]:
-    """PostgreSQL through ADBC: the staging rows travel as Arrow (COPY), not as Python rows."""
+def _merge_postgres(stage: pa.Table, batch_id: int | None, url: str) -> tuple[int, pa.Table, pa.Table]:
+    """PostgreSQL through ADBC: the staging rows travel as Arrow (COPY), not as Python rows.
+
+    Writers are serialised by a table lock (readers are not blocked), so the duplicate and
+    conflict accounting below is exact.
+    """
     with adbc_connect(url) as conn:
         cur = conn.cursor()
+        cur.execute("LOCK TABLE readings IN SHARE ROW EXCLUSIVE MODE")
+        cur.execute(_latest_sql(pc.unique(stage["meter_id"]).to_pylist()))
+        latest = [(int(a), int(b)) for a, b in cur.fetchall()]
+        stage = _flag_late(stage, latest)
         cur.execute("DROP TABLE IF EXISTS zc_stage")
         cur.adbc_ingest("zc_stage", stage, mode="create", temporary=True)
-        cur.execute(merge_sql)
+        cur.execute(_MATCHES)
+        matches = cur.fetch_arrow_table()
+        cur.execute(_INSERT.format(batch=batch_id if batch_id is not None else "NULL", now=int(time.time())))
         accepted = cur.rowcount
-        cur.execute(_CLASH)
-        clash = cur.fetch_arrow_table()
         cur.execute("DROP TABLE zc_stage")
         conn.commit()
-    return accepted, clash.cast(pa.schema([("meter_id", pa.int64()), ("ts", pa.int64()), ("value", pa.float64())]))
+    return accepted, stage, matches.rename_columns(list(_KEY_SCHEMA.names)).cast(_KEY_SCHEMA)
 
 
 def write_readings(rows: pa.Table, batch_id: int | None, url: str | None = None) -> WriteResult:
@@ -117,22 +141,26 @@ def write_readings(rows: pa.Table, batch_id: int | None, url: str | None = None)
 
     Late rows (older than the newest reading the meter already had) get FLAG_LATE: roll-ups are
     computed on read, so back-filled data is in them; the flag records that it came late.
+    ``WriteResult.new_rows`` are exactly the rows this call inserted (for the columnar cache).
     """
     kept, in_batch_conflicts, in_batch_dupes = _dedupe(rows)
     if kept.num_rows == 0:
-        return WriteResult(0, in_batch_dupes, in_batch_conflicts)
+        return WriteResult(0, in_batch_dupes, in_batch_conflicts, kept.select(list(STAGE_COLUMNS)))
     target = database_url(url)
-    stage = kept.select(list(STAGE_COLUMNS))
-    merge_sql = _MERGE.format(late=s.FLAG_LATE, batch=batch_id if batch_id is not None else "NULL",
-                              now=int(time.time()))
     merge = _merge_sqlite if is_sqlite(target) else _merge_postgres
-    accepted, clash = merge(stage, merge_sql, target)
+    accepted, staged, matches = merge(kept.select(list(STAGE_COLUMNS)), batch_id, target)
+    keyed = staged.append_column("location", kept["location"])
+    found = keyed.join(matches, ["meter_id", "ts"], join_type="inner")
+    clash = found.filter(pc.not_equal(found["value"], found["stored"])).drop_columns(["stored"])
+    new_rows = keyed.join(matches.select(["meter_id", "ts"]), ["meter_id", "ts"], join_type="left anti")
+    if new_rows.num_rows != accepted:  # cannot happen with writers serialised; never trust a guess
+        raise RuntimeError(f"store accepted {accepted} readings but {new_rows.num_rows} were new")
     conflicts = in_batch_conflicts
     if clash.num_rows:
-        hit = kept.join(clash, ["meter_id", "ts", "value"], join_type="inner")
-        conflicts = pa.concat_tables([conflicts.select(hit.column_names), hit]) if conflicts.num_rows else hit
-    duplicates = kept.num_rows - accepted - clash.num_rows + in_batch_dupes
-    return WriteResult(accepted, duplicates, conflicts)
+        clash = clash.select(conflicts.column_names) if conflicts.num_rows else clash
+        conflicts = pa.concat_tables([conflicts, clash]) if conflicts.num_rows else clash
+    duplicates = found.num_rows - clash.num_rows + in_batch_dupes
+    return WriteResult(accepted, duplicates, conflicts, new_rows.select(list(STAGE_COLUMNS)))
 
 
 def correct_reading(meter_id: int, ts: int, value: float, reason: str, corrected_by: str = "",
@@ -183,8 +211,13 @@ def read_current(meter_ids: list[int] | None = None, start: int | None = None, e
                  url: str | None = None) -> pa.Table:
     """Current readings (highest revision per meter and ts) as Arrow: meter_id, ts, value, flags.
 
-    ``start``/``end`` bound ts as a half-open interval [start, end).
+    ``start``/``end`` bound ts as a half-open interval [start, end). On SQLite the rows come from the
+    columnar cache (:mod:`zerocarbon.store.columnar`); on PostgreSQL straight out as Arrow.
     """
+    if is_sqlite(database_url(url)):
+        from zerocarbon.store.columnar import current_readings
+
+        return current_readings(meter_ids, start, end, url)
     where = []
     if meter_ids is not None:
         where.append(f"meter_id IN ({','.join(str(int(m)) for m in meter_ids) or 'NULL'})")

@@ -138,6 +138,7 @@ readings = Table(
     Column("flags", Integer, nullable=False, server_default="0"),
     Column("batch_id", Integer, nullable=True),
     Column("received_at", BigInteger, nullable=False),
+    Index("ix_readings_batch", "batch_id"),
     sqlite_with_rowid=False,
 )
 
