@@ -18,9 +18,9 @@ import pyarrow as pa
 from sqlalchemy import insert, update
 
 from zerocarbon.store import schema as s
+from zerocarbon.store.columnar import finalize_batch, write_part
 from zerocarbon.store.db import transaction
 from zerocarbon.store.factories import load_meters
-from zerocarbon.store.columnar import finalize_batch, write_part
 from zerocarbon.store.readings import write_readings
 from zerocarbon.timeseries.validation import INPUT_SCHEMA, validate_readings
 

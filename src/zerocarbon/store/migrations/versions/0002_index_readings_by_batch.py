@@ -7,7 +7,6 @@ Create Date: 2026-11-24 06:50:37.942746
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from alembic import op
 
 
