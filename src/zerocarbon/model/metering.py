@@ -13,7 +13,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from zerocarbon.model.inventory_input import Category, Dec, Model
+from zerocarbon.model.inventory_input import Category, Dec, Model, SteamSpec
 
 RegisterKind = Literal["cumulative", "interval", "instantaneous"]
 
@@ -51,6 +51,7 @@ class MeterSpec(Model):
     rollover_at: float | None = Field(None, gt=0, description="counter wraps to 0 at this value [register unit]")
     spike_limit: float | None = Field(None, gt=0, description="flag consumption per interval above this [unit]")
     virtual_formula: str | None = Field(None, description="e.g. 'M01 - M02' or 'sum(children)'")
+    steam: SteamSpec | None = Field(None, description="state of the steam a steam meter measures (for its heat)")
 
     @model_validator(mode="after")
     def _checks(self) -> MeterSpec:
@@ -146,3 +147,6 @@ class MeterRow:
     spike_limit: float | None
     virtual_formula: str | None
     is_virtual: bool
+    steam_pressure_mpa: float | None = None
+    steam_temperature_c: float | None = None
+    steam_gauge: bool = False

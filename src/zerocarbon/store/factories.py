@@ -85,6 +85,9 @@ def _meter_values(m: MeterSpec, node_ids: dict[str, int]) -> dict[str, Any]:
         "valid_from": epoch(m.valid_from, m.timezone), "valid_to": epoch(m.valid_to, m.timezone),
         "rollover_at": m.rollover_at, "spike_limit": m.spike_limit, "virtual_formula": m.virtual_formula,
         "is_virtual": m.virtual_formula is not None,
+        "steam_pressure_mpa": m.steam.pressure_mpa if m.steam else None,
+        "steam_temperature_c": m.steam.temperature_c if m.steam else None,
+        "steam_gauge": bool(m.steam and m.steam.gauge),
     }
 
 
@@ -97,6 +100,9 @@ def load_meters(factory_id: str, url: str | None = None) -> dict[str, MeterRow]:
         values = {k: r[k] for k in MeterRow.__dataclass_fields__}
         values["multiplier"] = float(values["multiplier"])
         values["is_virtual"] = bool(values["is_virtual"])
+        values["steam_gauge"] = bool(values["steam_gauge"])
+        for key in ("steam_pressure_mpa", "steam_temperature_c"):
+            values[key] = None if values[key] is None else float(values[key])
         out[r["code"]] = MeterRow(**values)
     return out
 

@@ -94,6 +94,9 @@ meters = Table(
     Column("spike_limit", Float, nullable=True),          # flag an interval consumption above this [unit]
     Column("virtual_formula", Text, nullable=True),       # e.g. "M01 - M02" or "sum(children)"
     Column("is_virtual", Boolean, nullable=False, server_default="0"),
+    Column("steam_pressure_mpa", Numeric(10, 4), nullable=True),   # steam meters: state of the steam [MPa]
+    Column("steam_temperature_c", Numeric(10, 2), nullable=True),  # [°C]; empty for saturated steam
+    Column("steam_gauge", Boolean, nullable=False, server_default="0"),
     UniqueConstraint("factory_id", "code", name="uq_meters_factory_code"),
 )
 
