@@ -1,0 +1,107 @@
+"""Benchmark: bulk ingest of 2,000 meters x one year of 15-minute readings (~70 million rows).
+
+The readings are generated (seeded) into a Parquet file first, then ingested into a fresh embedded
+store through the user path (validation, idempotent write, columnar parts) in chunks, and the batch
+is closed (which verifies the columnar cache against the store's row count). Prints one JSON
+object: rows, seconds, rows/s, peak RSS of the process, store size on disk. A cold run: the store
+is new. Use --meters/--days to scale down for a quick look.
+
+    .venv/bin/python benchmarks/bench_ingest.py [--meters 2000] [--days 365] [--workdir /tmp/zc_bench]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import shutil
+import time
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from zerocarbon.ingest.pipeline import IngestReport, close_batch, ingest_table, open_batch
+from zerocarbon.model.metering import FactorySetup
+from zerocarbon.store.db import migrate
+from zerocarbon.store.factories import save_factory_setup
+
+START = 1672502400  # 2023-01-01 00:00 Asia/Shanghai = 2022-12-31 16:00 UTC
+STEP = 900
+
+
+def meter_codes(n: int) -> list[str]:
+    return [f"M{i:05d}" for i in range(n)]
+
+
+def setup(n: int) -> FactorySetup:
+    return FactorySetup.model_validate({
+        "factory": {"id": "BENCH", "name_zh": "基准测试厂", "province": "江苏"},
+        "nodes": [{"code": f"CC{c:02d}", "name_zh": f"成本中心{c}", "cost_centre": f"CC{c:02d}"} for c in range(20)],
+        "meters": [{"code": code, "node": f"CC{i % 20:02d}", "carrier": "electricity", "unit": "kWh",
+                    "register_kind": "interval", "category": "electricity_purchased", "cost_centre": f"CC{i % 20:02d}"}
+                   for i, code in enumerate(meter_codes(n))]})
+
+
+def write_parquet(path: Path, meters: int, days: int, seed: int = 7) -> int:
+    """Long layout (meter, ts, value), one row group per 100 meters; returns the row count."""
+    steps = days * 96
+    ts = START + np.arange(steps, dtype=np.int64) * STEP
+    hour = ((ts + 8 * 3600) // 3600) % 24
+    shape = np.where((hour >= 8) & (hour < 22), 1.0, 0.4)
+    rng = np.random.default_rng(seed)
+    codes = meter_codes(meters)
+    schema = pa.schema([("meter", pa.string()), ("ts", pa.int64()), ("value", pa.float64())])
+    with pq.ParquetWriter(path, schema, compression="zstd") as writer:
+        for first in range(0, meters, 100):
+            group = codes[first:first + 100]
+            scale = rng.uniform(5, 200, len(group))
+            values = (shape[None, :] * scale[:, None] * rng.uniform(0.9, 1.1, (len(group), steps))).round(3)
+            writer.write_table(pa.table({
+                "meter": pa.array(np.repeat(np.array(group), steps)),
+                "ts": pa.array(np.tile(ts, len(group))),
+                "value": pa.array(values.ravel()),
+            }, schema=schema))
+    return meters * steps
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--meters", type=int, default=2000)
+    ap.add_argument("--days", type=int, default=365)
+    ap.add_argument("--chunk", type=int, default=200_000)
+    ap.add_argument("--workdir", type=Path, default=Path("/tmp/zc_bench"))
+    ap.add_argument("--keep", action="store_true", help="keep the store for bench_hourly_carbon.py")
+    args = ap.parse_args()
+    shutil.rmtree(args.workdir, ignore_errors=True)
+    args.workdir.mkdir(parents=True)
+    source = args.workdir / "readings.parquet"
+    rows = write_parquet(source, args.meters, args.days)
+    url = f"sqlite:///{args.workdir / 'store.db'}"
+    migrate(url)
+    save_factory_setup(setup(args.meters), url)
+    now = START + args.days * 86400 + 86400
+    t0 = time.perf_counter()
+    batch = open_batch("file", str(source), url=url)
+    total = IngestReport(batch_id=batch)
+    for record_batch in pq.ParquetFile(source).iter_batches(batch_size=args.chunk):
+        table = pa.Table.from_batches([record_batch])
+        total.add(ingest_table(table, "BENCH", batch, "file", url, now=now))
+    close_batch(total, url=url)
+    seconds = time.perf_counter() - t0
+    db_bytes = sum(p.stat().st_size for p in args.workdir.glob("store.db*") if p.is_file())
+    cache_bytes = sum(p.stat().st_size for p in (args.workdir / "store.db.columnar").rglob("*") if p.is_file())
+    print(json.dumps({
+        "benchmark": "bulk_ingest_embedded", "meters": args.meters, "days": args.days, "rows": rows,
+        "accepted": total.accepted, "rejected": total.rejected, "seconds": round(seconds, 2),
+        "rows_per_second": round(rows / seconds), "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF)
+                                                                       .ru_maxrss / 1024),
+        "store_mb": round(db_bytes / 2**20), "columnar_cache_mb": round(cache_bytes / 2**20), "cold": True,
+    }))
+    if not args.keep:
+        shutil.rmtree(args.workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
