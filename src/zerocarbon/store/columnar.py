@@ -27,6 +27,7 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
@@ -68,14 +69,22 @@ def write_part(batch_id: int, rows: pa.Table, url: str | None = None) -> None:
     os.replace(tmp, final)
 
 
-def _sqlite_rows(sql: str, url: str) -> pa.Table:
+def _sqlite_rows(sql: str, url: str, with_revision: bool = False) -> pa.Table:
+    """Rows (meter_id, ts, value, flags[, revision]) of an SQL query on the SQLite store, as Arrow."""
+    schema = READING_SCHEMA.append(pa.field("revision", pa.int64())) if with_revision else READING_SCHEMA
     raw = get_engine(url).raw_connection()
     try:
         rows = raw.cursor().execute(sql).fetchall()
     finally:
         raw.close()
-    cols: list[list[Any]] = [[r[i] for r in rows] for i in range(4)]
-    return pa.table([pa.array(c, f.type) for c, f in zip(cols, READING_SCHEMA, strict=True)], schema=READING_SCHEMA)
+    cols: list[list[Any]] = [[r[i] for r in rows] for i in range(len(schema))]
+    return pa.table([pa.array(c, f.type) for c, f in zip(cols, schema, strict=True)], schema=schema)
+
+
+def _open_batches(url: str) -> list[int]:
+    with transaction(url) as conn:
+        return [int(b) for b in conn.execute(select(s.batches.c.id).where(s.batches.c.status == "running"))
+                .scalars()]
 
 
 def finalize_batch(batch_id: int, url: str | None = None) -> None:
@@ -120,9 +129,13 @@ def sync(url: str | None = None) -> list[int]:
     return closed
 
 
-def current_readings(meter_ids: list[int] | None, start: int | None, end: int | None,
-                     url: str | None = None) -> pa.Table:
-    """Current readings of an SQLite store (cache ∪ live rows, corrections applied), as Arrow."""
+def register_current(con: duckdb.DuckDBPyConnection, name: str, meter_ids: list[int] | None,
+                     start: int | None, end: int | None, url: str | None = None) -> None:
+    """Define view ``name`` in ``con``: current readings (meter_id, ts, value, flags) of an SQLite store.
+
+    Nothing is materialised: DuckDB reads the cached Parquet parts (with filter push-down) and the
+    small live tables when the view is queried.
+    """
     target = database_url(url)
     root = cache_dir(target)
     closed = sync(target)
@@ -134,22 +147,36 @@ def current_readings(meter_ids: list[int] | None, start: int | None, end: int | 
     if end is not None:
         where.append(f"ts < {int(end)}")
     cond = " AND ".join(where) or "TRUE"
-    not_cached = f"(batch_id IS NULL OR batch_id NOT IN ({','.join(str(b) for b in closed)}))" if closed else "TRUE"
-    live = _sqlite_rows(f"SELECT meter_id, ts, value, flags FROM readings WHERE revision = 0 AND "
-                        f"{not_cached} AND {cond}", target)
-    fixes = _sqlite_rows(f"SELECT meter_id, ts, value, revision FROM readings WHERE revision > 0 AND {cond}",
-                         target).rename_columns(["meter_id", "ts", "value", "revision"])
+    # Rows not in the cache: those of open batches and those with no batch (corrections among them).
+    # Both predicates use the batch_id index; a NOT IN over the closed ones would scan the table.
+    opened = _open_batches(target)
+    in_open = f" OR batch_id IN ({','.join(str(b) for b in opened)})" if opened else ""
+    uncached = _sqlite_rows(f"SELECT meter_id, ts, value, flags, revision FROM readings "
+                            f"WHERE (batch_id IS NULL{in_open}) AND {cond}", target, with_revision=True)
+    is_fix = pc.greater(uncached["revision"], 0)
+    live = uncached.filter(pc.invert(is_fix)).drop_columns(["revision"])
+    fixes = uncached.filter(is_fix).select(["meter_id", "ts", "value", "revision"])
     files = [str(p) for b in closed for p in sorted(_batch_dir(root, b).glob("part-*.parquet"))] if root else []
-    con = duckdb.connect()
-    con.register("live", live)
-    con.register("fixes", fixes)
+    con.register(f"{name}_live", live)
+    con.register(f"{name}_fixes", fixes)
     cached = f"SELECT meter_id, ts, value, flags FROM read_parquet({files!r}) WHERE {cond}" if files else \
-        "SELECT * FROM live WHERE FALSE"
-    out: Any = con.sql(f"""
-        WITH base AS ({cached} UNION ALL SELECT * FROM live),
-             latest AS (SELECT meter_id, ts, arg_max(value, revision) AS value FROM fixes GROUP BY meter_id, ts)
-        SELECT b.meter_id, b.ts, COALESCE(l.value, b.value) AS value,
-               b.flags | CASE WHEN l.value IS NULL THEN 0 ELSE {s.FLAG_CORRECTION} END AS flags
-        FROM base b LEFT JOIN latest l USING (meter_id, ts)
-        ORDER BY b.meter_id, b.ts""").to_arrow_table()
+        f"SELECT * FROM {name}_live WHERE FALSE"
+    fix_join = "" if fixes.num_rows == 0 else f"""
+        LEFT JOIN (SELECT meter_id, ts, arg_max(value, revision) AS fixed FROM {name}_fixes
+                   GROUP BY meter_id, ts) l USING (meter_id, ts)"""
+    value = "b.value" if fixes.num_rows == 0 else "COALESCE(l.fixed, b.value)"
+    flags = "b.flags" if fixes.num_rows == 0 else \
+        f"b.flags | CASE WHEN l.fixed IS NULL THEN 0 ELSE {s.FLAG_CORRECTION} END"
+    con.execute(f"""
+        CREATE OR REPLACE TEMP VIEW {name} AS
+        SELECT b.meter_id, b.ts, {value} AS value, {flags} AS flags
+        FROM ({cached} UNION ALL SELECT * FROM {name}_live) b {fix_join}""")
+
+
+def current_readings(meter_ids: list[int] | None, start: int | None, end: int | None,
+                     url: str | None = None) -> pa.Table:
+    """Current readings of an SQLite store (cache ∪ live rows, corrections applied), as Arrow, sorted."""
+    con = duckdb.connect()
+    register_current(con, "current", meter_ids, start, end, url)
+    out: Any = con.sql("SELECT * FROM current ORDER BY meter_id, ts").to_arrow_table()
     return out.cast(READING_SCHEMA)
