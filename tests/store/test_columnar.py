@@ -90,3 +90,10 @@ def test_filters(sqlite_url: str) -> None:
     _load(sqlite_url, 300)
     part = read_current([1], T0, T0 + 900 * 10, sqlite_url)
     assert part.num_rows == 10 and set(part.column("meter_id").to_pylist()) == {1}
+
+
+def test_batch_that_inserted_nothing_closes(sqlite_url: str) -> None:
+    """A re-sent batch inserts no rows and has no parts; closing it must still mark it complete."""
+    _load(sqlite_url, 30)
+    _load(sqlite_url, 30)
+    assert read_current(url=sqlite_url).num_rows == 30

@@ -104,6 +104,7 @@ def finalize_batch(batch_id: int, url: str | None = None) -> None:
                              "AND revision = 0", target)
         if table.num_rows:
             write_part(batch_id, table, target)
+    folder.mkdir(parents=True, exist_ok=True)  # a batch that inserted nothing (a re-import) has no parts
     (folder / COMPLETE).write_text(json.dumps({"batch_id": batch_id, "rows": stored}), encoding="utf-8")
 
 
