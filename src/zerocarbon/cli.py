@@ -13,6 +13,7 @@ from rich.table import Table
 from typer.core import TyperGroup
 
 from zerocarbon import __version__
+from zerocarbon.cli_store import ingest_app, readings_app, store_app
 from zerocarbon.errors import ZerocarbonError
 
 console = Console()
@@ -38,6 +39,9 @@ inventory_app = typer.Typer(cls=_DefaultRunGroup, no_args_is_help=True,
 factors_app = typer.Typer(no_args_is_help=True, help="排放因子库 / the factor library.")
 app.add_typer(inventory_app, name="inventory")
 app.add_typer(factors_app, name="factors")
+app.add_typer(store_app, name="store")
+app.add_typer(ingest_app, name="ingest")
+app.add_typer(readings_app, name="readings")
 
 Lang = Annotated[str, typer.Option("--lang", help="输出语言 zh|en / output language")]
 

@@ -155,7 +155,8 @@ def write_readings_csv(path: Path) -> Path:
     steam_total = np.concatenate([[0], np.cumsum(use["STM-UT"])]) / 10 ** decimals["STM-UT"]
     instants = [*starts, starts[-1] + STEP]
     replaced = next(i for i, t in enumerate(instants) if t >= STEAM_REPLACED_AT)
-    steam = np.where(np.arange(len(instants)) < replaced, STEAM_START + steam_total, steam_total - steam_total[replaced])
+    before = np.arange(len(instants)) < replaced
+    steam = np.where(before, STEAM_START + steam_total, steam_total - steam_total[replaced])
     path.parent.mkdir(parents=True, exist_ok=True)
     codes = list(METERS)
     with path.open("w", encoding="utf-8", newline="") as handle:
