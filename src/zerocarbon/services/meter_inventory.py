@@ -1,0 +1,383 @@
+"""Use cases of meter data: activity data for the inventory, hourly carbon, and the check between them.
+
+    store (meters, nodes, events, readings) → intervals → virtual meters → hours / months
+        → activity lines (one per meter and month) → compute_inventory
+        → hourly carbon (annual or hourly factors)
+
+Everything is computed on read, so back-filled (late) readings are in the next result.
+
+Consistency check
+-----------------
+:func:`check_hourly_against_inventory` computes the year's inventory from the monthly activity
+lines (Decimal, :func:`zerocarbon.accounting.inventory.compute_inventory`, location-based view)
+and compares it, per meter and in total, with the sum of the hourly carbon (float64) of the same
+meters with the annual factors. Both come from the same intervals and the same library rows, so
+they agree to rounding: the check passes when |hourly − inventory| ≤ 1e-6 × |inventory| (relative
+tolerance, documented float tolerance; an absolute 1e-9 tCO2 when the inventory is 0). Only the
+categories in the hourly carbon are compared (fuel combustion, purchased electricity and heat,
+on-site renewables); meters of other categories are listed as not compared.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+from pydantic import ValidationError
+from sqlalchemy import select
+
+from zerocarbon.accounting.inventory import compute_inventory
+from zerocarbon.errors import InputError
+from zerocarbon.factors import FactorLibrary, default_library
+from zerocarbon.model.inventory_input import ActivityLine, Category, Facility, FactoryInfo, InventoryInput, SteamSpec
+from zerocarbon.store import schema as s
+from zerocarbon.store.db import transaction
+from zerocarbon.store.factories import load_meters
+from zerocarbon.store.readings import read_current
+from zerocarbon.timeseries import carbon as tc
+from zerocarbon.timeseries.intervals import (
+    EVENT_SCHEMA,
+    NODE_SCHEMA,
+    WEEK,
+    Estimate,
+    Intervals,
+    interval_consumption,
+    meter_table,
+)
+from zerocarbon.timeseries.rollups import VirtualValues, evaluate_virtual, rollup_time
+
+#: Relative tolerance of the hourly-vs-inventory check (float64 sums against Decimal).
+REL_TOL = 1e-6
+ABS_TOL = 1e-9
+
+
+@dataclass
+class FactoryMeters:
+    """A factory's metering set-up as the timeseries functions take it."""
+
+    factory_id: str
+    name_zh: str
+    name_en: str
+    province: str
+    timezone: str
+    meters: pa.Table  # METER_SCHEMA
+    nodes: pa.Table   # NODE_SCHEMA
+    events: pa.Table  # EVENT_SCHEMA
+
+
+def load_factory_meters(factory_id: str, url: str | None = None) -> FactoryMeters:
+    """The factory record, its nodes, meters and meter events from the store."""
+    with transaction(url) as conn:
+        fac = conn.execute(select(s.factories).where(s.factories.c.id == factory_id)).mappings().first()
+        if fac is None:
+            raise InputError(f"没有工厂 {factory_id}", f"no factory '{factory_id}' in the store", field="factory_id")
+        node_rows = conn.execute(select(s.nodes.c.id, s.nodes.c.parent_id, s.nodes.c.code, s.nodes.c.kind,
+                                        s.nodes.c.cost_centre).where(s.nodes.c.factory_id == factory_id)).all()
+        event_rows = conn.execute(
+            select(s.meter_events.c.meter_id, s.meter_events.c.ts, s.meter_events.c.kind,
+                   s.meter_events.c.old_final_value, s.meter_events.c.new_initial_value)
+            .join(s.meters, s.meters.c.id == s.meter_events.c.meter_id)
+            .where(s.meters.c.factory_id == factory_id)).all()
+    nodes = pa.table({name: pa.array([r[i] for r in node_rows], NODE_SCHEMA.field(name).type)
+                      for i, name in enumerate(NODE_SCHEMA.names)}, schema=NODE_SCHEMA)
+    events = pa.table({name: pa.array([r[i] for r in event_rows], EVENT_SCHEMA.field(name).type)
+                       for i, name in enumerate(EVENT_SCHEMA.names)}, schema=EVENT_SCHEMA)
+    meters = meter_table(load_meters(factory_id, url), nodes)
+    return FactoryMeters(factory_id, str(fac["name_zh"]), str(fac["name_en"] or ""), str(fac["province"]),
+                         str(fac["timezone"] or "Asia/Shanghai"), meters, nodes, events)
+
+
+@dataclass
+class MeteredYear:
+    """Interval values of every meter (real and virtual) of one factory and year, with gaps."""
+
+    factory: FactoryMeters
+    year: int
+    start: int
+    end: int
+    intervals: Intervals       # real meters
+    virtual: VirtualValues     # virtual meters, per interval
+    values: pa.Table           # meter_id, ts, ts_end, value, flags of both
+    power_as_energy: bool = False
+
+    def monthly(self) -> pa.Table:
+        return rollup_time(self.values, "month", tz=self.factory.timezone)
+
+    def hourly(self) -> pa.Table:
+        return rollup_time(self.values, "hour", tz=self.factory.timezone)
+
+
+def metered_year(factory_id: str, year: int, url: str | None = None, *, estimate: Estimate | None = None,
+                 power_as_energy: bool = False) -> MeteredYear:
+    """Intervals of the factory's meters over the local calendar ``year`` (see :mod:`zerocarbon.timeseries.intervals`).
+
+    Readings are read with a margin around the year: one day after (the reading that closes the
+    last interval of a counter) and one day before (a gap across New Year is bridged), eight days
+    before with ``estimate="profile"`` (the same interval a week earlier).
+    """
+    fm = load_factory_meters(factory_id, url)
+    start, end = tc.year_bounds(year, fm.timezone)
+    steps = [int(x) for x in fm.meters["interval_seconds"].to_pylist() if x is not None] or [900]
+    before = (WEEK + 86_400 if estimate == "profile" else 86_400) + max(steps)
+    real = pc.invert(fm.meters["is_virtual"])
+    ids = [int(i) for i in fm.meters.filter(real)["meter_id"].to_pylist()]
+    readings = read_current(ids, start - before, end + 86_400 + max(steps), url)
+    iv = interval_consumption(readings, fm.meters, start=start, end=end, events=fm.events, estimate=estimate,
+                              power_as_energy=power_as_energy)
+    base = iv.values.select(["meter_id", "ts", "ts_end", "value", "flags"])
+    virtual = evaluate_virtual(base, fm.meters, fm.nodes)
+    both = pa.concat_tables([base, virtual.values.select(base.column_names)])
+    return MeteredYear(fm, year, start, end, iv, virtual, both, power_as_energy)
+
+
+def _check_power_meters(fm: FactoryMeters, power_as_energy: bool) -> None:
+    """A power register that feeds a category would silently drop out without power_as_energy: refuse."""
+    if power_as_energy:
+        return
+    for m in fm.meters.to_pylist():
+        if m["category"] and m["register_kind"] == "instantaneous":
+            raise InputError(f"表计 {m['code']} 为功率表（瞬时值），须以 power_as_energy=True 折算为电量",
+                             f"meter {m['code']} is a power register feeding {m['category']}: pass "
+                             "power_as_energy=True to convert it to energy (mean power × duration)",
+                             field="power_as_energy", details={"meter": m["code"]})
+
+
+def _codes(fm: FactoryMeters) -> dict[int, dict[str, Any]]:
+    return {int(r["meter_id"]): r for r in fm.meters.to_pylist()}
+
+
+def _sources(my: MeteredYear) -> dict[int, str]:
+    """'meters: <codes>' per meter: itself, or for a virtual meter the meters its formula uses."""
+    meters = _codes(my.factory)
+    out = {mid: f"meters: {m['code']}" for mid, m in meters.items()}
+    inputs: dict[int, list[str]] = defaultdict(list)
+    for row in my.virtual.terms.to_pylist():
+        inputs[int(row["meter_id"])].append(str(row["input_code"]))
+    for mid, codes in inputs.items():
+        m = meters[mid]
+        out[mid] = f"meters: {', '.join(sorted(codes))} (virtual {m['code']} = {m['virtual_formula']})"
+    return out
+
+
+def activity_from_meters(factory_id: str, year: int, url: str | None = None, *, estimate: Estimate | None = None,
+                         evidence: dict[str, str] | None = None, power_as_energy: bool = False,
+                         metered: MeteredYear | None = None) -> list[ActivityLine]:
+    """Activity data from the meters: one line per meter with a category and month.
+
+    Each line: id ``<meter>-<YYYY-MM>``, facility = the meter's node (else the factory), category,
+    item and electricity kind from the meter, amount = Σ of the month's intervals [the meter's unit
+    × multiplier] (Decimal of the float sum), period ``YYYY-MM`` (local months), source
+    ``"meters: <codes>"``, data quality ``metered``; the note counts the month's intervals, missing
+    ones, estimated ones and ones not used, so an incomplete month is visible.
+
+    Parameters
+    ----------
+    evidence : dict, optional
+        Meter code → proof of green power (绿电交易凭证); a green-power meter without it raises, as
+        green power counts as zero only with proof.
+    metered : MeteredYear, optional
+        Already computed intervals (to reuse them).
+
+    Raises
+    ------
+    InputError
+        A green-power meter without evidence, or a negative monthly amount (a virtual meter whose
+        formula gives less than zero), naming the meter.
+    """
+    my = metered or metered_year(factory_id, year, url, estimate=estimate, power_as_energy=power_as_energy)
+    _check_power_meters(my.factory, my.power_as_energy)
+    meters = _codes(my.factory)
+    sources = _sources(my)
+    proofs = evidence or {}
+    lines: list[ActivityLine] = []
+    for row in my.monthly().to_pylist():
+        m = meters[int(row["meter_id"])]
+        if not m["category"] or row["value"] is None:
+            continue
+        code = str(m["code"])
+        kind = m["electricity_kind"] or "grid"
+        proof = proofs.get(code)
+        if kind == "green_power" and not proof:
+            raise InputError(f"表计 {code} 为绿电，须提供绿电交易凭证 (evidence)",
+                             f"meter {code} is green power: give its proof in evidence={{'{code}': ...}}",
+                             field="evidence", details={"meter": code})
+        expected = (int(row["ts_end"]) - int(row["ts"])) // int(m["interval_seconds"])
+        missing = expected - int(row["n_intervals"]) - int(row["n_null"])
+        note = (f"{row['n_intervals']} of {expected} intervals; {missing} missing; {row['n_estimated']} estimated"
+                f"{' (' + my.intervals.estimate + ')' if my.intervals.estimate else ''}; {row['n_null']} not used")
+        try:
+            lines.append(ActivityLine(
+                id=f"{code}-{row['period']}", facility=m["node_code"] or factory_id, category=Category(m["category"]),
+                item=m["item"], amount=Decimal(repr(float(row["value"]))), unit=str(m["energy_unit"]),
+                period=str(row["period"]), source=sources[int(row["meter_id"])], data_quality="metered",
+                electricity_kind=kind, evidence=proof, note=note, steam=_steam(m)))
+        except ValidationError as exc:
+            raise InputError(f"表计 {code} {row['period']} 的活动数据无效：{exc.errors()[0]['msg']}",
+                             f"meter {code}, {row['period']}: activity line not valid: {exc.errors()[0]['msg']}",
+                             field="amount", details={"meter": code}) from exc
+    return lines
+
+
+def _steam(meter: dict[str, Any]) -> SteamSpec | None:
+    """The steam state of a steam meter (None for other meters), for the heat of its mass."""
+    if meter.get("steam_pressure_mpa") is None:
+        return None
+    temperature = meter.get("steam_temperature_c")
+    return SteamSpec(pressure_mpa=Decimal(repr(float(meter["steam_pressure_mpa"]))),
+                     temperature_c=None if temperature is None else Decimal(repr(float(temperature))),
+                     gauge=bool(meter.get("steam_gauge")))
+
+
+def inventory_input(factory_id: str, lines: list[ActivityLine], url: str | None = None,
+                    factory: FactoryMeters | None = None) -> InventoryInput:
+    """An :class:`InventoryInput` of the factory with the given (meter) activity lines."""
+    fm = factory or load_factory_meters(factory_id, url)
+    names = {str(r["code"]): r for r in fm.nodes.to_pylist()}
+    facilities = sorted({ln.facility for ln in lines})
+    return InventoryInput(
+        factory=FactoryInfo(id=fm.factory_id, name_zh=fm.name_zh, name_en=fm.name_en, province=fm.province,
+                            facilities=[Facility(id=f, name_zh=str(names[f]["code"]) if f in names else f)
+                                        for f in facilities] or [Facility(id=factory_id, name_zh=fm.name_zh)]),
+        activity=lines)
+
+
+def _load_series(name: str, start: int, end: int, url: str | None) -> pa.Table:
+    g = s.grid_factor_series
+    with transaction(url) as conn:
+        rows = conn.execute(select(g.c.series, g.c.ts, g.c.value, g.c.source)
+                            .where(g.c.series == name, g.c.ts >= start, g.c.ts < end).order_by(g.c.ts)).all()
+    if not rows:
+        raise InputError(f"没有名为 {name} 的小时电网排放因子序列（{start}–{end}）",
+                         f"no hourly grid-intensity series '{name}' in the store for the year", field="series")
+    return pa.table({n: pa.array([r[i] for r in rows], tc.SERIES_SCHEMA.field(n).type)
+                     for i, n in enumerate(tc.SERIES_SCHEMA.names)}, schema=tc.SERIES_SCHEMA)
+
+
+def hourly_carbon(factory_id: str, year: int, url: str | None = None, series: str | pa.Table | None = None, *,
+                  estimate: Estimate | None = None, power_as_energy: bool = False,
+                  library: FactorLibrary | None = None, metered: MeteredYear | None = None) -> pa.Table:
+    """Carbon per meter and local hour of ``year`` [tCO2] (:func:`zerocarbon.timeseries.carbon.hourly_carbon`).
+
+    ``series`` is the name of a grid-intensity series in the store (``grid_factor_series``) or its
+    rows as Arrow; it replaces the annual factor of purchased electricity hour by hour. The table
+    has a ``meter`` column (code) and carries its derivation as JSON in the schema metadata key
+    ``zerocarbon.trace`` (:func:`carbon_trace`): factor rows with provenance, skipped meters, the
+    series, gaps and estimated intervals per meter.
+    """
+    my = metered or metered_year(factory_id, year, url, estimate=estimate, power_as_energy=power_as_energy)
+    _check_power_meters(my.factory, my.power_as_energy)
+    fm = my.factory
+    factors = tc.annual_factors(fm.meters, year, fm.province, library=library or default_library(), tz=fm.timezone)
+    rows = series
+    if isinstance(series, str):
+        rows = _load_series(series, my.start, my.end, url)
+    assert rows is None or isinstance(rows, pa.Table)
+    out = tc.hourly_carbon(my.hourly(), factors.table, rows)
+    ids = fm.meters["meter_id"].combine_chunks()
+    codes = fm.meters["code"].combine_chunks()
+    indices = pc.index_in(out["meter_id"], value_set=ids).combine_chunks().cast(pa.int32())
+    meter = pa.DictionaryArray.from_arrays(indices, codes)
+    out = out.add_column(1, "meter", meter)
+    code_of = {int(r["meter_id"]): str(r["code"]) for r in fm.meters.to_pylist()}
+    gaps: dict[str, dict[str, int]] = {}
+    for g in my.intervals.gaps.to_pylist():
+        entry = gaps.setdefault(code_of.get(int(g["meter_id"]), str(g["meter_id"])), {"missing": 0, "estimated": 0})
+        entry["missing"] += int(g["count"])
+        entry["estimated"] += int(g["estimated"])
+    series_info = None
+    if rows is not None:
+        srcs = sorted({x for x in rows["source"].unique().to_pylist() if x} if "source" in rows.column_names else [])
+        names = sorted({x for x in rows["series"].unique().to_pylist() if x} if "series" in rows.column_names else [])
+        series_info = {"series": names, "source": srcs, "hours": rows.num_rows, "unit": "tCO2/MWh"}
+    trace = {"factory": factory_id, "year": year, "timezone": fm.timezone, "province": fm.province,
+             "view": "location", "unit": "tCO2", "estimate": my.intervals.estimate,
+             "formula": "co2_t = amount × to_activity × factor (factor of the hour)", **factors.trace(),
+             "series": series_info, "gaps": gaps}
+    meta = dict(out.schema.metadata or {})
+    meta[b"zerocarbon.trace"] = json.dumps(trace, ensure_ascii=False).encode("utf-8")
+    return out.replace_schema_metadata(meta)
+
+
+def carbon_trace(table: pa.Table) -> dict[str, Any]:
+    """The derivation stored in the metadata of :func:`hourly_carbon`'s table."""
+    raw = (table.schema.metadata or {}).get(b"zerocarbon.trace")
+    return dict(json.loads(raw.decode("utf-8"))) if raw else {}
+
+
+@dataclass
+class MeterComparison:
+    meter: str
+    inventory_tco2: Decimal
+    hourly_tco2: float
+    rel_diff: float
+    ok: bool
+
+
+@dataclass
+class ConsistencyCheck:
+    """The year's inventory from meter data against the sum of its hourly carbon (location-based)."""
+
+    factory_id: str
+    year: int
+    inventory_tco2: Decimal
+    hourly_tco2: float
+    rel_diff: float
+    rel_tol: float
+    ok: bool
+    meters: list[MeterComparison] = field(default_factory=list)
+    not_compared: list[dict[str, str]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"factory_id": self.factory_id, "year": self.year, "inventory_tco2": str(self.inventory_tco2),
+                "hourly_tco2": self.hourly_tco2, "rel_diff": self.rel_diff, "rel_tol": self.rel_tol, "ok": self.ok,
+                "meters": [{"meter": m.meter, "inventory_tco2": str(m.inventory_tco2), "hourly_tco2": m.hourly_tco2,
+                            "rel_diff": m.rel_diff, "ok": m.ok} for m in self.meters],
+                "not_compared": self.not_compared}
+
+
+def _rel(a: float, b: Decimal) -> tuple[float, bool]:
+    ref = float(b)
+    diff = abs(a - ref)
+    if ref == 0:
+        return diff, diff <= ABS_TOL
+    rel = diff / abs(ref)
+    return rel, rel <= REL_TOL
+
+
+def check_hourly_against_inventory(factory_id: str, year: int, url: str | None = None, *,
+                                   estimate: Estimate | None = None, evidence: dict[str, str] | None = None,
+                                   power_as_energy: bool = False,
+                                   library: FactorLibrary | None = None) -> ConsistencyCheck:
+    """Annual inventory from meters = Σ of its hourly carbon, per meter and in total (see module docstring)."""
+    lib = library or default_library()
+    my = metered_year(factory_id, year, url, estimate=estimate, power_as_energy=power_as_energy)
+    _check_power_meters(my.factory, my.power_as_energy)
+    lines = activity_from_meters(factory_id, year, url, evidence=evidence, metered=my)
+    data = inventory_input(factory_id, lines, url, factory=my.factory)
+    inventory = compute_inventory(data, year, lib, mc_draws=0)
+    carbon = hourly_carbon(factory_id, year, url, library=lib, metered=my)
+    hourly_by_meter: dict[str, float] = defaultdict(float)
+    for row in tc.summarise(carbon, by=("meter",)).to_pylist():
+        hourly_by_meter[str(row["meter"])] += float(row["co2_t"] or 0.0)
+    compared = {str(r["meter"]) for r in carbon_trace(carbon).get("factors", [])}
+    inv_by_meter: dict[str, Decimal] = defaultdict(Decimal)
+    for result in inventory.lines:
+        code = result.line.id.rsplit("-", 2)[0]
+        if code in compared:
+            inv_by_meter[code] += result.emissions("location")
+    comparisons = []
+    for code in sorted(compared):
+        rel, ok = _rel(hourly_by_meter.get(code, 0.0), inv_by_meter.get(code, Decimal(0)))
+        comparisons.append(MeterComparison(code, inv_by_meter.get(code, Decimal(0)), hourly_by_meter.get(code, 0.0),
+                                           rel, ok))
+    inv_total = sum(inv_by_meter.values(), Decimal(0))
+    hourly_total = sum(hourly_by_meter.get(c, 0.0) for c in compared)
+    rel, ok = _rel(hourly_total, inv_total)
+    not_compared = list(carbon_trace(carbon).get("skipped", []))
+    return ConsistencyCheck(factory_id, year, inv_total, hourly_total, rel, REL_TOL,
+                            ok and all(c.ok for c in comparisons), comparisons, not_compared)

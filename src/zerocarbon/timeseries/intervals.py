@@ -1,0 +1,499 @@
+"""Interval consumption per meter from raw register readings (DuckDB SQL over Arrow).
+
+Every value is in the meter's register unit × its multiplier (CT/PT ratio or pulse weight), for
+the half-open interval [ts, ts_end) on the meter's grid (``ts`` divisible by ``interval_seconds``,
+UTC epoch seconds). Each row keeps its derivation: the readings it came from, the adjustment
+applied, the method and a flag bitmask.
+
+Rules
+-----
+Interval registers
+    The reading at ``ts`` is the consumption of [ts, ts + interval), used as it is (× multiplier).
+Cumulative counters
+    The difference of two consecutive readings on the grid is assigned to the interval that ends
+    at the later reading. Readings off the grid are not used (listed in ``unused``).
+
+    * A meter event (``replacement`` or ``reset``) between the two readings (event time in
+      (t₁, t₂]; a reading at the event time belongs to the new register) gives
+      Δ = v₂ − v₁ + Σ (old_final − new_initial). A missing ``new_initial_value`` is 0 (a new
+      register starts at zero); a missing ``old_final_value`` is taken as v₁ when it is the only
+      event of the pair (nothing counted between the last reading and the event), else the pair is
+      not used (``method = 'event values missing'``). Flag FLAG_REPLACEMENT or FLAG_RESET.
+    * Otherwise, a decrease on a meter with ``rollover_at`` is a wrap: Δ = v₂ − v₁ + rollover_at,
+      flag FLAG_ROLLOVER.
+    * Any other decrease is not used: the interval is kept with a null value, method
+      ``'counter decreased'`` and flag FLAG_DECREASE (recorded, never silently zeroed). The next
+      difference starts from the decreased reading.
+    * Two readings more than one interval apart leave the intervals between them missing (a gap);
+      the gap records the counter difference that spans it (``bridged_value``).
+Instantaneous (power) registers
+    Converted to energy only when asked (``power_as_energy=True``): each sample holds until the
+    next one, for at most one interval; the interval's time-weighted mean power × the interval's
+    duration [register unit · h, e.g. kW → kWh]. ``seconds`` says how much of the interval the
+    samples covered; an interval without samples is a gap. Otherwise such meters are listed in
+    ``unused``. :func:`interval_power` gives the mean power itself (for power roll-ups).
+
+Gaps and estimation
+    Every missing interval of a meter inside the requested window (and the meter's validity) is
+    listed in ``gaps`` as runs (start, end, count). Estimation happens only when asked:
+
+    * ``estimate="linear"``: a cumulative counter's difference across a gap is spread evenly over
+      the intervals of the gap;
+    * ``estimate="profile"``: each missing interval takes the measured value of the same interval
+      one week earlier; for a cumulative gap whose counter difference is known and whose intervals
+      all have a value last week, those values are scaled so that the gap sums to the difference.
+
+    Every estimated interval has FLAG_ESTIMATED and ``method = 'estimated: linear'`` or
+    ``'estimated: profile'``; the gaps stay listed, with the number of estimated intervals.
+    Intervals that were not used (counter decreased) are not estimated.
+
+Late data needs nothing special: everything here is computed on read, so a back-filled reading is
+in the next result (its FLAG_LATE is carried into the interval's flags).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import duckdb
+import pyarrow as pa
+
+from zerocarbon.model.metering import MeterRow
+
+# Reading flags, the same bits as zerocarbon.store.schema (kept equal by a test; the core does not
+# import the store).
+FLAG_SPIKE = 1
+FLAG_ROLLOVER = 2
+FLAG_REPLACEMENT = 4
+FLAG_LATE = 8
+FLAG_CORRECTION = 16
+READING_FLAGS = FLAG_SPIKE | FLAG_ROLLOVER | FLAG_REPLACEMENT | FLAG_LATE | FLAG_CORRECTION
+# Interval flags
+FLAG_RESET = 32          # a meter reset between the two readings
+FLAG_DECREASE = 64       # the counter decreased without explanation: not used
+FLAG_ESTIMATED = 128     # estimated, see ``method``
+FLAG_INCOMPLETE = 256    # an aggregate or a virtual meter lacks some of its inputs
+
+MEASURED_METHODS = ("register", "difference", "mean power")
+WEEK = 7 * 86_400
+
+Estimate = Literal["linear", "profile"]
+
+#: The meters as the pure functions see them (see :func:`meter_table`).
+METER_SCHEMA = pa.schema([
+    ("meter_id", pa.int64()), ("code", pa.string()), ("carrier", pa.string()), ("unit", pa.string()),
+    ("energy_unit", pa.string()), ("register_kind", pa.string()), ("multiplier", pa.float64()),
+    ("interval_seconds", pa.int64()), ("valid_from", pa.int64()), ("valid_to", pa.int64()),
+    ("rollover_at", pa.float64()), ("spike_limit", pa.float64()), ("category", pa.string()),
+    ("item", pa.string()), ("cost_centre", pa.string()), ("electricity_kind", pa.string()),
+    ("node_id", pa.int64()), ("node_code", pa.string()), ("virtual_formula", pa.string()),
+    ("is_virtual", pa.bool_()), ("steam_pressure_mpa", pa.float64()), ("steam_temperature_c", pa.float64()),
+    ("steam_gauge", pa.bool_()),
+])
+#: The hierarchy: node id, parent id (null at the top), code, kind and cost centre.
+NODE_SCHEMA = pa.schema([("node_id", pa.int64()), ("parent_id", pa.int64()), ("code", pa.string()),
+                         ("kind", pa.string()), ("cost_centre", pa.string())])
+#: Meter replacements and resets.
+EVENT_SCHEMA = pa.schema([("meter_id", pa.int64()), ("ts", pa.int64()), ("kind", pa.string()),
+                          ("old_final_value", pa.float64()), ("new_initial_value", pa.float64())])
+#: Current readings as :func:`zerocarbon.store.readings.read_current` returns them.
+READING_SCHEMA = pa.schema([("meter_id", pa.int64()), ("ts", pa.int64()), ("value", pa.float64()),
+                            ("flags", pa.int64())])
+#: Interval values (the output of :func:`interval_consumption`).
+INTERVAL_SCHEMA = pa.schema([
+    ("meter_id", pa.int64()), ("ts", pa.int64()), ("ts_end", pa.int64()), ("value", pa.float64()),
+    ("flags", pa.int64()), ("method", pa.string()), ("seconds", pa.int64()),
+    ("reading_from_ts", pa.int64()), ("reading_to_ts", pa.int64()), ("register_from", pa.float64()),
+    ("register_to", pa.float64()), ("adjustment", pa.float64()), ("samples", pa.int64()),
+])
+GAP_SCHEMA = pa.schema([("meter_id", pa.int64()), ("start", pa.int64()), ("end", pa.int64()),
+                        ("count", pa.int64()), ("bridged_value", pa.float64()), ("estimated", pa.int64())])
+UNUSED_SCHEMA = pa.schema([("meter_id", pa.int64()), ("ts", pa.int64()), ("value", pa.float64()),
+                           ("reason", pa.string()), ("count", pa.int64())])
+
+
+@dataclass(frozen=True)
+class Intervals:
+    """Interval consumption of some meters over the window [start, end).
+
+    Attributes
+    ----------
+    values : pa.Table
+        :data:`INTERVAL_SCHEMA`, one row per meter and interval that has a value, was estimated
+        or was not used (null ``value``), ordered by meter and time.
+    gaps : pa.Table
+        :data:`GAP_SCHEMA`: runs of missing intervals [start, end) with their number, the counter
+        difference across the gap when known [unit × multiplier], and how many were estimated.
+    unused : pa.Table
+        :data:`UNUSED_SCHEMA`: readings (or whole meters) that could not be used, with the reason.
+    """
+
+    values: pa.Table
+    gaps: pa.Table
+    unused: pa.Table
+    start: int
+    end: int
+    estimate: str | None
+
+
+def energy_unit(unit: str, register_kind: str) -> str:
+    """Unit of a meter's interval values: the register's, or power × hours for a power register."""
+    if register_kind != "instantaneous":
+        return unit
+    return f"{unit}h" if unit in ("W", "kW", "MW", "GW") else f"({unit})*h"
+
+
+def _effective_cost_centres(nodes: pa.Table | None) -> tuple[dict[int, str | None], dict[int, str]]:
+    """Per node: its own cost centre or its nearest ancestor's; and the node codes."""
+    if nodes is None:
+        return {}, {}
+    rows = nodes.to_pylist()
+    parent = {int(r["node_id"]): r["parent_id"] for r in rows}
+    own = {int(r["node_id"]): r["cost_centre"] for r in rows}
+    codes = {int(r["node_id"]): str(r["code"]) for r in rows}
+    out: dict[int, str | None] = {}
+    for node in own:
+        current: int | None = node
+        seen: set[int] = set()
+        while current is not None and current not in seen and own.get(current) is None:
+            seen.add(current)
+            p = parent.get(current)
+            current = int(p) if p is not None else None
+        out[node] = own.get(current) if current is not None else None
+    return out, codes
+
+
+def meter_table(meters: Iterable[MeterRow] | Mapping[str, MeterRow], nodes: pa.Table | None = None) -> pa.Table:
+    """The meters as an Arrow table (:data:`METER_SCHEMA`) for the functions of this package.
+
+    ``valid_from`` is the later of commissioning and start of validity. ``cost_centre`` is the
+    meter's own, else that of its node or the nearest ancestor node that has one (``nodes`` in
+    :data:`NODE_SCHEMA`).
+    """
+    rows = list(meters.values()) if isinstance(meters, Mapping) else list(meters)
+    centres, codes = _effective_cost_centres(nodes)
+    cols: dict[str, list[Any]] = {name: [] for name in METER_SCHEMA.names}
+    for m in rows:
+        starts = [t for t in (m.commissioned_at, m.valid_from) if t is not None]
+        values = {
+            "meter_id": m.id, "code": m.code, "carrier": m.carrier, "unit": m.unit,
+            "energy_unit": energy_unit(m.unit, m.register_kind), "register_kind": m.register_kind,
+            "multiplier": float(m.multiplier), "interval_seconds": m.interval_seconds,
+            "valid_from": max(starts) if starts else None, "valid_to": m.valid_to, "rollover_at": m.rollover_at,
+            "spike_limit": m.spike_limit, "category": m.category, "item": m.item,
+            "cost_centre": m.cost_centre if m.cost_centre is not None else (
+                centres.get(m.node_id) if m.node_id is not None else None),
+            "electricity_kind": m.electricity_kind, "node_id": m.node_id,
+            "node_code": codes.get(m.node_id) if m.node_id is not None else None,
+            "virtual_formula": m.virtual_formula, "is_virtual": m.is_virtual,
+            "steam_pressure_mpa": m.steam_pressure_mpa, "steam_temperature_c": m.steam_temperature_c,
+            "steam_gauge": m.steam_gauge,
+        }
+        for name in METER_SCHEMA.names:
+            cols[name].append(values[name])
+    return pa.table(cols, schema=METER_SCHEMA)
+
+
+def empty_events() -> pa.Table:
+    return EVENT_SCHEMA.empty_table()
+
+
+def connect(**tables: pa.Table) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB connection with the Arrow ``tables`` registered under their names."""
+    con = duckdb.connect()
+    for name, table in tables.items():
+        con.register(name, table)
+    return con
+
+
+def fetch(con: duckdb.DuckDBPyConnection, sql: str, schema: pa.Schema | None = None) -> pa.Table:
+    """Run ``sql`` and return Arrow, cast to ``schema`` when given (column order and types)."""
+    result: Any = con.sql(sql)
+    table: pa.Table = result.to_arrow_table() if result is not None else pa.table({})
+    if schema is not None:
+        table = table.select(schema.names).cast(schema)
+    return table
+
+
+def conform(table: pa.Table, schema: pa.Schema) -> pa.Table:
+    """``table`` with the columns of ``schema`` (missing nullable columns are added as nulls)."""
+    cols = []
+    for f in schema:
+        cols.append(table[f.name].cast(f.type) if f.name in table.column_names
+                    else pa.nulls(table.num_rows, f.type))
+    return pa.Table.from_arrays(cols, schema=schema)
+
+
+# The SQL below is written once, columnar: window functions, joins and aggregates over the whole
+# table, no per-row Python. Names: r = readings, m = meters, e = events.
+_PREP = """
+CREATE TEMP TABLE bounds AS
+SELECT meter_id, register_kind AS kind, interval_seconds AS step, multiplier AS mult, rollover_at, spike_limit,
+       greatest({start}, coalesce(valid_from, {start})) AS lo0,
+       least({end}, coalesce(valid_to, {end})) AS hi
+FROM m WHERE NOT is_virtual;
+CREATE TEMP TABLE used_meters AS
+SELECT *, lo0 + (step - lo0 % step) % step AS lo, hi + (step - hi % step) % step AS hi_grid
+FROM bounds WHERE kind IN ('cumulative', 'interval') OR (kind = 'instantaneous' AND {power});
+
+-- cumulative counters: consecutive readings on the grid
+CREATE TEMP TABLE cum AS
+SELECT r.meter_id, r.ts, r.value, r.flags & {reading_flags} AS rflags, u.step, u.mult, u.rollover_at, u.spike_limit,
+       lag(r.ts) OVER w AS prev_ts, lag(r.value) OVER w AS prev_value,
+       lag(r.flags & {reading_flags}) OVER w AS prev_flags
+FROM r JOIN used_meters u USING (meter_id)
+WHERE u.kind = 'cumulative' AND r.ts % u.step = 0
+WINDOW w AS (PARTITION BY r.meter_id ORDER BY r.ts);
+
+-- each event belongs to the pair of readings whose later reading is the first at or after it
+CREATE TEMP TABLE ev AS
+SELECT e.meter_id, c.ts AS pair_ts, count(*) AS n_events, count(e.old_final_value) AS n_old,
+       sum(e.old_final_value - coalesce(e.new_initial_value, 0)) AS adj_known,
+       max(coalesce(e.new_initial_value, 0)) AS new_initial,
+       bool_or(e.kind = 'replacement') AS replaced, bool_or(e.kind = 'reset') AS was_reset
+FROM e ASOF JOIN cum c ON e.meter_id = c.meter_id AND e.ts <= c.ts
+GROUP BY e.meter_id, c.ts;
+
+CREATE TEMP TABLE pairs AS
+WITH j AS (
+  SELECT c.*, (c.ts - c.prev_ts) // c.step AS span, ev.n_events,
+         CASE WHEN ev.n_events IS NULL THEN 0
+              WHEN ev.n_old = ev.n_events THEN ev.adj_known
+              WHEN ev.n_events = 1 THEN c.prev_value - ev.new_initial END AS adj_event,
+         CASE WHEN ev.replaced THEN {f_repl} ELSE 0 END | CASE WHEN ev.was_reset THEN {f_reset} ELSE 0 END AS eflags
+  FROM cum c LEFT JOIN ev ON ev.meter_id = c.meter_id AND ev.pair_ts = c.ts
+  WHERE c.prev_ts IS NOT NULL
+), k AS (
+  SELECT *,
+         CASE WHEN n_events IS NOT NULL THEN adj_event
+              WHEN value >= prev_value THEN 0
+              WHEN rollover_at IS NOT NULL THEN rollover_at END AS adjustment,
+         (n_events IS NULL AND value < prev_value AND rollover_at IS NOT NULL) AS rolled
+  FROM j
+), d AS (
+  SELECT *, value - prev_value + adjustment AS diff,
+         CASE WHEN n_events IS NOT NULL AND adjustment IS NULL THEN 'event values missing'
+              WHEN value - prev_value + adjustment >= 0 THEN 'difference'
+              ELSE 'counter decreased' END AS method
+  FROM k
+)
+SELECT meter_id, prev_ts, ts, prev_value, value, step, mult, span,
+       CASE WHEN method = 'difference' THEN adjustment END AS adjustment,
+       CASE WHEN method = 'difference' THEN diff * mult END AS total, method,
+       rflags | prev_flags | eflags | CASE WHEN rolled AND method = 'difference' THEN {f_roll} ELSE 0 END
+         | CASE WHEN method = 'counter decreased' THEN {f_decr} ELSE 0 END
+         | CASE WHEN method = 'difference' AND spike_limit IS NOT NULL AND diff / span > spike_limit
+                THEN {f_spike} ELSE 0 END AS flags
+FROM d;
+
+-- power registers: each sample holds until the next one, at most one interval; pieces split at the grid
+CREATE TEMP TABLE power AS
+WITH seg AS (
+  SELECT r.meter_id, r.ts AS s, least(coalesce(lead(r.ts) OVER w, r.ts + u.step), r.ts + u.step) AS e,
+         r.value * u.mult AS p, r.flags & {reading_flags} AS rflags, u.step
+  FROM r JOIN bounds u USING (meter_id)
+  WHERE u.kind = 'instantaneous'
+  WINDOW w AS (PARTITION BY r.meter_id ORDER BY r.ts)
+), pieces AS (
+  SELECT meter_id, s - s % step AS b, s AS ps, least(e, s - s % step + step) AS pe, p, rflags, step, s FROM seg
+  UNION ALL
+  SELECT meter_id, s - s % step + step, s - s % step + step, e, p, rflags, step, s FROM seg
+  WHERE e > s - s % step + step
+)
+SELECT meter_id, b AS ts, b + step AS ts_end, sum(p * (pe - ps)) / sum(pe - ps) AS mean_power,
+       sum(pe - ps)::BIGINT AS seconds, count(DISTINCT s) AS samples, bit_or(rflags) AS flags,
+       min(s) AS first_ts, max(s) AS last_ts
+FROM pieces WHERE pe > ps GROUP BY meter_id, b, step;
+"""
+
+_MEASURED = """
+CREATE TEMP TABLE measured AS
+SELECT r.meter_id, r.ts, r.ts + u.step AS ts_end, r.value * u.mult AS value, r.flags & {reading_flags} AS flags,
+       'register' AS method, u.step AS seconds, NULL::BIGINT AS reading_from_ts, r.ts AS reading_to_ts,
+       NULL::DOUBLE AS register_from, r.value AS register_to, NULL::DOUBLE AS adjustment, 1::BIGINT AS samples
+FROM r JOIN used_meters u USING (meter_id) WHERE u.kind = 'interval' AND r.ts % u.step = 0
+UNION ALL
+SELECT meter_id, ts - step, ts, total, flags, method, step, prev_ts, ts, prev_value, value, adjustment, 2
+FROM pairs WHERE span = 1
+UNION ALL
+SELECT meter_id, prev_ts + i * step, prev_ts + (i + 1) * step, NULL, flags, method, step, prev_ts, ts,
+       prev_value, value, adjustment, 2
+FROM (SELECT *, unnest(range(span)) AS i FROM pairs WHERE span > 1 AND total IS NULL)
+UNION ALL
+SELECT p.meter_id, p.ts, p.ts_end, p.mean_power * (p.ts_end - p.ts) / 3600.0, p.flags, 'mean power', p.seconds,
+       p.first_ts, p.last_ts, NULL, NULL, NULL, p.samples
+FROM power p JOIN used_meters u USING (meter_id);
+
+CREATE TEMP TABLE present AS
+SELECT x.meter_id, x.ts, x.ts_end, u.step, u.lo, u.hi, u.hi_grid FROM measured x JOIN used_meters u USING (meter_id)
+WHERE x.ts >= u.lo AND x.ts < u.hi;
+
+CREATE TEMP TABLE gaps0 AS
+WITH seq AS (
+  SELECT meter_id, ts, step, lag(ts_end) OVER (PARTITION BY meter_id ORDER BY ts) AS prev_end FROM present
+), fl AS (SELECT meter_id, min(ts) AS first_ts, max(ts_end) AS last_end FROM present GROUP BY meter_id),
+g AS (
+  SELECT meter_id, prev_end AS start, ts AS "end", step FROM seq WHERE prev_end IS NOT NULL AND ts > prev_end
+  UNION ALL
+  SELECT u.meter_id, u.lo, coalesce(fl.first_ts, u.hi_grid), u.step FROM used_meters u LEFT JOIN fl USING (meter_id)
+  WHERE coalesce(fl.first_ts, u.hi_grid) > u.lo
+  UNION ALL
+  SELECT u.meter_id, fl.last_end, u.hi_grid, u.step FROM used_meters u JOIN fl USING (meter_id)
+  WHERE u.hi_grid > fl.last_end
+)
+SELECT g.meter_id, g.start, g."end", (g."end" - g.start) // g.step AS count, g.step,
+       b.total AS bridged_value, b.ts AS pair_ts
+FROM g LEFT JOIN (SELECT * FROM pairs WHERE span > 1 AND total IS NOT NULL) b
+  ON b.meter_id = g.meter_id AND b.prev_ts <= g.start AND b.ts >= g."end";
+"""
+
+_LINEAR = """
+CREATE TEMP TABLE est AS
+SELECT meter_id, prev_ts + i * step AS ts, prev_ts + (i + 1) * step AS ts_end, total / span AS value,
+       flags | {f_est} AS flags, 'estimated: linear' AS method, step AS seconds, prev_ts AS reading_from_ts,
+       ts AS reading_to_ts, prev_value AS register_from, value AS register_to, adjustment, 2::BIGINT AS samples
+FROM (SELECT *, unnest(range(span)) AS i FROM pairs WHERE span > 1 AND total IS NOT NULL);
+"""
+
+_PROFILE = """
+CREATE TEMP TABLE est AS
+WITH lw AS (
+  SELECT meter_id, ts, value FROM measured
+  WHERE value IS NOT NULL AND method IN ('register', 'difference', 'mean power')
+), pair_slots AS (
+  SELECT p.meter_id, p.ts AS pair_ts, p.prev_ts + i * p.step AS ts, p.step, p.span, p.total, p.flags, p.prev_ts,
+         p.prev_value, p.value AS reg_to, p.adjustment
+  FROM (SELECT *, unnest(range(span)) AS i FROM pairs WHERE span > 1 AND total IS NOT NULL) p
+), pair_lw AS (
+  SELECT s.*, lw.value AS lw_value FROM pair_slots s LEFT JOIN lw ON lw.meter_id = s.meter_id AND lw.ts = s.ts - {week}
+), pair_scale AS (
+  SELECT meter_id, pair_ts, count(lw_value) AS n, sum(lw_value) AS lw_sum FROM pair_lw GROUP BY meter_id, pair_ts
+), bridged AS (
+  SELECT l.meter_id, l.ts, l.ts + l.step AS ts_end, l.lw_value * l.total / s.lw_sum AS value,
+         l.flags | {f_est} AS flags, l.step AS seconds, l.prev_ts AS reading_from_ts, l.pair_ts AS reading_to_ts,
+         l.prev_value AS register_from, l.reg_to AS register_to, l.adjustment
+  FROM pair_lw l JOIN pair_scale s USING (meter_id, pair_ts)
+  WHERE s.n = l.span AND s.lw_sum > 0
+), slots AS (
+  SELECT meter_id, start + i * step AS ts, step FROM (SELECT *, unnest(range(count)) AS i FROM gaps0)
+), unbridged AS (
+  SELECT sl.meter_id, sl.ts, sl.ts + sl.step AS ts_end, lw.value, {f_est}::BIGINT AS flags, sl.step AS seconds,
+         lw.ts AS reading_from_ts, lw.ts + sl.step AS reading_to_ts, NULL::DOUBLE AS register_from,
+         NULL::DOUBLE AS register_to, NULL::DOUBLE AS adjustment
+  FROM slots sl JOIN lw ON lw.meter_id = sl.meter_id AND lw.ts = sl.ts - {week}
+  WHERE NOT EXISTS (SELECT 1 FROM pair_slots ps WHERE ps.meter_id = sl.meter_id AND ps.ts = sl.ts)
+)
+SELECT *, 'estimated: profile' AS method, NULL::BIGINT AS samples FROM bridged
+UNION ALL
+SELECT *, 'estimated: profile' AS method, NULL::BIGINT AS samples FROM unbridged;
+"""
+
+_COLUMNS = ("meter_id, ts, ts_end, value, flags, method, seconds, reading_from_ts, reading_to_ts, register_from, "
+            "register_to, adjustment, samples")
+
+
+def interval_consumption(readings: pa.Table, meters: pa.Table, *, start: int, end: int,
+                         events: pa.Table | None = None, estimate: Estimate | None = None,
+                         power_as_energy: bool = False) -> Intervals:
+    """Interval consumption of every (non-virtual) meter of ``meters`` in the window [start, end).
+
+    Parameters
+    ----------
+    readings : pa.Table
+        Current raw register readings (:data:`READING_SCHEMA`; ts [s since epoch, UTC], value
+        [register unit, before the multiplier]). Readings outside the window are used where they
+        help: the reading at ``end`` closes the last interval of a counter, earlier readings bridge
+        a gap at the start, and a week before ``start`` feeds ``estimate="profile"``.
+    meters : pa.Table
+        :data:`METER_SCHEMA` (:func:`meter_table`).
+    start, end : int
+        The window of interval starts [s since epoch, UTC], half-open.
+    events : pa.Table, optional
+        Replacements and resets (:data:`EVENT_SCHEMA`).
+    estimate : {"linear", "profile"}, optional
+        Fill gaps, flagged (see the module docstring). Default: no estimation.
+    power_as_energy : bool
+        Convert power registers to energy (mean power × duration). Default: not converted.
+
+    Returns
+    -------
+    Intervals
+        Values [register unit × multiplier], gaps and unused readings.
+    """
+    if estimate not in (None, "linear", "profile"):
+        raise ValueError(f"estimate must be None, 'linear' or 'profile', not {estimate!r}")
+    r = conform(readings, READING_SCHEMA)
+    m = conform(meters, METER_SCHEMA)
+    e = conform(events, EVENT_SCHEMA) if events is not None else empty_events()
+    fmt = {"start": int(start), "end": int(end), "power": "true" if power_as_energy else "false",
+           "reading_flags": READING_FLAGS, "f_repl": FLAG_REPLACEMENT, "f_reset": FLAG_RESET,
+           "f_roll": FLAG_ROLLOVER, "f_decr": FLAG_DECREASE, "f_spike": FLAG_SPIKE, "f_est": FLAG_ESTIMATED,
+           "week": WEEK}
+    con = connect(r=r, m=m, e=e)
+    try:
+        con.execute(_PREP.format(**fmt))
+        con.execute(_MEASURED.format(**fmt))
+        if estimate == "linear":
+            con.execute(_LINEAR.format(**fmt))
+        elif estimate == "profile":
+            con.execute(_PROFILE.format(**fmt))
+        else:
+            con.execute(f"CREATE TEMP TABLE est AS SELECT {_COLUMNS} FROM measured WHERE false")
+        values = fetch(con, f"""
+            SELECT x.* FROM (SELECT {_COLUMNS} FROM measured UNION ALL SELECT {_COLUMNS} FROM est) x
+            JOIN used_meters u USING (meter_id) WHERE x.ts >= u.lo AND x.ts < u.hi
+            ORDER BY x.meter_id, x.ts""", INTERVAL_SCHEMA)
+        gaps = fetch(con, """
+            SELECT g.meter_id, g.start, g."end", g.count, g.bridged_value,
+                   (SELECT count(*) FROM est x JOIN used_meters u USING (meter_id)
+                    WHERE x.meter_id = g.meter_id AND x.ts >= g.start AND x.ts < g."end"
+                      AND x.ts >= u.lo AND x.ts < u.hi) AS estimated
+            FROM gaps0 g ORDER BY g.meter_id, g.start""", GAP_SCHEMA)
+        unused = fetch(con, """
+            SELECT r.meter_id, r.ts, r.value, 'not on the interval grid of the counter' AS reason, 1 AS count
+            FROM r JOIN used_meters u USING (meter_id) WHERE u.kind IN ('cumulative', 'interval') AND r.ts % u.step <> 0
+            UNION ALL
+            SELECT meter_id, NULL, NULL, 'power register: converted to energy only with power_as_energy=True', count(*)
+            FROM r JOIN bounds b USING (meter_id)
+            WHERE b.kind = 'instantaneous' AND meter_id NOT IN (SELECT meter_id FROM used_meters) GROUP BY meter_id
+            UNION ALL
+            SELECT meter_id, NULL, NULL, 'virtual meter: computed from others, its readings are not used', count(*)
+            FROM r JOIN m USING (meter_id) WHERE m.is_virtual GROUP BY meter_id
+            UNION ALL
+            SELECT meter_id, NULL, NULL, 'unknown meter', count(*) FROM r
+            WHERE meter_id NOT IN (SELECT meter_id FROM m) GROUP BY meter_id
+            ORDER BY 1, 2""", UNUSED_SCHEMA)
+    finally:
+        con.close()
+    return Intervals(values=values, gaps=gaps, unused=unused, start=int(start), end=int(end), estimate=estimate)
+
+
+POWER_SCHEMA = pa.schema([("meter_id", pa.int64()), ("ts", pa.int64()), ("ts_end", pa.int64()),
+                          ("value", pa.float64()), ("flags", pa.int64()), ("seconds", pa.int64()),
+                          ("samples", pa.int64())])
+
+
+def interval_power(readings: pa.Table, meters: pa.Table, *, start: int, end: int) -> pa.Table:
+    """Time-weighted mean power per interval of the power (instantaneous) registers.
+
+    Each sample holds until the next one, for at most one interval. ``value`` is the mean over the
+    covered part of the interval [register unit × multiplier, e.g. kW]; ``seconds`` is that
+    covered time [s] (the weight for :func:`zerocarbon.timeseries.rollups.rollup_time` with
+    ``quantity="power"``). Intervals without any sample have no row.
+    """
+    r = conform(readings, READING_SCHEMA)
+    m = conform(meters, METER_SCHEMA)
+    fmt = {"start": int(start), "end": int(end), "power": "true", "reading_flags": READING_FLAGS,
+           "f_repl": FLAG_REPLACEMENT, "f_reset": FLAG_RESET, "f_roll": FLAG_ROLLOVER, "f_decr": FLAG_DECREASE,
+           "f_spike": FLAG_SPIKE, "f_est": FLAG_ESTIMATED, "week": WEEK}
+    con = connect(r=r, m=m, e=empty_events())
+    try:
+        con.execute(_PREP.format(**fmt))
+        return fetch(con, """
+            SELECT p.meter_id, p.ts, p.ts_end, p.mean_power AS value, p.flags, p.seconds, p.samples
+            FROM power p JOIN used_meters u USING (meter_id) WHERE p.ts >= u.lo AND p.ts < u.hi
+            ORDER BY p.meter_id, p.ts""", POWER_SCHEMA)
+    finally:
+        con.close()

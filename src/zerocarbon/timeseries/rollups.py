@@ -1,0 +1,415 @@
+"""Roll-ups of interval values: in time (hour, day, month), up the hierarchy, and virtual meters.
+
+All functions take and return Arrow tables and compute with DuckDB SQL; none reads the store.
+
+Aggregation per quantity
+------------------------
+* Energy and amounts (``quantity="energy"``): sums. Counters must go through
+  :func:`zerocarbon.timeseries.intervals.interval_consumption` first (differences), so what is
+  summed is always consumption per interval.
+* Power (``quantity="power"``): in time, the time-weighted mean, Σ p·s / Σ s with ``s`` the covered
+  seconds of each input row (``seconds`` column, else ts_end − ts); across meters (hierarchy,
+  virtual meters) the powers of meters at the same time add up.
+
+Time
+----
+Periods are half-open [start, end) in the factory's local time (default Asia/Shanghai): an hour
+``HH:00``–``HH+1:00``, a day from local midnight, a month from the local first of the month. An
+input row belongs to the period that contains its start; a row that runs past the end of its
+period (e.g. a daily reading cut at UTC midnight rolled into local days) raises rather than being
+split silently. Period boundaries are computed per distinct UTC hour, so the zone's UTC offset
+must be a whole number of hours (true of Asia/Shanghai, UTC+8 without daylight saving).
+
+Roll-ups compose: the output has the input's column names (``ts``, ``ts_end``, ``value``,
+``flags``, ``seconds``) plus the counts ``n_intervals`` (values summed), ``n_estimated`` and
+``n_null`` (intervals without a value: not used or a virtual meter lacking an input), which a
+further roll-up adds up; hour → day gives the same as interval → day.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+import pyarrow as pa
+
+from zerocarbon.errors import InputError
+from zerocarbon.timeseries.intervals import (
+    FLAG_ESTIMATED,
+    FLAG_INCOMPLETE,
+    METER_SCHEMA,
+    NODE_SCHEMA,
+    conform,
+    connect,
+    fetch,
+)
+from zerocarbon.units import conversion_factor
+
+Freq = Literal["hour", "day", "month"]
+Quantity = Literal["energy", "power"]
+
+_LABEL = {"hour": "%Y-%m-%d %H:00", "day": "%Y-%m-%d", "month": "%Y-%m"}
+_STEP = {"hour": "INTERVAL 1 HOUR", "day": "INTERVAL 1 DAY", "month": "INTERVAL 1 MONTH"}
+
+
+def _check_zone(tz: str) -> None:
+    zone = ZoneInfo(tz)
+    for year in (1995, 2024):
+        for month in (1, 7):
+            offset = datetime(year, month, 1, tzinfo=zone).utcoffset()
+            if offset is not None and offset.total_seconds() % 3600:
+                raise ValueError(f"time zone {tz}: UTC offset {offset} is not a whole number of hours")
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def rollup_time(values: pa.Table, freq: Freq, *, tz: str = "Asia/Shanghai", quantity: Quantity = "energy",
+                by: tuple[str, ...] = ("meter_id",)) -> pa.Table:
+    """Roll ``values`` up into local hours, days or months.
+
+    Parameters
+    ----------
+    values : pa.Table
+        Rows with the ``by`` columns, ``ts`` and ``ts_end`` [s since epoch, UTC], ``value`` [any
+        unit; nulls are counted, not summed] and optionally ``flags``, ``seconds`` [s] and the counts
+        of an earlier roll-up. Typically :class:`~zerocarbon.timeseries.intervals.Intervals` ``.values``.
+    freq : {"hour", "day", "month"}
+        Period length, in the local time of ``tz``.
+    quantity : {"energy", "power"}
+        Sum (energy, amounts) or time-weighted mean (power).
+    by : tuple of str
+        Grouping columns besides the period (e.g. ``("meter_id",)``).
+
+    Returns
+    -------
+    pa.Table
+        ``by`` columns, ``ts`` / ``ts_end`` (period [s, UTC]), ``period`` (local label), ``value``,
+        ``flags`` (bit-or), ``seconds``, ``n_intervals``, ``n_estimated``, ``n_null``.
+    """
+    if freq not in _LABEL:
+        raise ValueError(f"freq must be 'hour', 'day' or 'month', not {freq!r}")
+    if quantity not in ("energy", "power"):
+        raise ValueError(f"quantity must be 'energy' or 'power', not {quantity!r}")
+    _check_zone(tz)
+    cols = set(values.column_names)
+    keys = ", ".join(_quote(k) for k in by)
+    keys_sel = f"{keys}, " if by else ""
+    seconds = "seconds" if "seconds" in cols else "(ts_end - ts)"
+    n_int = "n_intervals" if "n_intervals" in cols else "CASE WHEN value IS NULL THEN 0 ELSE 1 END"
+    n_est = ("n_estimated" if "n_estimated" in cols
+             else f"CASE WHEN coalesce(flags, 0) & {FLAG_ESTIMATED} <> 0 THEN 1 ELSE 0 END")
+    n_null = "n_null" if "n_null" in cols else "CASE WHEN value IS NULL THEN 1 ELSE 0 END"
+    flags = "coalesce(flags, 0)" if "flags" in cols else "0"
+    if quantity == "energy":
+        agg = "sum(value)"
+        secs = "sum(seconds)"
+    else:
+        agg = ("sum(value * seconds) FILTER (WHERE value IS NOT NULL)"
+               " / nullif(sum(seconds) FILTER (WHERE value IS NOT NULL), 0)")
+        secs = "coalesce(sum(seconds) FILTER (WHERE value IS NOT NULL), 0)"
+    tzq = tz.replace("'", "''")
+    local = f"timezone('{tzq}', to_timestamp(h))"
+    sql = f"""
+        WITH v AS (
+          SELECT {keys_sel}ts, ts_end, value::DOUBLE AS value, {flags}::BIGINT AS flags, {seconds}::BIGINT AS seconds,
+                 {n_int}::BIGINT AS n_intervals, {n_est}::BIGINT AS n_estimated, {n_null}::BIGINT AS n_null,
+                 ts - ts % 3600 AS h
+          FROM src
+        ), hours AS (SELECT DISTINCT h FROM v),
+        map AS (
+          SELECT h, date_trunc('{freq}', {local}) AS local_start FROM hours
+        ), periods AS (
+          SELECT h, epoch(timezone('{tzq}', local_start))::BIGINT AS p_start,
+                 epoch(timezone('{tzq}', local_start + {_STEP[freq]}))::BIGINT AS p_end,
+                 strftime(local_start, '{_LABEL[freq]}') AS period
+          FROM map
+        )
+        SELECT {keys_sel}p.p_start AS ts, p.p_end AS ts_end, p.period, {agg} AS value, bit_or(v.flags) AS flags,
+               {secs}::BIGINT AS seconds, sum(n_intervals)::BIGINT AS n_intervals,
+               sum(n_estimated)::BIGINT AS n_estimated, sum(n_null)::BIGINT AS n_null,
+               max(v.ts_end) > p.p_end AS straddles
+        FROM v JOIN periods p USING (h)
+        GROUP BY {keys_sel}p.p_start, p.p_end, p.period
+        ORDER BY {keys_sel}p.p_start"""
+    con = connect(src=values)
+    try:
+        out = fetch(con, sql)
+    finally:
+        con.close()
+    straddle = out["straddles"].to_pylist()
+    if any(straddle):
+        n = sum(1 for s in straddle if s)
+        raise ValueError(f"{n} period(s) of {freq}: an input row runs past the end of its period; roll up from "
+                         "intervals that fit inside the periods (e.g. 15-minute or hourly)")
+    return out.drop_columns(["straddles"])
+
+
+# --------------------------------------------------------------------------------------- hierarchy
+def _closure(nodes: pa.Table) -> pa.Table:
+    """(ancestor, node) for every node and each of its ancestors including itself (cycles raise)."""
+    rows = nodes.to_pylist()
+    parent = {int(r["node_id"]): (int(r["parent_id"]) if r["parent_id"] is not None else None) for r in rows}
+    anc: list[int] = []
+    desc: list[int] = []
+    for node in parent:
+        current: int | None = node
+        seen: set[int] = set()
+        while current is not None:
+            if current in seen:
+                raise InputError("节点层级存在循环", "the node hierarchy has a cycle", field="nodes")
+            seen.add(current)
+            anc.append(current)
+            desc.append(node)
+            current = parent.get(current)
+    return pa.table({"ancestor_id": pa.array(anc, pa.int64()), "node_id": pa.array(desc, pa.int64())})
+
+
+@dataclass(frozen=True)
+class HierarchyRollup:
+    """Values per node (own meters and whole subtree) and which meters each node's figures contain."""
+
+    values: pa.Table   # node_id, code, carrier, unit, ts, ts_end, value, own_value, flags, n_meters, n_values, complete
+    members: pa.Table  # node_id, carrier, unit, meters (list of codes), n_meters
+
+
+def rollup_hierarchy(values: pa.Table, meters: pa.Table, nodes: pa.Table, *,
+                     quantity: Quantity = "energy") -> HierarchyRollup:
+    """Sum meters up the hierarchy: node → parent → … → site, per carrier and unit.
+
+    A node's ``value`` is the sum over the real (non-virtual) meters attached to the node or to any
+    node below it; ``own_value`` is the part of its own meters. Meters measuring the same thing at
+    two levels (a main meter and its sub-meters) are both counted in ``value``: read the main meter
+    from ``own_value`` or a virtual meter instead. Energy in different units is kept apart (convert
+    first). A node whose meters do not all have a value at that time gets the partial sum,
+    ``complete = false`` and FLAG_INCOMPLETE; ``n_values`` of ``n_meters`` says how partial.
+
+    Parameters
+    ----------
+    values : pa.Table
+        meter_id, ts, ts_end, value, flags: intervals or a time roll-up; every meter of a node must
+        be on the same periods (roll up to hours first when grids differ, else this raises).
+    meters, nodes : pa.Table
+        :data:`~zerocarbon.timeseries.intervals.METER_SCHEMA`, :data:`~zerocarbon.timeseries.intervals.NODE_SCHEMA`.
+    quantity : {"energy", "power"}
+        Selects the unit column (power registers: ``unit`` [kW] vs ``energy_unit`` [kWh]); both add.
+    """
+    m = conform(meters, METER_SCHEMA)
+    n = conform(nodes, NODE_SCHEMA)
+    unit_col = "energy_unit" if quantity == "energy" else "unit"
+    flags = "coalesce(v.flags, 0)" if "flags" in values.column_names else "0"
+    con = connect(v=values, m=m, n=n, c=_closure(n))
+    try:
+        members = fetch(con, f"""
+            SELECT c.ancestor_id AS node_id, m.carrier, m.{unit_col} AS unit, list(m.code ORDER BY m.code) AS meters,
+                   count(*)::BIGINT AS n_meters
+            FROM c JOIN m ON m.node_id = c.node_id WHERE NOT m.is_virtual
+            GROUP BY c.ancestor_id, m.carrier, m.{unit_col} ORDER BY 1, 2, 3""")
+        con.register("members", members)
+        out = fetch(con, f"""
+            WITH mv AS (
+              SELECT v.meter_id, v.ts, v.ts_end, v.value, {flags} AS flags, m.node_id, m.carrier, m.{unit_col} AS unit
+              FROM v JOIN m USING (meter_id) WHERE NOT m.is_virtual AND m.node_id IS NOT NULL
+            ), agg AS (
+              SELECT c.ancestor_id AS node_id, mv.carrier, mv.unit, mv.ts, min(mv.ts_end) AS ts_end,
+                     max(mv.ts_end) AS ts_end_max, sum(mv.value) AS value,
+                     sum(mv.value) FILTER (WHERE mv.node_id = c.ancestor_id) AS own_value,
+                     bit_or(mv.flags) AS flags, count(mv.value)::BIGINT AS n_values
+              FROM mv JOIN c ON c.node_id = mv.node_id
+              GROUP BY c.ancestor_id, mv.carrier, mv.unit, mv.ts
+            )
+            SELECT a.node_id, n.code, a.carrier, a.unit, a.ts, a.ts_end, a.value, a.own_value,
+                   a.flags | CASE WHEN a.n_values < mb.n_meters THEN {FLAG_INCOMPLETE} ELSE 0 END AS flags,
+                   mb.n_meters, a.n_values, a.n_values = mb.n_meters AS complete, a.ts_end_max <> a.ts_end AS mixed
+            FROM agg a JOIN n USING (node_id) JOIN members mb USING (node_id, carrier, unit)
+            ORDER BY a.node_id, a.carrier, a.unit, a.ts""")
+    finally:
+        con.close()
+    if any(out["mixed"].to_pylist()):
+        raise ValueError("meters of one node are on different periods; roll them up to a common period first")
+    return HierarchyRollup(values=out.drop_columns(["mixed"]), members=members)
+
+
+# ---------------------------------------------------------------------------------- virtual meters
+CHILDREN = "sum(children)"
+_NUMBER = re.compile(r"(\d+(?:\.\d*)?|\.\d+)\s*\*\s*")
+
+
+def parse_formula(formula: str, codes: set[str]) -> list[tuple[Decimal, str]]:
+    """Terms (coefficient, meter code or ``sum(children)``) of a virtual meter's formula.
+
+    Grammar: ``term (('+' | '-') term)*`` with ``term = [number '*'] (code | sum(children))``, e.g.
+    ``"M01 - M02"``, ``"M01 + M02 - M03"``, ``"sum(children)"``, ``"M01 - sum(children)"``,
+    ``"0.5 * M01"``. Codes are matched against the known ``codes``, longest first, so a code may
+    contain ``-``.
+
+    Raises
+    ------
+    InputError
+        An unknown code or a malformed formula, with the position.
+    """
+    known = sorted(codes, key=len, reverse=True)
+    terms: list[tuple[Decimal, str]] = []
+    pos, sign, expect_term = 0, Decimal(1), True
+    text = formula.strip()
+
+    def fail(what_zh: str, what_en: str) -> InputError:
+        return InputError(f"虚拟表公式 “{formula}” 第 {pos + 1} 个字符：{what_zh}",
+                          f"virtual meter formula '{formula}' at character {pos + 1}: {what_en}",
+                          field="virtual_formula", expected="e.g. 'M01 - M02', 'M01 + M02 - M03', 'sum(children)'")
+
+    while pos < len(text):
+        if text[pos].isspace():
+            pos += 1
+            continue
+        if not expect_term:
+            if text[pos] not in "+-":
+                raise fail("应为 + 或 -", "expected + or -")
+            sign = Decimal(1) if text[pos] == "+" else Decimal(-1)
+            pos += 1
+            expect_term = True
+            continue
+        coeff = Decimal(1)
+        number = _NUMBER.match(text, pos)
+        if number:
+            try:
+                coeff = Decimal(number.group(1))
+            except InvalidOperation:  # pragma: no cover - the pattern only matches numbers
+                raise fail("系数无效", "bad coefficient") from None
+            pos = number.end()
+        if text.startswith(CHILDREN, pos):
+            terms.append((sign * coeff, CHILDREN))
+            pos += len(CHILDREN)
+        else:
+            code = next((c for c in known if text.startswith(c, pos)), None)
+            if code is None:
+                raise fail("未知的表计编号", "unknown meter code")
+            terms.append((sign * coeff, code))
+            pos += len(code)
+        expect_term = False
+    if expect_term:
+        raise fail("公式不完整", "the formula is incomplete")
+    return terms
+
+
+@dataclass(frozen=True)
+class VirtualValues:
+    """Values of the virtual meters and the terms they were computed from."""
+
+    values: pa.Table  # meter_id, ts, ts_end, value, flags, method, inputs_present, inputs_expected
+    terms: pa.Table   # meter_id, input_id, input_code, coefficient (incl. unit conversion)
+
+
+def evaluate_virtual(values: pa.Table, meters: pa.Table, nodes: pa.Table | None = None) -> VirtualValues:
+    """Evaluate every virtual meter of ``meters`` per interval from the values of the others.
+
+    ``sum(children)`` is the sum of the real meters of the same carrier attached to the child nodes
+    of the virtual meter's node. Inputs in another unit of the same kind are converted to the
+    virtual meter's unit (energy unit); a unit of another kind raises. A virtual meter may use other
+    virtual meters (evaluated in dependency order; a cycle raises). At a time where an input has no
+    value the virtual meter's value is null with FLAG_INCOMPLETE — a difference of partial inputs
+    would be a wrong number, not a smaller one.
+
+    Parameters
+    ----------
+    values : pa.Table
+        meter_id, ts, ts_end, value, flags of the real meters (intervals or a roll-up), on common periods.
+    meters, nodes : pa.Table
+        :data:`METER_SCHEMA` and (for ``sum(children)``) :data:`NODE_SCHEMA`.
+    """
+    m = conform(meters, METER_SCHEMA)
+    rows = m.to_pylist()
+    by_code = {str(r["code"]): r for r in rows}
+    parent = {}
+    if nodes is not None:
+        parent = {int(r["node_id"]): r["parent_id"] for r in conform(nodes, NODE_SCHEMA).to_pylist()}
+    children_of: dict[int, list[int]] = defaultdict(list)
+    for node, par in parent.items():
+        if par is not None:
+            children_of[int(par)].append(node)
+    term_rows: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
+    deps: dict[int, set[int]] = {}
+    virtual = [r for r in rows if r["is_virtual"]]
+    for vm in virtual:
+        vid = int(vm["meter_id"])
+        formula = vm["virtual_formula"] or ""
+        try:
+            terms = parse_formula(formula, set(by_code))
+        except InputError as exc:
+            raise exc.with_location(row=None, field=f"meters[{vm['code']}].virtual_formula") from exc
+        deps[vid] = set()
+        for coeff, code in terms:
+            if code == CHILDREN:
+                if vm["node_id"] is None:
+                    raise InputError(f"虚拟表 {vm['code']} 未挂在节点上，不能使用 sum(children)",
+                                     f"virtual meter {vm['code']} has no node, so sum(children) means nothing",
+                                     field="virtual_formula")
+                kids = set(children_of.get(int(vm["node_id"]), []))
+                inputs = [r for r in rows if r["node_id"] in kids and not r["is_virtual"]
+                          and r["carrier"] == vm["carrier"]]
+                if not inputs:
+                    raise InputError(f"虚拟表 {vm['code']}：子节点上没有同类表计", f"virtual meter {vm['code']}: no "
+                                     f"{vm['carrier']} meters on the child nodes for sum(children)",
+                                     field="virtual_formula")
+            else:
+                inputs = [by_code[code]]
+            for inp in inputs:
+                factor = Decimal(1) if inp["energy_unit"] == vm["energy_unit"] else conversion_factor(
+                    str(inp["energy_unit"]), str(vm["energy_unit"]))
+                term_rows[(vid, int(inp["meter_id"]))] += coeff * factor
+                if inp["is_virtual"]:
+                    deps[vid].add(int(inp["meter_id"]))
+    order: list[list[int]] = []
+    done: set[int] = set()
+    while len(done) < len(deps):
+        level = [v for v, d in deps.items() if v not in done and d <= done]
+        if not level:
+            cycle = sorted(str(by_code_id["code"]) for by_code_id in rows
+                           if by_code_id["meter_id"] in set(deps) - done)
+            raise InputError(f"虚拟表公式循环引用：{cycle}", f"virtual meter formulas refer to each other in a cycle: "
+                             f"{cycle}", field="virtual_formula")
+        order.append(level)
+        done.update(level)
+    code_of = {int(r["meter_id"]): str(r["code"]) for r in rows}
+    terms_table = pa.table({
+        "meter_id": pa.array([k[0] for k in term_rows], pa.int64()),
+        "input_id": pa.array([k[1] for k in term_rows], pa.int64()),
+        "input_code": pa.array([code_of[k[1]] for k in term_rows], pa.string()),
+        "coefficient": pa.array([float(c) for c in term_rows.values()], pa.float64()),
+    })
+    flags = "coalesce(flags, 0)" if "flags" in values.column_names else "0"
+    out_schema = pa.schema([("meter_id", pa.int64()), ("ts", pa.int64()), ("ts_end", pa.int64()),
+                            ("value", pa.float64()), ("flags", pa.int64()), ("method", pa.string()),
+                            ("inputs_present", pa.int64()), ("inputs_expected", pa.int64())])
+    con = connect(src=values, t=terms_table)
+    try:
+        con.execute(f"""CREATE TEMP TABLE vals AS SELECT meter_id, ts, ts_end, value::DOUBLE AS value,
+                        {flags}::BIGINT AS flags FROM src""")
+        con.execute("CREATE TEMP TABLE out (meter_id BIGINT, ts BIGINT, ts_end BIGINT, value DOUBLE, flags BIGINT, "
+                    "method VARCHAR, inputs_present BIGINT, inputs_expected BIGINT, mixed BOOLEAN)")
+        con.execute("CREATE TEMP TABLE n_in AS SELECT meter_id, count(*) AS n FROM t GROUP BY meter_id")
+        for level in order:
+            ids = ",".join(str(i) for i in level)
+            con.execute(f"""
+                INSERT INTO out
+                SELECT t.meter_id, v.ts, min(v.ts_end),
+                       CASE WHEN count(v.value) = any_value(n_in.n) THEN sum(t.coefficient * v.value) END,
+                       bit_or(v.flags) | CASE WHEN count(v.value) < any_value(n_in.n) THEN {FLAG_INCOMPLETE} ELSE 0 END,
+                       'virtual', count(v.value), any_value(n_in.n), min(v.ts_end) <> max(v.ts_end)
+                FROM t JOIN n_in USING (meter_id) JOIN vals v ON v.meter_id = t.input_id
+                WHERE t.meter_id IN ({ids})
+                GROUP BY t.meter_id, v.ts""")
+            con.execute(f"INSERT INTO vals SELECT meter_id, ts, ts_end, value, flags FROM out "
+                        f"WHERE meter_id IN ({ids})")
+        result = fetch(con, "SELECT * FROM out ORDER BY meter_id, ts")
+    finally:
+        con.close()
+    if any(result["mixed"].to_pylist()):
+        raise ValueError("inputs of a virtual meter are on different periods; roll them up to a common period first")
+    return VirtualValues(values=conform(result.drop_columns(["mixed"]), out_schema), terms=terms_table)
