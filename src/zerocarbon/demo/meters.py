@@ -77,7 +77,8 @@ def meter_setup() -> FactorySetup:
     meters.append({"code": "EL-GRID", "name": "全厂购入电网电量（虚拟表）", "node": "SITE", "carrier": "electricity",
                    "unit": "kWh", "register_kind": "interval", "virtual_formula": "EL-L1 + EL-L2 + EL-UT"})
     events = [{"meter": "STM-UT", "ts": STEAM_REPLACED_AT.isoformat(), "kind": "replacement",
-               "old_final_value": None, "new_initial_value": 0.0, "note": "蒸汽流量计更换（合成示例）"}]
+               "old_final_value": steam_final_before_replacement(), "new_initial_value": 0.0,
+               "note": "蒸汽流量计更换（合成示例）"}]
     products = [{"code": p["id"], "name_zh": p["name_zh"], "name_en": p["name_en"], "unit": p["unit"]}
                 for p in factory["products"]]
     return FactorySetup.model_validate({
@@ -143,6 +144,14 @@ def interval_consumption() -> dict[str, np.ndarray]:
             series[sel] = _allocate(int(total), shape[sel])
         out[code] = series
     return out
+
+
+def steam_final_before_replacement() -> float:
+    """The old steam meter's last register value, read when it was taken out [t]."""
+    starts = _interval_starts()
+    used = interval_consumption()["STM-UT"]
+    before = sum(int(u) for t, u in zip(starts, used, strict=True) if t < STEAM_REPLACED_AT)
+    return float(round(STEAM_START + before / 10 ** METERS["STM-UT"][6], METERS["STM-UT"][6]))
 
 
 def write_readings_csv(path: Path) -> Path:

@@ -12,10 +12,12 @@ with inline CSS; charts load ``plotly.min.js`` from the same folder, never from 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from functools import partial
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
@@ -51,9 +53,10 @@ from zerocarbon.reports.content import (
     warnings,
 )
 from zerocarbon.reports.i18n import LANG_CODES, LANGS, normalise_lang, t
+from zerocarbon.reports.metering import energy_chart, metering_context
 
-SECTIONS = ("entity", "boundary", "summary", "breakdowns", "activity", "factors", "instruments", "uncertainty",
-            "intensity", "comparison", "warnings", "trace")
+SECTIONS = ("entity", "boundary", "summary", "breakdowns", "metering", "activity", "factors", "instruments",
+            "uncertainty", "intensity", "comparison", "warnings", "trace")
 
 
 def report_filename(lang: str) -> str:
@@ -68,12 +71,18 @@ def fmt_mass(value: Decimal | None) -> str:
     return f"{value.quantize(Decimal('0.001'), rounding=ROUND_HALF_UP):,.3f}"
 
 
+def fmt_ts(epoch: int, tz: str = "Asia/Shanghai") -> str:
+    """An epoch time [s, UTC] as local time, minute precision."""
+    return datetime.fromtimestamp(int(epoch), ZoneInfo(tz)).strftime("%Y-%m-%d %H:%M")
+
+
 def _environment(lang: str) -> Environment:
     env = Environment(loader=PackageLoader("zerocarbon.reports", "templates"), autoescape=True,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.globals.update(t=partial(t, lang=lang), fmt_t=fmt_t, fmt_num=fmt_num, fmt_pct=fmt_pct, fmt_mass=fmt_mass,
                        fmt_intensity=fmt_intensity, factor_key=factor_key, flagged_status=FLAGGED_STATUS)
     env.globals["system_name"] = partial(system_name, lang=lang)
+    env.globals["fmt_ts"] = fmt_ts
     env.filters["view_short"] = lambda view: t(f"vshort.{view}", lang)
     return env
 
@@ -111,7 +120,8 @@ def _line_rows(data: InventoryInput, inv: Inventory, lang: str) -> list[dict[str
 
 
 def build_context(data: InventoryInput, inventories: Mapping[int, Inventory], year: int,
-                  comparison: Mapping[str, Any] | None, lang: str) -> dict[str, Any]:
+                  comparison: Mapping[str, Any] | None, lang: str,
+                  metering: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """Everything the template prints, as display rows (numbers still full-precision Decimal)."""
     inv = select_inventory(inventories, year)
     factory = data.factory
@@ -127,7 +137,10 @@ def build_context(data: InventoryInput, inventories: Mapping[int, Inventory], ye
         "other_lang": LANG_CODES[other], "other_href": report_filename(other), "other_label": t("lang.switch", lang),
         "factory": factory, "factory_name": factory.name_zh if lang == "zh" else (factory.name_en or factory.name_zh),
         "synthetic": factory.synthetic, "year": year, "inv": inv,
-        "sections": [s for s in SECTIONS if s != "comparison" or comparison],
+        "sections": [s for s in SECTIONS if (s != "comparison" or comparison) and (s != "metering" or metering)],
+        "metering": metering_context(dict(metering), lang) if metering else None,
+        "chart_energy": Markup(energy_chart(dict(metering["energy"]), lang))
+        if metering and metering.get("energy") else None,
         "boundary": factory.boundary_zh if lang == "zh" else (factory.boundary_en or factory.boundary_zh),
         "facilities": [{"id": f.id, "name": fac_names[f.id], "kind": f.kind, "tco2e": fac_tco2e.get(f.id)}
                        for f in factory.facilities],
@@ -153,6 +166,7 @@ def render_inventory_html(
     comparison: dict[str, Any] | None,
     out_dir: Path,
     lang: str = "zh",
+    metering: Mapping[str, Any] | None = None,
 ) -> Path:
     """Write the inventory report of ``year`` as ``out_dir/inventory_report.{zh-CN|en}.html``.
 
@@ -170,6 +184,9 @@ def render_inventory_html(
         Folder to write into (created if missing). ``plotly.min.js`` is written there once.
     lang : str
         ``"zh"`` (default, zh-CN) or ``"en"``.
+    metering : mapping, optional
+        The metering stage's findings (``services.outputs.metering_dict``): adds the section on meter
+        data and comprehensive energy by carrier and month.
 
     Returns
     -------
@@ -180,7 +197,7 @@ def render_inventory_html(
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     charts.write_plotly_js(out_dir)
-    context = build_context(data, inventories, year, comparison, code)
+    context = build_context(data, inventories, year, comparison, code, metering)
     html = _environment(code).get_template("inventory.html.j2").render(**context)
     path = out_dir / report_filename(code)
     path.write_text(html, encoding="utf-8")

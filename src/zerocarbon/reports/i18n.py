@@ -56,6 +56,44 @@ MESSAGES: dict[str, dict[str, str]] = {
     "sec.comparison": {"zh": "年度比较", "en": "Year comparison"},
     "sec.warnings": {"zh": "警告", "en": "Warnings"},
     "sec.trace": {"zh": "附录：计算过程追溯", "en": "Appendix: calculation trace"},
+    "sec.metering": {"zh": "计量数据与综合能耗", "en": "Meter data and energy consumption"},
+    "unit.tce": {"zh": "单位：吨标准煤 (tce)", "en": "unit: tonnes of coal equivalent (tce)"},
+    "met.intro": {
+        "zh": "计量表读数经与用户相同的导入路径写入内置数据库（校验、去重、拒绝记录留存），按表计与月份生成活动数据；"
+              "下表说明数据来源与核对结果。",
+        "en": "Meter readings went into the embedded store through the same import path users take (validated, "
+              "de-duplicated, rejected rows kept), and the metered activity data were made from them per meter "
+              "and month; the checks below say where the figures came from."},
+    "met.file": {"zh": "读数文件", "en": "Readings file"},
+    "met.store": {"zh": "数据库", "en": "Store"},
+    "met.received": {"zh": "收到读数", "en": "Readings received"},
+    "met.accepted": {"zh": "接受", "en": "Accepted"},
+    "met.duplicates": {"zh": "重复（忽略）", "en": "Duplicates (ignored)"},
+    "met.rejected": {"zh": "拒绝（原因已保存）", "en": "Rejected (reasons kept)"},
+    "met.lines": {"zh": "由计量生成的活动数据行", "en": "Activity lines made from meters"},
+    "met.gaps": {"zh": "数据缺口（已按线性插补并标记为估算）", "en": "Gaps (filled linearly, flagged as estimated)"},
+    "met.recon": {"zh": "与申报数据核对", "en": "Check against declared data"},
+    "met.recon_text": {
+        "zh": "{n} 个表计·月份，最大相对偏差 {max}",
+        "en": "{n} meter-months, largest relative difference {max}"},
+    "met.hourly": {
+        "zh": "逐时碳排放之和与年度核算（计量部分，基于位置）",
+        "en": "Sum of hourly carbon vs annual inventory (metered part, location-based)"},
+    "met.ok": {"zh": "一致", "en": "consistent"},
+    "met.not_ok": {"zh": "不一致", "en": "NOT consistent"},
+    "met.energy": {
+        "zh": "综合能耗（GB/T 2589）按能源品种与月份",
+        "en": "Comprehensive energy (GB/T 2589) by carrier and month"},
+    "met.energy_total": {"zh": "综合能耗合计", "en": "Total comprehensive energy"},
+    "met.basis.equivalent": {
+        "zh": "电力按当量值 0.1229 kgce/kWh 折算",
+        "en": "electricity at its equivalent value, 0.1229 kgce/kWh"},
+    "met.annual": {"zh": "全年", "en": "year"},
+    "met.carrier": {"zh": "能源品种", "en": "Carrier"},
+    "met.coefficients": {"zh": "折标系数及来源", "en": "Coefficients and their sources"},
+    "met.gap_col": {
+        "zh": "表计 / 起 / 止 / 缺失区间数 / 估算",
+        "en": "meter / from / to / missing intervals / estimated"},
     # entity
     "f.name": {"zh": "企业名称", "en": "Name"},
     "f.credit_code": {"zh": "统一社会信用代码", "en": "Unified social credit code"},

@@ -55,10 +55,19 @@ def run_inventory(path: str | Path, year: int | None = None, *, library: FactorL
     Every other data year in the file is computed too (without Monte Carlo) for the base-year and
     year-on-year comparison; a problem in any year raises, naming where it is.
     """
-    lib = library or default_library()
     say = progress or (lambda _msg: None)
     say("read")
-    loaded = load_activity_file(path)
+    return run_loaded(load_activity_file(path), year, library=library, mc_draws=mc_draws, mc_seed=mc_seed,
+                      progress=progress)
+
+
+def run_loaded(loaded: LoadedInput, year: int | None = None, *, library: FactorLibrary | None = None,
+               mc_draws: int = DEFAULT_DRAWS, mc_seed: int = DEFAULT_SEED,
+               progress: Progress | None = None) -> InventoryRun:
+    """The inventory of input already read (from a file, or assembled from meters and declared data)."""
+    lib = library or default_library()
+    say = progress or (lambda _msg: None)
+    path = loaded.path
     years = loaded.data.years()
     target = year if year is not None else years[-1]
     if target not in years:

@@ -1,0 +1,72 @@
+"""The report's metering and energy section: where the figures came from, and energy by carrier and month.
+
+Input is the plain data of :func:`zerocarbon.services.outputs.metering_dict` (no service objects),
+so the report layer stays a renderer.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+from typing import Any
+
+import plotly.graph_objects as go
+
+from zerocarbon.reports.charts import COLOURS, _html, _layout
+from zerocarbon.reports.i18n import t
+
+CARRIERS = {"electricity": ("电力", "Electricity"), "natural_gas": ("天然气", "Natural gas"),
+            "heat": ("热力（蒸汽）", "Heat (steam)"), "diesel": ("柴油", "Diesel"), "lpg": ("液化石油气", "LPG")}
+
+
+def carrier_name(item: str, lang: str) -> str:
+    zh, en = CARRIERS.get(item, (item, item))
+    return zh if lang == "zh" else en
+
+
+def energy_table(energy: dict[str, Any], lang: str) -> tuple[list[str], list[dict[str, Any]]]:
+    """Rows per carrier with tce by month (annual-only amounts in their own column) and the total."""
+    cells: dict[str, dict[str, Decimal]] = defaultdict(dict)
+    periods: set[str] = set()
+    for entry in energy.get("by_item_period", []):
+        cells[entry["item"]][entry["period"]] = Decimal(entry["tce"])
+        periods.add(entry["period"])
+    order = sorted(periods, key=lambda p: (len(p) == 4, p))  # months first, then annual-only amounts
+    rows: list[dict[str, Any]] = [{"name": carrier_name(item, lang), "item": item,
+                                   "cells": [values.get(p) for p in order],
+                                   "total": Decimal(energy["by_item"][item])} for item, values in cells.items()]
+    rows.sort(key=lambda r: Decimal(r["total"]), reverse=True)
+    return order, rows
+
+
+def energy_chart(energy: dict[str, Any], lang: str) -> str:
+    """Comprehensive energy by month [tce], stacked by carrier; amounts declared only per year are left out."""
+    order, rows = energy_table(energy, lang)
+    months = [p for p in order if len(p) == 7]
+    fig = go.Figure()
+    for i, row in enumerate(rows):
+        values = [float(v) if v is not None else 0.0 for p, v in zip(order, row["cells"], strict=True) if len(p) == 7]
+        fig.add_trace(go.Bar(name=row["name"], x=months, y=values, marker_color=COLOURS[i % len(COLOURS)],
+                             hovertemplate=f"{row['name']} %{{x}}: %{{y:,.2f}} tce<extra></extra>"))
+    _layout(fig, 380)
+    fig.update_layout(barmode="relative", legend={"orientation": "h", "y": -0.2, "x": 0})
+    fig.update_yaxes(title_text=t("unit.tce", lang))
+    fig.update_xaxes(type="category")
+    return _html(fig, "chart-energy")
+
+
+def metering_context(metering: dict[str, Any], lang: str) -> dict[str, Any]:
+    """Display data of the section."""
+    hourly = metering["hourly_vs_annual"]
+    recon = metering["reconciliation"]
+    energy = metering.get("energy") or {}
+    order, rows = energy_table(energy, lang) if energy else ([], [])
+    return {
+        "ingest": metering["ingest"], "store": metering["store"], "readings_file": metering["readings_file"],
+        "meter_lines": metering["meter_activity_lines"], "gaps": metering["gaps"],
+        "recon_n": len(recon), "recon_ok": metering["reconciled_with_declared"],
+        "recon_max": max((r["rel_diff"] for r in recon), default=0.0),
+        "hourly": hourly, "energy_total": Decimal(energy["total_tce"]) if energy else None,
+        "energy_basis": energy.get("electricity_basis"), "energy_periods": order, "energy_rows": rows,
+        "energy_coefficients": energy.get("coefficients", []),
+    }
