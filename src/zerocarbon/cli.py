@@ -106,18 +106,29 @@ def print_summary(run: Any, lang: str = "zh") -> None:
         console.print(f"[yellow]! … {len(inv.warnings) - 5} more (see the report)[/]")
 
 
-@inventory_app.command("run", help="计算排放清单 / compute the inventory of FILE (.yaml/.json/.xlsx).")
+@inventory_app.command("run", help="计算排放清单 / compute the inventory of FILE (.yaml/.json/.xlsx), of a factory's "
+                                    "meters in the store (--factory), or of both (metered lines from the meters).")
 def inventory_run(
-    file: Annotated[Path, typer.Argument(help="活动数据文件 / activity-data file")],
+    file: Annotated[Path | None, typer.Argument(help="活动数据文件 / activity-data file")] = None,
     year: Annotated[int | None, typer.Option("--year", help="数据年份 / data year (default: latest)")] = None,
+    factory: Annotated[str | None, typer.Option("--factory", help="用数据库中该工厂的计量数据 / take this factory's "
+                                                                 "meter data from the store")] = None,
+    month: Annotated[str | None, typer.Option("--month", help="只核算一个月 / one month only (YYYY-MM)")] = None,
+    db: Annotated[str | None, typer.Option("--db", help="数据库 URL / store URL")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON / print machine-readable JSON")] = False,
     out: Annotated[Path | None, typer.Option("--out", help="报告输出目录 / write reports to this folder")] = None,
     lang: Lang = "zh",
 ) -> None:
-    from zerocarbon.services.inventory import run_inventory
+    from zerocarbon.services.inventory import run_inventory, run_store_inventory
 
+    if file is None and factory is None:
+        err_console.print("请给出活动数据文件或 --factory / give a FILE or --factory")
+        raise typer.Exit(2)
     try:
-        run = run_inventory(file, year)
+        if factory is not None:
+            run = run_store_inventory(factory, year, url=db, declared=file, month=month)
+        else:
+            run = run_inventory(file, year, month=month)  # type: ignore[arg-type]
         if out is not None:
             from zerocarbon.services.outputs import write_outputs
 

@@ -117,3 +117,31 @@ def readings_correct(
     except ZerocarbonError as exc:
         fail(exc)
     console.print(f"{meter} {moment.isoformat()}: revision {revision} = {value} {row.unit}")
+
+
+@ingest_app.command("mqtt", help="订阅 MQTT 计量数据并写入数据库（Ctrl-C 停止）/ subscribe to meter readings "
+                                 "over MQTT.")
+def ingest_mqtt_cmd(
+    factory: Annotated[str | None, typer.Option("--factory", help="工厂编号 / factory id (default: any known)")] = None,
+    host: Annotated[str, typer.Option("--host", help="MQTT broker")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port")] = 1883,
+    topic: Annotated[list[str] | None, typer.Option("--topic", help="主题过滤 / topic filter (repeatable)")] = None,
+    client_id: Annotated[str | None, typer.Option("--client-id", help="持久会话 ID / persistent session id")] = None,
+    db: Db = None,
+) -> None:
+    import logging
+    import signal
+    import threading
+    from dataclasses import asdict
+
+    from zerocarbon.ingest.mqtt import run_subscriber
+    from zerocarbon.store.db import migrate
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    migrate(db)
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    console.print(f"订阅 / subscribing {host}:{port} → {factory or '*'} (Ctrl-C)")
+    stats = run_subscriber(factory, db, host, port, topic, client_id, stop)
+    console.print_json(data=asdict(stats))

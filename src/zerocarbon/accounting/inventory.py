@@ -83,6 +83,7 @@ def compute_inventory(
     locations: Mapping[str, Mapping[str, object]] | None = None,
     mc_draws: int = DEFAULT_DRAWS,
     mc_seed: int = DEFAULT_SEED,
+    month: str | None = None,
 ) -> Inventory:
     """Compute the inventory of ``data`` for data year ``year``.
 
@@ -98,6 +99,10 @@ def compute_inventory(
         Line id → where the line was read (``file``, ``sheet``, ``row``), so errors name the cell.
     mc_draws, mc_seed : int
         Monte Carlo draws (0 to skip) and seed.
+    month : str, optional
+        ``YYYY-MM``: the inventory of that month of ``year``. Everything is computed for the year
+        (certificates are allocated over the year's purchases) and then only the month's lines are
+        kept; lines stated for the whole year cannot be split and are left out, with a warning.
 
     Raises
     ------
@@ -134,19 +139,33 @@ def compute_inventory(
             raise _located(exc, where, line.id, f"activity[id={line.id}]") from exc
         results.append(result)
 
+    extra_warnings: list[str] = []
+    if month is not None:
+        period = Period.parse(month)
+        if not period.is_month or period.year != year:
+            raise InputError(f"“{month}” 不是 {year} 年的月份", f"'{month}' is not a month of {year}", field="month",
+                             expected=f"{year}-01 … {year}-12")
+        annual = [r.line.id for r in results if not Period.parse(r.line.period).is_month]
+        results = [r for r in results if r.line.period == str(period)]
+        if annual:
+            extra_warnings.append(f"{len(annual)} lines stated for the whole year are not in the {period} inventory: "
+                                  + ", ".join(annual[:6]) + (" …" if len(annual) > 6 else ""))
+        if not results:
+            raise InputError(f"{period} 没有按月的活动数据", f"no monthly activity data for {period}", field="month")
     counted = [r for r in results if not r.biomass]
     totals = _totals(results)
     unc = _uncertainty(counted, mc_draws, mc_seed)
     for result, pct in zip(counted, unc[1], strict=True):
         result.uncertainty_pct = pct
     settings = data.settings.model_dump(mode="json")
-    settings.update({"province": data.factory.province, "grid_region": ctx.grid_region(), "data_year": year})
+    settings.update({"province": data.factory.province, "grid_region": ctx.grid_region(), "data_year": year,
+                     "period": month or str(year)})
     return Inventory(
         factory_id=data.factory.id, factory_name_zh=data.factory.name_zh, factory_name_en=data.factory.name_en,
         year=year, settings=settings, factor_library_version=lib.version, lines=results, totals=totals,
-        breakdowns=_breakdowns(results), intensities=_intensities(data, year, results),
+        breakdowns=_breakdowns(results), intensities=_intensities(data, month or str(year), results),
         uncertainty=unc[0], certificates_applied=applied, certificates_excluded=excluded,
-        warnings=_warnings(results, excluded),
+        warnings=sorted(_warnings(results, excluded) + extra_warnings),
     )
 
 
@@ -188,7 +207,7 @@ def _breakdowns(results: list[LineResult]) -> dict[str, dict[str, Decimal]]:
     return out
 
 
-def _intensities(data: InventoryInput, year: int, results: list[LineResult]) -> list[Intensity]:
+def _intensities(data: InventoryInput, period: str, results: list[LineResult]) -> list[Intensity]:
     """Emissions per unit of product (GB/T 32150 view): dedicated facilities plus a declared share of shared ones."""
     products = data.factory.products
     if not products:
@@ -217,7 +236,8 @@ def _intensities(data: InventoryInput, year: int, results: list[LineResult]) -> 
                          field="factory.products.shared_allocation", expected="fractions summing to 1")
     out: list[Intensity] = []
     for p in products:
-        records = [rec for rec in data.production if rec.product == p.id and Period.parse(rec.period).year == year]
+        scope = Period.parse(period)
+        records = [rec for rec in data.production if rec.product == p.id and scope.contains(Period.parse(rec.period))]
         output = sum((rec.amount * conversion_factor(rec.unit, p.unit) if rec.unit != p.unit else rec.amount
                       for rec in records), ZERO)
         share = shares[p.id] or ZERO

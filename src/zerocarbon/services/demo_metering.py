@@ -23,6 +23,7 @@ from zerocarbon.services.meter_inventory import (
     ConsistencyCheck,
     activity_from_meters,
     check_hourly_against_inventory,
+    merge_metered,
     metered_year,
 )
 from zerocarbon.services.metering import ingest_meter_file, load_factory_setup
@@ -84,9 +85,7 @@ def meter_stage(data: InventoryInput, year: int, out_dir: Path) -> tuple[LoadedI
         reconciliation.append({"meter": code, "period": line.period, "unit": ref.unit,
                                "declared": str(ref.amount), "metered": str(metered_amount),
                                "rel_diff": float(rel), "ok": rel <= Decimal("1e-9")})
-    kept = [a for a in data.activity if not (_declared_meter(a) and Period.parse(a.period).year == year)]
-    merged = data.model_copy(update={"activity": kept + from_meters})
-    merged = InventoryInput.model_validate(merged.model_dump())
+    merged = merge_metered(data, from_meters, year)
     locations = {ln.id: {"file": url, "sheet": None, "row": None, "entry": f"meter {ln.id.rsplit('-', 2)[0]}"}
                  for ln in from_meters}
     consistency = check_hourly_against_inventory(data.factory.id, year, url, estimate="linear")

@@ -18,6 +18,7 @@ from zerocarbon.errors import InputError
 from zerocarbon.factors import FactorLibrary, default_library
 from zerocarbon.ingest.activity_file import LoadedInput, load_activity_file
 from zerocarbon.model.inventory_input import InventoryInput
+from zerocarbon.model.period import Period
 
 Progress = Callable[[str], None]
 
@@ -49,7 +50,7 @@ class InventoryRun:
 
 def run_inventory(path: str | Path, year: int | None = None, *, library: FactorLibrary | None = None,
                   mc_draws: int = DEFAULT_DRAWS, mc_seed: int = DEFAULT_SEED,
-                  progress: Progress | None = None) -> InventoryRun:
+                  progress: Progress | None = None, month: str | None = None) -> InventoryRun:
     """Read ``path`` and compute the inventory of ``year`` (default: the latest year in the file).
 
     Every other data year in the file is computed too (without Monte Carlo) for the base-year and
@@ -58,13 +59,47 @@ def run_inventory(path: str | Path, year: int | None = None, *, library: FactorL
     say = progress or (lambda _msg: None)
     say("read")
     return run_loaded(load_activity_file(path), year, library=library, mc_draws=mc_draws, mc_seed=mc_seed,
-                      progress=progress)
+                      progress=progress, month=month)
+
+
+def run_store_inventory(factory_id: str, year: int | None = None, *, url: str | None = None,
+                        declared: str | Path | None = None, month: str | None = None,
+                        estimate: str | None = "linear", mc_draws: int = DEFAULT_DRAWS) -> InventoryRun:
+    """The inventory of a factory from its meter data in the store (``zerocarbon inventory --factory``).
+
+    With ``declared`` (an activity-data file), metered flows come from the meters and the rest (fuels
+    bought by invoice, process sources, green-power contracts, other years) from the file
+    (:func:`zerocarbon.services.meter_inventory.merge_metered`). Gaps in counters are filled linearly
+    and flagged as estimated unless ``estimate`` is None.
+    """
+    from zerocarbon.services import meter_inventory as mi
+
+    target = year if year is not None else (Period.parse(month).year if month else None)
+    if target is None:
+        raise InputError("请给出 --year 或 --month", "give --year or --month", field="year")
+    lines = mi.activity_from_meters(factory_id, target, url, estimate=estimate)  # type: ignore[arg-type]
+    if declared is not None:
+        base = load_activity_file(declared)
+        data = mi.merge_metered(base.data, lines, target)
+        locations = dict(base.locations)
+        path = base.path
+    else:
+        data = mi.inventory_input(factory_id, lines, url)
+        locations, path = {}, Path(f"store:{factory_id}")
+    locations.update({ln.id: {"file": f"store:{factory_id}", "sheet": None, "row": None,
+                              "entry": f"meter {ln.id.rsplit('-', 2)[0]}"} for ln in lines})
+    return run_loaded(LoadedInput(data, path, locations), target, mc_draws=mc_draws, month=month)
 
 
 def run_loaded(loaded: LoadedInput, year: int | None = None, *, library: FactorLibrary | None = None,
                mc_draws: int = DEFAULT_DRAWS, mc_seed: int = DEFAULT_SEED,
-               progress: Progress | None = None) -> InventoryRun:
-    """The inventory of input already read (from a file, or assembled from meters and declared data)."""
+               progress: Progress | None = None, month: str | None = None) -> InventoryRun:
+    """The inventory of input already read (from a file, or assembled from meters and declared data).
+
+    With ``month`` (YYYY-MM) the reported inventory is that month's (see ``compute_inventory``).
+    """
+    if month is not None and year is None:
+        year = Period.parse(month).year
     lib = library or default_library()
     say = progress or (lambda _msg: None)
     path = loaded.path
@@ -77,7 +112,8 @@ def run_loaded(loaded: LoadedInput, year: int | None = None, *, library: FactorL
     for y in years:
         say(f"compute {y}")
         inventories[y] = compute_inventory(loaded.data, y, lib, locations=loaded.locations,
-                                           mc_draws=mc_draws if y == target else 0, mc_seed=mc_seed)
+                                           mc_draws=mc_draws if y == target else 0, mc_seed=mc_seed,
+                                           month=month if y == target else None)
     comparison = compare_years(inventories, loaded.data.factory.base_year)
     return InventoryRun(loaded, target, inventories, comparison)
 

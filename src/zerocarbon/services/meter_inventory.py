@@ -35,6 +35,7 @@ from zerocarbon.accounting.inventory import compute_inventory
 from zerocarbon.errors import InputError
 from zerocarbon.factors import FactorLibrary, default_library
 from zerocarbon.model.inventory_input import ActivityLine, Category, Facility, FactoryInfo, InventoryInput, SteamSpec
+from zerocarbon.model.period import Period
 from zerocarbon.store import schema as s
 from zerocarbon.store.db import transaction
 from zerocarbon.store.factories import load_meters
@@ -381,3 +382,22 @@ def check_hourly_against_inventory(factory_id: str, year: int, url: str | None =
     not_compared = list(carbon_trace(carbon).get("skipped", []))
     return ConsistencyCheck(factory_id, year, inv_total, hourly_total, rel, REL_TOL,
                             ok and all(c.ok for c in comparisons), comparisons, not_compared)
+
+
+def _line_key(line: ActivityLine) -> tuple[str, str, str | None, str]:
+    item = default_library().resolve_item(line.item) if line.item else None
+    return (line.facility, line.category.value, item, line.electricity_kind)
+
+
+def merge_metered(declared: InventoryInput, metered: list[ActivityLine], year: int) -> InventoryInput:
+    """Declared data with the year's metered lines taken from the meters.
+
+    A declared line of ``year`` gives way when a meter line has the same facility, category, item
+    and electricity kind (the meters measure that flow); every other declared line stays (fuels
+    bought by invoice, green power by contract, process sources, other years).
+    """
+    covered = {_line_key(m) for m in metered}
+    kept = [a for a in declared.activity
+            if not (Period.parse(a.period).year == year and _line_key(a) in covered)]
+    return InventoryInput.model_validate({**declared.model_dump(), "activity": [
+        *(a.model_dump() for a in kept), *(m.model_dump() for m in metered)]})
