@@ -20,7 +20,7 @@ from sqlalchemy import func, insert, select
 
 from zerocarbon.errors import InputError
 from zerocarbon.store import schema as s
-from zerocarbon.store.db import adbc_connect, database_url, get_engine, is_sqlite, transaction
+from zerocarbon.store.db import adbc_session, database_url, get_engine, is_sqlite, transaction
 from zerocarbon.timeseries.columns import transpose
 
 STAGE_COLUMNS = ("meter_id", "ts", "value", "flags")
@@ -119,7 +119,7 @@ def _merge_postgres(stage: pa.Table, batch_id: int | None, url: str) -> tuple[in
     Writers are serialised by a table lock (readers are not blocked), so the duplicate and
     conflict accounting below is exact.
     """
-    with adbc_connect(url) as conn:
+    with adbc_session(url) as conn:
         cur = conn.cursor()
         cur.execute("LOCK TABLE readings IN SHARE ROW EXCLUSIVE MODE")
         cur.execute(_latest_sql(pc.unique(stage["meter_id"]).to_pylist()))
@@ -133,6 +133,7 @@ def _merge_postgres(stage: pa.Table, batch_id: int | None, url: str) -> tuple[in
         accepted = cur.rowcount
         cur.execute("DROP TABLE zc_stage")
         conn.commit()
+        cur.close()
     return accepted, stage, matches.rename_columns(list(_KEY_SCHEMA.names)).cast(_KEY_SCHEMA)
 
 
@@ -190,10 +191,13 @@ def _select_arrow(sql: str, url: str | None) -> pa.Table:
     """Run a SELECT of integer/float columns and return Arrow (stdlib driver for SQLite, ADBC for PostgreSQL)."""
     target = database_url(url)
     if not is_sqlite(target):
-        with adbc_connect(target) as conn:
+        with adbc_session(target) as conn:
             cur = conn.cursor()
             cur.execute(sql)
-            return cur.fetch_arrow_table()
+            table = cur.fetch_arrow_table()
+            cur.close()
+            conn.commit()  # end the read transaction so the reused session sees later commits
+            return table
     raw = get_engine(target).raw_connection()
     try:
         cur = raw.cursor()
