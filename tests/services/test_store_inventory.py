@@ -57,3 +57,28 @@ def test_store_inventory_equals_declared(store_url: str, tmp_path: Path, sample_
     march = run_store_inventory(FACTORY, url=store_url, declared=sample_path, month="2023-03", mc_draws=0)
     expected = declared.inventory.breakdowns["period"]["2023-03"]
     assert abs(march.inventory.totals.gbt32150_total - expected) <= expected * Decimal("1e-12")
+
+
+def test_production_is_stored_with_the_setup(store_url: str) -> None:
+    from zerocarbon.store.factories import load_production
+
+    setup = meter_setup()
+    save_factory_setup(setup, store_url)
+    save_factory_setup(setup, store_url)  # idempotent
+    stored = load_production(FACTORY, store_url)
+    assert len(stored) == len(setup.production) == 26
+    assert {(r.product, r.period, r.amount) for r in stored} == {
+        (p.product, p.period, p.amount) for p in setup.production}
+
+
+def test_energy_per_product_adds_up(sample_path: Path) -> None:
+    """Dedicated energy of every product + the shared energy = the factory's comprehensive energy."""
+    from zerocarbon.ingest.activity_file import load_activity_file
+    from zerocarbon.services.demo_metering import energy_of, energy_per_product
+
+    data = load_activity_file(sample_path).data
+    inv = run_inventory(sample_path, 2023, mc_draws=0).inventory
+    rows = energy_per_product(data, inv)
+    total = energy_of(inv).total_tce
+    assert abs(sum(Decimal(r["energy_tce"]) for r in rows) - total) < Decimal("1e-12")
+    assert all(Decimal(r["tce_per_unit"]) > 0 for r in rows)

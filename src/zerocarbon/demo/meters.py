@@ -81,10 +81,11 @@ def meter_setup() -> FactorySetup:
                "note": "蒸汽流量计更换（合成示例）"}]
     products = [{"code": p["id"], "name_zh": p["name_zh"], "name_en": p["name_en"], "unit": p["unit"]}
                 for p in factory["products"]]
+    production = [{"product": r["product"], "period": r["period"], "amount": r["amount"]} for r in doc["production"]]
     return FactorySetup.model_validate({
         "factory": {"id": factory["id"], "name_zh": factory["name_zh"], "name_en": factory["name_en"],
                     "province": factory["province"]},
-        "nodes": nodes, "meters": meters, "events": events, "products": products})
+        "nodes": nodes, "meters": meters, "events": events, "products": products, "production": production})
 
 
 def _interval_starts() -> list[datetime]:

@@ -78,6 +78,21 @@ class ProductSpec(Model):
     unit: str
 
 
+class ProductionSpec(Model):
+    """Output of a product in a period (a month YYYY-MM or a year YYYY), in the product's unit."""
+
+    product: str
+    period: str
+    amount: Dec = Field(ge=0, description="output [the product's unit]")
+
+    @field_validator("period")
+    @classmethod
+    def _period(cls, value: str) -> str:
+        from zerocarbon.model.period import Period
+
+        return str(Period.parse(value))
+
+
 class FactoryRecord(Model):
     id: str = Field(min_length=1)
     name_zh: str
@@ -94,6 +109,7 @@ class FactorySetup(Model):
     meters: list[MeterSpec] = Field(default_factory=list)
     events: list[MeterEventSpec] = Field(default_factory=list)
     products: list[ProductSpec] = Field(default_factory=list)
+    production: list[ProductionSpec] = Field(default_factory=list)
 
     @field_validator("nodes")
     @classmethod
@@ -119,6 +135,10 @@ class FactorySetup(Model):
         for n, ev in enumerate(self.events, start=1):
             if ev.meter not in codes:
                 raise ValueError(f"events[{n}].meter: meter '{ev.meter}' is not declared")
+        products = {p.code for p in self.products}
+        for n, rec in enumerate(self.production, start=1):
+            if rec.product not in products:
+                raise ValueError(f"production[{n}].product: product '{rec.product}' is not declared")
         return self
 
 

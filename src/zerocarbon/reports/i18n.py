@@ -90,6 +90,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "electricity at its equivalent value, 0.1229 kgce/kWh"},
     "met.annual": {"zh": "全年", "en": "year"},
     "met.carrier": {"zh": "能源品种", "en": "Carrier"},
+    "met.per_product": {"zh": "单位产品综合能耗", "en": "Comprehensive energy per unit of product"},
     "met.coefficients": {"zh": "折标系数及来源", "en": "Coefficients and their sources"},
     "met.gap_col": {
         "zh": "表计 / 起 / 止 / 缺失区间数 / 估算",

@@ -69,4 +69,8 @@ def metering_context(metering: dict[str, Any], lang: str) -> dict[str, Any]:
         "hourly": hourly, "energy_total": Decimal(energy["total_tce"]) if energy else None,
         "energy_basis": energy.get("electricity_basis"), "energy_periods": order, "energy_rows": rows,
         "energy_coefficients": energy.get("coefficients", []),
+        "per_product": [{**p, "name": p["name_zh"] if lang == "zh" else (p["name_en"] or p["name_zh"]),
+                         "energy": Decimal(p["energy_tce"]), "output": Decimal(p["output"]),
+                         "intensity": Decimal(p["tce_per_unit"]) if p["tce_per_unit"] else None}
+                        for p in metering.get("energy_per_product", [])],
     }

@@ -20,7 +20,7 @@ from pathlib import Path
 from zerocarbon.demo.generator import SAMPLE_FILE, YEAR
 from zerocarbon.ingest.activity_file import load_activity_file
 from zerocarbon.model.inventory_input import InventoryInput
-from zerocarbon.services.demo_metering import MeteringResult, energy_of, meter_stage
+from zerocarbon.services.demo_metering import MeteringResult, energy_of, energy_per_product, meter_stage
 from zerocarbon.services.inventory import InventoryRun, run_loaded
 
 
@@ -53,6 +53,7 @@ def run_demo(out_dir: Path, progress: Callable[[str], None] | None = None) -> De
     run = run_loaded(loaded, YEAR)
     say("energy / 综合能耗")
     metering.energy = energy_of(run.inventory)
+    metering.energy_per_product = energy_per_product(run.data, run.inventory)
     say("reports / 报告")
     files = write_outputs(run, out, metering)
     return DemoResult(run, metering, files)

@@ -13,7 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from zerocarbon.accounting.results import Inventory
+from zerocarbon.accounting.results import Inventory, plain
 from zerocarbon.demo.meters import METERS, meter_setup, write_readings_csv
 from zerocarbon.energy.comprehensive import ComprehensiveEnergy, EnergyUse, comprehensive_energy
 from zerocarbon.ingest.activity_file import LoadedInput
@@ -48,6 +48,7 @@ class MeteringResult:
     reconciliation: list[dict[str, Any]]
     consistency: ConsistencyCheck
     energy: ComprehensiveEnergy | None = None
+    energy_per_product: list[dict[str, Any]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -97,7 +98,7 @@ def meter_stage(data: InventoryInput, year: int, out_dir: Path) -> tuple[LoadedI
     return LoadedInput(merged, out_dir / "sample_meters.json", locations), result
 
 
-def energy_uses(inv: Inventory) -> list[EnergyUse]:
+def energy_uses(inv: Inventory, facilities: set[str] | None = None) -> list[EnergyUse]:
     """Energy carriers consumed in the inventory year, from its activity lines (meters and declared).
 
     Electricity consumed = grid purchases + green power + on-site PV generation − PV exported.
@@ -107,6 +108,8 @@ def energy_uses(inv: Inventory) -> list[EnergyUse]:
     uses: list[EnergyUse] = []
     for r in inv.lines:
         line = r.line
+        if facilities is not None and line.facility not in facilities:
+            continue
         cat = line.category
         if cat in (Category.ELECTRICITY_PURCHASED, Category.ONSITE_RENEWABLE, Category.ELECTRICITY_EXPORTED):
             uses.append(EnergyUse("electricity", line.period, line.amount, line.unit,
@@ -122,3 +125,33 @@ def energy_uses(inv: Inventory) -> list[EnergyUse]:
 
 def energy_of(inv: Inventory) -> ComprehensiveEnergy:
     return comprehensive_energy(energy_uses(inv))
+
+
+def energy_per_product(data: InventoryInput, inv: Inventory) -> list[dict[str, Any]]:
+    """Comprehensive energy per unit of product (单位产品综合能耗) [tce per unit], attributed like emissions.
+
+    A product gets the energy of its dedicated facilities plus its declared share
+    (``shared_allocation``) of the energy of facilities dedicated to no product: the same
+    attribution as the emission intensities (accounting.inventory), so the two can be read together.
+    """
+    products = data.factory.products
+    dedicated = {f for p in products for f in p.facilities}
+    everything = {ln.line.facility for ln in inv.lines}
+    shared_uses = energy_uses(inv, everything - dedicated)
+    shared = comprehensive_energy(shared_uses).total_tce if shared_uses else Decimal(0)
+    period = Period.parse(inv.settings.get("period", str(inv.year)))
+    out = []
+    for p in products:
+        own_uses = energy_uses(inv, set(p.facilities))
+        own = comprehensive_energy(own_uses).total_tce if own_uses else Decimal(0)
+        share = p.shared_allocation if p.shared_allocation is not None else (Decimal(1) if len(products) == 1
+                                                                              else Decimal(0))
+        energy = own + share * shared
+        output = sum((r.amount for r in data.production if r.product == p.id
+                      and period.contains(Period.parse(r.period))), Decimal(0))
+        out.append({"product": p.id, "name_zh": p.name_zh, "name_en": p.name_en, "unit": p.unit,
+                    "output": str(output), "energy_tce": str(energy),
+                    "tce_per_unit": str(energy / output) if output else None,
+                    "derivation": f"({plain(own, 4)} dedicated + {share} × {plain(shared, 4)} shared) tce / "
+                                  f"{output} {p.unit}"})
+    return out

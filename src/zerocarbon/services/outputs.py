@@ -38,4 +38,5 @@ def metering_dict(m: MeteringResult) -> dict[str, object]:
         "meter_activity_lines": m.meter_lines, "gaps": m.gaps, "reconciled_with_declared": m.reconciled,
         "reconciliation": m.reconciliation, "hourly_vs_annual": m.consistency.to_dict(),
         "energy": m.energy.to_dict() if m.energy else None,
+        "energy_per_product": m.energy_per_product,
     }

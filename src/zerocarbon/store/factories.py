@@ -10,7 +10,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Connection, select
 
 from zerocarbon.errors import InputError
+from zerocarbon.model.inventory_input import ProductionRecord
 from zerocarbon.model.metering import FactorySetup, MeterRow, MeterSpec
+from zerocarbon.model.period import Period
 from zerocarbon.store import schema as s
 from zerocarbon.store.db import transaction
 
@@ -69,10 +71,45 @@ def save_factory_setup(setup: FactorySetup, url: str | None = None) -> dict[str,
             _upsert(conn, s.meter_events, {"meter_id": meter_ids[ev.meter], "ts": epoch(ev.ts, tz), "kind": ev.kind},
                     {"old_final_value": ev.old_final_value, "new_initial_value": ev.new_initial_value,
                      "note": ev.note})
+        product_ids: dict[str, int] = {}
         for p in setup.products:
-            _upsert(conn, s.products, {"factory_id": f.id, "code": p.code},
-                    {"name_zh": p.name_zh, "name_en": p.name_en, "unit": p.unit})
+            product_ids[p.code] = int(_upsert(conn, s.products, {"factory_id": f.id, "code": p.code},
+                                              {"name_zh": p.name_zh, "name_en": p.name_en, "unit": p.unit}))
+        for rec in setup.production:
+            start, end = period_bounds(rec.period, tz)
+            _upsert(conn, s.production, {"product_id": product_ids[rec.product], "period_start": start},
+                    {"period_end": end, "amount": rec.amount})
     return meter_ids
+
+
+def period_bounds(period: str, tz: str) -> tuple[int, int]:
+    """[start, end) of a month or year in local time ``tz`` [s since epoch, UTC]."""
+    p = Period.parse(period)
+    start = datetime(p.year, p.month or 1, 1, tzinfo=ZoneInfo(tz))
+    if p.month is None:
+        end = datetime(p.year + 1, 1, 1, tzinfo=ZoneInfo(tz))
+    else:
+        end = datetime(p.year + (p.month == 12), p.month % 12 + 1, 1, tzinfo=ZoneInfo(tz))
+    return int(start.timestamp()), int(end.timestamp())
+
+
+def load_production(factory_id: str, url: str | None = None) -> list[ProductionRecord]:
+    """The factory's production records from the store, as the inventory model takes them."""
+    with transaction(url) as conn:
+        tz = conn.execute(select(s.factories.c.timezone).where(s.factories.c.id == factory_id)).scalar_one()
+        rows = conn.execute(
+            select(s.products.c.code, s.products.c.unit, s.production.c.period_start, s.production.c.period_end,
+                   s.production.c.amount)
+            .join(s.production, s.production.c.product_id == s.products.c.id)
+            .where(s.products.c.factory_id == factory_id).order_by(s.products.c.code, s.production.c.period_start)
+        ).all()
+    out = []
+    for code, unit, start, end, amount in rows:
+        local = datetime.fromtimestamp(int(start), ZoneInfo(str(tz)))
+        months = (end - start) < 32 * 86400
+        period = f"{local.year}-{local.month:02d}" if months else str(local.year)
+        out.append(ProductionRecord(product=code, period=period, amount=amount, unit=unit))
+    return out
 
 
 def _meter_values(m: MeterSpec, node_ids: dict[str, int]) -> dict[str, Any]:
