@@ -71,6 +71,9 @@ def meter_stage(data: InventoryInput, year: int, out_dir: Path) -> tuple[LoadedI
     setup_file.write_text(meter_setup().model_dump_json(indent=2), encoding="utf-8")
     load_factory_setup(setup_file, url)
     readings = write_readings_csv(out_dir / f"meter_readings_{year}.csv")
+    (out_dir / "meter_readings_layout.yaml").write_text(
+        "# column mapping of meter_readings_*.csv (see docs/meter-data-format.md)\n"
+        + "".join(f"{k}: {v}\n" for k, v in READINGS_LAYOUT.items()), encoding="utf-8")
     report = ingest_meter_file(readings, data.factory.id, READINGS_LAYOUT, url=url)
     metered = metered_year(data.factory.id, year, url, estimate="linear")
     from_meters = activity_from_meters(data.factory.id, year, url, estimate="linear", metered=metered)
