@@ -200,3 +200,70 @@ grid_factor_series = Table(
     Column("value", Float, nullable=False),           # tCO2/MWh for the hour [ts, ts+3600)
     Column("source", Text, nullable=False, server_default=""),
 )
+
+# ----------------------------------------------------------------------------------- people, keys, audit
+users = Table(
+    "users", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("username", String(100), nullable=False, unique=True),
+    Column("display_name", String(200), nullable=False, server_default=""),
+    Column("password_hash", String(255), nullable=False),
+    Column("role", String(32), nullable=False),  # admin | factory_manager | data_entry | verifier | authority
+    Column("region", String(32), nullable=True),  # the province an authority user oversees
+    Column("active", Boolean, nullable=False, server_default="1"),
+    Column("created_at", BigInteger, nullable=False),
+)
+
+user_factories = Table(
+    "user_factories", metadata,
+    Column("user_id", Integer, ForeignKey("users.id"), primary_key=True),
+    Column("factory_id", String(64), ForeignKey("factories.id"), primary_key=True),
+)
+
+api_keys = Table(
+    "api_keys", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("prefix", String(16), nullable=False, unique=True),  # shown to people; the secret is only hashed
+    Column("key_hash", String(255), nullable=False),
+    Column("factory_id", String(64), ForeignKey("factories.id"), nullable=False),
+    Column("scope", String(32), nullable=False, server_default="readings:write"),
+    Column("name", String(200), nullable=False, server_default=""),
+    Column("created_by", Integer, ForeignKey("users.id"), nullable=True),
+    Column("created_at", BigInteger, nullable=False),
+    Column("revoked_at", BigInteger, nullable=True),
+)
+
+refresh_tokens = Table(
+    "refresh_tokens", metadata,
+    Column("jti", String(64), primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
+    Column("expires_at", BigInteger, nullable=False),
+    Column("revoked_at", BigInteger, nullable=True),
+)
+
+audit_log = Table(
+    "audit_log", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", BigInteger, nullable=False),              # epoch seconds UTC
+    Column("actor", String(200), nullable=False),          # user name, "apikey:<prefix>", "cli:<os user>", "system"
+    Column("action", String(64), nullable=False),          # e.g. factory.save, readings.ingest, reading.correct
+    Column("entity", String(64), nullable=False),
+    Column("entity_id", String(200), nullable=False, server_default=""),
+    Column("factory_id", String(64), nullable=True),
+    Column("before", Text, nullable=True),                 # canonical JSON
+    Column("after", Text, nullable=True),                  # canonical JSON
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False, unique=True),
+)
+
+signoffs = Table(
+    "signoffs", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("factory_id", String(64), ForeignKey("factories.id"), nullable=False),
+    Column("period", String(16), nullable=False),          # YYYY or YYYY-MM
+    Column("digest", String(64), nullable=False),          # sha256 of the inventory's canonical results
+    Column("inputs_digest", String(64), nullable=False),   # sha256 of its inputs (readings, activity, factors)
+    Column("signed_by", Integer, ForeignKey("users.id"), nullable=True),
+    Column("signed_at", BigInteger, nullable=False),
+    Column("note", Text, nullable=False, server_default=""),
+)
