@@ -58,14 +58,20 @@ def source_chart(rows: list[Row], lang: str) -> str:
     return _html(fig, "chart-source")
 
 
-def month_chart(periods: list[str], series: list[tuple[str, list[float]]], lang: str) -> str:
-    """Emissions by month [tCO2e], stacked by category; negative categories (exports) stack below zero."""
+def stacked_bars(periods: list[str], series: list[tuple[str, list[float]]], unit: str, axis_title: str,
+                 div_id: str, height: int = 420) -> str:
+    """Bars per period stacked by series; negative values (exports) stack below zero."""
     fig = go.Figure()
     for i, (name, values) in enumerate(series):
         fig.add_trace(go.Bar(name=name, x=periods, y=values, marker_color=COLOURS[i % len(COLOURS)],
-                             hovertemplate=f"{name} %{{x}}: %{{y:,.2f}} tCO2e<extra></extra>"))
-    _layout(fig, 420)
+                             hovertemplate=f"{name} %{{x}}: %{{y:,.2f}} {unit}<extra></extra>"))
+    _layout(fig, height)
     fig.update_layout(barmode="relative", legend={"orientation": "h", "y": -0.18, "x": 0})
-    fig.update_yaxes(title_text=t("unit.tco2e", lang))
+    fig.update_yaxes(title_text=axis_title)
     fig.update_xaxes(type="category")
-    return _html(fig, "chart-month")
+    return _html(fig, div_id)
+
+
+def month_chart(periods: list[str], series: list[tuple[str, list[float]]], lang: str) -> str:
+    """Emissions by month [tCO2e], stacked by category."""
+    return stacked_bars(periods, series, "tCO2e", t("unit.tco2e", lang), "chart-month")

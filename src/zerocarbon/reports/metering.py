@@ -10,9 +10,7 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-import plotly.graph_objects as go
-
-from zerocarbon.reports.charts import COLOURS, _html, _layout
+from zerocarbon.reports.charts import stacked_bars
 from zerocarbon.reports.i18n import t
 
 CARRIERS = {"electricity": ("电力", "Electricity"), "natural_gas": ("天然气", "Natural gas"),
@@ -43,16 +41,9 @@ def energy_chart(energy: dict[str, Any], lang: str) -> str:
     """Comprehensive energy by month [tce], stacked by carrier; amounts declared only per year are left out."""
     order, rows = energy_table(energy, lang)
     months = [p for p in order if len(p) == 7]
-    fig = go.Figure()
-    for i, row in enumerate(rows):
-        values = [float(v) if v is not None else 0.0 for p, v in zip(order, row["cells"], strict=True) if len(p) == 7]
-        fig.add_trace(go.Bar(name=row["name"], x=months, y=values, marker_color=COLOURS[i % len(COLOURS)],
-                             hovertemplate=f"{row['name']} %{{x}}: %{{y:,.2f}} tce<extra></extra>"))
-    _layout(fig, 380)
-    fig.update_layout(barmode="relative", legend={"orientation": "h", "y": -0.2, "x": 0})
-    fig.update_yaxes(title_text=t("unit.tce", lang))
-    fig.update_xaxes(type="category")
-    return _html(fig, "chart-energy")
+    series = [(row["name"], [float(v) if v is not None else 0.0
+                             for p, v in zip(order, row["cells"], strict=True) if len(p) == 7]) for row in rows]
+    return stacked_bars(months, series, "tce", t("unit.tce", lang), "chart-energy", height=380)
 
 
 def metering_context(metering: dict[str, Any], lang: str) -> dict[str, Any]:
