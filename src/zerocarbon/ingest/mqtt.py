@@ -54,6 +54,7 @@ from sqlalchemy import func, insert, select, update
 
 from zerocarbon.ingest.pipeline import IngestReport, close_batch, ingest_table, open_batch
 from zerocarbon.ingest.rest import ReadingBatchIn, ReadingIn, describe, factory_timezone, reading_rows
+from zerocarbon.store import audit
 from zerocarbon.store import schema as s
 from zerocarbon.store.db import transaction
 
@@ -361,8 +362,14 @@ class _Subscriber:
             except UnicodeDecodeError:
                 text = base64.b64encode(m.payload).decode("ascii")
             rows.append({"received_at": m.received_at, "topic": m.topic, "payload": text, "reason": reason})
+        reasons: dict[str, int] = {}
+        for _, reason in dead:
+            reasons[reason] = reasons.get(reason, 0) + 1
         with transaction(self.url) as conn:
             conn.execute(insert(s.dead_letters), rows)
+            audit.record(conn, "mqtt.dead_letter", "dead_letters", "", self.factory_id,
+                         after={"count": len(rows), "topics": sorted({m.topic for m, _ in dead})[:50],
+                                "reasons": reasons})
 
     # --------------------------------------------------------------------------- store batches
     def _open_store_batch(self) -> None:

@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pyarrow as pa
-from sqlalchemy import insert, update
+from sqlalchemy import insert, select, update
 
+from zerocarbon.store import audit
 from zerocarbon.store import schema as s
 from zerocarbon.store.columnar import finalize_batch, write_part
 from zerocarbon.store.db import transaction
@@ -53,14 +54,21 @@ class IngestReport:
 
 
 def open_batch(source: str, name: str, content_hash: str | None = None, url: str | None = None) -> int:
+    """Start a batch of readings (a row of ``ingest_batches``, and a ``readings.batch_open`` audit entry)."""
     with transaction(url) as conn:
         result = conn.execute(insert(s.batches).values(source=source, name=name, content_hash=content_hash,
                                                        started_at=int(time.time())))
-        return int(result.inserted_primary_key[0])  # type: ignore[index]
+        batch_id = int(result.inserted_primary_key[0])  # type: ignore[index]
+        audit.record(conn, "readings.batch_open", "ingest_batch", batch_id,
+                     after={"batch_id": batch_id, "source": source, "name": name, "content_hash": content_hash})
+        return batch_id
 
 
 def close_batch(report: IngestReport, status: str = "done", resume_offset: int | None = None,
                 url: str | None = None) -> None:
+    """Record a batch's counts and status; a closed batch (status not 'running') appends one
+    ``readings.ingest`` audit entry with its counts and the digest of the readings it stored
+    (:func:`zerocarbon.store.audit.batch_summary`)."""
     values: dict[str, Any] = {"finished_at": int(time.time()), "status": status, "accepted": report.accepted,
                               "duplicates": report.duplicates, "rejected": report.rejected,
                               "flagged": report.flagged}
@@ -68,6 +76,18 @@ def close_batch(report: IngestReport, status: str = "done", resume_offset: int |
         values["resume_offset"] = resume_offset
     with transaction(url) as conn:
         conn.execute(update(s.batches).where(s.batches.c.id == report.batch_id).values(**values))
+        if status != "running":  # one entry per closed batch, never one per reading
+            batch = conn.execute(select(s.batches.c.source, s.batches.c.name, s.batches.c.content_hash)
+                                 .where(s.batches.c.id == report.batch_id)).first()
+            stored = audit.batch_summary(conn, report.batch_id)
+            factories = stored["factories"]
+            counts = report.to_dict()
+            counts["reasons"] = dict(sorted(report.reasons.items(), key=lambda kv: -kv[1])[:20])  # bounded
+            audit.record(conn, "readings.ingest", "ingest_batch", report.batch_id,
+                         factories[0] if len(factories) == 1 else None,
+                         after={**counts, "status": status, "source": batch[0] if batch else None,
+                                "name": batch[1] if batch else None, "content_hash": batch[2] if batch else None,
+                                **stored})
     if status != "running":
         finalize_batch(report.batch_id, url)
 

@@ -13,6 +13,7 @@ from zerocarbon.errors import InputError
 from zerocarbon.model.inventory_input import ProductionRecord
 from zerocarbon.model.metering import FactorySetup, MeterRow, MeterSpec
 from zerocarbon.model.period import Period
+from zerocarbon.store import audit
 from zerocarbon.store import schema as s
 from zerocarbon.store.db import transaction
 
@@ -41,11 +42,13 @@ def _upsert(conn: Connection, table: Any, key: dict[str, Any], values: dict[str,
 def save_factory_setup(setup: FactorySetup, url: str | None = None) -> dict[str, int]:
     """Write the factory, its hierarchy, meters, events and products; saving twice changes nothing.
 
-    Returns the ids of the meters by code.
+    A save that changes something appends one ``factory.save`` entry to the audit chain (same
+    transaction). Returns the ids of the meters by code.
     """
     f = setup.factory
     tz = f.timezone
     with transaction(url) as conn:
+        before = audit.factory_snapshot(conn, f.id)
         _upsert(conn, s.factories, {"id": f.id}, {"name_zh": f.name_zh, "name_en": f.name_en,
                                                  "province": f.province, "timezone": tz,
                                                  "created_at": int(time.time())})
@@ -79,6 +82,9 @@ def save_factory_setup(setup: FactorySetup, url: str | None = None) -> dict[str,
             start, end = period_bounds(rec.period, tz)
             _upsert(conn, s.production, {"product_id": product_ids[rec.product], "period_start": start},
                     {"period_end": end, "amount": rec.amount})
+        change = audit.setup_change(before, audit.factory_snapshot(conn, f.id))
+        if change is not None:  # a save that changed nothing leaves no entry
+            audit.record(conn, "factory.save", "factory", f.id, f.id, before=change[0], after=change[1])
     return meter_ids
 
 

@@ -19,6 +19,7 @@ import pyarrow.compute as pc
 from sqlalchemy import func, insert, select
 
 from zerocarbon.errors import InputError
+from zerocarbon.store import audit
 from zerocarbon.store import schema as s
 from zerocarbon.store.db import adbc_session, database_url, get_engine, is_sqlite, transaction
 from zerocarbon.timeseries.columns import transpose
@@ -168,7 +169,9 @@ def correct_reading(meter_id: int, ts: int, value: float, reason: str, corrected
                     url: str | None = None) -> int:
     """Append a correction (the next revision) of the reading at (meter, ts); returns the revision.
 
-    The corrected reading stays in the store; queries take the highest revision.
+    The corrected reading stays in the store; queries take the highest revision. The correction
+    appends a ``reading.correct`` entry (old and new value and revision, reason) to the audit chain
+    in the same transaction.
     """
     if not reason.strip():
         raise InputError("更正必须说明原因", "a correction needs a reason", field="reason")
@@ -184,6 +187,13 @@ def correct_reading(meter_id: int, ts: int, value: float, reason: str, corrected
                                                flags=s.FLAG_CORRECTION, batch_id=None, received_at=now))
         conn.execute(insert(s.corrections).values(meter_id=meter_id, ts=ts, revision=revision, reason=reason,
                                                   corrected_by=corrected_by, created_at=now))
+        previous = conn.execute(select(s.readings.c.value).where(
+            s.readings.c.meter_id == meter_id, s.readings.c.ts == ts, s.readings.c.revision == current)).scalar_one()
+        factory_id = conn.execute(select(s.meters.c.factory_id).where(s.meters.c.id == meter_id)).scalar_one_or_none()
+        audit.record(conn, "reading.correct", "reading", f"{meter_id}@{ts}", factory_id,
+                     before={"meter_id": meter_id, "ts": ts, "revision": int(current), "value": previous},
+                     after={"meter_id": meter_id, "ts": ts, "revision": revision, "value": value, "reason": reason,
+                            "corrected_by": corrected_by}, at=now)
     return revision
 
 
