@@ -1,0 +1,82 @@
+"""The one settings object of the server, read from the environment (prefix ``ZEROCARBON_``).
+
+============================  ==========================  ====================================================
+variable                      default                     meaning
+============================  ==========================  ====================================================
+ZEROCARBON_DATABASE_URL       ``sqlite:///zerocarbon.db`` the store (SQLite file or PostgreSQL URL)
+ZEROCARBON_SECRET_KEY         (a published placeholder)   key signing the access and refresh tokens (HS256)
+ZEROCARBON_ENVIRONMENT        ``development``             ``development`` or ``production``
+ZEROCARBON_ACCESS_TOKEN_MINUTES   15                      lifetime of an access token [min]
+ZEROCARBON_REFRESH_TOKEN_DAYS     7                       lifetime of a refresh token [d]
+============================  ==========================  ====================================================
+
+The default secret is public (it is in this file), so anyone could sign tokens with it: outside
+``development`` the server refuses to start with it (:meth:`Settings.check`), or with a secret
+shorter than 32 characters.
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import lru_cache
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from zerocarbon.errors import ZerocarbonError
+from zerocarbon.store.db import DEFAULT_URL
+
+#: The published placeholder secret: fine on a developer's machine, refused in production.
+DEFAULT_SECRET_KEY = "changethis-zerocarbon-development-secret"
+#: Shortest secret accepted in production [characters] (HS256 wants at least 256 bits of key).
+MIN_SECRET_LENGTH = 32
+
+log = logging.getLogger(__name__)
+
+
+class Settings(BaseSettings):
+    """Server settings; every field can be set by ``ZEROCARBON_<FIELD>`` in the environment or ``.env``."""
+
+    model_config = SettingsConfigDict(env_prefix="ZEROCARBON_", env_file=".env", extra="ignore")
+
+    database_url: str = Field(DEFAULT_URL, description="store URL: sqlite:///file.db or postgresql+psycopg://…")
+    secret_key: str = Field(DEFAULT_SECRET_KEY, description="HS256 key of the tokens; ≥ 32 characters in production")
+    environment: Literal["development", "production"] = Field(
+        "development", description="production refuses the default secret")
+    access_token_minutes: int = Field(15, gt=0, le=24 * 60, description="access-token lifetime [min]")
+    refresh_token_days: int = Field(7, gt=0, le=365, description="refresh-token lifetime [d]")
+
+    @property
+    def uses_default_secret(self) -> bool:
+        return self.secret_key == DEFAULT_SECRET_KEY
+
+    def check(self) -> None:
+        """Refuse settings that are unsafe for the environment.
+
+        Raises
+        ------
+        ZerocarbonError
+            Outside ``development``: the default secret, or a secret shorter than
+            :data:`MIN_SECRET_LENGTH` characters.
+        """
+        if self.environment == "development":
+            if self.uses_default_secret:
+                log.warning("zerocarbon API: development mode with the default secret key; "
+                            "never expose this server (set ZEROCARBON_SECRET_KEY)")
+            return
+        if self.uses_default_secret:
+            raise ZerocarbonError(
+                "生产环境不得使用默认密钥：请设置 ZEROCARBON_SECRET_KEY（至少 32 个字符的随机串）",
+                "the default secret key is refused outside development: set ZEROCARBON_SECRET_KEY "
+                "(a random string of at least 32 characters)", field="secret_key")
+        if len(self.secret_key) < MIN_SECRET_LENGTH:
+            raise ZerocarbonError(
+                f"密钥太短：至少 {MIN_SECRET_LENGTH} 个字符", f"the secret key is too short: at least "
+                f"{MIN_SECRET_LENGTH} characters are required in production", field="secret_key")
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The settings from the environment (read once per process)."""
+    return Settings()

@@ -1,0 +1,505 @@
+"""Use cases of people and gateways: users, roles, factory assignments, API keys, refresh tokens.
+
+The CLI (``zerocarbon user …``) and the API call these functions. Every change to users and keys
+appends an entry to the audit chain in the same transaction (:func:`zerocarbon.store.audit.record`,
+actor from :data:`~zerocarbon.store.audit.current_actor`); password hashes and key secrets never
+enter the audit log.
+
+Passwords are hashed with Argon2id (argon2-cffi's defaults, RFC 9106 low-memory profile) and
+re-hashed on sign-in when those parameters change. An API key ``zc_<prefix>_<secret>`` carries 256
+random bits in its secret; it is stored as the SHA-256 of the whole key (a slow hash adds nothing
+against guessing 256 random bits, and a gateway's every push checks it), compared in constant time.
+
+Roles
+-----
+``admin`` everything; ``factory_manager`` and ``data_entry`` and ``verifier`` the factories assigned
+to them (``user_factories``); ``authority`` the factories whose province is its ``region``. What
+each role may do is the API's role matrix (:mod:`zerocarbon.api.roles`, ``docs/api.md``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, Literal, cast, get_args
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from zerocarbon.errors import InputError
+from zerocarbon.store import audit
+from zerocarbon.store import schema as s
+from zerocarbon.store.db import transaction
+
+__all__ = [
+    "ROLES", "ApiKey", "Role", "User", "api_key_prefix", "assign_factory", "authenticate", "authenticate_api_key",
+    "create_api_key", "create_user", "get_api_key", "get_user", "get_user_by_name", "hash_password",
+    "issue_refresh_token", "list_api_keys", "list_users", "purge_refresh_tokens", "revoke_api_key",
+    "revoke_refresh_token", "revoke_refresh_tokens", "rotate_refresh_token", "set_password", "unassign_factory",
+    "update_user", "visible_factories",
+]
+
+Role = Literal["admin", "factory_manager", "data_entry", "verifier", "authority"]
+ROLES: tuple[str, ...] = get_args(Role)
+#: Roles that see the factories assigned to them (the others: all, or by region).
+ASSIGNED_ROLES = ("factory_manager", "data_entry", "verifier")
+MIN_PASSWORD_LENGTH = 8
+MAX_PASSWORD_LENGTH = 1024
+#: User names: no spaces, no control characters, no ':' (audit actors ``apikey:…``/``cli:…`` use it).
+USERNAME_PATTERN = re.compile(r"^[^\s:\x00-\x1f\x7f]{1,100}$")
+API_KEY_PATTERN = re.compile(r"^zc_([0-9a-f]{12})_([A-Za-z0-9_\-]{43})$")
+API_KEY_SCOPE = "readings:write"
+
+_hasher = PasswordHasher()
+# Verified against when the user does not exist, so that a wrong name costs the same time as a wrong password.
+_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+
+
+@dataclass(frozen=True)
+class User:
+    """A person who signs in (never carries the password hash)."""
+
+    id: int
+    username: str
+    display_name: str
+    role: Role
+    region: str | None
+    active: bool
+    created_at: int            # [s since epoch, UTC]
+    factories: tuple[str, ...]  # assigned factories (roles factory_manager, data_entry, verifier)
+
+
+@dataclass(frozen=True)
+class ApiKey:
+    """A gateway's key (its secret is shown once, at creation, and stored only hashed)."""
+
+    id: int
+    prefix: str
+    factory_id: str
+    scope: str
+    name: str
+    created_by: int | None
+    created_at: int
+    revoked_at: int | None
+
+    @property
+    def actor(self) -> str:
+        """Who the audit chain names for writes made with this key."""
+        return f"apikey:{self.prefix}"
+
+
+# ------------------------------------------------------------------------------------------ helpers
+def hash_password(password: str) -> str:
+    """Argon2id hash of ``password`` (PHC string)."""
+    return _hasher.hash(password)
+
+
+def _check_password(password: str) -> None:
+    if not isinstance(password, str) or not MIN_PASSWORD_LENGTH <= len(password) <= MAX_PASSWORD_LENGTH:
+        raise InputError(f"密码长度须为 {MIN_PASSWORD_LENGTH}–{MAX_PASSWORD_LENGTH} 个字符",
+                         f"a password must have {MIN_PASSWORD_LENGTH} to {MAX_PASSWORD_LENGTH} characters",
+                         field="password")
+    if "\x00" in password:
+        raise InputError("密码不能包含空字符", "a password cannot contain NUL characters", field="password")
+
+
+def _check_role(role: str, region: str | None, factories: Iterable[str]) -> Role:
+    if role not in ROLES:
+        raise InputError(f"未知角色 “{role}”", f"unknown role '{role}'", field="role", expected=" | ".join(ROLES))
+    if role == "authority" and not region:
+        raise InputError("主管部门用户须指定所辖省份（region）", "an authority user needs a region (its province)",
+                         field="region")
+    if role != "authority" and region:
+        raise InputError("只有主管部门用户有所辖省份（region）", "only authority users have a region", field="region")
+    if role not in ASSIGNED_ROLES and list(factories):
+        raise InputError(f"角色 {role} 不按工厂分配（管理员可见全部，主管部门按省份）",
+                         f"role {role} is not assigned factories (admins see all, authorities their region)",
+                         field="factories")
+    return cast(Role, role)
+
+
+def _factory_must_exist(conn: Connection, factory_id: str) -> None:
+    if conn.execute(select(s.factories.c.id).where(s.factories.c.id == factory_id)).first() is None:
+        raise InputError(f"未知工厂 “{factory_id}”", f"unknown factory '{factory_id}'", field="factories",
+                         expected="a factory saved first with its setup")
+
+
+def _user(conn: Connection, row: Any) -> User:
+    factories = tuple(sorted(str(f) for f in conn.execute(
+        select(s.user_factories.c.factory_id).where(s.user_factories.c.user_id == row["id"])).scalars()))
+    return User(int(row["id"]), str(row["username"]), str(row["display_name"] or ""), cast(Role, row["role"]),
+                None if row["region"] is None else str(row["region"]), bool(row["active"]), int(row["created_at"]),
+                factories)
+
+
+def _user_state(user: User) -> dict[str, Any]:
+    """What the audit chain records of a user (never the password hash)."""
+    return {"username": user.username, "display_name": user.display_name, "role": user.role, "region": user.region,
+            "active": user.active, "factories": list(user.factories)}
+
+
+def _load(conn: Connection, user_id: int) -> User:
+    row = conn.execute(select(s.users).where(s.users.c.id == user_id)).mappings().first()
+    if row is None:
+        raise InputError(f"没有编号为 {user_id} 的用户", f"no user #{user_id}", field="user_id")
+    return _user(conn, row)
+
+
+def _user_id(conn: Connection, user: int | str) -> int:
+    """The id of a user given by id or by name."""
+    if isinstance(user, int):
+        return _load(conn, user).id
+    found = conn.execute(select(s.users.c.id).where(s.users.c.username == user)).scalar_one_or_none()
+    if found is None:
+        raise InputError(f"没有用户 “{user}”", f"no user '{user}'", field="username")
+    return int(found)
+
+
+# --------------------------------------------------------------------------------------------- users
+def create_user(username: str, password: str, role: str, region: str | None = None,
+                factories: Iterable[str] = (), *, display_name: str = "", url: str | None = None) -> int:
+    """Create a user; returns its id.
+
+    Parameters
+    ----------
+    username : str
+        Unique; no spaces, control characters or ':'; at most 100 characters.
+    password : str
+        8 to 1024 characters; stored as an Argon2id hash.
+    role : str
+        ``admin`` | ``factory_manager`` | ``data_entry`` | ``verifier`` | ``authority``.
+    region : str, optional
+        The province an ``authority`` user oversees (required for that role, refused for others),
+        as spelt in the factories' ``province`` (e.g. ``江苏``).
+    factories : iterable of str
+        Factories assigned to a ``factory_manager``, ``data_entry`` or ``verifier``; they must exist.
+
+    Raises
+    ------
+    InputError
+        A bad name, password, role, region or factory, or a name already taken.
+    """
+    if not isinstance(username, str) or not USERNAME_PATTERN.match(username):
+        raise InputError("用户名须为 1–100 个字符，不含空格、控制字符和冒号",
+                         "a user name has 1 to 100 characters without spaces, control characters or ':'",
+                         field="username")
+    _check_password(password)
+    wanted = sorted(set(factories))
+    checked_role = _check_role(role, region, wanted)
+    digest = hash_password(password)
+    try:
+        with transaction(url) as conn:
+            if conn.execute(select(s.users.c.id).where(s.users.c.username == username)).first() is not None:
+                raise InputError(f"用户名 “{username}” 已存在", f"user name '{username}' is taken", field="username")
+            for f in wanted:
+                _factory_must_exist(conn, f)
+            user_id = int(conn.execute(insert(s.users).values(
+                username=username, display_name=display_name, password_hash=digest, role=checked_role,
+                region=region, active=True, created_at=int(time.time()))).inserted_primary_key[0])  # type: ignore[index]
+            if wanted:
+                conn.execute(insert(s.user_factories), [{"user_id": user_id, "factory_id": f} for f in wanted])
+            audit.record(conn, "user.create", "user", user_id, after=_user_state(_load(conn, user_id)))
+    except IntegrityError as exc:  # a concurrent creation of the same name
+        raise InputError(f"用户名 “{username}” 已存在", f"user name '{username}' is taken", field="username") from exc
+    return user_id
+
+
+def get_user(user_id: int, url: str | None = None) -> User | None:
+    """The user with this id, or None."""
+    with transaction(url) as conn:
+        row = conn.execute(select(s.users).where(s.users.c.id == user_id)).mappings().first()
+        return None if row is None else _user(conn, row)
+
+
+def get_user_by_name(username: str, url: str | None = None) -> User | None:
+    with transaction(url) as conn:
+        row = conn.execute(select(s.users).where(s.users.c.username == username)).mappings().first()
+        return None if row is None else _user(conn, row)
+
+
+def list_users(url: str | None = None) -> list[User]:
+    """Every user, by name."""
+    with transaction(url) as conn:
+        rows = conn.execute(select(s.users).order_by(s.users.c.username)).mappings().all()
+        return [_user(conn, r) for r in rows]
+
+
+_UNSET: Any = object()
+
+
+def update_user(user: int | str, *, role: str | None = None, region: str | None = _UNSET,
+                active: bool | None = None, display_name: str | None = None, url: str | None = None) -> User:
+    """Change a user's role, region, active flag or display name; returns the user as it now is.
+
+    Changing the role to one that is not assigned factories drops its assignments. Deactivating a
+    user revokes its refresh tokens (its access tokens stop working at the next request). The last
+    active admin can be neither demoted nor deactivated.
+    """
+    with transaction(url) as conn:
+        uid = _user_id(conn, user)
+        before = _load(conn, uid)
+        new_role = role if role is not None else before.role
+        new_region = before.region if region is _UNSET else region
+        if role is not None and role != before.role and role != "authority" and region is _UNSET:
+            new_region = None
+        factories = before.factories if new_role in ASSIGNED_ROLES else ()
+        _check_role(new_role, new_region, factories)
+        if before.role == "admin" and before.active and (new_role != "admin" or active is False):
+            others = conn.execute(select(func.count()).select_from(s.users).where(
+                s.users.c.role == "admin", s.users.c.active.is_(True), s.users.c.id != uid)).scalar_one()
+            if not others:
+                raise InputError("不能停用或降级最后一个管理员",
+                                 "the last active admin cannot be demoted or deactivated", field="role")
+        values: dict[str, Any] = {"role": new_role, "region": new_region}
+        if active is not None:
+            values["active"] = active
+        if display_name is not None:
+            values["display_name"] = display_name
+        conn.execute(update(s.users).where(s.users.c.id == uid).values(**values))
+        if new_role not in ASSIGNED_ROLES:
+            conn.execute(delete(s.user_factories).where(s.user_factories.c.user_id == uid))
+        if active is False:
+            _revoke_all(conn, uid)
+        after = _load(conn, uid)
+        if after != before:
+            audit.record(conn, "user.update", "user", uid, before=_user_state(before), after=_user_state(after))
+        return after
+
+
+def set_password(user: int | str, password: str, url: str | None = None) -> None:
+    """Replace a user's password; its refresh tokens are revoked (sign in again everywhere)."""
+    _check_password(password)
+    digest = hash_password(password)
+    with transaction(url) as conn:
+        uid = _user_id(conn, user)
+        conn.execute(update(s.users).where(s.users.c.id == uid).values(password_hash=digest))
+        _revoke_all(conn, uid)
+        audit.record(conn, "user.password", "user", uid, after={"changed": True})
+
+
+def assign_factory(user: int | str, factory_id: str, url: str | None = None) -> User:
+    """Give a factory_manager, data_entry or verifier user access to a factory (idempotent)."""
+    with transaction(url) as conn:
+        uid = _user_id(conn, user)
+        before = _load(conn, uid)
+        if before.role not in ASSIGNED_ROLES:
+            raise InputError(f"角色 {before.role} 不按工厂分配", f"role {before.role} is not assigned factories",
+                             field="role", expected=" | ".join(ASSIGNED_ROLES))
+        _factory_must_exist(conn, factory_id)
+        if factory_id not in before.factories:
+            conn.execute(insert(s.user_factories).values(user_id=uid, factory_id=factory_id))
+            audit.record(conn, "user.assign", "user", uid, factory_id, before=_user_state(before),
+                         after=_user_state(_load(conn, uid)))
+        return _load(conn, uid)
+
+
+def unassign_factory(user: int | str, factory_id: str, url: str | None = None) -> User:
+    """Take a factory away from a user (idempotent)."""
+    with transaction(url) as conn:
+        uid = _user_id(conn, user)
+        before = _load(conn, uid)
+        if factory_id in before.factories:
+            conn.execute(delete(s.user_factories).where(s.user_factories.c.user_id == uid,
+                                                        s.user_factories.c.factory_id == factory_id))
+            audit.record(conn, "user.unassign", "user", uid, factory_id, before=_user_state(before),
+                         after=_user_state(_load(conn, uid)))
+        return _load(conn, uid)
+
+
+def authenticate(username: str, password: str, url: str | None = None) -> User | None:
+    """The active user with this name and password, or None (same cost whether the name exists or not)."""
+    with transaction(url) as conn:
+        row = conn.execute(select(s.users).where(s.users.c.username == username)).mappings().first()
+        stored = str(row["password_hash"]) if row is not None else _DUMMY_HASH
+        try:
+            _hasher.verify(stored, password)
+            ok = row is not None
+        except (VerifyMismatchError, VerificationError, InvalidHashError):
+            ok = False
+        if not ok or row is None or not row["active"]:
+            return None
+        if _hasher.check_needs_rehash(stored):
+            conn.execute(update(s.users).where(s.users.c.id == row["id"]).values(password_hash=hash_password(password)))
+        return _user(conn, row)
+
+
+def visible_factories(user: User, url: str | None = None) -> frozenset[str]:
+    """The factories ``user`` may see: all (admin), its region's (authority), its assigned ones (others)."""
+    if not user.active:
+        return frozenset()
+    if user.role in ASSIGNED_ROLES:
+        return frozenset(user.factories)
+    stmt = select(s.factories.c.id)
+    if user.role == "authority":
+        stmt = stmt.where(s.factories.c.province == user.region)
+    with transaction(url) as conn:
+        return frozenset(str(f) for f in conn.execute(stmt).scalars())
+
+
+# ------------------------------------------------------------------------------------------ API keys
+def _key_hash(key: str) -> str:
+    return "sha256$" + hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def api_key_prefix(key: str) -> str | None:
+    """The prefix of a key ``zc_<prefix>_<secret>``, or None when the text is not shaped like a key."""
+    match = API_KEY_PATTERN.match(key or "")
+    return match.group(1) if match else None
+
+
+def _api_key(row: Any) -> ApiKey:
+    return ApiKey(int(row["id"]), str(row["prefix"]), str(row["factory_id"]), str(row["scope"]), str(row["name"] or ""),
+                  None if row["created_by"] is None else int(row["created_by"]), int(row["created_at"]),
+                  None if row["revoked_at"] is None else int(row["revoked_at"]))
+
+
+def create_api_key(factory_id: str, name: str = "", created_by: int | None = None, url: str | None = None) -> str:
+    """Create a key for a meter gateway of ``factory_id``; returns the key ``zc_<prefix>_<secret>``.
+
+    The key may only push readings to that factory (scope ``readings:write``). Its secret is
+    returned here once and stored only hashed: keep it; a lost key is revoked and replaced.
+    """
+    with transaction(url) as conn:
+        if conn.execute(select(s.factories.c.id).where(s.factories.c.id == factory_id)).first() is None:
+            raise InputError(f"未知工厂 “{factory_id}”", f"unknown factory '{factory_id}'", field="factory_id")
+        for _ in range(5):
+            prefix = secrets.token_hex(6)
+            if conn.execute(select(s.api_keys.c.id).where(s.api_keys.c.prefix == prefix)).first() is None:
+                break
+        else:  # pragma: no cover - 48 random bits colliding five times
+            raise RuntimeError("could not draw an unused API key prefix")
+        secret = secrets.token_urlsafe(32)
+        key = f"zc_{prefix}_{secret}"
+        assert api_key_prefix(key) == prefix
+        now = int(time.time())
+        key_id = int(conn.execute(insert(s.api_keys).values(
+            prefix=prefix, key_hash=_key_hash(key), factory_id=factory_id, scope=API_KEY_SCOPE, name=name,
+            created_by=created_by, created_at=now)).inserted_primary_key[0])  # type: ignore[index]
+        audit.record(conn, "apikey.create", "api_key", key_id, factory_id,
+                     after={"prefix": prefix, "factory_id": factory_id, "scope": API_KEY_SCOPE, "name": name,
+                            "created_by": created_by})
+    return key
+
+
+def get_api_key(prefix: str, url: str | None = None) -> ApiKey | None:
+    with transaction(url) as conn:
+        row = conn.execute(select(s.api_keys).where(s.api_keys.c.prefix == prefix)).mappings().first()
+    return None if row is None else _api_key(row)
+
+
+def list_api_keys(factory_id: str, url: str | None = None, include_revoked: bool = True) -> list[ApiKey]:
+    """The keys of a factory, newest first (prefixes and names; never secrets)."""
+    stmt = select(s.api_keys).where(s.api_keys.c.factory_id == factory_id).order_by(s.api_keys.c.id.desc())
+    if not include_revoked:
+        stmt = stmt.where(s.api_keys.c.revoked_at.is_(None))
+    with transaction(url) as conn:
+        return [_api_key(r) for r in conn.execute(stmt).mappings()]
+
+
+def revoke_api_key(prefix: str, url: str | None = None, factory_id: str | None = None) -> ApiKey:
+    """Revoke a key by its prefix (idempotent); with ``factory_id`` only a key of that factory.
+
+    Raises
+    ------
+    InputError
+        No such key (of that factory).
+    """
+    with transaction(url) as conn:
+        stmt = select(s.api_keys).where(s.api_keys.c.prefix == prefix)
+        if factory_id is not None:
+            stmt = stmt.where(s.api_keys.c.factory_id == factory_id)
+        row = conn.execute(stmt).mappings().first()
+        if row is None:
+            raise InputError(f"没有前缀为 {prefix} 的 API 密钥", f"no API key with prefix {prefix}", field="prefix")
+        if row["revoked_at"] is None:
+            now = int(time.time())
+            conn.execute(update(s.api_keys).where(s.api_keys.c.id == row["id"]).values(revoked_at=now))
+            audit.record(conn, "apikey.revoke", "api_key", int(row["id"]), str(row["factory_id"]),
+                         before={"prefix": prefix, "revoked_at": None}, after={"prefix": prefix, "revoked_at": now})
+        return _api_key(conn.execute(select(s.api_keys).where(s.api_keys.c.id == row["id"])).mappings().one())
+
+
+def authenticate_api_key(key: str, url: str | None = None) -> ApiKey | None:
+    """The live key matching ``key``, or None (unknown, malformed, wrong secret or revoked)."""
+    prefix = api_key_prefix(key)
+    if prefix is None:
+        return None
+    with transaction(url) as conn:
+        row = conn.execute(select(s.api_keys).where(s.api_keys.c.prefix == prefix)).mappings().first()
+    if row is None or not hmac.compare_digest(str(row["key_hash"]), _key_hash(key)) or row["revoked_at"] is not None:
+        return None
+    return _api_key(row)
+
+
+# ------------------------------------------------------------------------------------ refresh tokens
+def issue_refresh_token(user_id: int, expires_at: int, url: str | None = None) -> str:
+    """Record a new refresh token of ``user_id`` valid until ``expires_at`` [s, UTC]; returns its id (jti)."""
+    jti = secrets.token_hex(16)
+    with transaction(url) as conn:
+        conn.execute(insert(s.refresh_tokens).values(jti=jti, user_id=user_id, expires_at=expires_at))
+    return jti
+
+
+def rotate_refresh_token(jti: str, user_id: int, new_expires_at: int, url: str | None = None) -> str | None:
+    """Spend refresh token ``jti`` and issue its successor; returns the new jti, or None if refused.
+
+    Refused: unknown, expired, of another user, of an inactive user, or already spent. A token
+    spent a second time means it was copied: every refresh token of the user is then revoked, so
+    whoever holds a copy (the thief or the user) has to sign in again.
+    """
+    now = int(time.time())
+    with transaction(url) as conn:
+        row = conn.execute(select(s.refresh_tokens).where(s.refresh_tokens.c.jti == jti)).mappings().first()
+        if row is None or int(row["user_id"]) != user_id:
+            return None
+        if row["revoked_at"] is not None:
+            _revoke_all(conn, user_id)
+            return None
+        active = conn.execute(select(s.users.c.active).where(s.users.c.id == user_id)).scalar_one_or_none()
+        if int(row["expires_at"]) <= now or not active:
+            return None
+        spent = conn.execute(update(s.refresh_tokens).where(s.refresh_tokens.c.jti == jti,
+                                                            s.refresh_tokens.c.revoked_at.is_(None))
+                             .values(revoked_at=now)).rowcount
+        if spent != 1:  # a concurrent rotation of the same token won
+            return None
+        new_jti = secrets.token_hex(16)
+        conn.execute(insert(s.refresh_tokens).values(jti=new_jti, user_id=user_id, expires_at=new_expires_at))
+    return new_jti
+
+
+def revoke_refresh_token(jti: str, url: str | None = None) -> bool:
+    """Revoke one refresh token (sign out); True if it was live."""
+    with transaction(url) as conn:
+        return bool(conn.execute(update(s.refresh_tokens).where(s.refresh_tokens.c.jti == jti,
+                                                                s.refresh_tokens.c.revoked_at.is_(None))
+                                 .values(revoked_at=int(time.time()))).rowcount)
+
+
+def _revoke_all(conn: Connection, user_id: int) -> int:
+    return int(conn.execute(update(s.refresh_tokens).where(s.refresh_tokens.c.user_id == user_id,
+                                                           s.refresh_tokens.c.revoked_at.is_(None))
+                            .values(revoked_at=int(time.time()))).rowcount)
+
+
+def revoke_refresh_tokens(user: int | str, url: str | None = None) -> int:
+    """Revoke every live refresh token of a user (sign out everywhere); returns how many."""
+    with transaction(url) as conn:
+        return _revoke_all(conn, _user_id(conn, user))
+
+
+def purge_refresh_tokens(url: str | None = None, now: int | None = None) -> int:
+    """Delete refresh tokens that expired; returns how many (housekeeping)."""
+    cutoff = int(time.time()) if now is None else now
+    with transaction(url) as conn:
+        n = conn.execute(select(func.count()).select_from(s.refresh_tokens)
+                         .where(s.refresh_tokens.c.expires_at <= cutoff)).scalar_one()
+        conn.execute(delete(s.refresh_tokens).where(s.refresh_tokens.c.expires_at <= cutoff))
+    return int(n)
