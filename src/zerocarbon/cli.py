@@ -13,6 +13,8 @@ from rich.table import Table
 from typer.core import TyperGroup
 
 from zerocarbon import __version__
+from zerocarbon.cli_audit import audit_app
+from zerocarbon.cli_server import serve, user_app
 from zerocarbon.cli_store import ingest_app, readings_app, store_app
 from zerocarbon.errors import ZerocarbonError
 
@@ -42,6 +44,9 @@ app.add_typer(factors_app, name="factors")
 app.add_typer(store_app, name="store")
 app.add_typer(ingest_app, name="ingest")
 app.add_typer(readings_app, name="readings")
+app.add_typer(user_app, name="user")
+app.add_typer(audit_app, name="audit")
+app.command("serve", help="启动管理中心（API 与看板）/ start the management centre (API and dashboard).")(serve)
 
 Lang = Annotated[str, typer.Option("--lang", help="输出语言 zh|en / output language")]
 

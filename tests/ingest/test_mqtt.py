@@ -243,11 +243,15 @@ def test_messages_published_while_down_are_delivered_on_restart(store_url: str, 
     publish([(rt, _reading(k)) for k in range(50, 250)])  # nobody listening: the broker keeps them
     assert _count(store_url) == 50
     with subscriber(factory, store_url, client_id) as progress:
-        progress.wait("messages", 200)
-    assert _count(store_url) == 250 and progress.total("duplicates") == 0
-    with subscriber(factory, store_url, client_id) as progress:  # everything was acknowledged at the stop
+        progress.wait("accepted", 200)
+    # At-least-once: acknowledgements in flight when the first subscriber stopped may be lost, and the
+    # broker then rightly redelivers those messages; the store absorbs them as duplicates.
+    assert _count(store_url) == 250
+    assert progress.total("messages") - progress.total("duplicates") == 200
+    with subscriber(factory, store_url, client_id) as progress:
         time.sleep(1.0)
-    assert progress.total("messages") == 0
+    assert _count(store_url) == 250  # whatever is redelivered once more changes nothing
+    assert progress.total("messages") == progress.total("duplicates")
 
 
 def test_nothing_is_acknowledged_before_it_is_stored(store_url: str, factory: str, client_id: str) -> None:
