@@ -140,14 +140,9 @@ def register_current(con: duckdb.DuckDBPyConnection, name: str, meter_ids: list[
     target = database_url(url)
     root = cache_dir(target)
     closed = sync(target)
-    where = []
-    if meter_ids is not None:
-        where.append(f"meter_id IN ({','.join(str(int(m)) for m in meter_ids) or 'NULL'})")
-    if start is not None:
-        where.append(f"ts >= {int(start)}")
-    if end is not None:
-        where.append(f"ts < {int(end)}")
-    cond = " AND ".join(where) or "TRUE"
+    from zerocarbon.store.readings import reading_filter  # readings imports this module for SQLite reads
+
+    cond = reading_filter(meter_ids, start, end)
     # Rows not in the cache: those of open batches and those with no batch (corrections among them).
     # Both predicates use the batch_id index; a NOT IN over the closed ones would scan the table.
     opened = _open_batches(target)

@@ -221,6 +221,18 @@ def _select_arrow(sql: str, url: str | None) -> pa.Table:
                                                                                                    strict=True)})
 
 
+def reading_filter(meter_ids: list[int] | None, start: int | None, end: int | None) -> str:
+    """SQL condition on readings: these meters, ts in [start, end) (``TRUE`` when unbounded)."""
+    where = []
+    if meter_ids is not None:
+        where.append(f"meter_id IN ({','.join(str(int(m)) for m in meter_ids) or 'NULL'})")
+    if start is not None:
+        where.append(f"ts >= {int(start)}")
+    if end is not None:
+        where.append(f"ts < {int(end)}")
+    return " AND ".join(where) or "TRUE"
+
+
 def read_current(meter_ids: list[int] | None = None, start: int | None = None, end: int | None = None,
                  url: str | None = None) -> pa.Table:
     """Current readings (highest revision per meter and ts) as Arrow: meter_id, ts, value, flags.
@@ -232,14 +244,7 @@ def read_current(meter_ids: list[int] | None = None, start: int | None = None, e
         from zerocarbon.store.columnar import current_readings
 
         return current_readings(meter_ids, start, end, url)
-    where = []
-    if meter_ids is not None:
-        where.append(f"meter_id IN ({','.join(str(int(m)) for m in meter_ids) or 'NULL'})")
-    if start is not None:
-        where.append(f"ts >= {int(start)}")
-    if end is not None:
-        where.append(f"ts < {int(end)}")
-    cond = (" AND " + " AND ".join(where)) if where else ""
+    cond = " AND " + reading_filter(meter_ids, start, end)
     base = _select_arrow(f"SELECT meter_id, ts, value, flags FROM readings WHERE revision = 0{cond}", url)
     fixes = _select_arrow(f"SELECT meter_id, ts, revision, value, flags FROM readings WHERE revision > 0{cond}", url)
     schema = pa.schema([("meter_id", pa.int64()), ("ts", pa.int64()), ("value", pa.float64()),
