@@ -1,0 +1,258 @@
+"""Shared parts of the dashboard data: cache keyed by the store's data version, helpers, inventory runs.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+
+from zerocarbon.accounting.results import Inventory, plain
+from zerocarbon.errors import InputError
+from zerocarbon.model.period import Period
+from zerocarbon.services.inventory import InventoryRun, run_store_inventory
+from zerocarbon.services.meter_inventory import FactoryMeters, load_factory_meters
+from zerocarbon.store import schema as s
+from zerocarbon.store.db import database_url, transaction
+from zerocarbon.units import conversion_factor
+
+#: Directory of declared activity files, one per factory: ``<factory id>.yaml|.yml|.json|.xlsx``.
+DECLARED_DIR_ENV = "ZEROCARBON_DECLARED_DIR"
+_DECLARED_SUFFIXES = (".yaml", ".yml", ".json", ".xlsx")
+_SAFE_ID = re.compile(r"^[A-Za-z0-9_.\-]+$")
+ZERO = Decimal(0)
+#: Most points a meter series returns at its own interval; longer windows are rolled up.
+MAX_POINTS = 4000
+#: Longest window of the meter explorer [days].
+MAX_WINDOW_DAYS = 367
+#: Rows of rejected records / dead letters / raw readings listed (counts are always complete).
+LIST_LIMIT = 200
+
+T = TypeVar("T")
+
+
+# ------------------------------------------------------------------------------------------- cache
+class _Cache:
+    """A bounded LRU of computed results with single-flight computation per key."""
+
+    def __init__(self, size: int = 256) -> None:
+        self.size = size
+        self._data: OrderedDict[Hashable, Any] = OrderedDict()
+        self._lock = threading.Lock()
+        self._inflight: dict[Hashable, threading.Lock] = {}
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, key: Hashable, compute: Callable[[], T]) -> T:
+        with self._lock:
+            if key in self._data:
+                self._data.move_to_end(key)
+                self.hits += 1
+                return self._data[key]  # type: ignore[no-any-return]
+            gate = self._inflight.setdefault(key, threading.Lock())
+        with gate:
+            with self._lock:
+                if key in self._data:  # computed by the request we waited for
+                    self.hits += 1
+                    return self._data[key]  # type: ignore[no-any-return]
+            value = compute()
+            with self._lock:
+                self.misses += 1
+                self._data[key] = value
+                self._data.move_to_end(key)
+                while len(self._data) > self.size:
+                    self._data.popitem(last=False)
+                self._inflight.pop(key, None)
+            return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._data.clear()
+
+
+#: Results per factory and year (inventories, pages): few and expensive.
+_CACHE = _Cache(256)
+#: Results per meter window or line (load curves, traces): many and cheap; kept apart so that browsing
+#: them never evicts an inventory.
+_DETAIL_CACHE = _Cache(1024)
+
+
+def cache_clear() -> None:
+    """Forget every cached result (tests; a changed factor library)."""
+    _CACHE.clear()
+    _DETAIL_CACHE.clear()
+
+
+def cache_stats() -> dict[str, dict[str, int]]:
+    return {name: {"hits": c.hits, "misses": c.misses, "entries": len(c._data)}
+            for name, c in (("results", _CACHE), ("details", _DETAIL_CACHE))}
+
+
+def store_version(url: str | None = None) -> tuple[int, ...]:
+    """A fingerprint of the data in the store that figures depend on (see the module docstring).
+
+    Cheap: maxima and counts over small tables (batches, corrections, rejects, meters), never over
+    the readings themselves.
+    """
+    b = s.batches
+    with transaction(url) as conn:
+        row = conn.execute(select(
+            select(func.coalesce(func.max(b.c.id), 0)).scalar_subquery(),
+            select(func.coalesce(func.sum(b.c.accepted), 0)).scalar_subquery(),
+            select(func.count()).select_from(b).where(b.c.status == "running").scalar_subquery(),
+            select(func.count()).select_from(s.corrections).scalar_subquery(),
+            select(func.coalesce(func.max(s.rejected.c.id), 0)).scalar_subquery(),
+            select(func.coalesce(func.max(s.dead_letters.c.id), 0)).scalar_subquery(),
+            select(func.count()).select_from(s.meters).scalar_subquery(),
+            select(func.count()).select_from(s.meter_events).scalar_subquery(),
+            select(func.count()).select_from(s.production).scalar_subquery(),
+            select(func.count()).select_from(s.factories).scalar_subquery(),
+        )).one()
+    version = tuple(int(v or 0) for v in row)
+    if version[2]:
+        # A batch still being written changes the readings without changing the counts above until it
+        # closes: figures over it are recomputed at most every few seconds.
+        version = (*version, int(time.time() // 5))
+    return version
+
+
+def _cached(kind: str, url: str | None, factory_id: str, period: object, compute: Callable[[], T],
+            *extra: Hashable) -> T:
+    target = database_url(url)
+    declared = declared_file(factory_id)
+    mtime = declared.stat().st_mtime_ns if declared is not None else 0
+    key = (kind, target, factory_id, str(period), store_version(target), str(declared), mtime, *extra)
+    return (_DETAIL_CACHE if kind in _DETAIL_KINDS else _CACHE).get(key, compute)
+
+
+_DETAIL_KINDS = frozenset({"meter_series", "trace"})
+
+
+# ----------------------------------------------------------------------------------------- helpers
+def declared_file(factory_id: str) -> Path | None:
+    """The declared activity file of ``factory_id`` in ``$ZEROCARBON_DECLARED_DIR``, if there is one.
+
+    Metered flows come from the meters and everything else (fuels bought by invoice, process
+    sources, green-power contracts, certificates, production, other years for the base-year
+    comparison) from this file, as with ``zerocarbon inventory --factory F --declared FILE``.
+    """
+    folder = os.environ.get(DECLARED_DIR_ENV)
+    if not folder or not _SAFE_ID.match(factory_id) or factory_id.startswith("."):
+        return None
+    for suffix in _DECLARED_SUFFIXES:
+        candidate = Path(folder) / f"{factory_id}{suffix}"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def fig(value: Decimal | None, places: int = 2) -> dict[str, str | None]:
+    """A figure for display: the full-precision value and its rounded text (half-up, thousands separated)."""
+    if value is None:
+        return {"value": None, "display": None}
+    quantum = Decimal(1).scaleb(-places)
+    rounded = value.quantize(quantum, rounding=ROUND_HALF_UP)
+    return {"value": plain(value, 28), "display": f"{rounded:,.{places}f}"}
+
+
+def _mwh(amount: Decimal, unit: str) -> Decimal:
+    return amount if unit == "MWh" else amount * conversion_factor(unit, "MWh")
+
+
+def _local(ts: int, tz: str) -> str:
+    return datetime.fromtimestamp(int(ts), ZoneInfo(tz)).strftime("%Y-%m-%d %H:%M")
+
+
+def _factory_row(factory_id: str, url: str | None) -> dict[str, Any]:
+    with transaction(url) as conn:
+        row = conn.execute(select(s.factories).where(s.factories.c.id == factory_id)).mappings().first()
+    if row is None:
+        raise InputError(f"没有工厂 {factory_id}", f"no factory '{factory_id}' in the store", field="factory_id")
+    return dict(row)
+
+
+def factories(url: str | None = None) -> list[dict[str, Any]]:
+    """Every factory in the store: id, names, province, time zone."""
+    with transaction(url) as conn:
+        rows = conn.execute(select(s.factories.c.id, s.factories.c.name_zh, s.factories.c.name_en,
+                                   s.factories.c.province, s.factories.c.timezone)
+                            .order_by(s.factories.c.id)).mappings().all()
+    return [dict(r) for r in rows]
+
+
+def _factory_meters(factory_id: str, url: str | None) -> FactoryMeters:
+    return _cached("meters", url, factory_id, "", lambda: load_factory_meters(factory_id, url))
+
+
+def _latest_reading(factory_id: str, url: str | None) -> int | None:
+    """The newest reading time of the factory's real meters [s, UTC] (one index seek per meter)."""
+    fm = _factory_meters(factory_id, url)
+    ids = [int(m) for m, v in zip(fm.meters["meter_id"].to_pylist(), fm.meters["is_virtual"].to_pylist(),
+                                  strict=True) if not v]
+    latest: int | None = None
+    r = s.readings
+    with transaction(url) as conn:
+        for mid in ids:
+            ts = conn.execute(select(func.max(r.c.ts)).where(r.c.meter_id == mid)).scalar()
+            if ts is not None and (latest is None or int(ts) > latest):
+                latest = int(ts)
+    return latest
+
+
+def data_year(factory_id: str, url: str | None = None) -> int | None:
+    """The newest year with data: of the newest meter reading, else the declared file's last year; None without data."""
+    def compute() -> int | None:
+        fac = _factory_row(factory_id, url)
+        latest = _latest_reading(factory_id, url)
+        if latest is not None:
+            return datetime.fromtimestamp(latest - 1, ZoneInfo(str(fac["timezone"] or "Asia/Shanghai"))).year
+        declared = declared_file(factory_id)
+        if declared is not None:
+            from zerocarbon.ingest.activity_file import load_activity_file
+
+            years = load_activity_file(declared).data.years()
+            if years:
+                return int(years[-1])
+        return None
+    return _cached("data_year", url, factory_id, "", compute)
+
+
+def default_year(factory_id: str, url: str | None = None) -> int:
+    """The year the pages open on: :func:`data_year`, else the current year in the factory's time zone."""
+    year = data_year(factory_id, url)
+    if year is not None:
+        return year
+    tz = str(_factory_row(factory_id, url)["timezone"] or "Asia/Shanghai")
+    return datetime.now(ZoneInfo(tz)).year
+
+
+def inventory_run(factory_id: str, year: int, url: str | None = None) -> InventoryRun:
+    """The year's inventory as the engine computes it (cached): ``run_store_inventory`` with the declared file."""
+    return _cached("inventory", url, factory_id, year,
+                   lambda: run_store_inventory(factory_id, year, url=url, declared=declared_file(factory_id)))
+
+
+def _facility_names(run: InventoryRun) -> dict[str, tuple[str, str]]:
+    return {f.id: (f.name_zh, f.name_en or f.name_zh) for f in run.data.factory.facilities}
+
+
+def _months(inv: Inventory) -> list[str]:
+    return sorted((p for p in inv.breakdowns["period"] if Period.parse(p).is_month), key=Period.parse)
+
+
+def _periods(inv: Inventory) -> list[str]:
+    """Months with data, then any whole-year period (lines not split by month)."""
+    months = _months(inv)
+    annual = sorted({r.line.period for r in inv.lines if not Period.parse(r.line.period).is_month})
+    return months + annual
+

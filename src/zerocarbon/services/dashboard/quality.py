@@ -1,0 +1,190 @@
+"""Dashboard data: data quality, report downloads, the authority's portfolio."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+
+from zerocarbon.errors import ZerocarbonError
+from zerocarbon.services.dashboard._base import (
+    LIST_LIMIT,
+    ZERO,
+    _cached,
+    _factory_meters,
+    _local,
+    _months,
+    data_year,
+    factories,
+    fig,
+    inventory_run,
+)
+from zerocarbon.services.meter_inventory import metered_year
+from zerocarbon.store import schema as s
+from zerocarbon.store.db import transaction
+
+
+# ---------------------------------------------------------------------------------- data quality
+def _rejected_filter(factory_id: str) -> Any:
+    """Rejected records of a factory: its file batches (name ``<factory>:<path>``) and its MQTT topics."""
+    b, r = s.batches, s.rejected
+    like_id = factory_id.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return (b.c.name.like(f"{like_id}:%", escape="\\")) | (r.c.location.like(f"zerocarbon/{like_id}/%", escape="\\"))
+
+
+def data_quality(factory_id: str, year: int, url: str | None = None) -> dict[str, Any]:
+    """Missing intervals (per meter, as runs), estimated intervals, readings not used, rejected records,
+    dead letters and the inventory's warnings, for the year."""
+    def compute() -> dict[str, Any]:
+        fm = _factory_meters(factory_id, url)
+        tz = fm.timezone
+        my = metered_year(factory_id, year, url, estimate="linear", power_as_energy=True)
+        now = int(time.time())
+        codes = {int(r["meter_id"]): str(r["code"]) for r in fm.meters.to_pylist()}
+        steps = {int(r["meter_id"]): int(r["interval_seconds"]) for r in fm.meters.to_pylist()}
+        per_meter: dict[str, dict[str, Any]] = {}
+        horizon = min(my.end, now)
+        for mid, code in codes.items():
+            if mid not in steps:
+                continue
+            per_meter[code] = {"meter": code, "missing": 0, "estimated": 0, "gaps": 0,
+                               "expected": max(0, (horizon - my.start) // steps[mid]), "unused": 0}
+        gap_rows = []
+        for g in my.intervals.gaps.to_pylist():
+            if int(g["start"]) >= now:
+                continue  # the future is not missing
+            code = codes.get(int(g["meter_id"]), str(g["meter_id"]))
+            count = int(g["count"]) if int(g["end"]) <= now else max(0, (now - int(g["start"])) //
+                                                                       steps.get(int(g["meter_id"]), 900))
+            entry = per_meter.setdefault(code, {"meter": code, "missing": 0, "estimated": 0, "gaps": 0,
+                                                "expected": 0, "unused": 0})
+            entry["missing"] += count
+            entry["estimated"] += int(g["estimated"])
+            entry["gaps"] += 1
+            gap_rows.append({"meter": code, "start": _local(g["start"], tz), "end": _local(g["end"], tz),
+                             "count": count, "estimated": int(g["estimated"])})
+        unused = []
+        for u in my.intervals.unused.to_pylist():
+            code = codes.get(int(u["meter_id"]), str(u["meter_id"]))
+            per_meter.setdefault(code, {"meter": code, "missing": 0, "estimated": 0, "gaps": 0, "expected": 0,
+                                        "unused": 0})["unused"] += int(u["count"] or 1)
+            unused.append({"meter": code, "time": _local(u["ts"], tz) if u["ts"] is not None else None,
+                           "reason": u["reason"], "count": int(u["count"] or 1)})
+        del my
+        for entry in per_meter.values():
+            exp = entry["expected"]
+            entry["completeness_pct"] = round(100.0 * (exp - entry["missing"]) / exp, 3) if exp else None
+        b, r = s.batches, s.rejected
+        cond = _rejected_filter(factory_id)
+        joined = r.outerjoin(b, b.c.id == r.c.batch_id)
+        with transaction(url) as conn:
+            n_rejected = int(conn.execute(select(func.count()).select_from(joined).where(cond)).scalar() or 0)
+            rejected_rows = conn.execute(
+                select(r.c.id, r.c.batch_id, r.c.source, r.c.location, r.c.field, r.c.reason, r.c.raw,
+                       r.c.created_at).select_from(joined).where(cond).order_by(r.c.id.desc()).limit(LIST_LIMIT)
+            ).mappings().all()
+            reasons = conn.execute(select(r.c.reason, func.count()).select_from(joined).where(cond)
+                                   .group_by(r.c.reason).order_by(func.count().desc()).limit(20)).all()
+            d = s.dead_letters
+            like_id = factory_id.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            dcond = d.c.topic.like(f"zerocarbon/{like_id}/%", escape="\\")
+            n_dead = int(conn.execute(select(func.count()).select_from(d).where(dcond)).scalar() or 0)
+            dead_rows = conn.execute(select(d.c.id, d.c.received_at, d.c.topic, d.c.payload, d.c.reason)
+                                     .where(dcond).order_by(d.c.id.desc()).limit(LIST_LIMIT)).mappings().all()
+        try:
+            warnings = inventory_run(factory_id, year, url).inventory.warnings
+        except ZerocarbonError as exc:
+            warnings = [exc.message("en")]
+        meters = sorted(per_meter.values(), key=lambda e: (-e["missing"], e["meter"]))
+        return {
+            "year": year, "timezone": tz,
+            "summary": {"missing_intervals": sum(e["missing"] for e in meters),
+                        "estimated_intervals": sum(e["estimated"] for e in meters),
+                        "gaps": len(gap_rows), "unused": sum(u["count"] for u in unused),
+                        "rejected_records": n_rejected, "dead_letters": n_dead, "warnings": len(warnings),
+                        "meters_with_gaps": sum(1 for e in meters if e["missing"])},
+            "meters": meters, "gaps": gap_rows[:LIST_LIMIT * 5], "unused": unused[:LIST_LIMIT],
+            "rejected": [{**dict(row), "created_at": _local(row["created_at"], tz)} for row in rejected_rows],
+            "rejected_reasons": [{"reason": str(k), "count": int(v)} for k, v in reasons],
+            "dead_letters": [{"id": row["id"], "received_at": _local(row["received_at"], tz), "topic": row["topic"],
+                              "payload": str(row["payload"])[:500], "reason": row["reason"]} for row in dead_rows],
+            "warnings": warnings,
+        }
+    return _cached("quality", url, factory_id, year, compute)
+
+
+def data_quality_summary(factory_id: str, year: int, url: str | None = None) -> dict[str, Any]:
+    """The alerts the overview shows (one per kind of problem, with its count)."""
+    q = data_quality(factory_id, year, url)
+    sm = q["summary"]
+    alerts = []
+    for key, level in (("missing_intervals", "warn"), ("estimated_intervals", "info"), ("unused", "warn"),
+                       ("rejected_records", "warn"), ("dead_letters", "error"), ("warnings", "info")):
+        if sm[key]:
+            alerts.append({"kind": key, "level": level, "count": sm[key]})
+    return {"summary": sm, "alerts": alerts}
+
+
+# ---------------------------------------------------------------------------------------- reports
+def reports(factory_id: str, year: int, url: str | None = None) -> dict[str, Any]:
+    """The periods a report can be downloaded for (the year and its months with data) and the API paths."""
+    run = inventory_run(factory_id, year, url)
+    periods = [str(year), *_months(run.inventory)]
+    return {"year": year, "periods": [
+        {"period": p, "formats": {fmt: f"/api/v1/factories/{factory_id}/reports/{p}.{fmt}"
+                                  for fmt in ("html", "xlsx", "json")}} for p in periods]}
+
+
+# -------------------------------------------------------------------------------------- portfolio
+def portfolio(factory_ids: Iterable[str], year: int | None = None, url: str | None = None) -> dict[str, Any]:
+    """One row per factory (totals, intensity, renewable share, change against its base year, data
+    completeness, alerts), ranked by total emissions (largest first) for the chosen year.
+
+    ``year`` None takes the newest year with data of any of the factories (:func:`data_year`). A
+    factory whose inventory cannot be computed for the year is listed with the reason instead of figures.
+    """
+    from zerocarbon.services.dashboard.views import overview  # views imports this module
+
+    ids = sorted(set(factory_ids))
+    info = {f["id"]: f for f in factories(url) if f["id"] in set(ids)}
+    if year is None:
+        years = [y for y in (data_year(f, url) for f in ids if f in info) if y is not None]
+        year = max(years) if years else datetime.now(ZoneInfo("Asia/Shanghai")).year
+    rows: list[dict[str, Any]] = []
+    for fid in ids:
+        if fid not in info:
+            continue
+        base = {"id": fid, "name_zh": info[fid]["name_zh"], "name_en": info[fid]["name_en"] or info[fid]["name_zh"],
+                "province": info[fid]["province"]}
+        try:
+            ov = overview(fid, year, url)
+            q = data_quality(fid, year, url)
+        except ZerocarbonError as exc:
+            rows.append({**base, "error": {"zh": exc.message("zh"), "en": exc.message("en")}})
+            continue
+        completeness = [m["completeness_pct"] for m in q["meters"] if m["completeness_pct"] is not None]
+        rows.append({
+            **base, "total": ov["totals"]["gbt32150_total"], "scope1": ov["totals"]["scope1"],
+            "scope2_location": ov["totals"]["scope2_location"], "scope2_market": ov["totals"]["scope2_market"],
+            "months_with_data": len(ov["months_with_data"]),
+            "intensity": ov["intensities"][0] if ov["intensities"] else None,
+            "renewable_share_pct": ov["renewables"]["share_pct"],
+            "reduction_vs_base_pct": ov["progress"].get("reduction_pct") if ov["progress"]["available"] else None,
+            "base_year": ov["progress"]["base_year"],
+            "completeness_pct": round(min(completeness), 3) if completeness else None,
+            "alerts": sum(a["count"] for a in ov["alerts"] if a["level"] != "info"),
+        })
+    ranked = sorted((r for r in rows if "total" in r), key=lambda r: -Decimal(r["total"]["value"]))
+    for i, r in enumerate(ranked, 1):
+        r["rank"] = i
+    provinces = sorted({str(r["province"]) for r in rows})
+    total = sum((Decimal(r["total"]["value"]) for r in ranked), ZERO)
+    return {"year": year, "factories": [*ranked, *(r for r in rows if "total" not in r)],
+            "provinces": provinces, "total": fig(total), "count": len(rows)}
+
+

@@ -1,0 +1,179 @@
+"""Dashboard data: overview, emissions over time, renewable share."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from zerocarbon.accounting.results import Inventory, plain
+from zerocarbon.model.inventory_input import SCOPE1, Category
+from zerocarbon.reports.content import category_name
+from zerocarbon.services.dashboard._base import (
+    ZERO,
+    _cached,
+    _facility_names,
+    _factory_row,
+    _months,
+    _mwh,
+    _periods,
+    declared_file,
+    fig,
+    inventory_run,
+)
+from zerocarbon.services.dashboard.quality import data_quality_summary
+
+
+# ------------------------------------------------------------------------------------- renewables
+def renewable_share(inv: Inventory) -> dict[str, Any]:
+    """Renewable share of electricity consumed [%] and its parts [MWh] (definition: module docstring)."""
+    grid = green = generated = exported = ZERO
+    for r in inv.lines:
+        line = r.line
+        if line.category is Category.ELECTRICITY_PURCHASED:
+            mwh = _mwh(line.amount, line.unit)
+            if line.electricity_kind == "green_power":
+                green += mwh
+            else:
+                grid += mwh
+        elif line.category is Category.ONSITE_RENEWABLE:
+            generated += _mwh(line.amount, line.unit)
+        elif line.category is Category.ELECTRICITY_EXPORTED:
+            exported += _mwh(line.amount, line.unit)
+    # certificates applied to grid purchases (bundled ones are the proof of green power, not listed here)
+    certificates = sum((Decimal(c["mwh"]) for c in inv.certificates_applied), ZERO)
+    consumed = grid + green + generated - exported
+    onsite = max(generated - exported, ZERO)
+    renewable = onsite + green + certificates
+    share = renewable / consumed * 100 if consumed > 0 else None
+    return {
+        "share_pct": fig(share, 1), "renewable_mwh": fig(renewable), "consumed_mwh": fig(consumed),
+        "parts": {"onsite_consumed_mwh": fig(onsite), "onsite_generated_mwh": fig(generated),
+                  "exported_mwh": fig(exported), "green_power_mwh": fig(green), "certificates_mwh": fig(certificates),
+                  "grid_mwh": fig(grid)},
+        "formula": "(max(PV − export, 0) + green power + GEC) / (grid + green power + PV − export) × 100",
+        "derivation": f"({plain(onsite, 3)} + {plain(green, 3)} + {plain(certificates, 3)}) MWh / "
+                      f"{plain(consumed, 3)} MWh",
+    }
+
+
+# --------------------------------------------------------------------------------------- overview
+def overview(factory_id: str, year: int, url: str | None = None) -> dict[str, Any]:
+    """The overview page: headline totals of the year and of its latest month, intensities, renewable
+    share, progress against the base year and data-quality alerts."""
+    def compute() -> dict[str, Any]:
+        run = inventory_run(factory_id, year, url)
+        inv = run.inventory
+        months = _months(inv)
+        month = months[-1] if months else None
+        tz = str(_factory_row(factory_id, url)["timezone"] or "Asia/Shanghai")
+        now = datetime.now(ZoneInfo(tz))
+        if now.year == year and f"{year}-{now.month:02d}" in months:
+            month = f"{year}-{now.month:02d}"
+        base_year = run.data.factory.base_year
+        progress: dict[str, Any] = {"base_year": base_year, "available": False}
+        if base_year is not None and base_year in run.inventories and base_year != year:
+            base = run.inventories[base_year].totals.gbt32150_total
+            current = inv.totals.gbt32150_total
+            progress.update({
+                "available": True, "base_total": fig(base), "current_total": fig(current),
+                "change": fig(current - base),
+                "reduction_pct": fig((base - current) / base * 100 if base else None, 1),
+                "months_with_data": len(months),
+                "formula": "(E_base − E_year) / E_base × 100  (GB/T 32150 view)",
+            })
+        quality = data_quality_summary(factory_id, year, url)
+        return {
+            "factory": {"id": factory_id, "name_zh": inv.factory_name_zh, "name_en": inv.factory_name_en},
+            "year": year, "period": str(year), "month": month, "months_with_data": months,
+            "declared_file": declared_file(factory_id) is not None,
+            "totals": {k: fig(v) for k, v in inv.totals.__dict__.items()},
+            "month_total": fig(inv.breakdowns["period"].get(month, ZERO)) if month else fig(None),
+            "scopes": {"scope1": fig(inv.totals.scope1), "scope2_location": fig(inv.totals.scope2_location),
+                       "scope2_market": fig(inv.totals.scope2_market)},
+            "intensities": [{
+                "product": i.product, "name_zh": i.name_zh, "name_en": i.name_en, "unit": i.unit,
+                "output": fig(i.output, 0), "emissions": fig(i.emissions),
+                "intensity": fig(i.intensity, 4), "derivation": i.derivation} for i in inv.intensities],
+            "renewables": renewable_share(inv),
+            "progress": progress,
+            "monthly": [{"period": p, "total": fig(inv.breakdowns["period"][p])} for p in months],
+            "alerts": quality["alerts"],
+            "warnings": inv.warnings,
+            "factor_library_version": inv.factor_library_version,
+        }
+    return _cached("overview", url, factory_id, year, compute)
+
+
+# -------------------------------------------------------------------------------------- emissions
+def _series(periods: list[str], cells: dict[tuple[str, str], Decimal], names: dict[str, tuple[str, str]],
+            order: Iterable[str]) -> list[dict[str, Any]]:
+    out = []
+    for key in order:
+        values = [cells.get((key, p), ZERO) for p in periods]
+        zh, en = names.get(key, (key, key))
+        out.append({"key": key, "name_zh": zh, "name_en": en, "values": [float(v) for v in values],
+                    "total": fig(sum(values, ZERO))})
+    return out
+
+
+def emissions_series(factory_id: str, year: int, url: str | None = None) -> dict[str, Any]:
+    """Emissions per period by category, scope, source and facility [tCO2e] (sums of the engine's lines).
+
+    Category, source and facility are in the GB/T 32150 view without biomass (as the engine's
+    breakdowns); scopes are scope 1 and scope 2 location- and market-based (as the engine's totals).
+    """
+    def compute() -> dict[str, Any]:
+        run = inventory_run(factory_id, year, url)
+        inv = run.inventory
+        periods = _periods(inv)
+        facility_names = _facility_names(run)
+        dims: dict[str, dict[tuple[str, str], Decimal]] = {k: defaultdict(Decimal) for k in
+                                                           ("category", "source", "facility", "scope")}
+        names: dict[str, dict[str, tuple[str, str]]] = {k: {} for k in dims}
+        for r in inv.lines:
+            if r.biomass:
+                continue
+            p = r.line.period
+            e = r.emissions("gbt32150")
+            cat = r.category.value
+            dims["category"][(cat, p)] += e
+            names["category"][cat] = (category_name(cat, "zh"), category_name(cat, "en"))
+            dims["source"][(r.item_name_zh, p)] += e
+            names["source"][r.item_name_zh] = (r.item_name_zh, r.item_name_en or r.item_name_zh)
+            dims["facility"][(r.line.facility, p)] += e
+            names["facility"][r.line.facility] = facility_names.get(r.line.facility, (r.line.facility,) * 2)
+            if r.category in SCOPE1:
+                dims["scope"][("scope1", p)] += r.emissions("location")
+            if r.scope == "2":
+                dims["scope"][("scope2_location", p)] += r.emissions("location")
+                dims["scope"][("scope2_market", p)] += r.emissions("market")
+        names["scope"] = {"scope1": ("范围一", "Scope 1"),
+                          "scope2_location": ("范围二（基于位置）", "Scope 2 (location)"),
+                          "scope2_market": ("范围二（基于市场）", "Scope 2 (market)")}
+
+        def order(dim: str) -> list[str]:
+            totals: dict[str, Decimal] = defaultdict(Decimal)
+            for (key, _), v in dims[dim].items():
+                totals[key] += v
+            return sorted(totals, key=lambda k: -abs(totals[k]))
+
+        return {
+            "year": year, "periods": periods, "unit": "tCO2e",
+            "total": [{"period": p, "value": fig(inv.breakdowns["period"].get(p, ZERO))} for p in periods],
+            "dimensions": {
+                "category": _series(periods, dims["category"], names["category"], order("category")),
+                "scope": _series(periods, dims["scope"], names["scope"],
+                                 [k for k in ("scope1", "scope2_location", "scope2_market")
+                                  if any(key == k for key, _ in dims["scope"])]),
+                "source": _series(periods, dims["source"], names["source"], order("source")),
+                "facility": _series(periods, dims["facility"], names["facility"], order("facility")),
+            },
+            "totals": {k: fig(v) for k, v in inv.totals.__dict__.items()},
+        }
+    return _cached("emissions", url, factory_id, year, compute)
+
+
