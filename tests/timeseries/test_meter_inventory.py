@@ -139,7 +139,7 @@ def test_virtual_meter_and_gaps_in_the_year(store_url: str) -> None:
     t = T0 + 86_400
     assert v1[t]["value"] == pytest.approx(10 * _e1(t) - 0.5)
     assert v1[GAP]["value"] is None  # E1 missing there: the difference is not made up
-    gaps = {(g["meter_id"], g["start"]): g["count"] for g in my.intervals.gaps.to_pylist()}
+    gaps = {(g["meter_id"], g["start"]): g["count"] for g in my.gaps.to_pylist()}
     assert gaps[(ids["E1"], GAP)] == 1
     year_end = int(datetime(2024, 1, 1, tzinfo=TZ).timestamp())
     assert gaps[(ids["E1"], T1)] == (year_end - T1) // Q  # the rest of the year: no data yet
@@ -193,3 +193,18 @@ def test_power_meters_feed_the_inventory_only_when_converted(store_url: str) -> 
     (line,) = mi.activity_from_meters("F2", 2023, store_url, power_as_energy=True)
     assert (line.amount, line.unit, line.facility) == (Decimal("2400.0"), "kWh", "F2")  # 100 kW × 24 h
     assert mi.check_hourly_against_inventory("F2", 2023, store_url, power_as_energy=True).ok
+
+
+def test_chunks_of_meters_give_the_same_year(store_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One meter per chunk (the memory bound for thousands of meters) gives exactly the one-chunk result."""
+    _load(store_url)
+    whole = mi.metered_year("F1", 2023, store_url, estimate="linear", hourly=True)
+    monkeypatch.setattr(mi, "CHUNK_READINGS", 1)
+    assert len(mi._chunks(whole.factory.meters, 86_400)) == 6  # the real meters, one each
+    parts = mi.metered_year("F1", 2023, store_url, estimate="linear", hourly=True)
+    assert parts.monthly().equals(whole.monthly())
+    assert parts.hourly().equals(whole.hourly())
+    assert parts.gaps.equals(whole.gaps) and parts.unused.equals(whole.unused)
+    assert parts.virtual.values.equals(whole.virtual.values)
+    lazy = mi.metered_year("F1", 2023, store_url, estimate="linear")
+    assert lazy.hourly_values is None and lazy.hourly().equals(whole.hourly())

@@ -94,7 +94,7 @@ def meter_stage(data: InventoryInput, year: int, out_dir: Path) -> tuple[LoadedI
                  for ln in from_meters}
     consistency = check_hourly_against_inventory(data.factory.id, year, url, estimate="linear")
     codes = {int(r["meter_id"]): str(r["code"]) for r in metered.factory.meters.to_pylist()}
-    gaps = [{**g, "meter": codes.get(int(g["meter_id"]))} for g in metered.intervals.gaps.to_pylist()]
+    gaps = [{**g, "meter": codes.get(int(g["meter_id"]))} for g in metered.gaps.to_pylist()]
     result = MeteringResult(store_url=url, readings_file=readings, ingest=report.to_dict(),
                             meter_lines=len(from_meters), gaps=gaps, reconciliation=reconciliation,
                             consistency=consistency)

@@ -43,14 +43,16 @@ from zerocarbon.store.readings import read_current
 from zerocarbon.timeseries import carbon as tc
 from zerocarbon.timeseries.intervals import (
     EVENT_SCHEMA,
+    GAP_SCHEMA,
+    INTERVAL_SCHEMA,
     NODE_SCHEMA,
+    UNUSED_SCHEMA,
     WEEK,
     Estimate,
-    Intervals,
     interval_consumption,
     meter_table,
 )
-from zerocarbon.timeseries.rollups import VirtualValues, evaluate_virtual, rollup_time
+from zerocarbon.timeseries.rollups import Freq, VirtualValues, evaluate_virtual, rollup_time
 
 #: Relative tolerance of the hourly-vs-inventory check (float64 sums against Decimal).
 REL_TOL = 1e-6
@@ -93,47 +95,136 @@ def load_factory_meters(factory_id: str, url: str | None = None) -> FactoryMeter
                          str(fac["timezone"] or "Asia/Shanghai"), meters, nodes, events)
 
 
+#: Readings per chunk of meters: intervals are computed for this many readings at a time, so the
+#: memory of :func:`metered_year` is bounded by the chunk (and the roll-ups), not by the year's
+#: readings of every meter (70 M for 2,000 meters × a year of 15 minutes would not fit).
+CHUNK_READINGS = 2_000_000
+_BASE = ["meter_id", "ts", "ts_end", "value", "flags"]
+
+
 @dataclass
 class MeteredYear:
-    """Interval values of every meter (real and virtual) of one factory and year, with gaps."""
+    """Roll-ups of every meter (real and virtual) of one factory and year, with gaps.
+
+    Built chunk by chunk (:data:`CHUNK_READINGS`): the interval values of real meters are rolled up
+    per chunk and dropped; only those a virtual meter uses are kept, to evaluate the virtual
+    meters per interval (:func:`zerocarbon.timeseries.rollups.evaluate_virtual`).
+
+    Attributes
+    ----------
+    monthly_values : pa.Table
+        :func:`~zerocarbon.timeseries.rollups.rollup_time` by local month of every meter.
+    gaps, unused : pa.Table
+        :data:`~zerocarbon.timeseries.intervals.GAP_SCHEMA` and ``UNUSED_SCHEMA`` of the real meters.
+    virtual : VirtualValues
+        The virtual meters per interval and the terms of their formulas.
+    """
 
     factory: FactoryMeters
     year: int
     start: int
     end: int
-    intervals: Intervals       # real meters
-    virtual: VirtualValues     # virtual meters, per interval
-    values: pa.Table           # meter_id, ts, ts_end, value, flags of both
+    estimate: Estimate | None
+    gaps: pa.Table
+    unused: pa.Table
+    virtual: VirtualValues
+    monthly_values: pa.Table
     power_as_energy: bool = False
+    url: str | None = None
+    hourly_values: pa.Table | None = None
 
     def monthly(self) -> pa.Table:
-        return rollup_time(self.values, "month", tz=self.factory.timezone)
+        return self.monthly_values
 
     def hourly(self) -> pa.Table:
-        return rollup_time(self.values, "hour", tz=self.factory.timezone)
+        """By local hour (computed on first use: another pass over the readings, chunk by chunk)."""
+        if self.hourly_values is None:
+            self.hourly_values = _scan(self.factory, self.year, self.url, self.estimate, self.power_as_energy,
+                                       ("hour",)).rolled["hour"]
+        return self.hourly_values
 
 
-def metered_year(factory_id: str, year: int, url: str | None = None, *, estimate: Estimate | None = None,
-                 power_as_energy: bool = False) -> MeteredYear:
-    """Intervals of the factory's meters over the local calendar ``year`` (see :mod:`zerocarbon.timeseries.intervals`).
+@dataclass
+class _Scan:
+    rolled: dict[Freq, pa.Table]
+    gaps: pa.Table
+    unused: pa.Table
+    virtual: VirtualValues
+    start: int
+    end: int
 
-    Readings are read with a margin around the year: one day after (the reading that closes the
-    last interval of a counter) and one day before (a gap across New Year is bridged), eight days
-    before with ``estimate="profile"`` (the same interval a week earlier).
-    """
-    fm = load_factory_meters(factory_id, url)
+
+def _chunks(meters: pa.Table, span: int) -> list[list[int]]:
+    """Real meter ids in chunks of about :data:`CHUNK_READINGS` readings over ``span`` seconds."""
+    chunks: list[list[int]] = [[]]
+    size = 0
+    for row in sorted(meters.filter(pc.invert(meters["is_virtual"])).select(["meter_id", "interval_seconds"])
+                      .to_pylist(), key=lambda r: int(r["meter_id"])):
+        n = span // max(1, int(row["interval_seconds"] or 900))
+        if chunks[-1] and size + n > CHUNK_READINGS:
+            chunks.append([])
+            size = 0
+        chunks[-1].append(int(row["meter_id"]))
+        size += n
+    return [c for c in chunks if c]
+
+
+def _scan(fm: FactoryMeters, year: int, url: str | None, estimate: Estimate | None, power_as_energy: bool,
+          freqs: tuple[Freq, ...]) -> _Scan:
+    """Intervals of the real meters chunk by chunk, rolled up by ``freqs``; the virtual meters after."""
     start, end = tc.year_bounds(year, fm.timezone)
     steps = [int(x) for x in fm.meters["interval_seconds"].to_pylist() if x is not None] or [900]
     before = (WEEK + 86_400 if estimate == "profile" else 86_400) + max(steps)
-    real = pc.invert(fm.meters["is_virtual"])
-    ids = [int(i) for i in fm.meters.filter(real)["meter_id"].to_pylist()]
-    readings = read_current(ids, start - before, end + 86_400 + max(steps), url)
-    iv = interval_consumption(readings, fm.meters, start=start, end=end, events=fm.events, estimate=estimate,
-                              power_as_energy=power_as_energy)
-    base = iv.values.select(["meter_id", "ts", "ts_end", "value", "flags"])
-    virtual = evaluate_virtual(base, fm.meters, fm.nodes)
-    both = pa.concat_tables([base, virtual.values.select(base.column_names)])
-    return MeteredYear(fm, year, start, end, iv, virtual, both, power_as_energy)
+    after = 86_400 + max(steps)
+    terms = evaluate_virtual(pa.table({c: pa.array([], pa.int64() if c in ("meter_id", "ts", "ts_end", "flags")
+                                                    else pa.float64()) for c in _BASE}),
+                             fm.meters, fm.nodes).terms
+    needed = pa.array(sorted({int(i) for i in terms["input_id"].to_pylist()}), pa.int64())
+    rolled: dict[Freq, list[pa.Table]] = {f: [] for f in freqs}
+    gaps, unused, kept = [], [], []
+    for ids in _chunks(fm.meters, end - start + before + after):
+        readings = read_current(ids, start - before, end + after, url)
+        chunk = fm.meters.filter(pc.is_in(fm.meters["meter_id"], pa.array(ids, pa.int64())))
+        iv = interval_consumption(readings, chunk, start=start, end=end, events=fm.events, estimate=estimate,
+                                  power_as_energy=power_as_energy)
+        del readings
+        base = iv.values.select(_BASE)
+        for f in freqs:
+            rolled[f].append(rollup_time(base, f, tz=fm.timezone))
+        gaps.append(iv.gaps)
+        unused.append(iv.unused)
+        if len(needed):
+            kept.append(base.filter(pc.is_in(base["meter_id"], needed)))
+    inputs = pa.concat_tables(kept) if kept else INTERVAL_SCHEMA.empty_table().select(_BASE)
+    virtual = evaluate_virtual(inputs, fm.meters, fm.nodes)
+    for f in freqs:
+        if virtual.values.num_rows:
+            rolled[f].append(rollup_time(virtual.values.select(_BASE), f, tz=fm.timezone))
+    return _Scan({f: _concat(t, f, fm.timezone) for f, t in rolled.items()},
+                 pa.concat_tables(gaps) if gaps else GAP_SCHEMA.empty_table(),
+                 pa.concat_tables(unused) if unused else UNUSED_SCHEMA.empty_table(), virtual, start, end)
+
+
+def _concat(tables: list[pa.Table], freq: Freq, tz: str) -> pa.Table:
+    if tables:
+        return pa.concat_tables(tables)
+    return rollup_time(INTERVAL_SCHEMA.empty_table().select(_BASE), freq, tz=tz)
+
+
+def metered_year(factory_id: str, year: int, url: str | None = None, *, estimate: Estimate | None = None,
+                 power_as_energy: bool = False, hourly: bool = False) -> MeteredYear:
+    """Monthly (and with ``hourly=True`` hourly) roll-ups of the factory's meters over the local calendar ``year``.
+
+    Intervals per :mod:`zerocarbon.timeseries.intervals`, computed chunk by chunk of meters
+    (:data:`CHUNK_READINGS`). Readings are read with a margin around the year: one day after (the
+    reading that closes the last interval of a counter) and one day before (a gap across New Year
+    is bridged), eight days before with ``estimate="profile"`` (the same interval a week earlier).
+    """
+    fm = load_factory_meters(factory_id, url)
+    freqs: tuple[Freq, ...] = ("month", "hour") if hourly else ("month",)
+    scan = _scan(fm, year, url, estimate, power_as_energy, freqs)
+    return MeteredYear(fm, year, scan.start, scan.end, estimate, scan.gaps, scan.unused, scan.virtual,
+                       scan.rolled["month"], power_as_energy, url, scan.rolled.get("hour"))
 
 
 def _check_power_meters(fm: FactoryMeters, power_as_energy: bool) -> None:
@@ -210,7 +301,7 @@ def activity_from_meters(factory_id: str, year: int, url: str | None = None, *, 
         expected = (int(row["ts_end"]) - int(row["ts"])) // int(m["interval_seconds"])
         missing = expected - int(row["n_intervals"]) - int(row["n_null"])
         note = (f"{row['n_intervals']} of {expected} intervals; {missing} missing; {row['n_estimated']} estimated"
-                f"{' (' + my.intervals.estimate + ')' if my.intervals.estimate else ''}; {row['n_null']} not used")
+                f"{' (' + my.estimate + ')' if my.estimate else ''}; {row['n_null']} not used")
         try:
             lines.append(ActivityLine(
                 id=f"{code}-{row['period']}", facility=m["node_code"] or factory_id, category=Category(m["category"]),
@@ -270,7 +361,8 @@ def hourly_carbon(factory_id: str, year: int, url: str | None = None, series: st
     ``zerocarbon.trace`` (:func:`carbon_trace`): factor rows with provenance, skipped meters, the
     series, gaps and estimated intervals per meter.
     """
-    my = metered or metered_year(factory_id, year, url, estimate=estimate, power_as_energy=power_as_energy)
+    my = metered or metered_year(factory_id, year, url, estimate=estimate, power_as_energy=power_as_energy,
+                                 hourly=True)
     _check_power_meters(my.factory, my.power_as_energy)
     fm = my.factory
     factors = tc.annual_factors(fm.meters, year, fm.province, library=library or default_library(), tz=fm.timezone)
@@ -286,7 +378,7 @@ def hourly_carbon(factory_id: str, year: int, url: str | None = None, series: st
     out = out.add_column(1, "meter", meter)
     code_of = {int(r["meter_id"]): str(r["code"]) for r in fm.meters.to_pylist()}
     gaps: dict[str, dict[str, int]] = {}
-    for g in my.intervals.gaps.to_pylist():
+    for g in my.gaps.to_pylist():
         entry = gaps.setdefault(code_of.get(int(g["meter_id"]), str(g["meter_id"])), {"missing": 0, "estimated": 0})
         entry["missing"] += int(g["count"])
         entry["estimated"] += int(g["estimated"])
@@ -296,7 +388,7 @@ def hourly_carbon(factory_id: str, year: int, url: str | None = None, series: st
         names = sorted({x for x in rows["series"].unique().to_pylist() if x} if "series" in rows.column_names else [])
         series_info = {"series": names, "source": srcs, "hours": rows.num_rows, "unit": "tCO2/MWh"}
     trace = {"factory": factory_id, "year": year, "timezone": fm.timezone, "province": fm.province,
-             "view": "location", "unit": "tCO2", "estimate": my.intervals.estimate,
+             "view": "location", "unit": "tCO2", "estimate": my.estimate,
              "formula": "co2_t = amount × to_activity × factor (factor of the hour)", **factors.trace(),
              "series": series_info, "gaps": gaps}
     meta = dict(out.schema.metadata or {})
@@ -356,7 +448,7 @@ def check_hourly_against_inventory(factory_id: str, year: int, url: str | None =
                                    library: FactorLibrary | None = None) -> ConsistencyCheck:
     """Annual inventory from meters = Σ of its hourly carbon, per meter and in total (see module docstring)."""
     lib = library or default_library()
-    my = metered_year(factory_id, year, url, estimate=estimate, power_as_energy=power_as_energy)
+    my = metered_year(factory_id, year, url, estimate=estimate, power_as_energy=power_as_energy, hourly=True)
     _check_power_meters(my.factory, my.power_as_energy)
     lines = activity_from_meters(factory_id, year, url, evidence=evidence, metered=my)
     data = inventory_input(factory_id, lines, url, factory=my.factory)

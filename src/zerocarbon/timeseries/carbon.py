@@ -286,13 +286,17 @@ def hourly_carbon(hourly: pa.Table, factors: pa.Table, series: pa.Table | None =
 
 
 def summarise(carbon: pa.Table, by: Sequence[str] = ("scope", "cost_centre")) -> pa.Table:
-    """Σ activity and Σ co2_t of :func:`hourly_carbon` rows grouped by ``by`` (any of its columns)."""
+    """Σ activity and Σ co2_t of :func:`hourly_carbon` rows grouped by ``by`` (any of its columns).
+
+    The sums run in (meter, hour) order, so the last digits do not depend on DuckDB's threads.
+    """
     keys = ", ".join('"' + k.replace('"', '""') + '"' for k in by)
     sel = f"{keys}, " if by else ""
     group = f"GROUP BY {keys} ORDER BY {keys}" if by else ""
     con = connect(c=carbon)
     try:
-        return fetch(con, f"""SELECT {sel}sum(activity) AS activity, sum(co2_t) AS co2_t, count(*) AS hours,
+        return fetch(con, f"""SELECT {sel}sum(activity ORDER BY meter_id, ts) AS activity,
+                                     sum(co2_t ORDER BY meter_id, ts) AS co2_t, count(*) AS hours,
                                      count(*) FILTER (WHERE factor_kind = 'hourly') AS hourly_factor_hours
                               FROM c {group}""")
     finally:

@@ -24,6 +24,10 @@ Roll-ups compose: the output has the input's column names (``ts``, ``ts_end``, `
 ``flags``, ``seconds``) plus the counts ``n_intervals`` (values summed), ``n_estimated`` and
 ``n_null`` (intervals without a value: not used or a virtual meter lacking an input), which a
 further roll-up adds up; hour → day gives the same as interval → day.
+
+Sums are deterministic: every float sum runs in time order within its group (``sum(x ORDER BY
+ts)``; a virtual meter's terms in input order), so a result does not change in its last digits
+with the order in which DuckDB's threads happen to meet the rows.
 """
 
 from __future__ import annotations
@@ -108,10 +112,10 @@ def rollup_time(values: pa.Table, freq: Freq, *, tz: str = "Asia/Shanghai", quan
     n_null = "n_null" if "n_null" in cols else "CASE WHEN value IS NULL THEN 1 ELSE 0 END"
     flags = "coalesce(flags, 0)" if "flags" in cols else "0"
     if quantity == "energy":
-        agg = "sum(value)"
+        agg = "sum(value ORDER BY v.ts)"
         secs = "sum(seconds)"
     else:
-        agg = ("sum(value * seconds) FILTER (WHERE value IS NOT NULL)"
+        agg = ("sum(value * seconds ORDER BY v.ts) FILTER (WHERE value IS NOT NULL)"
                " / nullif(sum(seconds) FILTER (WHERE value IS NOT NULL), 0)")
         secs = "coalesce(sum(seconds) FILTER (WHERE value IS NOT NULL), 0)"
     tzq = tz.replace("'", "''")
@@ -399,7 +403,8 @@ def evaluate_virtual(values: pa.Table, meters: pa.Table, nodes: pa.Table | None 
             con.execute(f"""
                 INSERT INTO out
                 SELECT t.meter_id, v.ts, min(v.ts_end),
-                       CASE WHEN count(v.value) = any_value(n_in.n) THEN sum(t.coefficient * v.value) END,
+                       CASE WHEN count(v.value) = any_value(n_in.n)
+                            THEN sum(t.coefficient * v.value ORDER BY t.input_id) END,
                        bit_or(v.flags) | CASE WHEN count(v.value) < any_value(n_in.n) THEN {FLAG_INCOMPLETE} ELSE 0 END,
                        'virtual', count(v.value), any_value(n_in.n), min(v.ts_end) <> max(v.ts_end)
                 FROM t JOIN n_in USING (meter_id) JOIN vals v ON v.meter_id = t.input_id

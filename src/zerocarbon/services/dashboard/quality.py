@@ -55,7 +55,7 @@ def data_quality(factory_id: str, year: int, url: str | None = None) -> dict[str
             per_meter[code] = {"meter": code, "missing": 0, "estimated": 0, "gaps": 0,
                                "expected": max(0, (horizon - my.start) // steps[mid]), "unused": 0}
         gap_rows = []
-        for g in my.intervals.gaps.to_pylist():
+        for g in my.gaps.to_pylist():
             if int(g["start"]) >= now:
                 continue  # the future is not missing
             code = codes.get(int(g["meter_id"]), str(g["meter_id"]))
@@ -69,7 +69,7 @@ def data_quality(factory_id: str, year: int, url: str | None = None) -> dict[str
             gap_rows.append({"meter": code, "start": _local(g["start"], tz), "end": _local(g["end"], tz),
                              "count": count, "estimated": int(g["estimated"])})
         unused = []
-        for u in my.intervals.unused.to_pylist():
+        for u in my.unused.to_pylist():
             code = codes.get(int(u["meter_id"]), str(u["meter_id"]))
             per_meter.setdefault(code, {"meter": code, "missing": 0, "estimated": 0, "gaps": 0, "expected": 0,
                                         "unused": 0})["unused"] += int(u["count"] or 1)
