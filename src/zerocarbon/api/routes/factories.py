@@ -6,7 +6,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, status
 
-from zerocarbon.api import queries
 from zerocarbon.api.deps import (
     FactoryIdPath,
     Principal,
@@ -28,7 +27,7 @@ from zerocarbon.api.schemas import (
     SetupResult,
 )
 from zerocarbon.model.metering import FactorySetup
-from zerocarbon.services import users
+from zerocarbon.services import catalog, users
 from zerocarbon.store.factories import save_factory_setup
 
 router = APIRouter(prefix="/factories", tags=["factories"], responses=COMMON_ERRORS)
@@ -40,12 +39,12 @@ KeysFactory = Annotated[str, Depends(factory_permission(Permission.API_KEYS))]
 
 @router.get("", response_model=list[FactoryPublic], summary="The factories the caller may see")
 def list_factories(principal: PrincipalDep, url: StoreUrl) -> list[FactoryPublic]:
-    return [FactoryPublic(**f) for f in queries.factories(principal.factories, url)]
+    return [FactoryPublic(**f) for f in catalog.factories(principal.factories, url)]
 
 
 @router.get("/{factory_id}", response_model=FactoryPublic, summary="One factory")
 def get_factory(factory_id: ReadableFactory, url: StoreUrl) -> FactoryPublic:
-    found = queries.factory(factory_id, url)
+    found = catalog.factory(factory_id, url)
     if found is None:
         raise not_found()
     return FactoryPublic(**found)
@@ -54,7 +53,7 @@ def get_factory(factory_id: ReadableFactory, url: StoreUrl) -> FactoryPublic:
 @router.get("/{factory_id}/nodes", response_model=list[NodePublic],
             summary="The factory's hierarchy: site, workshops, lines, facilities")
 def list_nodes(factory_id: ReadableFactory, url: StoreUrl) -> list[NodePublic]:
-    return [NodePublic(**n) for n in queries.nodes(factory_id, url)]
+    return [NodePublic(**n) for n in catalog.nodes(factory_id, url)]
 
 
 def _setup_target(factory_id: FactoryIdPath, principal: PrincipalDep, url: StoreUrl) -> tuple[str, bool, Principal]:
@@ -65,7 +64,7 @@ def _setup_target(factory_id: FactoryIdPath, principal: PrincipalDep, url: Store
     """
     from zerocarbon.api.roles import GLOBAL
 
-    exists = queries.factory(factory_id, url) is not None
+    exists = catalog.factory(factory_id, url) is not None
     if not exists and principal.kind == "user" and GlobalPermission.CREATE_FACTORY in GLOBAL[principal.role]:
         return factory_id, False, principal
     require_permission(factory_id, principal, Permission.SETUP)
@@ -85,7 +84,7 @@ def put_setup(target: Annotated[tuple[str, bool, Principal], Depends(_setup_targ
                        "the factory id in the body differs from the one in the address",
                        {"path": factory_id, "body": body.factory.id})
     if exists and principal.role != "admin":
-        current = queries.factory(factory_id, url)
+        current = catalog.factory(factory_id, url)
         if current is not None and current["province"] != body.factory.province:
             raise forbidden("只有管理员可以更改工厂所在省份", "only an admin may change a factory's province")
     meters = save_factory_setup(body, url)
@@ -94,12 +93,12 @@ def put_setup(target: Annotated[tuple[str, bool, Principal], Depends(_setup_targ
 
 @router.get("/{factory_id}/meters", response_model=list[MeterPublic], summary="The factory's meters")
 def list_meters(factory_id: ReadableFactory, url: StoreUrl) -> list[MeterPublic]:
-    return [MeterPublic(**m) for m in queries.meters(factory_id, url)]
+    return [MeterPublic(**m) for m in catalog.meters(factory_id, url)]
 
 
 @router.get("/{factory_id}/meters/{meter_code}", response_model=MeterPublic, summary="One meter")
 def get_meter(factory_id: ReadableFactory, meter_code: MeterCode, url: StoreUrl) -> MeterPublic:
-    found = queries.meters(factory_id, url, code=meter_code)
+    found = catalog.meters(factory_id, url, code=meter_code)
     if not found:
         raise ApiError(404, "meter.not_found", "该工厂没有此计量表", "the factory has no such meter")
     return MeterPublic(**found[0])

@@ -11,7 +11,6 @@ from fastapi import APIRouter, Depends, Path, Query, Request, status
 from fastapi.responses import FileResponse
 from starlette.background import BackgroundTask
 
-from zerocarbon.api import queries
 from zerocarbon.api.deps import PrincipalDep, ReadableFactory, StoreUrl, factory_permission
 from zerocarbon.api.errors import COMMON_ERRORS, ApiError, request_lang
 from zerocarbon.api.roles import Permission
@@ -26,7 +25,7 @@ from zerocarbon.api.schemas import (
     SignOffPublic,
 )
 from zerocarbon.model.period import Period
-from zerocarbon.services import dashboard, signoff
+from zerocarbon.services import catalog, dashboard, signoff
 from zerocarbon.services.demo_metering import energy_of
 from zerocarbon.services.inventory import InventoryRun, explain_line, run_store_inventory
 from zerocarbon.services.meter_inventory import activity_from_meters
@@ -170,13 +169,13 @@ def post_signoff(factory_id: SigningFactory, period: PeriodPath, body: SignOffCr
             summary="Sign-offs of the factory, newest first")
 def list_signoffs(factory_id: ReadableFactory, url: StoreUrl,
                   period: Annotated[str | None, Query(pattern=PERIOD_PATTERN)] = None) -> list[SignOffPublic]:
-    return [_signoff_public(signoff.get_signoff(int(r["id"]), url)) for r in queries.signoffs(factory_id, url, period)]
+    return [_signoff_public(signoff.get_signoff(int(r["id"]), url)) for r in catalog.signoffs(factory_id, url, period)]
 
 
 @router.get("/{factory_id}/signoffs/{signoff_id}/check", response_model=SignOffCheckPublic,
             summary="Does a sign-off still stand? Compares it with the inventory as computed now")
 def check_signoff(factory_id: ReadableFactory, signoff_id: SignoffId, url: StoreUrl) -> SignOffCheckPublic:
-    rows = [r for r in queries.signoffs(factory_id, url) if int(r["id"]) == signoff_id]
+    rows = [r for r in catalog.signoffs(factory_id, url) if int(r["id"]) == signoff_id]
     if not rows:
         raise ApiError(404, "signoff.not_found", "该工厂没有此签字记录", "the factory has no such sign-off")
     status_now = signoff.check_signoff(signoff_id, inventory_for(factory_id, str(rows[0]["period"]), url), url)

@@ -6,10 +6,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from zerocarbon.api import queries
 from zerocarbon.api.deps import ReadableFactory, StoreUrl
 from zerocarbon.api.errors import COMMON_ERRORS
 from zerocarbon.api.schemas import AuditEntryPublic, BatchPublic, DeadLetterPublic, Page, RejectedRecordPublic
+from zerocarbon.services import data_quality
 from zerocarbon.store import audit
 
 router = APIRouter(prefix="/factories", tags=["data quality"], responses=COMMON_ERRORS)
@@ -22,7 +22,7 @@ Offset = Annotated[int, Query(ge=0, le=10_000_000, description="items skipped (n
             summary="Ingest batches of the factory (files, REST pushes, MQTT), newest first")
 def list_batches(factory_id: ReadableFactory, url: StoreUrl, limit: Limit = 100, offset: Offset = 0
                  ) -> Page[BatchPublic]:
-    total, rows = queries.batches(factory_id, limit, offset, url)
+    total, rows = data_quality.batches(factory_id, limit, offset, url)
     return Page[BatchPublic](total=total, limit=limit, offset=offset, items=[BatchPublic(**r) for r in rows])
 
 
@@ -30,7 +30,7 @@ def list_batches(factory_id: ReadableFactory, url: StoreUrl, limit: Limit = 100,
             summary="Readings and rows that were refused, with location, field and reason")
 def list_rejected(factory_id: ReadableFactory, url: StoreUrl, limit: Limit = 100, offset: Offset = 0,
                   batch_id: Annotated[int | None, Query(ge=1, le=2**62)] = None) -> Page[RejectedRecordPublic]:
-    total, rows = queries.rejected(factory_id, limit, offset, url, batch_id=batch_id)
+    total, rows = data_quality.rejected(factory_id, limit, offset, url, batch_id=batch_id)
     return Page[RejectedRecordPublic](total=total, limit=limit, offset=offset,
                                       items=[RejectedRecordPublic(**r) for r in rows])
 
@@ -39,7 +39,7 @@ def list_rejected(factory_id: ReadableFactory, url: StoreUrl, limit: Limit = 100
             summary="MQTT messages of the factory's topics that could not be read at all")
 def list_dead_letters(factory_id: ReadableFactory, url: StoreUrl, limit: Limit = 100, offset: Offset = 0
                       ) -> Page[DeadLetterPublic]:
-    total, rows = queries.dead_letters(factory_id, limit, offset, url)
+    total, rows = data_quality.dead_letters(factory_id, limit, offset, url)
     return Page[DeadLetterPublic](total=total, limit=limit, offset=offset, items=[DeadLetterPublic(**r) for r in rows])
 
 

@@ -10,7 +10,6 @@ from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Query, status
 
-from zerocarbon.api import queries
 from zerocarbon.api.deps import PrincipalDep, ReadableFactory, StoreUrl, api_key_route, factory_permission
 from zerocarbon.api.errors import COMMON_ERRORS, ApiError
 from zerocarbon.api.roles import Permission
@@ -23,6 +22,7 @@ from zerocarbon.api.schemas import (
     ReadingPublic,
 )
 from zerocarbon.ingest.rest import ReadingBatchIn, push_readings
+from zerocarbon.services import catalog, data_quality
 from zerocarbon.store.readings import correct_reading
 
 router = APIRouter(prefix="/factories", tags=["readings"], responses=COMMON_ERRORS)
@@ -67,7 +67,7 @@ def push(factory_id: PushingFactory, body: ReadingBatchIn, principal: PrincipalD
     if _unsafe([r.model_dump() for r in body.readings]) or _unsafe([p.raw for p in body.problems]):
         raise ApiError(422, "request.invalid", "请求中含有空字符或非有限数值", "the request holds NUL characters or "
                        "non-finite numbers")
-    report = push_readings(body, factory_id, url, client=queries.rest_batch_name(factory_id, principal.actor))
+    report = push_readings(body, factory_id, url, client=data_quality.rest_batch_name(factory_id, principal.actor))
     return IngestReportPublic(**report.to_dict())
 
 
@@ -79,7 +79,7 @@ def _epoch(moment: datetime | None, tz: str) -> int | None:
 
 
 def _meter(factory_id: str, code: str, url: str) -> dict[str, Any]:
-    found = queries.meters(factory_id, url, code=code)
+    found = catalog.meters(factory_id, url, code=code)
     if not found:
         raise ApiError(404, "meter.not_found", "该工厂没有此计量表", "the factory has no such meter")
     return found[0]
@@ -113,7 +113,7 @@ def get_readings(factory_id: ReadableFactory, meter_code: MeterCode, url: StoreU
     if t_end <= t_start or t_end - t_start > MAX_WINDOW:
         raise ApiError(422, "readings.window", "时间窗口须满足 start < end 且不超过 367 天",
                        "the window needs start < end and at most 367 days", {"start": t_start, "end": t_end})
-    rows, truncated = queries.readings(int(meter["id"]), t_start, t_end, limit, tz, url)
+    rows, truncated = catalog.readings(int(meter["id"]), t_start, t_end, limit, tz, url)
     return MeterReadingsPublic(factory_id=factory_id, meter=meter_code, unit=str(meter["unit"]), timezone=tz,
                                start=t_start, end=t_end, count=len(rows), truncated=truncated,
                                readings=[ReadingPublic(**r) for r in rows])

@@ -24,19 +24,13 @@ from zerocarbon.services.dashboard._base import (
     fig,
     inventory_run,
 )
+from zerocarbon.services.data_quality import rejected_filter, rejected_from
 from zerocarbon.services.meter_inventory import metered_year
 from zerocarbon.store import schema as s
 from zerocarbon.store.db import transaction
 
 
 # ---------------------------------------------------------------------------------- data quality
-def _rejected_filter(factory_id: str) -> Any:
-    """Rejected records of a factory: its file batches (name ``<factory>:<path>``) and its MQTT topics."""
-    b, r = s.batches, s.rejected
-    like_id = factory_id.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return (b.c.name.like(f"{like_id}:%", escape="\\")) | (r.c.location.like(f"zerocarbon/{like_id}/%", escape="\\"))
-
-
 def data_quality(factory_id: str, year: int, url: str | None = None) -> dict[str, Any]:
     """Missing intervals (per meter, as runs), estimated intervals, readings not used, rejected records,
     dead letters and the inventory's warnings, for the year."""
@@ -79,9 +73,9 @@ def data_quality(factory_id: str, year: int, url: str | None = None) -> dict[str
         for entry in per_meter.values():
             exp = entry["expected"]
             entry["completeness_pct"] = round(100.0 * (exp - entry["missing"]) / exp, 3) if exp else None
-        b, r = s.batches, s.rejected
-        cond = _rejected_filter(factory_id)
-        joined = r.outerjoin(b, b.c.id == r.c.batch_id)
+        r = s.rejected
+        cond = rejected_filter(factory_id)
+        joined = rejected_from()
         with transaction(url) as conn:
             n_rejected = int(conn.execute(select(func.count()).select_from(joined).where(cond)).scalar() or 0)
             rejected_rows = conn.execute(

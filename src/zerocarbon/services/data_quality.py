@@ -1,0 +1,86 @@
+"""What became of the data sent in: ingest batches, rejected records and dead letters of a factory.
+
+Rows as stored, newest first, a page at a time (the API's lists); the dashboard's data-quality page
+(:func:`zerocarbon.services.dashboard.data_quality`) selects rejected records with the same condition.
+
+Which batches and rejects belong to a factory: the store has no factory column on them, so file
+batches are named ``<factory>:<path>``, REST batches ``<factory>:rest:<actor>`` (:func:`rest_batch_name`),
+MQTT batches and rejects carry the topic ``zerocarbon/<factory>/…``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, func, select
+
+from zerocarbon.store import schema as s
+from zerocarbon.store.db import transaction
+
+
+def _like(value: str) -> str:
+    """``value`` as a literal inside a LIKE pattern (escape character ``\\``)."""
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def rest_batch_name(factory_id: str, actor: str) -> str:
+    """The name of a REST batch: the factory first, so the factory's data-quality lists find it."""
+    return f"{factory_id}:rest:{actor}"
+
+
+def batch_filter(factory_id: str) -> ColumnElement[bool]:
+    """Condition on ``ingest_batches``: the batches of ``factory_id`` (by their names, see the module docstring)."""
+    b = s.batches
+    fid = _like(factory_id)
+    return b.c.name.like(f"{fid}:%", escape="\\") | b.c.name.like(f"% zerocarbon/{fid}/%", escape="\\")
+
+
+def rejected_filter(factory_id: str) -> ColumnElement[bool]:
+    """Condition on ``rejected_records`` outer-joined to ``ingest_batches``: the rejects of ``factory_id``."""
+    r = s.rejected
+    return batch_filter(factory_id) | r.c.location.like(f"zerocarbon/{_like(factory_id)}/%", escape="\\")
+
+
+def rejected_from() -> Any:
+    """What :func:`rejected_filter` selects from: rejected records with their batch (if any)."""
+    b, r = s.batches, s.rejected
+    return r.outerjoin(b, b.c.id == r.c.batch_id)
+
+
+def _page(stmt: Select[Any], count: Select[Any], limit: int, offset: int, url: str | None
+          ) -> tuple[int, list[dict[str, Any]]]:
+    with transaction(url) as conn:
+        total = int(conn.execute(count).scalar() or 0)
+        rows = conn.execute(stmt.limit(limit).offset(offset)).mappings().all()
+    return total, [dict(r) for r in rows]
+
+
+def batches(factory_id: str, limit: int, offset: int, url: str | None = None) -> tuple[int, list[dict[str, Any]]]:
+    """(total, a page of) the factory's ingest batches, newest first."""
+    b = s.batches
+    cond = batch_filter(factory_id)
+    cols = (b.c.id, b.c.source, b.c.name, b.c.started_at, b.c.finished_at, b.c.status, b.c.accepted,
+            b.c.duplicates, b.c.rejected, b.c.flagged)
+    return _page(select(*cols).where(cond).order_by(b.c.id.desc()),
+                 select(func.count()).select_from(b).where(cond), limit, offset, url)
+
+
+def rejected(factory_id: str, limit: int, offset: int, url: str | None = None, batch_id: int | None = None
+             ) -> tuple[int, list[dict[str, Any]]]:
+    """(total, a page of) the factory's rejected records (of one batch if given), newest first."""
+    r = s.rejected
+    cond = rejected_filter(factory_id)
+    if batch_id is not None:
+        cond = cond & (r.c.batch_id == batch_id)
+    joined = rejected_from()
+    cols = (r.c.id, r.c.batch_id, r.c.source, r.c.location, r.c.field, r.c.reason, r.c.raw, r.c.created_at)
+    return _page(select(*cols).select_from(joined).where(cond).order_by(r.c.id.desc()),
+                 select(func.count()).select_from(joined).where(cond), limit, offset, url)
+
+
+def dead_letters(factory_id: str, limit: int, offset: int, url: str | None = None) -> tuple[int, list[dict[str, Any]]]:
+    """(total, a page of) the MQTT messages of the factory's topics that could not be read at all, newest first."""
+    d = s.dead_letters
+    cond = d.c.topic.like(f"zerocarbon/{_like(factory_id)}/%", escape="\\")
+    return _page(select(d).where(cond).order_by(d.c.id.desc()), select(func.count()).select_from(d).where(cond),
+                 limit, offset, url)
