@@ -28,12 +28,16 @@ The store batch (``ingest_batches``) is rotated every ``rotate_interval_s`` (10 
 
 The broker must be able to hold what arrives while the subscriber is away: Mosquitto keeps only
 ``max_queued_messages`` (default 1000) per client and drops the rest, so raise it in production.
+
+This module is the subscriber loop and its command line (``python -m zerocarbon.ingest.mqtt``); the
+topic scheme, the message model and payload decoding are in :mod:`~zerocarbon.ingest.mqtt_messages`,
+the persistent session on the broker in :mod:`~zerocarbon.ingest.mqtt_session`. Their public names
+are importable from here too.
 """
 
 from __future__ import annotations
 
 import argparse
-import base64
 import json
 import logging
 import queue
@@ -47,37 +51,30 @@ from typing import Any
 
 import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
-from paho.mqtt.packettypes import PacketTypes
-from paho.mqtt.properties import Properties
-from pydantic import ValidationError
 from sqlalchemy import func, insert, select, update
 
+from zerocarbon.ingest.mqtt_messages import TOPIC_PREFIX, Message, dead_letter_row, decode, parse_topic, topics_for
+from zerocarbon.ingest.mqtt_session import (
+    SESSION_EXPIRY_S,
+    connect_properties,
+    default_client_id,
+    drop_session,
+    prepare_session,
+    topic_filters,
+)
 from zerocarbon.ingest.pipeline import IngestReport, close_batch, ingest_table, open_batch
-from zerocarbon.ingest.rest import ReadingBatchIn, ReadingIn, describe, factory_timezone, reading_rows
+from zerocarbon.ingest.rest import factory_timezone
 from zerocarbon.store import audit
 from zerocarbon.store import schema as s
 from zerocarbon.store.db import transaction
 
+# The public face of MQTT ingestion: callers import these from here.
+__all__ = ["SESSION_EXPIRY_S", "SOURCE", "TOPIC_PREFIX", "FlushReport", "SubscriberStats", "drop_session", "main",
+           "parse_topic", "prepare_session", "run_subscriber", "topics_for"]
+
 log = logging.getLogger(__name__)
 
-TOPIC_PREFIX = "zerocarbon"
 SOURCE = "mqtt"
-SESSION_EXPIRY_S = 7 * 24 * 3600  # the broker keeps the session (and queues for it) this long [s]
-
-
-def topics_for(factory_id: str) -> list[str]:
-    """The topic filters of one factory: its readings topic and its per-meter topics."""
-    return [f"{TOPIC_PREFIX}/{factory_id}/readings", f"{TOPIC_PREFIX}/{factory_id}/meters/+"]
-
-
-def parse_topic(topic: str) -> tuple[str, str | None] | None:
-    """(factory, meter or None) of a topic of the scheme, or None if it is outside the scheme."""
-    parts = topic.split("/")
-    if len(parts) == 3 and parts[0] == TOPIC_PREFIX and parts[1] and parts[2] == "readings":
-        return parts[1], None
-    if len(parts) == 4 and parts[0] == TOPIC_PREFIX and parts[1] and parts[2] == "meters" and parts[3]:
-        return parts[1], parts[3]
-    return None
 
 
 @dataclass
@@ -111,16 +108,6 @@ class FlushReport:
     totals: SubscriberStats
 
 
-@dataclass(slots=True)
-class _Message:
-    topic: str
-    payload: bytes
-    mid: int
-    qos: int
-    generation: int  # connection it arrived on: a PUBACK is only valid on that connection
-    received_at: int
-
-
 class _Subscriber:
     def __init__(self, factory_id: str | None, url: str | None, host: str, port: int, topics: list[str],
                  client_id: str, batch_max: int, flush_interval_s: float, receive_maximum: int,
@@ -137,7 +124,7 @@ class _Subscriber:
         self.log_interval_s = log_interval_s
         self.on_report = on_report
         self.ack_delay_s = ack_delay_s
-        self.inbox: queue.SimpleQueue[_Message] = queue.SimpleQueue()
+        self.inbox: queue.SimpleQueue[Message] = queue.SimpleQueue()
         self.generation = 0
         self.stats = SubscriberStats()
         self.batch_name = f"{client_id} {','.join(topics)}"
@@ -148,12 +135,10 @@ class _Subscriber:
         self.client.on_disconnect = self._on_disconnect
         self.client.on_message = self._on_message
         self.client.reconnect_delay_set(1, 5)
-        props = Properties(PacketTypes.CONNECT)  # type: ignore[no-untyped-call]
-        props.SessionExpiryInterval = SESSION_EXPIRY_S
-        # The broker sends at most this many unacknowledged messages: room for one batch being
+        # The broker sends at most receive_maximum unacknowledged messages: room for one batch being
         # committed and the next being collected.
-        props.ReceiveMaximum = receive_maximum
-        self.client.connect_async(host, port, keepalive=30, clean_start=False, properties=props)
+        self.client.connect_async(host, port, keepalive=30, clean_start=False,
+                                  properties=connect_properties(SESSION_EXPIRY_S, receive_maximum))
 
     # ------------------------------------------------------------------------------ network thread
     def _on_connect(self, client: mqtt.Client, _userdata: Any, flags: mqtt.ConnectFlags,
@@ -170,14 +155,14 @@ class _Subscriber:
         log.warning("mqtt: disconnected (%s); unacknowledged messages will come again", reason)
 
     def _on_message(self, _client: mqtt.Client, _userdata: Any, msg: mqtt.MQTTMessage) -> None:
-        self.inbox.put(_Message(msg.topic, bytes(msg.payload), msg.mid, msg.qos, self.generation, int(time.time())))
+        self.inbox.put(Message(msg.topic, bytes(msg.payload), msg.mid, msg.qos, self.generation, int(time.time())))
 
     # -------------------------------------------------------------------------------- the worker
     def run(self, stop: threading.Event) -> SubscriberStats:
         self._close_interrupted_batches()
         self._open_store_batch()
         self.client.loop_start()
-        pending: list[_Message] = []
+        pending: list[Message] = []
         next_log = time.monotonic() + self.log_interval_s
         backoff = 0.5
         try:
@@ -214,10 +199,10 @@ class _Subscriber:
             log.info(self.stats.line(self.factory_id or "*"))
         return self.stats
 
-    def _collect(self, room: int, stop: threading.Event) -> list[_Message]:
+    def _collect(self, room: int, stop: threading.Event) -> list[Message]:
         """Wait for a first message (briefly, to notice ``stop``), then gather up to ``room`` of them
         for at most ``flush_interval_s``."""
-        out: list[_Message] = []
+        out: list[Message] = []
         try:
             out.append(self.inbox.get(timeout=min(max(self.flush_interval_s, 0.05), 0.2)))
         except queue.Empty:
@@ -238,8 +223,8 @@ class _Subscriber:
                 break
         return out
 
-    def _drain(self) -> list[_Message]:
-        out: list[_Message] = []
+    def _drain(self) -> list[Message]:
+        out: list[Message] = []
         while True:
             try:
                 out.append(self.inbox.get_nowait())
@@ -247,7 +232,7 @@ class _Subscriber:
                 return out
 
     # --------------------------------------------------------------------------------- the store
-    def _flush(self, msgs: list[_Message]) -> list[_Message]:
+    def _flush(self, msgs: list[Message]) -> list[Message]:
         """Store and acknowledge ``msgs``; returns those left unstored because the store failed."""
         try:
             self._commit(msgs)
@@ -268,11 +253,11 @@ class _Subscriber:
             self._ack([m])
         return []
 
-    def _commit(self, msgs: list[_Message]) -> None:
-        dead: list[tuple[_Message, str]] = []
+    def _commit(self, msgs: list[Message]) -> None:
+        dead: list[tuple[Message, str]] = []
         groups: dict[str, tuple[dict[str, list[Any]], list[dict[str, Any]]]] = {}
         for m in msgs:
-            outcome = self._decode(m)
+            outcome = decode(m, self.factory_id, self._timezone)
             if isinstance(outcome, str):
                 dead.append((m, outcome))
                 continue
@@ -301,7 +286,7 @@ class _Subscriber:
             except Exception:  # a failing observer must not turn stored readings into dead letters
                 log.exception("mqtt: on_report failed")
 
-    def _ack(self, msgs: list[_Message]) -> None:
+    def _ack(self, msgs: list[Message]) -> None:
         # In the order received (MQTT 3.1.1 §4.6); a PUBACK for an earlier connection would name a
         # packet id the broker may have reused: those messages come again and are acknowledged then.
         if self.ack_delay_s:
@@ -311,42 +296,6 @@ class _Subscriber:
             if m.qos > 0 and m.generation == current:
                 self.client.ack(m.mid, m.qos)
 
-    def _decode(self, m: _Message) -> str | tuple[str, dict[str, list[Any]], list[dict[str, Any]]]:
-        """(factory, columns, rejects) of a message, or the reason it is a dead letter."""
-        where = parse_topic(m.topic)
-        if where is None:
-            return (f"topic outside the scheme {TOPIC_PREFIX}/{{factory}}/readings or "
-                    f"{TOPIC_PREFIX}/{{factory}}/meters/{{meter}}")
-        factory, meter = where
-        if self.factory_id is not None and factory != self.factory_id:
-            return f"factory '{factory}' in the topic is not the subscribed factory '{self.factory_id}'"
-        tz = self._timezone(factory)
-        if tz is None:
-            return f"unknown factory '{factory}'"
-        try:
-            text = m.payload.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            return f"payload is not UTF-8 text ({exc.reason} at byte {exc.start}); stored as base64"
-        try:
-            payload = json.loads(text)
-        except ValueError as exc:
-            return f"payload is not JSON: {exc}"
-        try:
-            batch = ReadingBatchIn.from_payload(payload, meter)
-        except ValidationError as exc:
-            return describe(exc)[1]
-        except ValueError as exc:
-            return f"schema: {exc}"
-        if "readings" not in payload and batch.problems:
-            return batch.problems[0].reason  # a single reading that does not fit: the message is malformed
-
-        def at(i: int, r: ReadingIn | None) -> str:
-            ref = f" (id {r.id})" if r is not None and r.id is not None else ""
-            return f"{m.topic} item {i + 1}{ref}"
-
-        cols, rejects = reading_rows(batch, tz, at, meter)
-        return factory, cols, rejects
-
     def _timezone(self, factory: str) -> str | None:
         known = self._zones.get(factory)
         if known is None or (known[0] is None and time.monotonic() - known[1] > 5.0):
@@ -354,14 +303,8 @@ class _Subscriber:
             self._zones[factory] = known
         return known[0]
 
-    def _dead_letters(self, dead: list[tuple[_Message, str]]) -> None:
-        rows = []
-        for m, reason in dead:
-            try:
-                text = m.payload.decode("utf-8")
-            except UnicodeDecodeError:
-                text = base64.b64encode(m.payload).decode("ascii")
-            rows.append({"received_at": m.received_at, "topic": m.topic, "payload": text, "reason": reason})
+    def _dead_letters(self, dead: list[tuple[Message, str]]) -> None:
+        rows = [dead_letter_row(m, reason) for m, reason in dead]
         reasons: dict[str, int] = {}
         for _, reason in dead:
             reasons[reason] = reasons.get(reason, 0) + 1
@@ -396,64 +339,6 @@ class _Subscriber:
             conn.execute(update(b).where(b.c.source == SOURCE, b.c.name == self.batch_name, b.c.status == "running")
                          .values(status="interrupted", finished_at=int(time.time()),
                                  accepted=accepted.scalar_subquery(), rejected=rejected.scalar_subquery()))
-
-
-def _session_client(host: str, port: int, client_id: str, clean: bool, expiry: int,
-                    timeout_s: float) -> mqtt.Client:
-    client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=client_id, protocol=mqtt.MQTTv5)
-    props = Properties(PacketTypes.CONNECT)  # type: ignore[no-untyped-call]
-    props.SessionExpiryInterval = expiry
-    client.connect(host, port, keepalive=30, clean_start=clean, properties=props)
-    client.loop_start()
-    deadline = time.monotonic() + timeout_s
-    while not client.is_connected():
-        if time.monotonic() > deadline:
-            client.loop_stop()
-            raise TimeoutError(f"no connection to the MQTT broker at {host}:{port}")
-        time.sleep(0.01)
-    return client
-
-
-def prepare_session(factory_id: str | None, host: str = "127.0.0.1", port: int = 1883,
-                    topic: str | Sequence[str] | None = None, client_id: str | None = None,
-                    timeout_s: float = 10.0) -> None:
-    """Create the subscriber's persistent session on the broker without consuming anything.
-
-    From then on the broker queues the factory's messages for ``client_id`` even before the first
-    :func:`run_subscriber` (run it once when a factory is commissioned, before its meters publish).
-    """
-    topics = [topic] if isinstance(topic, str) else list(topic) if topic is not None else topics_for(str(factory_id))
-    client = _session_client(host, port, client_id or f"zerocarbon-ingest-{factory_id or 'all'}", False,
-                             SESSION_EXPIRY_S, timeout_s)
-    granted: dict[int, list[Any]] = {}
-    cond = threading.Condition()
-
-    def on_subscribe(_c: mqtt.Client, _u: Any, mid: int, codes: list[Any], _p: Any) -> None:
-        with cond:
-            granted[mid] = codes
-            cond.notify_all()
-
-    client.on_subscribe = on_subscribe
-    try:
-        result, mid = client.subscribe([(t, 1) for t in topics])
-        if result != mqtt.MQTT_ERR_SUCCESS or mid is None:
-            raise ConnectionError(f"could not subscribe to {topics}: {mqtt.error_string(result)}")
-        with cond:
-            if not cond.wait_for(lambda: mid in granted, timeout_s):
-                raise TimeoutError(f"the broker did not confirm the subscription to {topics}")
-        refused = [str(c) for c in granted[mid] if c.is_failure]
-        if refused:
-            raise ConnectionError(f"the broker refused the subscription to {topics}: {refused}")
-    finally:
-        client.disconnect()
-        client.loop_stop()
-
-
-def drop_session(client_id: str, host: str = "127.0.0.1", port: int = 1883, timeout_s: float = 10.0) -> None:
-    """Delete the persistent session of ``client_id`` on the broker, with whatever it still queues."""
-    client = _session_client(host, port, client_id, True, 0, timeout_s)
-    client.disconnect()
-    client.loop_stop()
 
 
 def run_subscriber(factory_id: str | None, url: str | None = None, host: str = "127.0.0.1", port: int = 1883,
@@ -507,8 +392,8 @@ def run_subscriber(factory_id: str | None, url: str | None = None, host: str = "
     """
     if factory_id is None and topic is None:
         raise ValueError("without a factory, give the topic filter (e.g. zerocarbon/+/readings)")
-    topics = [topic] if isinstance(topic, str) else list(topic) if topic is not None else topics_for(str(factory_id))
-    sub = _Subscriber(factory_id, url, host, port, topics, client_id or f"zerocarbon-ingest-{factory_id or 'all'}",
+    topics = topic_filters(factory_id, topic)
+    sub = _Subscriber(factory_id, url, host, port, topics, client_id or default_client_id(factory_id),
                       max(1, batch_max), max(0.0, flush_interval_s),
                       min(65535, max(1, receive_maximum or 2 * batch_max)), rotate_interval_s, rotate_readings,
                       log_interval_s, on_report, ack_delay_s)
