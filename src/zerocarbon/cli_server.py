@@ -67,7 +67,7 @@ def user_api_key(
     name: Annotated[str, typer.Option("--name", help="网关名称 / gateway name")] = "",
     db: Db = None,
 ) -> None:
-    from zerocarbon.services.users import create_api_key
+    from zerocarbon.services.api_keys import create_api_key
     from zerocarbon.store.db import database_url
 
     try:

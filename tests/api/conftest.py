@@ -20,7 +20,7 @@ from zerocarbon.api.security import create_access_token
 from zerocarbon.api.settings import Settings
 from zerocarbon.ingest.rest import ReadingBatchIn, push_readings
 from zerocarbon.model.metering import FactorySetup
-from zerocarbon.services import signoff, users
+from zerocarbon.services import api_keys, signoff, users
 from zerocarbon.store.factories import save_factory_setup
 
 SECRET = "test-secret-" + "k" * 40
@@ -96,8 +96,8 @@ def build_world(url: str) -> World:
         found = users.get_user(uid, url)
         assert found is not None
         world.users[role] = found
-    world.api_key = users.create_api_key(OURS, name="gw-ours", url=url)
-    world.foreign_key = users.create_api_key(FOREIGN, name="gw-foreign", url=url)
+    world.api_key = api_keys.create_api_key(OURS, name="gw-ours", url=url)
+    world.foreign_key = api_keys.create_api_key(FOREIGN, name="gw-foreign", url=url)
     world.foreign_signoff = signoff.sign_off(FOREIGN, "2023", None, people["admin"], note="seed", url=url)
     return world
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tests.api.conftest import FOREIGN, OURS, T0, World
 
-from zerocarbon.services import users
+from zerocarbon.services import api_keys
 from zerocarbon.store import audit
 
 BATCH = {"readings": [{"meter": "E1", "ts": T0 + 10 * 86_400 + i * 900, "value": 5.0} for i in range(4)]}
@@ -52,7 +52,7 @@ def test_a_key_only_pushes_to_its_own_factory(world: World) -> None:
 
 
 def test_bad_keys(world: World) -> None:
-    prefix = users.api_key_prefix(world.api_key)
+    prefix = api_keys.api_key_prefix(world.api_key)
     assert prefix is not None
     for bad in ("zc_nothing", world.api_key[:-1] + ("A" if world.api_key[-1] != "A" else "B"),
                 f"zc_{prefix}_" + "x" * 43, world.foreign_key.replace(world.foreign_key[3:15], prefix)):
@@ -65,9 +65,9 @@ def test_who_may_manage_keys(world: World) -> None:
                            ("authority", 403)):
         r = world.client.post(f"/api/v1/factories/{OURS}/api-keys", json={}, headers=world.auth(role))
         assert r.status_code == expected, role
-    foreign_prefix = users.api_key_prefix(world.foreign_key)
+    foreign_prefix = api_keys.api_key_prefix(world.foreign_key)
     # A manager cannot revoke another factory's key, even naming it under its own factory.
     r = world.client.delete(f"/api/v1/factories/{OURS}/api-keys/{foreign_prefix}",
                             headers=world.auth("factory_manager"))
     assert r.status_code == 404
-    assert users.get_api_key(str(foreign_prefix), world.url).revoked_at is None  # type: ignore[union-attr]
+    assert api_keys.get_api_key(str(foreign_prefix), world.url).revoked_at is None  # type: ignore[union-attr]

@@ -8,7 +8,7 @@ import jwt
 from tests.api.conftest import PASSWORD, SECRET, World
 
 from zerocarbon.api.security import create_access_token
-from zerocarbon.services import users
+from zerocarbon.services import tokens, users
 
 TOKEN = "/api/v1/auth/token"
 REFRESH = "/api/v1/auth/refresh"
@@ -81,7 +81,7 @@ def test_expired_access_token(world: World) -> None:
 def test_expired_refresh_token(world: World) -> None:
     user = world.users["factory_manager"]
     past = int(time.time()) - 10
-    jti = users.issue_refresh_token(user.id, past, world.url)
+    jti = tokens.issue_refresh_token(user.id, past, world.url)
     token = jwt.encode({"sub": str(user.id), "type": "refresh", "jti": jti, "iat": past - 100, "exp": past,
                         "iss": "zerocarbon"}, SECRET, algorithm="HS256")
     assert world.client.post(REFRESH, json={"refresh_token": token}).status_code == 401

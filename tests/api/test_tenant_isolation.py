@@ -25,14 +25,14 @@ from fastapi.routing import APIRoute
 from starlette.routing import BaseRoute, Route
 from tests.api.conftest import FOREIGN, FOREIGN_NAME, T0, World, readings_doc, setup_doc
 
-from zerocarbon.services import users
+from zerocarbon.services import api_keys, users
 
 PRINCIPALS = ("factory_manager", "data_entry", "verifier", "authority", "apikey")
 PARAM = re.compile(r"{([^}:]+)(?::[^}]+)?}")
 
 
 def _params(world: World) -> dict[str, str]:
-    prefix = users.api_key_prefix(world.foreign_key)
+    prefix = api_keys.api_key_prefix(world.foreign_key)
     return {"factory_id": FOREIGN, "meter_code": "E1", "meter": "E1", "period": "2023", "fmt": "json",
             "line_id": "E1-2023-01", "prefix": str(prefix), "user_id": str(world.users["foreign_manager"].id),
             "page": "overview", "name": "app.js", "signoff_id": str(world.foreign_signoff)}
@@ -142,5 +142,5 @@ def test_nothing_in_the_foreign_factory_changed(world: World) -> None:
                              params={"start": "2023-01-01T00:00:00", "end": "2023-01-03T00:00:00"},
                              headers=world.auth("foreign_manager")).json()
     assert after == before and before["count"] == 192
-    assert users.get_api_key(str(users.api_key_prefix(world.foreign_key)), world.url).revoked_at is None  # type: ignore[union-attr]
+    assert api_keys.get_api_key(str(api_keys.api_key_prefix(world.foreign_key)), world.url).revoked_at is None  # type: ignore[union-attr]
     assert users.get_user_by_name("intruder", world.url) is None

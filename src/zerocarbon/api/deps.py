@@ -29,7 +29,7 @@ from zerocarbon.api import security
 from zerocarbon.api.errors import ApiError, forbidden, not_found, unauthorized
 from zerocarbon.api.roles import API_KEY_PERMISSIONS, GLOBAL, MATRIX, WRITES, GlobalPermission, Permission
 from zerocarbon.api.settings import Settings, get_settings
-from zerocarbon.services import users
+from zerocarbon.services import api_keys, users
 from zerocarbon.store.audit import current_actor
 
 __all__ = [
@@ -120,7 +120,7 @@ def _user_principal(token: str, settings: Settings, url: str) -> Principal:
 
 
 def _key_principal(key: str, url: str) -> Principal:
-    found = users.authenticate_api_key(key, url)
+    found = api_keys.authenticate_api_key(key, url)
     if found is None:
         raise unauthorized("auth.api_key_invalid", "API 密钥无效或已吊销", "the API key is not valid or was revoked")
     return Principal(kind="apikey", user_id=found.created_by, username=found.actor, role="data_entry",

@@ -16,7 +16,7 @@ from typing import Any, Literal
 import jwt
 
 from zerocarbon.api.settings import Settings
-from zerocarbon.services import users
+from zerocarbon.services import tokens, users
 
 ALGORITHM = "HS256"
 ISSUER = "zerocarbon"
@@ -51,7 +51,7 @@ def issue_tokens(user: users.User, settings: Settings, url: str) -> TokenPair:
     """A new access token and a new refresh token (recorded in the store) for ``user``."""
     now = int(time.time())
     expires_at = now + settings.refresh_token_days * 86_400
-    jti = users.issue_refresh_token(user.id, expires_at, url)
+    jti = tokens.issue_refresh_token(user.id, expires_at, url)
     return TokenPair(create_access_token(user, settings, now), settings.access_token_minutes * 60,
                      _refresh_token(user.id, jti, now, expires_at, settings), expires_at - now)
 
@@ -88,7 +88,7 @@ def user_id_of(claims: dict[str, Any]) -> int:
 def rotate(refresh_token: str, settings: Settings, url: str) -> tuple[users.User, TokenPair] | None:
     """Spend a refresh token and return the user with a new pair, or None when it is refused.
 
-    See :func:`zerocarbon.services.users.rotate_refresh_token` (a token spent twice revokes them all).
+    See :func:`zerocarbon.services.tokens.rotate_refresh_token` (a token spent twice revokes them all).
     """
     try:
         claims = decode(refresh_token, "refresh", settings)
@@ -100,7 +100,7 @@ def rotate(refresh_token: str, settings: Settings, url: str) -> tuple[users.User
         return None
     now = int(time.time())
     expires_at = now + settings.refresh_token_days * 86_400
-    jti = users.rotate_refresh_token(str(claims["jti"]), uid, expires_at, url)
+    jti = tokens.rotate_refresh_token(str(claims["jti"]), uid, expires_at, url)
     if jti is None:
         return None
     return user, TokenPair(create_access_token(user, settings, now), settings.access_token_minutes * 60,
@@ -113,4 +113,4 @@ def revoke(refresh_token: str, settings: Settings, url: str) -> bool:
         claims = decode(refresh_token, "refresh", settings)
     except TokenError:
         return False
-    return users.revoke_refresh_token(str(claims["jti"]), url)
+    return tokens.revoke_refresh_token(str(claims["jti"]), url)

@@ -1,14 +1,14 @@
-"""Use cases of people and gateways: users, roles, factory assignments, API keys, refresh tokens.
+"""Use cases of people: users, passwords, roles, factory assignments.
 
-The CLI (``zerocarbon user …``) and the API call these functions. Every change to users and keys
-appends an entry to the audit chain in the same transaction (:func:`zerocarbon.store.audit.record`,
-actor from :data:`~zerocarbon.store.audit.current_actor`); password hashes and key secrets never
-enter the audit log.
+The CLI (``zerocarbon user …``) and the API call these functions. Every change to users appends an
+entry to the audit chain in the same transaction (:func:`zerocarbon.store.audit.record`, actor from
+:data:`~zerocarbon.store.audit.current_actor`); password hashes never enter the audit log. Gateways'
+API keys are in :mod:`zerocarbon.services.api_keys`, refresh tokens in
+:mod:`zerocarbon.services.tokens`, sign-in with its throttling and audit in
+:mod:`zerocarbon.services.logins`.
 
 Passwords are hashed with Argon2id (argon2-cffi's defaults, RFC 9106 low-memory profile) and
-re-hashed on sign-in when those parameters change. An API key ``zc_<prefix>_<secret>`` carries 256
-random bits in its secret; it is stored as the SHA-256 of the whole key (a slow hash adds nothing
-against guessing 256 random bits, and a gateway's every push checks it), compared in constant time.
+re-hashed on sign-in when those parameters change.
 
 Roles
 -----
@@ -19,8 +19,6 @@ each role may do is the API's role matrix (:mod:`zerocarbon.api.roles`, ``docs/a
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import re
 import secrets
 import time
@@ -34,16 +32,14 @@ from sqlalchemy import Connection, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from zerocarbon.errors import InputError
+from zerocarbon.services import tokens
 from zerocarbon.store import audit
 from zerocarbon.store import schema as s
 from zerocarbon.store.db import transaction
 
 __all__ = [
-    "ROLES", "ApiKey", "Role", "User", "api_key_prefix", "assign_factory", "authenticate", "authenticate_api_key",
-    "create_api_key", "create_user", "get_api_key", "get_user", "get_user_by_name", "hash_password",
-    "issue_refresh_token", "list_api_keys", "list_users", "purge_refresh_tokens", "revoke_api_key",
-    "revoke_refresh_token", "revoke_refresh_tokens", "rotate_refresh_token", "set_password", "unassign_factory",
-    "update_user", "visible_factories",
+    "ROLES", "Role", "User", "assign_factory", "authenticate", "create_user", "get_user", "get_user_by_name",
+    "hash_password", "list_users", "set_password", "unassign_factory", "update_user", "visible_factories",
 ]
 
 Role = Literal["admin", "factory_manager", "data_entry", "verifier", "authority"]
@@ -54,8 +50,6 @@ MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 1024
 #: User names: no spaces, no control characters, no ':' (audit actors ``apikey:…``/``cli:…`` use it).
 USERNAME_PATTERN = re.compile(r"^[^\s:\x00-\x1f\x7f]{1,100}$")
-API_KEY_PATTERN = re.compile(r"^zc_([0-9a-f]{12})_([A-Za-z0-9_\-]{43})$")
-API_KEY_SCOPE = "readings:write"
 
 _hasher = PasswordHasher()
 # Verified against when the user does not exist, so that a wrong name costs the same time as a wrong password.
@@ -74,25 +68,6 @@ class User:
     active: bool
     created_at: int            # [s since epoch, UTC]
     factories: tuple[str, ...]  # assigned factories (roles factory_manager, data_entry, verifier)
-
-
-@dataclass(frozen=True)
-class ApiKey:
-    """A gateway's key (its secret is shown once, at creation, and stored only hashed)."""
-
-    id: int
-    prefix: str
-    factory_id: str
-    scope: str
-    name: str
-    created_by: int | None
-    created_at: int
-    revoked_at: int | None
-
-    @property
-    def actor(self) -> str:
-        """Who the audit chain names for writes made with this key."""
-        return f"apikey:{self.prefix}"
 
 
 # ------------------------------------------------------------------------------------------ helpers
@@ -266,7 +241,7 @@ def update_user(user: int | str, *, role: str | None = None, region: str | None 
         if new_role not in ASSIGNED_ROLES:
             conn.execute(delete(s.user_factories).where(s.user_factories.c.user_id == uid))
         if active is False:
-            _revoke_all(conn, uid)
+            tokens.revoke_all(conn, uid)
         after = _load(conn, uid)
         if after != before:
             audit.record(conn, "user.update", "user", uid, before=_user_state(before), after=_user_state(after))
@@ -280,7 +255,7 @@ def set_password(user: int | str, password: str, url: str | None = None) -> None
     with transaction(url) as conn:
         uid = _user_id(conn, user)
         conn.execute(update(s.users).where(s.users.c.id == uid).values(password_hash=digest))
-        _revoke_all(conn, uid)
+        tokens.revoke_all(conn, uid)
         audit.record(conn, "user.password", "user", uid, after={"changed": True})
 
 
@@ -341,165 +316,3 @@ def visible_factories(user: User, url: str | None = None) -> frozenset[str]:
         stmt = stmt.where(s.factories.c.province == user.region)
     with transaction(url) as conn:
         return frozenset(str(f) for f in conn.execute(stmt).scalars())
-
-
-# ------------------------------------------------------------------------------------------ API keys
-def _key_hash(key: str) -> str:
-    return "sha256$" + hashlib.sha256(key.encode("utf-8")).hexdigest()
-
-
-def api_key_prefix(key: str) -> str | None:
-    """The prefix of a key ``zc_<prefix>_<secret>``, or None when the text is not shaped like a key."""
-    match = API_KEY_PATTERN.match(key or "")
-    return match.group(1) if match else None
-
-
-def _api_key(row: Any) -> ApiKey:
-    return ApiKey(int(row["id"]), str(row["prefix"]), str(row["factory_id"]), str(row["scope"]), str(row["name"] or ""),
-                  None if row["created_by"] is None else int(row["created_by"]), int(row["created_at"]),
-                  None if row["revoked_at"] is None else int(row["revoked_at"]))
-
-
-def create_api_key(factory_id: str, name: str = "", created_by: int | None = None, url: str | None = None) -> str:
-    """Create a key for a meter gateway of ``factory_id``; returns the key ``zc_<prefix>_<secret>``.
-
-    The key may only push readings to that factory (scope ``readings:write``). Its secret is
-    returned here once and stored only hashed: keep it; a lost key is revoked and replaced.
-    """
-    with transaction(url) as conn:
-        if conn.execute(select(s.factories.c.id).where(s.factories.c.id == factory_id)).first() is None:
-            raise InputError(f"未知工厂 “{factory_id}”", f"unknown factory '{factory_id}'", field="factory_id")
-        for _ in range(5):
-            prefix = secrets.token_hex(6)
-            if conn.execute(select(s.api_keys.c.id).where(s.api_keys.c.prefix == prefix)).first() is None:
-                break
-        else:  # pragma: no cover - 48 random bits colliding five times
-            raise RuntimeError("could not draw an unused API key prefix")
-        secret = secrets.token_urlsafe(32)
-        key = f"zc_{prefix}_{secret}"
-        assert api_key_prefix(key) == prefix
-        now = int(time.time())
-        key_id = int(conn.execute(insert(s.api_keys).values(
-            prefix=prefix, key_hash=_key_hash(key), factory_id=factory_id, scope=API_KEY_SCOPE, name=name,
-            created_by=created_by, created_at=now)).inserted_primary_key[0])  # type: ignore[index]
-        audit.record(conn, "apikey.create", "api_key", key_id, factory_id,
-                     after={"prefix": prefix, "factory_id": factory_id, "scope": API_KEY_SCOPE, "name": name,
-                            "created_by": created_by})
-    return key
-
-
-def get_api_key(prefix: str, url: str | None = None) -> ApiKey | None:
-    with transaction(url) as conn:
-        row = conn.execute(select(s.api_keys).where(s.api_keys.c.prefix == prefix)).mappings().first()
-    return None if row is None else _api_key(row)
-
-
-def list_api_keys(factory_id: str, url: str | None = None, include_revoked: bool = True) -> list[ApiKey]:
-    """The keys of a factory, newest first (prefixes and names; never secrets)."""
-    stmt = select(s.api_keys).where(s.api_keys.c.factory_id == factory_id).order_by(s.api_keys.c.id.desc())
-    if not include_revoked:
-        stmt = stmt.where(s.api_keys.c.revoked_at.is_(None))
-    with transaction(url) as conn:
-        return [_api_key(r) for r in conn.execute(stmt).mappings()]
-
-
-def revoke_api_key(prefix: str, url: str | None = None, factory_id: str | None = None) -> ApiKey:
-    """Revoke a key by its prefix (idempotent); with ``factory_id`` only a key of that factory.
-
-    Raises
-    ------
-    InputError
-        No such key (of that factory).
-    """
-    with transaction(url) as conn:
-        stmt = select(s.api_keys).where(s.api_keys.c.prefix == prefix)
-        if factory_id is not None:
-            stmt = stmt.where(s.api_keys.c.factory_id == factory_id)
-        row = conn.execute(stmt).mappings().first()
-        if row is None:
-            raise InputError(f"没有前缀为 {prefix} 的 API 密钥", f"no API key with prefix {prefix}", field="prefix")
-        if row["revoked_at"] is None:
-            now = int(time.time())
-            conn.execute(update(s.api_keys).where(s.api_keys.c.id == row["id"]).values(revoked_at=now))
-            audit.record(conn, "apikey.revoke", "api_key", int(row["id"]), str(row["factory_id"]),
-                         before={"prefix": prefix, "revoked_at": None}, after={"prefix": prefix, "revoked_at": now})
-        return _api_key(conn.execute(select(s.api_keys).where(s.api_keys.c.id == row["id"])).mappings().one())
-
-
-def authenticate_api_key(key: str, url: str | None = None) -> ApiKey | None:
-    """The live key matching ``key``, or None (unknown, malformed, wrong secret or revoked)."""
-    prefix = api_key_prefix(key)
-    if prefix is None:
-        return None
-    with transaction(url) as conn:
-        row = conn.execute(select(s.api_keys).where(s.api_keys.c.prefix == prefix)).mappings().first()
-    if row is None or not hmac.compare_digest(str(row["key_hash"]), _key_hash(key)) or row["revoked_at"] is not None:
-        return None
-    return _api_key(row)
-
-
-# ------------------------------------------------------------------------------------ refresh tokens
-def issue_refresh_token(user_id: int, expires_at: int, url: str | None = None) -> str:
-    """Record a new refresh token of ``user_id`` valid until ``expires_at`` [s, UTC]; returns its id (jti)."""
-    jti = secrets.token_hex(16)
-    with transaction(url) as conn:
-        conn.execute(insert(s.refresh_tokens).values(jti=jti, user_id=user_id, expires_at=expires_at))
-    return jti
-
-
-def rotate_refresh_token(jti: str, user_id: int, new_expires_at: int, url: str | None = None) -> str | None:
-    """Spend refresh token ``jti`` and issue its successor; returns the new jti, or None if refused.
-
-    Refused: unknown, expired, of another user, of an inactive user, or already spent. A token
-    spent a second time means it was copied: every refresh token of the user is then revoked, so
-    whoever holds a copy (the thief or the user) has to sign in again.
-    """
-    now = int(time.time())
-    with transaction(url) as conn:
-        row = conn.execute(select(s.refresh_tokens).where(s.refresh_tokens.c.jti == jti)).mappings().first()
-        if row is None or int(row["user_id"]) != user_id:
-            return None
-        if row["revoked_at"] is not None:
-            _revoke_all(conn, user_id)
-            return None
-        active = conn.execute(select(s.users.c.active).where(s.users.c.id == user_id)).scalar_one_or_none()
-        if int(row["expires_at"]) <= now or not active:
-            return None
-        spent = conn.execute(update(s.refresh_tokens).where(s.refresh_tokens.c.jti == jti,
-                                                            s.refresh_tokens.c.revoked_at.is_(None))
-                             .values(revoked_at=now)).rowcount
-        if spent != 1:  # a concurrent rotation of the same token won
-            return None
-        new_jti = secrets.token_hex(16)
-        conn.execute(insert(s.refresh_tokens).values(jti=new_jti, user_id=user_id, expires_at=new_expires_at))
-    return new_jti
-
-
-def revoke_refresh_token(jti: str, url: str | None = None) -> bool:
-    """Revoke one refresh token (sign out); True if it was live."""
-    with transaction(url) as conn:
-        return bool(conn.execute(update(s.refresh_tokens).where(s.refresh_tokens.c.jti == jti,
-                                                                s.refresh_tokens.c.revoked_at.is_(None))
-                                 .values(revoked_at=int(time.time()))).rowcount)
-
-
-def _revoke_all(conn: Connection, user_id: int) -> int:
-    return int(conn.execute(update(s.refresh_tokens).where(s.refresh_tokens.c.user_id == user_id,
-                                                           s.refresh_tokens.c.revoked_at.is_(None))
-                            .values(revoked_at=int(time.time()))).rowcount)
-
-
-def revoke_refresh_tokens(user: int | str, url: str | None = None) -> int:
-    """Revoke every live refresh token of a user (sign out everywhere); returns how many."""
-    with transaction(url) as conn:
-        return _revoke_all(conn, _user_id(conn, user))
-
-
-def purge_refresh_tokens(url: str | None = None, now: int | None = None) -> int:
-    """Delete refresh tokens that expired; returns how many (housekeeping)."""
-    cutoff = int(time.time()) if now is None else now
-    with transaction(url) as conn:
-        n = conn.execute(select(func.count()).select_from(s.refresh_tokens)
-                         .where(s.refresh_tokens.c.expires_at <= cutoff)).scalar_one()
-        conn.execute(delete(s.refresh_tokens).where(s.refresh_tokens.c.expires_at <= cutoff))
-    return int(n)

@@ -27,7 +27,7 @@ from zerocarbon.api.schemas import (
     SetupResult,
 )
 from zerocarbon.model.metering import FactorySetup
-from zerocarbon.services import catalog, users
+from zerocarbon.services import api_keys, catalog
 from zerocarbon.store.factories import save_factory_setup
 
 router = APIRouter(prefix="/factories", tags=["factories"], responses=COMMON_ERRORS)
@@ -105,7 +105,7 @@ def get_meter(factory_id: ReadableFactory, meter_code: MeterCode, url: StoreUrl)
 
 
 # ------------------------------------------------------------------------------------------- API keys
-def _key_public(key: users.ApiKey) -> ApiKeyPublic:
+def _key_public(key: api_keys.ApiKey) -> ApiKeyPublic:
     return ApiKeyPublic(prefix=key.prefix, factory_id=key.factory_id, scope=key.scope, name=key.name,
                         created_by=key.created_by, created_at=key.created_at, revoked_at=key.revoked_at)
 
@@ -115,21 +115,21 @@ def _key_public(key: users.ApiKey) -> ApiKeyPublic:
 def create_api_key(factory_id: KeysFactory, body: ApiKeyCreate, principal: PrincipalDep,
                    url: StoreUrl) -> ApiKeyCreated:
     """The key may only push readings to this factory (``X-API-Key`` on POST …/readings)."""
-    key = users.create_api_key(factory_id, name=body.name, created_by=principal.user_id, url=url)
-    prefix = users.api_key_prefix(key)
-    stored = users.get_api_key(prefix or "", url)
+    key = api_keys.create_api_key(factory_id, name=body.name, created_by=principal.user_id, url=url)
+    prefix = api_keys.api_key_prefix(key)
+    stored = api_keys.get_api_key(prefix or "", url)
     assert stored is not None
     return ApiKeyCreated(**_key_public(stored).model_dump(), key=key)
 
 
 @router.get("/{factory_id}/api-keys", response_model=list[ApiKeyPublic], summary="The factory's API keys")
 def list_api_keys(factory_id: KeysFactory, url: StoreUrl) -> list[ApiKeyPublic]:
-    return [_key_public(k) for k in users.list_api_keys(factory_id, url)]
+    return [_key_public(k) for k in api_keys.list_api_keys(factory_id, url)]
 
 
 @router.delete("/{factory_id}/api-keys/{prefix}", response_model=ApiKeyPublic, summary="Revoke an API key")
 def revoke_api_key(factory_id: KeysFactory, prefix: KeyPrefix, url: StoreUrl) -> ApiKeyPublic:
-    key = users.get_api_key(prefix, url)
+    key = api_keys.get_api_key(prefix, url)
     if key is None or key.factory_id != factory_id:
         raise ApiError(404, "api_key.not_found", "该工厂没有此 API 密钥", "the factory has no such API key")
-    return _key_public(users.revoke_api_key(prefix, url, factory_id=factory_id))
+    return _key_public(api_keys.revoke_api_key(prefix, url, factory_id=factory_id))
