@@ -43,6 +43,15 @@ def engine(server: Any) -> Any:
     return run_store_inventory(FACTORY, server.year, url=server.url, declared=declared_file(FACTORY))
 
 
+def month_engine(server: Any, month: str) -> Any:
+    """The engine's own inventory of one month (``run_store_inventory(month=...)``)."""
+    from zerocarbon.services.dashboard import declared_file
+    from zerocarbon.services.inventory import run_store_inventory
+
+    return run_store_inventory(FACTORY, server.year, url=server.url, declared=declared_file(FACTORY), month=month,
+                               mc_draws=0).inventory
+
+
 @pytest.fixture
 def page(browser: Any) -> Iterator[Any]:
     ctx = browser.new_context(viewport=LAPTOP, accept_downloads=True, locale="zh-CN")
@@ -86,10 +95,19 @@ def test_sign_in_and_the_overview_shows_the_engines_figures(page: Any, server: A
     month = page.inner_text("#kpi-month-period")
     month_total = page.query_selector("[data-testid=month-total]")
     assert month == f"{engine.year}-12"
-    assert month_total.inner_text() == shown(engine.inventory.breakdowns["period"][month])
+    assert page.inner_text("#kpi-month-label") == "最近一个月排放"  # a past year: its latest month, not "this month"
+    monthly = month_engine(server, month)
+    assert month_total.inner_text() == shown(monthly.totals.gbt32150_total)
+    assert close(month_total.get_attribute("data-value"), monthly.totals.gbt32150_total)
+    assert page.inner_text("[data-testid=scope-month-period]") == month
     for key in ("scope1", "scope2_location", "scope2_market"):
         cell = page.query_selector(f"[data-testid=scope-{key}] .num")
         assert cell.inner_text() == shown(getattr(totals, key)), key
+        cell = page.query_selector(f"[data-testid=scope-month-{key}] .num")
+        assert cell.inner_text() == shown(getattr(monthly.totals, key)), key
+        assert close(cell.get_attribute("data-value"), getattr(monthly.totals, key)), key
+        link = page.get_attribute(f"[data-testid=scope-month-{key}]", "href")  # drills down to the month's lines
+        assert f"period={month}" in link and "category=scope" in link, link
     for product in engine.inventory.intensities:
         cell = page.query_selector(f"[data-testid=intensity-{product.product}] .num")
         assert cell.inner_text() == shown(product.intensity, 4)
@@ -137,6 +155,7 @@ def test_switch_language_and_it_stays(page: Any, server: Any, engine: Any) -> No
     page.wait_for_selector("text=Emissions this year")
     page.wait_for_selector("[data-testid=year-total][data-value]")
     assert page.inner_text("[data-testid=year-total]") == shown(engine.inventory.totals.gbt32150_total)
+    assert page.inner_text("#kpi-month-label") == "Emissions in the latest month"
     assert page.evaluate("document.documentElement.lang") == "en"
     page.goto(f"{server.base}/dashboard/f/{FACTORY}/emissions")  # no lang in the address: the choice is kept
     page.wait_for_selector("text=Emissions by month (tCO2e)")

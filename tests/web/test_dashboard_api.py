@@ -128,12 +128,19 @@ def test_overview_equals_the_engine(client: TestClient, manager: dict[str, str],
     for key in ("gbt32150_total", "scope1", "scope2_location", "scope2_market", "exported_electricity"):
         assert close(d["totals"][key]["value"], getattr(inv.totals, key)), key
         assert d["totals"][key]["display"] == shown(getattr(inv.totals, key)), key
-    # the month: the engine's own inventory of that month
+    # the month (a past year: its latest month with data): the engine's own inventory of that month,
+    # its total and its scope 1 / scope 2 (location- and market-based) beside the year's
     month = d["month"]
-    assert month == f"{engine.year}-12"
+    assert month == f"{engine.year}-12" and d["month_is_current"] is False
     monthly = run_store_inventory(FACTORY, engine.year, url=dashboard_env.url, declared=declared_file(FACTORY),
                                   month=month, mc_draws=0).inventory
     assert close(d["month_total"]["value"], monthly.totals.gbt32150_total)
+    assert d["month_total"]["display"] == shown(monthly.totals.gbt32150_total)
+    for key in ("scope1", "scope2_location", "scope2_market"):
+        assert close(d["scopes"][key]["value"], getattr(inv.totals, key)), key
+        assert close(d["month_scopes"][key]["value"], getattr(monthly.totals, key)), key
+        assert d["month_scopes"][key]["display"] == shown(getattr(monthly.totals, key)), key
+        assert Decimal(d["month_scopes"][key]["value"]) < Decimal(d["scopes"][key]["value"]), key
     # intensities
     engine_int = {i.product: i for i in inv.intensities}
     assert {i["product"] for i in d["intensities"]} == set(engine_int) == {"EVP", "ESP"}
@@ -290,6 +297,10 @@ def test_pages_are_served_in_both_languages_without_a_cdn(client: TestClient) ->
     assert zh.status_code == en.status_code == 200
     assert '<html lang="zh-CN">' in zh.text and "本年排放总量" in zh.text
     assert '<html lang="en">' in en.text and "Emissions this year" in en.text
+    # the month KPI's labels: this month (the current year), the latest month (a past year), no data yet
+    for text, words in ((zh.text, ("本月排放", "最近一个月排放", "本月尚无数据")),
+                        (en.text, ("Emissions this month", "Emissions in the latest month", "No data yet this month"))):
+        assert all(w in text for w in words), words
     for page in (zh.text, en.text):
         assert "cdn." not in page and "//cdn" not in page
         assert '<script src="/static/plotly.min.js' in page

@@ -53,6 +53,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     # overview
     "ov.year_total": {"zh": "本年排放总量", "en": "Emissions this year"},
     "ov.month_total": {"zh": "本月排放", "en": "Emissions this month"},
+    "ov.latest_month": {"zh": "最近一个月排放", "en": "Emissions in the latest month"},
+    "ov.month_no_data": {"zh": "本月尚无数据", "en": "No data yet this month"},
     "ov.intensity": {"zh": "单位产品排放强度", "en": "Emission intensity per product"},
     "ov.renewable": {"zh": "可再生电力占比", "en": "Renewable share of electricity"},
     "ov.progress": {"zh": "较基准年减排进度", "en": "Progress toward zero vs base year"},

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from zerocarbon.accounting.results import Inventory, plain
+from zerocarbon.accounting.results import Inventory, Totals, plain
 from zerocarbon.model.inventory_input import SCOPE1, Category
 from zerocarbon.reports.content import category_name
 from zerocarbon.services.dashboard._base import (
@@ -25,6 +25,10 @@ from zerocarbon.services.dashboard._base import (
     inventory_run,
 )
 from zerocarbon.services.dashboard.quality import data_quality_summary
+from zerocarbon.services.inventory import InventoryRun, run_loaded
+
+#: The scope figures the overview shows, for the year and for its month [tCO2e].
+SCOPE_KEYS = ("scope1", "scope2_location", "scope2_market")
 
 
 # ------------------------------------------------------------------------------------- renewables
@@ -61,18 +65,51 @@ def renewable_share(inv: Inventory) -> dict[str, Any]:
 
 
 # --------------------------------------------------------------------------------------- overview
+def overview_month(year: int, months: list[str], now: datetime) -> str | None:
+    """The month the overview shows beside ``year`` (``YYYY-MM``).
+
+    The current month if ``year`` is the current year (``now``, factory-local time), whether or not
+    it has data yet; otherwise the latest month of ``year`` with data (``months``, sorted), or None
+    when the year has no monthly data.
+    """
+    if now.year == year:
+        return f"{year}-{now.month:02d}"
+    return months[-1] if months else None
+
+
+def month_inventory(run: InventoryRun, month: str) -> Inventory:
+    """The engine's inventory of one month of the run's year.
+
+    :func:`~zerocarbon.services.inventory.run_loaded` with ``month`` on the run's own input (the
+    same path as ``run_store_inventory(month=...)``, without reading the meters again and without
+    Monte Carlo): every line is computed for the year, certificates allocated over the year, then
+    the month's lines are totalled, so its figures are the engine's for that month to the digit.
+    """
+    return run_loaded(run.loaded, run.year, month=month, mc_draws=0).inventory
+
+
+def _scopes(totals: Totals | None) -> dict[str, dict[str, str | None]]:
+    return {k: fig(getattr(totals, k) if totals is not None else None) for k in SCOPE_KEYS}
+
+
 def overview(factory_id: str, year: int, url: str | None = None) -> dict[str, Any]:
-    """The overview page: headline totals of the year and of its latest month, intensities, renewable
-    share, progress against the base year and data-quality alerts."""
+    """The overview page: headline totals of the year and of one month (see :func:`overview_month`),
+    scope 1 and scope 2 (location- and market-based) of both, intensities, renewable share, progress
+    against the base year and data-quality alerts.
+
+    Month figures come from the engine's inventory of that month (:func:`month_inventory`); they are
+    None (shown "—") for a current month without data yet. Lines stated for the whole year belong to
+    no month: the months of a year need not add up to it.
+    """
+    tz = str(_factory_row(factory_id, url)["timezone"] or "Asia/Shanghai")
+    now = datetime.now(ZoneInfo(tz))
+
     def compute() -> dict[str, Any]:
         run = inventory_run(factory_id, year, url)
         inv = run.inventory
         months = _months(inv)
-        month = months[-1] if months else None
-        tz = str(_factory_row(factory_id, url)["timezone"] or "Asia/Shanghai")
-        now = datetime.now(ZoneInfo(tz))
-        if now.year == year and f"{year}-{now.month:02d}" in months:
-            month = f"{year}-{now.month:02d}"
+        month = overview_month(year, months, now)
+        month_inv = month_inventory(run, month) if month in months else None
         base_year = run.data.factory.base_year
         progress: dict[str, Any] = {"base_year": base_year, "available": False}
         if base_year is not None and base_year in run.inventories and base_year != year:
@@ -89,11 +126,12 @@ def overview(factory_id: str, year: int, url: str | None = None) -> dict[str, An
         return {
             "factory": {"id": factory_id, "name_zh": inv.factory_name_zh, "name_en": inv.factory_name_en},
             "year": year, "period": str(year), "month": month, "months_with_data": months,
+            "month_is_current": now.year == year,
             "declared_file": declared_file(factory_id) is not None,
             "totals": {k: fig(v) for k, v in inv.totals.__dict__.items()},
-            "month_total": fig(inv.breakdowns["period"].get(month, ZERO)) if month else fig(None),
-            "scopes": {"scope1": fig(inv.totals.scope1), "scope2_location": fig(inv.totals.scope2_location),
-                       "scope2_market": fig(inv.totals.scope2_market)},
+            "month_total": fig(month_inv.totals.gbt32150_total if month_inv is not None else None),
+            "scopes": _scopes(inv.totals),
+            "month_scopes": _scopes(month_inv.totals if month_inv is not None else None),
             "intensities": [{
                 "product": i.product, "name_zh": i.name_zh, "name_en": i.name_en, "unit": i.unit,
                 "output": fig(i.output, 0), "emissions": fig(i.emissions),
@@ -105,7 +143,8 @@ def overview(factory_id: str, year: int, url: str | None = None) -> dict[str, An
             "warnings": inv.warnings,
             "factor_library_version": inv.factor_library_version,
         }
-    return _cached("overview", url, factory_id, year, compute)
+    # The month shown moves with the calendar, not only with the data: it is part of the key.
+    return _cached("overview", url, factory_id, year, compute, f"{now.year}-{now.month:02d}")
 
 
 # -------------------------------------------------------------------------------------- emissions

@@ -306,6 +306,8 @@
       $("kpi-year-period").textContent = String(d.year);
       $("month-total").outerHTML = figSpan(d.month_total, ' id="month-total" data-testid="month-total"', "kpi-value");
       $("kpi-month-period").textContent = d.month || "";
+      $("kpi-month-label").textContent = T(d.month_is_current ? "ov.month_total" : "ov.latest_month");
+      if (d.month && d.month_total.value === null) $("kpi-month-foot").textContent = T("ov.month_no_data");
       $("kpi-year").addEventListener("click", function () { go(inventoryLink({})); });
       $("kpi-month").addEventListener("click", function () { if (d.month) go(inventoryLink({ period: d.month })); });
       if (d.months_with_data.length < 12) $("kpi-year-foot").textContent = T("ov.gbt_view") + " · " +
@@ -328,10 +330,17 @@
         $("progress-unit").textContent = "";
         $("progress-foot").textContent = T("ov.no_base");
       }
+      // scope 1 and scope 2 of the month (as the month KPI) and of the year, each linked to its lines
       var sc = [["scope1", "scope1"], ["scope2_location", "scope2"], ["scope2_market", "scope2"]];
-      $("scope-table").innerHTML = sc.map(function (s) {
-        return '<tr><th>' + esc(T("short." + s[0])) + '</th><td class="num"><a class="fig" data-testid="scope-' + s[0] +
-          '" href="' + esc(inventoryLink({ category: s[1] })) + '">' + figSpan(d.scopes[s[0]]) + "</a></td><td>tCO2e</td></tr>";
+      var scopeCell = function (f, testid, filters) {
+        return '<td class="num">' + (f.value === null ? figSpan(f, ' data-testid="' + testid + '"') : '<a class="fig" data-testid="' +
+          testid + '" href="' + esc(inventoryLink(filters)) + '">' + figSpan(f) + "</a>") + "</td>";
+      };
+      $("scope-table").innerHTML = '<tr><th></th>' + (d.month ? '<th class="num" data-testid="scope-month-period">' + esc(d.month) +
+        "</th>" : "") + '<th class="num">' + esc(String(d.year)) + "</th></tr>" + sc.map(function (s) {
+        return "<tr><th>" + esc(T("short." + s[0])) + "</th>" +
+          (d.month ? scopeCell(d.month_scopes[s[0]], "scope-month-" + s[0], { category: s[1], period: d.month }) : "") +
+          scopeCell(d.scopes[s[0]], "scope-" + s[0], { category: s[1] }) + "</tr>";
       }).join("");
       $("intensity-table").innerHTML = d.intensities.length ? "<tr><th>" + esc(T("col.product")) + '</th><th class="num">' +
         esc(T("col.output")) + '</th><th class="num">' + esc(T("col.intensity")) + "</th></tr>" + d.intensities.map(function (i) {
