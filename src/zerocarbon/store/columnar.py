@@ -32,6 +32,7 @@ import pyarrow.parquet as pq
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
+from zerocarbon.duck import connection
 from zerocarbon.store import schema as s
 from zerocarbon.store.db import database_url, get_engine, is_sqlite, transaction
 
@@ -172,7 +173,10 @@ def register_current(con: duckdb.DuckDBPyConnection, name: str, meter_ids: list[
 def current_readings(meter_ids: list[int] | None, start: int | None, end: int | None,
                      url: str | None = None) -> pa.Table:
     """Current readings of an SQLite store (cache ∪ live rows, corrections applied), as Arrow, sorted."""
-    con = duckdb.connect()
-    register_current(con, "current", meter_ids, start, end, url)
-    out: Any = con.sql("SELECT * FROM current ORDER BY meter_id, ts").to_arrow_table()
+    con = connection()
+    try:
+        register_current(con, "current", meter_ids, start, end, url)
+        out: Any = con.sql("SELECT * FROM current ORDER BY meter_id, ts").to_arrow_table()
+    finally:
+        con.close()
     return out.cast(READING_SCHEMA)

@@ -252,14 +252,17 @@ def read_current(meter_ids: list[int] | None = None, start: int | None = None, e
     base = base.cast(schema)
     if fixes.num_rows == 0:
         return base
-    import duckdb
+    from zerocarbon.duck import connection
 
-    con = duckdb.connect()
-    con.register("base", base)
-    con.register("fixes", fixes)
-    out: Any = con.sql("""
-        WITH latest AS (SELECT meter_id, ts, arg_max(value, revision) AS value,
-                               bit_or(flags) AS flags FROM fixes GROUP BY meter_id, ts)
-        SELECT b.meter_id, b.ts, COALESCE(l.value, b.value) AS value, b.flags | COALESCE(l.flags, 0) AS flags
-        FROM base b LEFT JOIN latest l USING (meter_id, ts) ORDER BY b.meter_id, b.ts""").to_arrow_table()
+    con = connection()
+    try:
+        con.register("base", base)
+        con.register("fixes", fixes)
+        out: Any = con.sql("""
+            WITH latest AS (SELECT meter_id, ts, arg_max(value, revision) AS value,
+                                   bit_or(flags) AS flags FROM fixes GROUP BY meter_id, ts)
+            SELECT b.meter_id, b.ts, COALESCE(l.value, b.value) AS value, b.flags | COALESCE(l.flags, 0) AS flags
+            FROM base b LEFT JOIN latest l USING (meter_id, ts) ORDER BY b.meter_id, b.ts""").to_arrow_table()
+    finally:
+        con.close()
     return out.cast(schema)

@@ -256,7 +256,7 @@ def hourly_carbon(hourly: pa.Table, factors: pa.Table, series: pa.Table | None =
     else:
         s = SERIES_SCHEMA.empty_table()
     flags = "coalesce(h.flags, 0)" if "flags" in hourly.column_names else "0"
-    con = connect(h=hourly, f=f, s=s)
+    con = connect(private=True, h=hourly, f=f, s=s)  # CREATE TYPE below: per database
     try:
         for col in ("category", "scope", "item", "cost_centre"):
             con.execute(f"CREATE TYPE e_{col} AS ENUM (SELECT DISTINCT {col} FROM f WHERE {col} IS NOT NULL "

@@ -60,6 +60,7 @@ from typing import Any, Literal
 import duckdb
 import pyarrow as pa
 
+from zerocarbon.duck import connection
 from zerocarbon.model.metering import MeterRow
 
 # Reading flags, the same bits as zerocarbon.store.schema (kept equal by a test; the core does not
@@ -200,9 +201,14 @@ def empty_events() -> pa.Table:
     return EVENT_SCHEMA.empty_table()
 
 
-def connect(**tables: pa.Table) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB connection with the Arrow ``tables`` registered under their names."""
-    con = duckdb.connect()
+def connect(*, private: bool = False, **tables: pa.Table) -> duckdb.DuckDBPyConnection:
+    """A connection to the process's in-memory DuckDB (:mod:`zerocarbon.duck`) with the Arrow ``tables``
+    registered under their names (its own: other connections do not see them).
+
+    ``private=True`` opens a database of its own instead, for SQL that creates catalogue objects
+    (``CREATE TYPE``) which DuckDB keeps per database, not per connection.
+    """
+    con = duckdb.connect() if private else connection()
     for name, table in tables.items():
         con.register(name, table)
     return con

@@ -222,7 +222,7 @@ def rollup_hierarchy(values: pa.Table, meters: pa.Table, nodes: pa.Table, *,
               FROM v JOIN m USING (meter_id) WHERE NOT m.is_virtual AND m.node_id IS NOT NULL
             ), agg AS (
               SELECT c.ancestor_id AS node_id, mv.carrier, mv.unit, mv.ts, min(mv.ts_end) AS ts_end,
-                     max(mv.ts_end) AS ts_end_max, sum(mv.value) AS value,
+                     max(mv.ts_end) AS ts_end_max, sum(mv.value ORDER BY mv.meter_id) AS value,
                      sum(mv.value) FILTER (WHERE mv.node_id = c.ancestor_id) AS own_value,
                      bit_or(mv.flags) AS flags, count(mv.value)::BIGINT AS n_values
               FROM mv JOIN c ON c.node_id = mv.node_id
