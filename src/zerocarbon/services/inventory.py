@@ -9,7 +9,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from zerocarbon.accounting.inventory import compare_years, compute_inventory
 from zerocarbon.accounting.results import Inventory, plain
@@ -19,6 +19,9 @@ from zerocarbon.factors import FactorLibrary, default_library
 from zerocarbon.ingest.activity_file import LoadedInput, load_activity_file
 from zerocarbon.model.inventory_input import InventoryInput
 from zerocarbon.model.period import Period
+
+if TYPE_CHECKING:
+    from zerocarbon.services.meter_inventory import MeteredYear
 
 Progress = Callable[[str], None]
 
@@ -64,20 +67,28 @@ def run_inventory(path: str | Path, year: int | None = None, *, library: FactorL
 
 def run_store_inventory(factory_id: str, year: int | None = None, *, url: str | None = None,
                         declared: str | Path | None = None, month: str | None = None,
-                        estimate: str | None = "linear", mc_draws: int = DEFAULT_DRAWS) -> InventoryRun:
+                        estimate: str | None = "linear", mc_draws: int = DEFAULT_DRAWS,
+                        metered: MeteredYear | None = None) -> InventoryRun:
     """The inventory of a factory from its meter data in the store (``zerocarbon inventory --factory``).
 
     With ``declared`` (an activity-data file), metered flows come from the meters and the rest (fuels
     bought by invoice, process sources, green-power contracts, other years) from the file
     (:func:`zerocarbon.services.meter_inventory.merge_metered`). Gaps in counters are filled linearly
-    and flagged as estimated unless ``estimate`` is None.
+    and flagged as estimated unless ``estimate`` is None. ``metered`` is the year's metered data when
+    already computed (:func:`zerocarbon.services.meter_inventory.metered_year` with the same year and
+    ``estimate``), to reuse it.
     """
     from zerocarbon.services import meter_inventory as mi
 
     target = year if year is not None else (Period.parse(month).year if month else None)
     if target is None:
         raise InputError("请给出 --year 或 --month", "give --year or --month", field="year")
-    lines = mi.activity_from_meters(factory_id, target, url, estimate=estimate)  # type: ignore[arg-type]
+    if metered is not None and (metered.year != target or metered.estimate != estimate
+                                or metered.factory.factory_id != factory_id):
+        raise ValueError(f"metered data of {metered.factory.factory_id} {metered.year} (estimate "
+                         f"{metered.estimate}) given for {factory_id} {target} (estimate {estimate})")
+    lines = mi.activity_from_meters(factory_id, target, url, estimate=estimate,  # type: ignore[arg-type]
+                                    metered=metered)
     if declared is not None:
         base = load_activity_file(declared)
         data = mi.merge_metered(base.data, lines, target)

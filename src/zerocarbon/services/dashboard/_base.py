@@ -21,7 +21,7 @@ from zerocarbon.accounting.results import Inventory, plain
 from zerocarbon.errors import InputError
 from zerocarbon.model.period import Period
 from zerocarbon.services.inventory import InventoryRun, run_store_inventory
-from zerocarbon.services.meter_inventory import FactoryMeters, load_factory_meters
+from zerocarbon.services.meter_inventory import FactoryMeters, MeteredYear, load_factory_meters, metered_year
 from zerocarbon.store import schema as s
 from zerocarbon.store.db import database_url, transaction
 from zerocarbon.units import conversion_factor
@@ -236,10 +236,21 @@ def default_year(factory_id: str, url: str | None = None) -> int:
     return datetime.now(ZoneInfo(tz)).year
 
 
+def metered(factory_id: str, year: int, url: str | None = None, *, power_as_energy: bool = False) -> MeteredYear:
+    """The factory's metered year, gaps filled linearly (cached): one pass over the year's readings
+    serves the inventory and the data-quality page. ``power_as_energy`` only matters (and only
+    makes a second pass) when the factory has power registers."""
+    fm = _factory_meters(factory_id, url)
+    power = power_as_energy and "instantaneous" in fm.meters["register_kind"].to_pylist()
+    return _cached("metered", url, factory_id, year,
+                   lambda: metered_year(factory_id, year, url, estimate="linear", power_as_energy=power), power)
+
+
 def inventory_run(factory_id: str, year: int, url: str | None = None) -> InventoryRun:
     """The year's inventory as the engine computes it (cached): ``run_store_inventory`` with the declared file."""
     return _cached("inventory", url, factory_id, year,
-                   lambda: run_store_inventory(factory_id, year, url=url, declared=declared_file(factory_id)))
+                   lambda: run_store_inventory(factory_id, year, url=url, declared=declared_file(factory_id),
+                                               metered=metered(factory_id, year, url)))
 
 
 def _facility_names(run: InventoryRun) -> dict[str, tuple[str, str]]:

@@ -23,9 +23,9 @@ from zerocarbon.services.dashboard._base import (
     factories,
     fig,
     inventory_run,
+    metered,
 )
 from zerocarbon.services.data_quality import rejected_filter, rejected_from
-from zerocarbon.services.meter_inventory import metered_year
 from zerocarbon.store import schema as s
 from zerocarbon.store.db import transaction
 
@@ -37,7 +37,7 @@ def data_quality(factory_id: str, year: int, url: str | None = None) -> dict[str
     def compute() -> dict[str, Any]:
         fm = _factory_meters(factory_id, url)
         tz = fm.timezone
-        my = metered_year(factory_id, year, url, estimate="linear", power_as_energy=True)
+        my = metered(factory_id, year, url, power_as_energy=True)
         now = int(time.time())
         codes = {int(r["meter_id"]): str(r["code"]) for r in fm.meters.to_pylist()}
         steps = {int(r["meter_id"]): int(r["interval_seconds"]) for r in fm.meters.to_pylist()}
