@@ -6,6 +6,10 @@ year (one computation per chunk of meters) open several per request, so they sha
 :func:`connection` returns a new connection (``cursor()``) whose registered Arrow tables and temp
 tables are its own and go when it is closed, so concurrent requests do not see each other's
 tables. A forked child opens its own database (DuckDB's state does not survive ``fork``).
+
+The database caches Parquet footers (``parquet_metadata_cache``): the columnar cache's parts are
+written once under unique names and never changed (:mod:`zerocarbon.store.columnar`), so a meter's
+week no longer re-reads the footers of every part (about a quarter of its read time at 70 M rows).
 """
 
 from __future__ import annotations
@@ -26,5 +30,6 @@ def connection() -> duckdb.DuckDBPyConnection:
     with _lock:
         if _db is None or _pid != os.getpid():
             _db = duckdb.connect()
+            _db.execute("SET GLOBAL parquet_metadata_cache = true")
             _pid = os.getpid()
         return _db.cursor()
