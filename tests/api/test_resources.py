@@ -7,7 +7,7 @@ import json
 from decimal import Decimal
 
 from openpyxl import load_workbook
-from tests.api.conftest import OURS, T0, World, setup_doc
+from tests.api.conftest import FOREIGN, OURS, T0, World, setup_doc
 
 from zerocarbon.services.inventory import run_store_inventory
 from zerocarbon.store import audit
@@ -53,6 +53,13 @@ def test_push_readings_idempotent_with_rejects_listed(world: World) -> None:
     assert rejected["total"] == 2
     assert {r["field"] for r in rejected["items"]} >= {"ts"}
     assert any("bad-meter" in r["location"] for r in rejected["items"])
+    # Each sending is logged with its rejects, under this factory only (API list and dashboard alike).
+    assert world.client.get(f"{BASE}/rejected-records", headers=h).json()["total"] == 4
+    foreign = world.auth("foreign_manager")
+    assert world.client.get(f"/api/v1/factories/{FOREIGN}/rejected-records", headers=foreign).json()["total"] == 0
+    for fid, who, count in ((OURS, h, 4), (FOREIGN, foreign, 0)):
+        page = world.client.get(f"/api/v1/dashboard/factories/{fid}/quality", params={"year": 2023}, headers=who)
+        assert page.status_code == 200 and page.json()["summary"]["rejected_records"] == count
     batches = world.client.get(f"{BASE}/batches", headers=h).json()
     mine = [b for b in batches["items"] if b["id"] == first["batch_id"]]
     assert mine and mine[0]["name"] == f"{OURS}:rest:clerk" and mine[0]["accepted"] == 2

@@ -2,14 +2,14 @@
 
     table of raw readings → validate (timeseries.validation) → write (store.readings) → report
 
-Rejected rows are kept in ``rejected_records`` with their location, field and reason; the batch
-row in ``ingest_batches`` records the counts. Re-sending the same readings changes nothing: they
-count as duplicates.
+Rejected rows are kept in ``rejected_records`` with their factory, location, field and reason
+(:func:`~zerocarbon.store.readings.write_rejects`); the batch row in ``ingest_batches`` records the
+counts. Re-sending the same readings changes nothing: they count as duplicates. Rejects are a log
+of what each sending brought: a bad row sent twice is rejected, and kept, twice (once per batch).
 """
 
 from __future__ import annotations
 
-import json
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,7 +22,7 @@ from zerocarbon.store import schema as s
 from zerocarbon.store.columnar import finalize_batch, write_part
 from zerocarbon.store.db import transaction
 from zerocarbon.store.factories import load_meters
-from zerocarbon.store.readings import write_readings
+from zerocarbon.store.readings import write_readings, write_rejects
 from zerocarbon.timeseries.validation import INPUT_SCHEMA, validate_readings
 
 
@@ -128,12 +128,5 @@ def ingest_table(table: pa.Table, factory_id: str, batch_id: int, source: str, u
     report.flagged = checked.flagged
     for r in rejects:
         report.reasons[r["reason"]] = report.reasons.get(r["reason"], 0) + 1
-    if rejects:
-        now_s = int(time.time())
-        with transaction(url) as conn:
-            conn.execute(insert(s.rejected), [
-                {"batch_id": batch_id, "source": source, "location": str(r.get("location") or ""),
-                 "field": str(r.get("field") or ""), "reason": str(r["reason"]),
-                 "raw": json.dumps(r.get("raw"), ensure_ascii=False, default=str), "created_at": now_s}
-                for r in rejects])
+    write_rejects(rejects, factory_id, batch_id, source, url)
     return report

@@ -1,11 +1,12 @@
 """What became of the data sent in: ingest batches, rejected records and dead letters of a factory.
 
 Rows as stored, newest first, a page at a time (the API's lists); the dashboard's data-quality page
-(:func:`zerocarbon.services.dashboard.data_quality`) selects rejected records with the same condition.
+(:func:`zerocarbon.services.dashboard.data_quality`) lists rejected records through the same functions.
 
-Which batches and rejects belong to a factory: the store has no factory column on them, so file
-batches are named ``<factory>:<path>``, REST batches ``<factory>:rest:<actor>`` (:func:`rest_batch_name`),
-MQTT batches and rejects carry the topic ``zerocarbon/<factory>/…``.
+Which factory a rejected record belongs to is stored with it (``rejected_records.factory_id``, set
+on every write by :func:`zerocarbon.store.readings.write_rejects`). Batches and dead letters have no
+such column: file batches are named ``<factory>:<path>``, REST batches ``<factory>:rest:<actor>``
+(:func:`rest_batch_name`), MQTT batches and dead letters carry the topic ``zerocarbon/<factory>/…``.
 """
 
 from __future__ import annotations
@@ -36,15 +37,8 @@ def batch_filter(factory_id: str) -> ColumnElement[bool]:
 
 
 def rejected_filter(factory_id: str) -> ColumnElement[bool]:
-    """Condition on ``rejected_records`` outer-joined to ``ingest_batches``: the rejects of ``factory_id``."""
-    r = s.rejected
-    return batch_filter(factory_id) | r.c.location.like(f"zerocarbon/{_like(factory_id)}/%", escape="\\")
-
-
-def rejected_from() -> Any:
-    """What :func:`rejected_filter` selects from: rejected records with their batch (if any)."""
-    b, r = s.batches, s.rejected
-    return r.outerjoin(b, b.c.id == r.c.batch_id)
+    """Condition on ``rejected_records``: the records sent for ``factory_id``."""
+    return s.rejected.c.factory_id == factory_id
 
 
 def _page(stmt: Select[Any], count: Select[Any], limit: int, offset: int, url: str | None
@@ -72,10 +66,18 @@ def rejected(factory_id: str, limit: int, offset: int, url: str | None = None, b
     cond = rejected_filter(factory_id)
     if batch_id is not None:
         cond = cond & (r.c.batch_id == batch_id)
-    joined = rejected_from()
     cols = (r.c.id, r.c.batch_id, r.c.source, r.c.location, r.c.field, r.c.reason, r.c.raw, r.c.created_at)
-    return _page(select(*cols).select_from(joined).where(cond).order_by(r.c.id.desc()),
-                 select(func.count()).select_from(joined).where(cond), limit, offset, url)
+    return _page(select(*cols).where(cond).order_by(r.c.id.desc()),
+                 select(func.count()).select_from(r).where(cond), limit, offset, url)
+
+
+def rejected_reasons(factory_id: str, url: str | None = None, most: int = 20) -> list[tuple[str, int]]:
+    """(reason, count) of the factory's rejected records, the ``most`` commonest first."""
+    r = s.rejected
+    with transaction(url) as conn:
+        rows = conn.execute(select(r.c.reason, func.count()).where(rejected_filter(factory_id))
+                            .group_by(r.c.reason).order_by(func.count().desc(), r.c.reason).limit(most)).all()
+    return [(str(k), int(v)) for k, v in rows]
 
 
 def dead_letters(factory_id: str, limit: int, offset: int, url: str | None = None) -> tuple[int, list[dict[str, Any]]]:

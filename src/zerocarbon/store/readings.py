@@ -9,7 +9,9 @@ accepted value is immutable: send a correction). Nothing is acknowledged before 
 
 from __future__ import annotations
 
+import json
 import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -163,6 +165,36 @@ def write_readings(rows: pa.Table, batch_id: int | None, url: str | None = None)
         conflicts = pa.concat_tables([conflicts, clash]) if conflicts.num_rows else clash
     duplicates = found.num_rows - clash.num_rows + in_batch_dupes
     return WriteResult(accepted, duplicates, conflicts, new_rows.select(list(STAGE_COLUMNS)))
+
+
+def write_rejects(rejects: Sequence[Mapping[str, Any]], factory_id: str, batch_id: int | None, source: str,
+                  url: str | None = None) -> int:
+    """Keep rejected records (``rejected_records``) of ``factory_id``; returns how many.
+
+    The one place they are written, whatever brought them (file, REST, MQTT), so every one carries
+    the factory it was sent for: the data-quality lists select them by that, never by batch names.
+
+    Parameters
+    ----------
+    rejects : sequence of mappings
+        ``location``, ``field``, ``reason`` and ``raw`` (any JSON-able value, kept as JSON text).
+    factory_id : str
+        The factory the records were sent for (a factory of the store).
+    batch_id : int or None
+        The ingest batch they arrived in.
+    source : str
+        ``file``, ``rest`` or ``mqtt``.
+    """
+    if not rejects:
+        return 0
+    now = int(time.time())
+    with transaction(url) as conn:
+        conn.execute(insert(s.rejected), [
+            {"batch_id": batch_id, "factory_id": factory_id, "source": source,
+             "location": str(r.get("location") or ""), "field": str(r.get("field") or ""), "reason": str(r["reason"]),
+             "raw": json.dumps(r.get("raw"), ensure_ascii=False, default=str), "created_at": now}
+            for r in rejects])
+    return len(rejects)
 
 
 def correct_reading(meter_id: int, ts: int, value: float, reason: str, corrected_by: str = "",

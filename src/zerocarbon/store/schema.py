@@ -176,12 +176,16 @@ rejected = Table(
     "rejected_records", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("batch_id", Integer, ForeignKey("ingest_batches.id"), nullable=True),
+    # The factory the record was sent for: set on every write (store.readings.write_rejects); empty
+    # only for records from before migration 0005 whose factory could not be told from their batch.
+    Column("factory_id", String(64), ForeignKey("factories.id"), nullable=True),
     Column("source", String(16), nullable=False),
     Column("location", Text, nullable=False, server_default=""),  # file/sheet/row, topic, request
     Column("field", String(64), nullable=False, server_default=""),
     Column("reason", Text, nullable=False),
     Column("raw", Text, nullable=False),
     Column("created_at", BigInteger, nullable=False),
+    Index("ix_rejected_records_factory", "factory_id", "id"),  # a factory's rejects, newest first
 )
 
 dead_letters = Table(

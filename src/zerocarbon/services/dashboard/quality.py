@@ -25,7 +25,7 @@ from zerocarbon.services.dashboard._base import (
     inventory_run,
     metered,
 )
-from zerocarbon.services.data_quality import rejected_filter, rejected_from
+from zerocarbon.services.data_quality import rejected, rejected_reasons
 from zerocarbon.store import schema as s
 from zerocarbon.store.db import transaction
 
@@ -73,17 +73,9 @@ def data_quality(factory_id: str, year: int, url: str | None = None) -> dict[str
         for entry in per_meter.values():
             exp = entry["expected"]
             entry["completeness_pct"] = round(100.0 * (exp - entry["missing"]) / exp, 3) if exp else None
-        r = s.rejected
-        cond = rejected_filter(factory_id)
-        joined = rejected_from()
+        n_rejected, rejected_rows = rejected(factory_id, LIST_LIMIT, 0, url)
+        reasons = rejected_reasons(factory_id, url)
         with transaction(url) as conn:
-            n_rejected = int(conn.execute(select(func.count()).select_from(joined).where(cond)).scalar() or 0)
-            rejected_rows = conn.execute(
-                select(r.c.id, r.c.batch_id, r.c.source, r.c.location, r.c.field, r.c.reason, r.c.raw,
-                       r.c.created_at).select_from(joined).where(cond).order_by(r.c.id.desc()).limit(LIST_LIMIT)
-            ).mappings().all()
-            reasons = conn.execute(select(r.c.reason, func.count()).select_from(joined).where(cond)
-                                   .group_by(r.c.reason).order_by(func.count().desc()).limit(20)).all()
             d = s.dead_letters
             like_id = factory_id.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
             dcond = d.c.topic.like(f"zerocarbon/{like_id}/%", escape="\\")

@@ -1,0 +1,174 @@
+"""Rejected records belong to the factory they were sent for, on every path in, on SQLite and PostgreSQL.
+
+The factories are named so that the old rule (batch names ``<factory>:…``, topics ``zerocarbon/<factory>/``
+anywhere in a batch name) confused them: ``F`` is a prefix of ``F:2``, and a file of ``F`` lies in a
+folder whose path reads `` zerocarbon/G/``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.config import Config
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import func, insert, select
+
+from zerocarbon.ingest.pipeline import ingest_table, open_batch
+from zerocarbon.ingest.rest import ReadingBatchIn, push_readings
+from zerocarbon.model.metering import FactorySetup
+from zerocarbon.services import dashboard, data_quality
+from zerocarbon.services.metering import ingest_meter_file
+from zerocarbon.store import schema as s
+from zerocarbon.store.db import database_url, get_engine, transaction
+from zerocarbon.store.factories import save_factory_setup
+
+T0 = 1_700_000_100  # 2023-11-15T06:15:00+08:00, on a 15-minute boundary
+NOW = T0 + 86_400
+FACTORIES = ("F", "F:2", "G")
+MIGRATION = "0005"  # the migration that adds rejected_records.factory_id
+
+
+def _setup(url: str) -> None:
+    for fid in FACTORIES:
+        save_factory_setup(FactorySetup.model_validate({
+            "factory": {"id": fid, "name_zh": f"工厂{fid}", "province": "江苏"},
+            "meters": [{"code": "E1", "carrier": "electricity", "unit": "kWh", "register_kind": "interval"}],
+        }), url)
+
+
+def _bad_batch(tag: str) -> ReadingBatchIn:
+    """One good reading and three bad ones (not a time, unknown meter, not an object)."""
+    return ReadingBatchIn.model_validate({"readings": [
+        {"meter": "E1", "ts": T0, "value": 1.0},
+        {"meter": "E1", "ts": "not a time", "value": 1.0, "id": f"{tag}-ts"},
+        {"meter": "X9", "ts": T0, "value": 1.0, "id": f"{tag}-meter"},
+        f"{tag}-garbage",
+    ]})
+
+
+def _locations(fid: str, url: str) -> set[str]:
+    total, rows = data_quality.rejected(fid, 1000, 0, url)
+    assert total == len(rows)
+    return {str(r["location"]) for r in rows}
+
+
+def _expected(batch_id: int, fid: str) -> set[str]:
+    """Where the three bad entries of :func:`_bad_batch` are said to be (only a parsed entry shows its id)."""
+    where = f"request #{batch_id} item"
+    return {f"{where} 2", f"{where} 3 (id {fid}-meter)", f"{where} 4"}
+
+
+def _rest_push(fid: str, url: str, client: str | None = None) -> int:
+    report = push_readings(_bad_batch(fid), fid, url, client=client or data_quality.rest_batch_name(fid, "clerk"),
+                           now=NOW)
+    assert report.rejected == 3
+    return report.batch_id
+
+
+def test_rest_rejects_are_listed_under_their_factory_only(store_url: str) -> None:
+    _setup(store_url)
+    batch_f = _rest_push("F", store_url)
+    batch_f2 = _rest_push("F:2", store_url)
+    assert _locations("F", store_url) == _expected(batch_f, "F")
+    assert _locations("F:2", store_url) == _expected(batch_f2, "F:2")
+    assert _locations("G", store_url) == set()
+    assert data_quality.rejected("F", 10, 0, store_url, batch_id=batch_f2) == (0, [])
+    assert data_quality.rejected("F:2", 10, 0, store_url, batch_id=batch_f)[0] == 0
+    assert dict(data_quality.rejected_reasons("G", store_url)) == {}
+    assert sum(n for _, n in data_quality.rejected_reasons("F", store_url)) == 3
+    # The dashboard's data-quality page lists the same records.
+    dashboard.cache_clear()
+    for fid in FACTORIES:
+        page = dashboard.data_quality(fid, 2023, store_url)
+        assert {r["location"] for r in page["rejected"]} == _locations(fid, store_url)
+        assert page["summary"]["rejected_records"] == len(_locations(fid, store_url))
+
+
+def test_resending_a_bad_batch_rejects_it_again_under_the_same_factory(store_url: str) -> None:
+    """The contract as it stands: readings are idempotent, rejects are a log of each sending.
+
+    A re-sent batch stores no reading twice; its bad entries are rejected again, in the new batch
+    (their location names it), and still only under their factory.
+    """
+    _setup(store_url)
+    first = _rest_push("F", store_url)
+    again = push_readings(_bad_batch("F"), "F", store_url, client=data_quality.rest_batch_name("F", "clerk"), now=NOW)
+    assert (again.accepted, again.duplicates, again.rejected) == (0, 1, 3)
+    assert data_quality.rejected("F", 10, 0, store_url, batch_id=first)[0] == 3
+    assert data_quality.rejected("F", 10, 0, store_url, batch_id=again.batch_id)[0] == 3
+    assert data_quality.rejected("F", 10, 0, store_url)[0] == 6
+    assert len(_locations("F", store_url)) == 6
+    assert _locations("F:2", store_url) == set() and _locations("G", store_url) == set()
+
+
+def test_file_and_mqtt_rejects_carry_their_factory(store_url: str, tmp_path: Path) -> None:
+    _setup(store_url)
+    folder = tmp_path / "from zerocarbon" / "G"  # the batch name of F's file reads " zerocarbon/G/"
+    folder.mkdir(parents=True)
+    csv = folder / "readings.csv"
+    csv.write_text("meter,time,value\nE1,2023-11-15 06:15:00,1.0\nE1,never,2.0\nX9,2023-11-15 06:30:00,3.0\n",
+                   encoding="utf-8")
+    report = ingest_meter_file(csv, "F", url=store_url, now=NOW)
+    assert (report.accepted, report.rejected) == (1, 2)
+    # What the MQTT subscriber does with a message of F:2's topic that holds a bad entry.
+    batch = open_batch("mqtt", "sub-1 zerocarbon/F:2/readings", url=store_url)
+    ingest_table({"meter": ["X9"], "ts": [T0], "value": [1.0], "unit": [None],
+                  "location": ["zerocarbon/F:2/readings item 1"]}, "F:2", batch, "mqtt", store_url, now=NOW)
+    assert {loc.split(" row ")[0] for loc in _locations("F", store_url)} == {"readings.csv"}
+    assert _locations("F:2", store_url) == {"zerocarbon/F:2/readings item 1"}
+    assert _locations("G", store_url) == set()
+    with transaction(store_url) as conn:
+        assert conn.execute(select(func.count()).select_from(s.rejected)
+                            .where(s.rejected.c.factory_id.is_(None))).scalar_one() == 0
+
+
+# ------------------------------------------------------------------------------------------- migration
+def _alembic(url: str) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(Path(s.__file__).with_name("migrations")))
+    cfg.set_main_option("sqlalchemy.url", database_url(url).replace("%", "%%"))
+    cfg.attributes["connection_url"] = database_url(url)
+    return cfg
+
+
+def test_one_head_and_the_schema_as_declared(store_url: str) -> None:
+    script = ScriptDirectory.from_config(_alembic(store_url))
+    assert len(script.get_heads()) == 1
+    with get_engine(store_url).connect() as conn:
+        diffs = compare_metadata(MigrationContext.configure(conn), s.metadata)
+    assert [d for d in diffs if "rejected_records" in repr(d)] == []
+
+
+def test_migration_back_fills_the_factory(store_url: str, tmp_path: Path) -> None:
+    """Records written before the column existed get the factory their batch shows, or none."""
+    _setup(store_url)
+    by_readings = _rest_push("F", store_url, client="scada-gw")  # a name that tells nothing; its reading does
+    by_name = push_readings(ReadingBatchIn.model_validate({"readings": ["junk"]}), "F:2", store_url,
+                            client=data_quality.rest_batch_name("F:2", "clerk"), now=NOW).batch_id
+    unknown = push_readings(ReadingBatchIn.model_validate({"readings": ["junk"]}), "F", store_url,
+                            client="gw", now=NOW).batch_id
+    csv = tmp_path / "bad.csv"
+    csv.write_text("meter,time,value\nX9,2023-11-15 06:15:00,1.0\n", encoding="utf-8")
+    by_file_name = ingest_meter_file(csv, "G", url=store_url, now=NOW).batch_id
+    mqtt = open_batch("mqtt", "sub-1 zerocarbon/+/readings", url=store_url)
+    ingest_table({"meter": ["X9"], "ts": [T0], "value": [1.0], "unit": [None],
+                  "location": ["zerocarbon/G/readings item 1"]}, "G", mqtt, "mqtt", store_url, now=NOW)
+    cfg = _alembic(store_url)
+    down = ScriptDirectory.from_config(cfg).get_revision(MIGRATION)
+    assert down is not None and isinstance(down.down_revision, str)
+    command.downgrade(cfg, down.down_revision)
+    with transaction(store_url) as conn:  # and one with no batch at all
+        conn.execute(insert(s.rejected).values(source="file", location="x", reason="r", raw="{}", created_at=T0))
+    command.upgrade(cfg, "head")
+    with transaction(store_url) as conn:
+        rows = conn.execute(select(s.rejected.c.batch_id, s.rejected.c.factory_id)).all()
+    owner: dict[Any, set[str | None]] = {}
+    for batch_id, fid in rows:
+        owner.setdefault(batch_id, set()).add(fid)
+    assert owner == {by_readings: {"F"}, by_name: {"F:2"}, unknown: {None}, by_file_name: {"G"}, mqtt: {"G"},
+                     None: {None}}
+    assert _locations("F", store_url) == _expected(by_readings, "F")
