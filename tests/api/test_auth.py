@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 
 import jwt
@@ -9,6 +10,7 @@ from tests.api.conftest import PASSWORD, SECRET, World
 
 from zerocarbon.api.security import create_access_token
 from zerocarbon.services import tokens, users
+from zerocarbon.store import audit
 
 TOKEN = "/api/v1/auth/token"
 REFRESH = "/api/v1/auth/refresh"
@@ -60,6 +62,12 @@ def test_refresh_rotates_and_a_reused_token_revokes_the_family(world: World) -> 
     assert again.status_code == 401 and again.json()["error"]["code"] == "auth.refresh_invalid"
     # … and, being a sign of theft, it revokes the successor too.
     assert world.client.post(REFRESH, json={"refresh_token": second["refresh_token"]}).status_code == 401
+    # Both presentations of a revoked token are in the audit chain: whose, from where, how many it revoked.
+    entries = list(reversed(audit.entries(world.url, action="auth.refresh_reuse")))
+    assert [(e.entity, e.entity_id) for e in entries] == [("user", str(world.users["factory_manager"].id))] * 2
+    assert [json.loads(str(e.after)) for e in entries] == [
+        {"username": "mgr", "ip": "testclient", "outcome": "reuse", "revoked": revoked} for revoked in (1, 0)]
+    assert audit.verify(world.url).ok
 
 
 def test_logout_revokes_the_refresh_token(world: World) -> None:

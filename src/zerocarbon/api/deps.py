@@ -2,6 +2,8 @@
 
     SettingsDep   the app's :class:`~zerocarbon.api.settings.Settings`
     StoreUrl      the store URL (``settings.database_url``)
+    Now           the current time [s since epoch, UTC] (:func:`get_now`, which tests override)
+    ClientIp      the client's address, as the server sees it
     PrincipalDep  the signed-in user (``Authorization: Bearer <access token>``) or gateway
                   (``X-API-Key: zc_<prefix>_<secret>``), loaded fresh from the store
     require_factory / require_permission
@@ -17,6 +19,7 @@ Resolving the principal also names the actor of audit entries written during the
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
@@ -33,9 +36,9 @@ from zerocarbon.services import api_keys, users
 from zerocarbon.store.audit import current_actor
 
 __all__ = [
-    "API_KEY_SCOPE_KEY", "FactoryId", "FactoryIdPath", "Principal", "PrincipalDep", "SettingsDep", "StoreUrl",
-    "api_key_route", "factory_permission", "get_principal", "get_store_url", "require_factory",
-    "require_global", "require_permission",
+    "API_KEY_SCOPE_KEY", "ClientIp", "FactoryId", "FactoryIdPath", "Now", "Principal", "PrincipalDep", "SettingsDep",
+    "StoreUrl", "api_key_route", "factory_permission", "get_client_ip", "get_now", "get_principal", "get_store_url",
+    "require_factory", "require_global", "require_permission",
 ]
 
 #: The ``openapi_extra`` key naming the scope an API key needs on a route.
@@ -50,6 +53,27 @@ def get_store_url(settings: SettingsDep) -> str:
 
 
 StoreUrl = Annotated[str, Depends(get_store_url)]
+
+
+def get_now() -> int:
+    """The current time [s since epoch, UTC]; tests set their own (``app.dependency_overrides[get_now]``)."""
+    return int(time.time())
+
+
+Now = Annotated[int, Depends(get_now)]
+
+
+def get_client_ip(request: Request) -> str:
+    """The client's address as the server sees it.
+
+    Behind a reverse proxy uvicorn puts the address from the proxy's ``X-Forwarded-For`` here when
+    it trusts the proxy (environment ``FORWARDED_ALLOW_IPS``; by default 127.0.0.1 and ::1). No
+    header is read here: any client could send one to escape the per-address sign-in limit.
+    """
+    return request.client.host if request.client else "unknown"
+
+
+ClientIp = Annotated[str, Depends(get_client_ip)]
 
 #: A factory id as it may appear in a path: 1–64 characters, no control characters.
 FactoryId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[^\x00-\x1f\x7f/]+$")]

@@ -187,3 +187,10 @@ def forbidden(what_zh: str = "当前角色无权执行此操作", what_en: str =
 
 def unauthorized(code: str, message_zh: str, message_en: str) -> ApiError:
     return ApiError(401, code, message_zh, message_en, headers={"WWW-Authenticate": "Bearer"})
+
+
+def too_many_attempts(retry_after: int, details: dict[str, Any] | None = None) -> ApiError:
+    """429 ``auth.too_many_attempts``: too many failed sign-ins; ``Retry-After`` [s] says when to try again."""
+    return ApiError(429, "auth.too_many_attempts", f"登录失败次数过多，请 {retry_after} 秒后再试",
+                    f"too many failed sign-ins: try again in {retry_after} seconds",
+                    {**(details or {}), "retry_after": retry_after}, headers={"Retry-After": str(retry_after)})

@@ -85,10 +85,12 @@ def user_id_of(claims: dict[str, Any]) -> int:
     return int(str(claims["sub"]))
 
 
-def rotate(refresh_token: str, settings: Settings, url: str) -> tuple[users.User, TokenPair] | None:
+def rotate(refresh_token: str, settings: Settings, url: str,
+           client_ip: str | None = None) -> tuple[users.User, TokenPair] | None:
     """Spend a refresh token and return the user with a new pair, or None when it is refused.
 
-    See :func:`zerocarbon.services.tokens.rotate_refresh_token` (a token spent twice revokes them all).
+    See :func:`zerocarbon.services.tokens.rotate_refresh_token` (a token spent twice revokes them
+    all, and the audit chain records it with ``client_ip``).
     """
     try:
         claims = decode(refresh_token, "refresh", settings)
@@ -100,7 +102,7 @@ def rotate(refresh_token: str, settings: Settings, url: str) -> tuple[users.User
         return None
     now = int(time.time())
     expires_at = now + settings.refresh_token_days * 86_400
-    jti = tokens.rotate_refresh_token(str(claims["jti"]), uid, expires_at, url)
+    jti = tokens.rotate_refresh_token(str(claims["jti"]), uid, expires_at, url, client_ip)
     if jti is None:
         return None
     return user, TokenPair(create_access_token(user, settings, now), settings.access_token_minutes * 60,

@@ -8,11 +8,18 @@ ZEROCARBON_SECRET_KEY         (a published placeholder)   key signing the access
 ZEROCARBON_ENVIRONMENT        ``development``             ``development`` or ``production``
 ZEROCARBON_ACCESS_TOKEN_MINUTES   15                      lifetime of an access token [min]
 ZEROCARBON_REFRESH_TOKEN_DAYS     7                       lifetime of a refresh token [d]
+ZEROCARBON_LOGIN_MAX_FAILURES_PER_USER  5                 failed sign-ins of one user name per window
+ZEROCARBON_LOGIN_MAX_FAILURES_PER_IP    20                failed sign-ins from one client address per window
+ZEROCARBON_LOGIN_WINDOW_MINUTES   15                      the window of those limits [min]
 ============================  ==========================  ====================================================
 
 The default secret is public (it is in this file), so anyone could sign tokens with it: outside
 ``development`` the server refuses to start with it (:meth:`Settings.check`), or with a secret
 shorter than 32 characters.
+
+Once a user name, or a client address, has the maximum number of failed sign-ins within the
+window, further attempts are refused (429 ``auth.too_many_attempts`` with ``Retry-After``) until
+the oldest of them is older than the window; a successful sign-in clears the user name's count.
 """
 
 from __future__ import annotations
@@ -46,6 +53,11 @@ class Settings(BaseSettings):
         "development", description="production refuses the default secret")
     access_token_minutes: int = Field(15, gt=0, le=24 * 60, description="access-token lifetime [min]")
     refresh_token_days: int = Field(7, gt=0, le=365, description="refresh-token lifetime [d]")
+    login_max_failures_per_user: int = Field(
+        5, gt=0, le=10_000, description="failed sign-ins of one user name within the window before 429")
+    login_max_failures_per_ip: int = Field(
+        20, gt=0, le=100_000, description="failed sign-ins from one client address within the window before 429")
+    login_window_minutes: int = Field(15, gt=0, le=24 * 60, description="window of the sign-in limits [min]")
 
     @property
     def uses_default_secret(self) -> bool:

@@ -245,6 +245,18 @@ refresh_tokens = Table(
     Column("revoked_at", BigInteger, nullable=True),
 )
 
+# Failed sign-ins of the last window, for throttling (services.logins): one row per attempt and per
+# limit, so that every worker process counts the same. Old rows are purged as new ones are written.
+login_failures = Table(
+    "login_failures", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("scope", String(8), nullable=False),     # user | ip
+    Column("subject", String(64), nullable=False),  # sha256 hex of the user name as typed, or of the client address
+    Column("at", BigInteger, nullable=False),       # epoch seconds UTC
+    Index("ix_login_failures_subject", "scope", "subject", "at"),
+    Index("ix_login_failures_at", "at"),
+)
+
 audit_log = Table(
     "audit_log", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
