@@ -212,3 +212,33 @@ def test_the_refusal_is_documented() -> None:
     assert op["responses"]["429"]["content"]["application/json"]["schema"]["$ref"] == \
         "#/components/schemas/ErrorResponse"
     assert "Retry-After" in op["responses"]["429"]["headers"]
+
+
+PASSWORD_CHANGE = "/api/v1/users/me/password"
+
+
+def test_changing_the_password_checks_the_current_one_under_the_throttle(gate: Gate) -> None:
+    """A stolen access token must not become a way around the sign-in throttle."""
+    gate.limits(per_user=3)
+    world = gate.world
+    headers = world.auth("factory_manager")
+    with TestClient(world.app, client=("198.51.100.7", 50000)) as client:
+        def change(current: str) -> httpx.Response:
+            return client.post(PASSWORD_CHANGE, json={"current_password": current,
+                                                      "new_password": "a-new-long-passphrase"}, headers=headers)
+
+        for _ in range(3):
+            r = change(WRONG)
+            assert r.status_code == 422 and r.json()["error"]["code"] == "auth.wrong_password"
+        _throttled(change(PASSWORD))  # even the right password: the name is throttled
+        assert gate.login(password=PASSWORD).status_code == 429  # and so is signing in with it
+        gate.now += 15 * 60 + 1
+        assert change(PASSWORD).status_code == 204
+    assert gate.login(password=PASSWORD).status_code == 401
+    assert gate.login(password="a-new-long-passphrase").status_code == 200
+    logged = list(reversed(audit.entries(world.url, action="auth.login", limit=10)))
+    assert [json.loads(str(e.after))["outcome"] for e in logged] == \
+        ["failure", "failure", "failure", "throttled", "throttled", "success", "failure", "success"]
+    stored = " ".join(f"{e.before} {e.after}" for e in audit.entries(world.url, limit=10**6))
+    assert PASSWORD not in stored and WRONG not in stored and "a-new-long-passphrase" not in stored
+    assert audit.verify(world.url).ok

@@ -6,11 +6,21 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, status
 
-from zerocarbon.api.deps import FactoryIdPath, Principal, PrincipalDep, StoreUrl, require_global
-from zerocarbon.api.errors import COMMON_ERRORS, ApiError, forbidden
+from zerocarbon.api.deps import (
+    ClientIp,
+    FactoryIdPath,
+    Now,
+    Principal,
+    PrincipalDep,
+    SettingsDep,
+    StoreUrl,
+    require_global,
+)
+from zerocarbon.api.errors import COMMON_ERRORS, ApiError, forbidden, too_many_attempts
 from zerocarbon.api.roles import GlobalPermission
+from zerocarbon.api.routes.auth import THROTTLED
 from zerocarbon.api.schemas import MePublic, PasswordChange, UserCreate, UserPublic, UserUpdate
-from zerocarbon.services import users
+from zerocarbon.services import logins, users
 
 router = APIRouter(prefix="/users", tags=["users"], responses=COMMON_ERRORS)
 UserId = Annotated[int, Path(ge=1, le=2**31 - 1, description="user id")]
@@ -51,11 +61,19 @@ def me(principal: PrincipalDep, url: StoreUrl) -> MePublic:
                     permissions=sorted(p.value for p in principal.permissions()))
 
 
-@router.post("/me/password", status_code=status.HTTP_204_NO_CONTENT, response_model=None,
+@router.post("/me/password", status_code=status.HTTP_204_NO_CONTENT, response_model=None, responses=THROTTLED,
              summary="Change the signed-in user's password (signs out its other sessions)")
-def change_password(body: PasswordChange, principal: PrincipalDep, url: StoreUrl) -> None:
+def change_password(body: PasswordChange, principal: PrincipalDep, url: StoreUrl, settings: SettingsDep,
+                    client_ip: ClientIp, now: Now) -> None:
+    """The current password is checked as a sign-in is: under the same throttle (a stolen access
+    token cannot be used to guess the password) and in the audit chain (``auth.login``)."""
     user = _get(_user_only(principal), url)
-    if users.authenticate(user.username, body.current_password, url) is None:
+    throttle = logins.Throttle(settings.login_max_failures_per_user, settings.login_max_failures_per_ip,
+                               settings.login_window_minutes * 60)
+    attempt = logins.sign_in(user.username, body.current_password, client_ip, throttle, url, now)
+    if attempt.outcome == "throttled":
+        raise too_many_attempts(attempt.retry_after, {"limits": list(attempt.limits)})
+    if attempt.user is None or attempt.user.id != user.id:
         raise ApiError(422, "auth.wrong_password", "当前密码不正确", "the current password is wrong")
     users.set_password(user.id, body.new_password, url)
 
