@@ -28,12 +28,13 @@ STAGES = ("metered_year", "activity_lines", "run_store_inventory", "hourly")
 
 def child(stage: str, url: str, factory: str, year: int) -> dict[str, Any]:
     from zerocarbon.services import meter_inventory as mi
+    from zerocarbon.services import metered
     from zerocarbon.services.inventory import run_store_inventory
 
     t0 = time.perf_counter()
-    out: dict[str, Any] = {"stage": stage, "chunk_readings": mi.CHUNK_READINGS}
+    out: dict[str, Any] = {"stage": stage, "chunk_readings": metered.CHUNK_READINGS}
     if stage == "metered_year":
-        my = mi.metered_year(factory, year, url, estimate="linear")
+        my = metered.metered_year(factory, year, url, estimate="linear")
         out.update(monthly_rows=my.monthly().num_rows, gaps=my.gaps.num_rows)
     elif stage == "activity_lines":
         out["lines"] = len(mi.activity_from_meters(factory, year, url, estimate="linear"))
@@ -41,7 +42,7 @@ def child(stage: str, url: str, factory: str, year: int) -> dict[str, Any]:
         run = run_store_inventory(factory, year, url=url)
         out.update(lines=len(run.inventory.lines), scope2_location_tco2=str(run.inventory.totals.scope2_location))
     else:
-        my = mi.metered_year(factory, year, url, estimate="linear", hourly=True)
+        my = metered.metered_year(factory, year, url, estimate="linear", hourly=True)
         out["hourly_rows"] = my.hourly().num_rows
     out["seconds"] = round(time.perf_counter() - t0, 2)
     out["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)

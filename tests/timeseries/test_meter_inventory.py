@@ -14,6 +14,7 @@ from zerocarbon.errors import InputError
 from zerocarbon.ingest.pipeline import ingest_table, open_batch
 from zerocarbon.model.metering import FactorySetup
 from zerocarbon.services import meter_inventory as mi
+from zerocarbon.services import metered
 from zerocarbon.store import schema as s
 from zerocarbon.store.db import transaction
 from zerocarbon.store.factories import save_factory_setup
@@ -133,7 +134,7 @@ def test_green_power_needs_evidence(store_url: str) -> None:
 
 def test_virtual_meter_and_gaps_in_the_year(store_url: str) -> None:
     _load(store_url)
-    my = mi.metered_year("F1", 2023, store_url)
+    my = metered.metered_year("F1", 2023, store_url)
     ids = dict(zip(my.factory.meters["code"].to_pylist(), my.factory.meters["meter_id"].to_pylist(), strict=True))
     v1 = {r["ts"]: r for r in my.virtual.values.to_pylist() if r["meter_id"] == ids["V1"]}
     t = T0 + 86_400
@@ -198,13 +199,13 @@ def test_power_meters_feed_the_inventory_only_when_converted(store_url: str) -> 
 def test_chunks_of_meters_give_the_same_year(store_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """One meter per chunk (the memory bound for thousands of meters) gives exactly the one-chunk result."""
     _load(store_url)
-    whole = mi.metered_year("F1", 2023, store_url, estimate="linear", hourly=True)
-    monkeypatch.setattr(mi, "CHUNK_READINGS", 1)
-    assert len(mi._chunks(whole.factory.meters, 86_400)) == 6  # the real meters, one each
-    parts = mi.metered_year("F1", 2023, store_url, estimate="linear", hourly=True)
+    whole = metered.metered_year("F1", 2023, store_url, estimate="linear", hourly=True)
+    monkeypatch.setattr(metered, "CHUNK_READINGS", 1)
+    assert len(metered._chunks(whole.factory.meters, 86_400)) == 6  # the real meters, one each
+    parts = metered.metered_year("F1", 2023, store_url, estimate="linear", hourly=True)
     assert parts.monthly().equals(whole.monthly())
     assert parts.hourly().equals(whole.hourly())
     assert parts.gaps.equals(whole.gaps) and parts.unused.equals(whole.unused)
     assert parts.virtual.values.equals(whole.virtual.values)
-    lazy = mi.metered_year("F1", 2023, store_url, estimate="linear")
+    lazy = metered.metered_year("F1", 2023, store_url, estimate="linear")
     assert lazy.hourly_values is None and lazy.hourly().equals(whole.hourly())

@@ -24,8 +24,8 @@ from zerocarbon.services.meter_inventory import (
     activity_from_meters,
     check_hourly_against_inventory,
     merge_metered,
-    metered_year,
 )
+from zerocarbon.services.metered import metered_year
 from zerocarbon.services.metering import ingest_meter_file, load_factory_setup
 from zerocarbon.store.db import migrate
 from zerocarbon.units import conversion_factor

@@ -21,7 +21,7 @@ from zerocarbon.model.inventory_input import InventoryInput
 from zerocarbon.model.period import Period
 
 if TYPE_CHECKING:
-    from zerocarbon.services.meter_inventory import MeteredYear
+    from zerocarbon.services.metered import MeteredYear
 
 Progress = Callable[[str], None]
 

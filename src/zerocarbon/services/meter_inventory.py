@@ -1,6 +1,7 @@
 """Use cases of meter data: activity data for the inventory, hourly carbon, and the check between them.
 
     store (meters, nodes, events, readings) → intervals → virtual meters → hours / months
+        (the metered year, :mod:`zerocarbon.services.metered`)
         → activity lines (one per meter and month) → compute_inventory
         → hourly carbon (annual or hourly factors)
 
@@ -36,195 +37,15 @@ from zerocarbon.errors import InputError
 from zerocarbon.factors import FactorLibrary, default_library
 from zerocarbon.model.inventory_input import ActivityLine, Category, Facility, FactoryInfo, InventoryInput, SteamSpec
 from zerocarbon.model.period import Period
+from zerocarbon.services.metered import FactoryMeters, MeteredYear, load_factory_meters, metered_year
 from zerocarbon.store import schema as s
 from zerocarbon.store.db import transaction
-from zerocarbon.store.factories import load_meters
-from zerocarbon.store.readings import read_current
 from zerocarbon.timeseries import carbon as tc
-from zerocarbon.timeseries.intervals import (
-    EVENT_SCHEMA,
-    GAP_SCHEMA,
-    INTERVAL_SCHEMA,
-    NODE_SCHEMA,
-    UNUSED_SCHEMA,
-    WEEK,
-    Estimate,
-    interval_consumption,
-    meter_table,
-)
-from zerocarbon.timeseries.rollups import Freq, VirtualValues, evaluate_virtual, rollup_time
+from zerocarbon.timeseries.intervals import Estimate
 
 #: Relative tolerance of the hourly-vs-inventory check (float64 sums against Decimal).
 REL_TOL = 1e-6
 ABS_TOL = 1e-9
-
-
-@dataclass
-class FactoryMeters:
-    """A factory's metering set-up as the timeseries functions take it."""
-
-    factory_id: str
-    name_zh: str
-    name_en: str
-    province: str
-    timezone: str
-    meters: pa.Table  # METER_SCHEMA
-    nodes: pa.Table   # NODE_SCHEMA
-    events: pa.Table  # EVENT_SCHEMA
-
-
-def load_factory_meters(factory_id: str, url: str | None = None) -> FactoryMeters:
-    """The factory record, its nodes, meters and meter events from the store."""
-    with transaction(url) as conn:
-        fac = conn.execute(select(s.factories).where(s.factories.c.id == factory_id)).mappings().first()
-        if fac is None:
-            raise InputError(f"没有工厂 {factory_id}", f"no factory '{factory_id}' in the store", field="factory_id")
-        node_rows = conn.execute(select(s.nodes.c.id, s.nodes.c.parent_id, s.nodes.c.code, s.nodes.c.kind,
-                                        s.nodes.c.cost_centre).where(s.nodes.c.factory_id == factory_id)).all()
-        event_rows = conn.execute(
-            select(s.meter_events.c.meter_id, s.meter_events.c.ts, s.meter_events.c.kind,
-                   s.meter_events.c.old_final_value, s.meter_events.c.new_initial_value)
-            .join(s.meters, s.meters.c.id == s.meter_events.c.meter_id)
-            .where(s.meters.c.factory_id == factory_id)).all()
-    nodes = pa.table({name: pa.array([r[i] for r in node_rows], NODE_SCHEMA.field(name).type)
-                      for i, name in enumerate(NODE_SCHEMA.names)}, schema=NODE_SCHEMA)
-    events = pa.table({name: pa.array([r[i] for r in event_rows], EVENT_SCHEMA.field(name).type)
-                       for i, name in enumerate(EVENT_SCHEMA.names)}, schema=EVENT_SCHEMA)
-    meters = meter_table(load_meters(factory_id, url), nodes)
-    return FactoryMeters(factory_id, str(fac["name_zh"]), str(fac["name_en"] or ""), str(fac["province"]),
-                         str(fac["timezone"] or "Asia/Shanghai"), meters, nodes, events)
-
-
-#: Readings per chunk of meters: intervals are computed for this many readings at a time, so the
-#: memory of :func:`metered_year` is bounded by the chunk (and the roll-ups), not by the year's
-#: readings of every meter (70 M for 2,000 meters × a year of 15 minutes would not fit).
-CHUNK_READINGS = 2_000_000
-_BASE = ["meter_id", "ts", "ts_end", "value", "flags"]
-
-
-@dataclass
-class MeteredYear:
-    """Roll-ups of every meter (real and virtual) of one factory and year, with gaps.
-
-    Built chunk by chunk (:data:`CHUNK_READINGS`): the interval values of real meters are rolled up
-    per chunk and dropped; only those a virtual meter uses are kept, to evaluate the virtual
-    meters per interval (:func:`zerocarbon.timeseries.rollups.evaluate_virtual`).
-
-    Attributes
-    ----------
-    monthly_values : pa.Table
-        :func:`~zerocarbon.timeseries.rollups.rollup_time` by local month of every meter.
-    gaps, unused : pa.Table
-        :data:`~zerocarbon.timeseries.intervals.GAP_SCHEMA` and ``UNUSED_SCHEMA`` of the real meters.
-    virtual : VirtualValues
-        The virtual meters per interval and the terms of their formulas.
-    """
-
-    factory: FactoryMeters
-    year: int
-    start: int
-    end: int
-    estimate: Estimate | None
-    gaps: pa.Table
-    unused: pa.Table
-    virtual: VirtualValues
-    monthly_values: pa.Table
-    power_as_energy: bool = False
-    url: str | None = None
-    hourly_values: pa.Table | None = None
-
-    def monthly(self) -> pa.Table:
-        return self.monthly_values
-
-    def hourly(self) -> pa.Table:
-        """By local hour (computed on first use: another pass over the readings, chunk by chunk)."""
-        if self.hourly_values is None:
-            self.hourly_values = _scan(self.factory, self.year, self.url, self.estimate, self.power_as_energy,
-                                       ("hour",)).rolled["hour"]
-        return self.hourly_values
-
-
-@dataclass
-class _Scan:
-    rolled: dict[Freq, pa.Table]
-    gaps: pa.Table
-    unused: pa.Table
-    virtual: VirtualValues
-    start: int
-    end: int
-
-
-def _chunks(meters: pa.Table, span: int) -> list[list[int]]:
-    """Real meter ids in chunks of about :data:`CHUNK_READINGS` readings over ``span`` seconds."""
-    chunks: list[list[int]] = [[]]
-    size = 0
-    for row in sorted(meters.filter(pc.invert(meters["is_virtual"])).select(["meter_id", "interval_seconds"])
-                      .to_pylist(), key=lambda r: int(r["meter_id"])):
-        n = span // max(1, int(row["interval_seconds"] or 900))
-        if chunks[-1] and size + n > CHUNK_READINGS:
-            chunks.append([])
-            size = 0
-        chunks[-1].append(int(row["meter_id"]))
-        size += n
-    return [c for c in chunks if c]
-
-
-def _scan(fm: FactoryMeters, year: int, url: str | None, estimate: Estimate | None, power_as_energy: bool,
-          freqs: tuple[Freq, ...]) -> _Scan:
-    """Intervals of the real meters chunk by chunk, rolled up by ``freqs``; the virtual meters after."""
-    start, end = tc.year_bounds(year, fm.timezone)
-    steps = [int(x) for x in fm.meters["interval_seconds"].to_pylist() if x is not None] or [900]
-    before = (WEEK + 86_400 if estimate == "profile" else 86_400) + max(steps)
-    after = 86_400 + max(steps)
-    terms = evaluate_virtual(pa.table({c: pa.array([], pa.int64() if c in ("meter_id", "ts", "ts_end", "flags")
-                                                    else pa.float64()) for c in _BASE}),
-                             fm.meters, fm.nodes).terms
-    needed = pa.array(sorted({int(i) for i in terms["input_id"].to_pylist()}), pa.int64())
-    rolled: dict[Freq, list[pa.Table]] = {f: [] for f in freqs}
-    gaps, unused, kept = [], [], []
-    for ids in _chunks(fm.meters, end - start + before + after):
-        readings = read_current(ids, start - before, end + after, url)
-        chunk = fm.meters.filter(pc.is_in(fm.meters["meter_id"], pa.array(ids, pa.int64())))
-        iv = interval_consumption(readings, chunk, start=start, end=end, events=fm.events, estimate=estimate,
-                                  power_as_energy=power_as_energy)
-        del readings
-        base = iv.values.select(_BASE)
-        for f in freqs:
-            rolled[f].append(rollup_time(base, f, tz=fm.timezone))
-        gaps.append(iv.gaps)
-        unused.append(iv.unused)
-        if len(needed):
-            kept.append(base.filter(pc.is_in(base["meter_id"], needed)))
-    inputs = pa.concat_tables(kept) if kept else INTERVAL_SCHEMA.empty_table().select(_BASE)
-    virtual = evaluate_virtual(inputs, fm.meters, fm.nodes)
-    for f in freqs:
-        if virtual.values.num_rows:
-            rolled[f].append(rollup_time(virtual.values.select(_BASE), f, tz=fm.timezone))
-    return _Scan({f: _concat(t, f, fm.timezone) for f, t in rolled.items()},
-                 pa.concat_tables(gaps) if gaps else GAP_SCHEMA.empty_table(),
-                 pa.concat_tables(unused) if unused else UNUSED_SCHEMA.empty_table(), virtual, start, end)
-
-
-def _concat(tables: list[pa.Table], freq: Freq, tz: str) -> pa.Table:
-    if tables:
-        return pa.concat_tables(tables)
-    return rollup_time(INTERVAL_SCHEMA.empty_table().select(_BASE), freq, tz=tz)
-
-
-def metered_year(factory_id: str, year: int, url: str | None = None, *, estimate: Estimate | None = None,
-                 power_as_energy: bool = False, hourly: bool = False) -> MeteredYear:
-    """Monthly (and with ``hourly=True`` hourly) roll-ups of the factory's meters over the local calendar ``year``.
-
-    Intervals per :mod:`zerocarbon.timeseries.intervals`, computed chunk by chunk of meters
-    (:data:`CHUNK_READINGS`). Readings are read with a margin around the year: one day after (the
-    reading that closes the last interval of a counter) and one day before (a gap across New Year
-    is bridged), eight days before with ``estimate="profile"`` (the same interval a week earlier).
-    """
-    fm = load_factory_meters(factory_id, url)
-    freqs: tuple[Freq, ...] = ("month", "hour") if hourly else ("month",)
-    scan = _scan(fm, year, url, estimate, power_as_energy, freqs)
-    return MeteredYear(fm, year, scan.start, scan.end, estimate, scan.gaps, scan.unused, scan.virtual,
-                       scan.rolled["month"], power_as_energy, url, scan.rolled.get("hour"))
 
 
 def _check_power_meters(fm: FactoryMeters, power_as_energy: bool) -> None:

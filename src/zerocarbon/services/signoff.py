@@ -87,7 +87,7 @@ def is_store_based(run: InventoryRun) -> bool:
 
 def _meter_parts(factory_id: str, year: int, url: str | None) -> dict[str, Any]:
     """Meters, events and readings of the factory that a store inventory of ``year`` reads."""
-    from zerocarbon.services.meter_inventory import load_factory_meters
+    from zerocarbon.services.metered import load_factory_meters
     from zerocarbon.store.readings import read_current
     from zerocarbon.timeseries.carbon import year_bounds
     from zerocarbon.timeseries.intervals import WEEK

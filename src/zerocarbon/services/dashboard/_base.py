@@ -21,7 +21,7 @@ from zerocarbon.accounting.results import Inventory, plain
 from zerocarbon.errors import InputError
 from zerocarbon.model.period import Period
 from zerocarbon.services.inventory import InventoryRun, run_store_inventory
-from zerocarbon.services.meter_inventory import FactoryMeters, MeteredYear, load_factory_meters, metered_year
+from zerocarbon.services.metered import FactoryMeters, MeteredYear, load_factory_meters, metered_year
 from zerocarbon.store import schema as s
 from zerocarbon.store.db import database_url, transaction
 from zerocarbon.units import conversion_factor

@@ -27,7 +27,7 @@ from zerocarbon.services.dashboard._base import (
     inventory_run,
 )
 from zerocarbon.services.inventory import explain_line
-from zerocarbon.services.meter_inventory import FactoryMeters
+from zerocarbon.services.metered import FactoryMeters
 from zerocarbon.store.factories import period_bounds
 from zerocarbon.store.readings import read_current
 from zerocarbon.timeseries.intervals import FLAG_ESTIMATED, Intervals, interval_consumption

@@ -1,0 +1,172 @@
+"""The SQL of :func:`zerocarbon.timeseries.intervals.interval_consumption` (DuckDB), kept apart from its Python.
+
+Placeholders in braces are filled by the caller (window, flag bits, week). Tables the SQL expects:
+``r`` readings, ``m`` meters, ``e`` events (see the schemas in :mod:`zerocarbon.timeseries.intervals`).
+"""
+
+# The SQL below is written once, columnar: window functions, joins and aggregates over the whole
+# table, no per-row Python. Names: r = readings, m = meters, e = events.
+PREP = """
+CREATE TEMP TABLE bounds AS
+SELECT meter_id, register_kind AS kind, interval_seconds AS step, multiplier AS mult, rollover_at, spike_limit,
+       greatest({start}, coalesce(valid_from, {start})) AS lo0,
+       least({end}, coalesce(valid_to, {end})) AS hi
+FROM m WHERE NOT is_virtual;
+CREATE TEMP TABLE used_meters AS
+SELECT *, lo0 + (step - lo0 % step) % step AS lo, hi + (step - hi % step) % step AS hi_grid
+FROM bounds WHERE kind IN ('cumulative', 'interval') OR (kind = 'instantaneous' AND {power});
+
+-- cumulative counters: consecutive readings on the grid
+CREATE TEMP TABLE cum AS
+SELECT r.meter_id, r.ts, r.value, r.flags & {reading_flags} AS rflags, u.step, u.mult, u.rollover_at, u.spike_limit,
+       lag(r.ts) OVER w AS prev_ts, lag(r.value) OVER w AS prev_value,
+       lag(r.flags & {reading_flags}) OVER w AS prev_flags
+FROM r JOIN used_meters u USING (meter_id)
+WHERE u.kind = 'cumulative' AND r.ts % u.step = 0
+WINDOW w AS (PARTITION BY r.meter_id ORDER BY r.ts);
+
+-- each event belongs to the pair of readings whose later reading is the first at or after it
+CREATE TEMP TABLE ev AS
+SELECT e.meter_id, c.ts AS pair_ts, count(*) AS n_events, count(e.old_final_value) AS n_old,
+       sum(e.old_final_value - coalesce(e.new_initial_value, 0)) AS adj_known,
+       max(coalesce(e.new_initial_value, 0)) AS new_initial,
+       bool_or(e.kind = 'replacement') AS replaced, bool_or(e.kind = 'reset') AS was_reset
+FROM e ASOF JOIN cum c ON e.meter_id = c.meter_id AND e.ts <= c.ts
+GROUP BY e.meter_id, c.ts;
+
+CREATE TEMP TABLE pairs AS
+WITH j AS (
+  SELECT c.*, (c.ts - c.prev_ts) // c.step AS span, ev.n_events,
+         CASE WHEN ev.n_events IS NULL THEN 0
+              WHEN ev.n_old = ev.n_events THEN ev.adj_known
+              WHEN ev.n_events = 1 THEN c.prev_value - ev.new_initial END AS adj_event,
+         CASE WHEN ev.replaced THEN {f_repl} ELSE 0 END | CASE WHEN ev.was_reset THEN {f_reset} ELSE 0 END AS eflags
+  FROM cum c LEFT JOIN ev ON ev.meter_id = c.meter_id AND ev.pair_ts = c.ts
+  WHERE c.prev_ts IS NOT NULL
+), k AS (
+  SELECT *,
+         CASE WHEN n_events IS NOT NULL THEN adj_event
+              WHEN value >= prev_value THEN 0
+              WHEN rollover_at IS NOT NULL THEN rollover_at END AS adjustment,
+         (n_events IS NULL AND value < prev_value AND rollover_at IS NOT NULL) AS rolled
+  FROM j
+), d AS (
+  SELECT *, value - prev_value + adjustment AS diff,
+         CASE WHEN n_events IS NOT NULL AND adjustment IS NULL THEN 'event values missing'
+              WHEN value - prev_value + adjustment >= 0 THEN 'difference'
+              ELSE 'counter decreased' END AS method
+  FROM k
+)
+SELECT meter_id, prev_ts, ts, prev_value, value, step, mult, span,
+       CASE WHEN method = 'difference' THEN adjustment END AS adjustment,
+       CASE WHEN method = 'difference' THEN diff * mult END AS total, method,
+       rflags | prev_flags | eflags | CASE WHEN rolled AND method = 'difference' THEN {f_roll} ELSE 0 END
+         | CASE WHEN method = 'counter decreased' THEN {f_decr} ELSE 0 END
+         | CASE WHEN method = 'difference' AND spike_limit IS NOT NULL AND diff / span > spike_limit
+                THEN {f_spike} ELSE 0 END AS flags
+FROM d;
+
+-- power registers: each sample holds until the next one, at most one interval; pieces split at the grid
+CREATE TEMP TABLE power AS
+WITH seg AS (
+  SELECT r.meter_id, r.ts AS s, least(coalesce(lead(r.ts) OVER w, r.ts + u.step), r.ts + u.step) AS e,
+         r.value * u.mult AS p, r.flags & {reading_flags} AS rflags, u.step
+  FROM r JOIN bounds u USING (meter_id)
+  WHERE u.kind = 'instantaneous'
+  WINDOW w AS (PARTITION BY r.meter_id ORDER BY r.ts)
+), pieces AS (
+  SELECT meter_id, s - s % step AS b, s AS ps, least(e, s - s % step + step) AS pe, p, rflags, step, s FROM seg
+  UNION ALL
+  SELECT meter_id, s - s % step + step, s - s % step + step, e, p, rflags, step, s FROM seg
+  WHERE e > s - s % step + step
+)
+SELECT meter_id, b AS ts, b + step AS ts_end, sum(p * (pe - ps)) / sum(pe - ps) AS mean_power,
+       sum(pe - ps)::BIGINT AS seconds, count(DISTINCT s) AS samples, bit_or(rflags) AS flags,
+       min(s) AS first_ts, max(s) AS last_ts
+FROM pieces WHERE pe > ps GROUP BY meter_id, b, step;
+"""
+
+MEASURED = """
+CREATE TEMP TABLE measured AS
+SELECT r.meter_id, r.ts, r.ts + u.step AS ts_end, r.value * u.mult AS value, r.flags & {reading_flags} AS flags,
+       'register' AS method, u.step AS seconds, NULL::BIGINT AS reading_from_ts, r.ts AS reading_to_ts,
+       NULL::DOUBLE AS register_from, r.value AS register_to, NULL::DOUBLE AS adjustment, 1::BIGINT AS samples
+FROM r JOIN used_meters u USING (meter_id) WHERE u.kind = 'interval' AND r.ts % u.step = 0
+UNION ALL
+SELECT meter_id, ts - step, ts, total, flags, method, step, prev_ts, ts, prev_value, value, adjustment, 2
+FROM pairs WHERE span = 1
+UNION ALL
+SELECT meter_id, prev_ts + i * step, prev_ts + (i + 1) * step, NULL, flags, method, step, prev_ts, ts,
+       prev_value, value, adjustment, 2
+FROM (SELECT *, unnest(range(span)) AS i FROM pairs WHERE span > 1 AND total IS NULL)
+UNION ALL
+SELECT p.meter_id, p.ts, p.ts_end, p.mean_power * (p.ts_end - p.ts) / 3600.0, p.flags, 'mean power', p.seconds,
+       p.first_ts, p.last_ts, NULL, NULL, NULL, p.samples
+FROM power p JOIN used_meters u USING (meter_id);
+
+CREATE TEMP TABLE present AS
+SELECT x.meter_id, x.ts, x.ts_end, u.step, u.lo, u.hi, u.hi_grid FROM measured x JOIN used_meters u USING (meter_id)
+WHERE x.ts >= u.lo AND x.ts < u.hi;
+
+CREATE TEMP TABLE gaps0 AS
+WITH seq AS (
+  SELECT meter_id, ts, step, lag(ts_end) OVER (PARTITION BY meter_id ORDER BY ts) AS prev_end FROM present
+), fl AS (SELECT meter_id, min(ts) AS first_ts, max(ts_end) AS last_end FROM present GROUP BY meter_id),
+g AS (
+  SELECT meter_id, prev_end AS start, ts AS "end", step FROM seq WHERE prev_end IS NOT NULL AND ts > prev_end
+  UNION ALL
+  SELECT u.meter_id, u.lo, coalesce(fl.first_ts, u.hi_grid), u.step FROM used_meters u LEFT JOIN fl USING (meter_id)
+  WHERE coalesce(fl.first_ts, u.hi_grid) > u.lo
+  UNION ALL
+  SELECT u.meter_id, fl.last_end, u.hi_grid, u.step FROM used_meters u JOIN fl USING (meter_id)
+  WHERE u.hi_grid > fl.last_end
+)
+SELECT g.meter_id, g.start, g."end", (g."end" - g.start) // g.step AS count, g.step,
+       b.total AS bridged_value, b.ts AS pair_ts
+FROM g LEFT JOIN (SELECT * FROM pairs WHERE span > 1 AND total IS NOT NULL) b
+  ON b.meter_id = g.meter_id AND b.prev_ts <= g.start AND b.ts >= g."end";
+"""
+
+LINEAR = """
+CREATE TEMP TABLE est AS
+SELECT meter_id, prev_ts + i * step AS ts, prev_ts + (i + 1) * step AS ts_end, total / span AS value,
+       flags | {f_est} AS flags, 'estimated: linear' AS method, step AS seconds, prev_ts AS reading_from_ts,
+       ts AS reading_to_ts, prev_value AS register_from, value AS register_to, adjustment, 2::BIGINT AS samples
+FROM (SELECT *, unnest(range(span)) AS i FROM pairs WHERE span > 1 AND total IS NOT NULL);
+"""
+
+PROFILE = """
+CREATE TEMP TABLE est AS
+WITH lw AS (
+  SELECT meter_id, ts, value FROM measured
+  WHERE value IS NOT NULL AND method IN ('register', 'difference', 'mean power')
+), pair_slots AS (
+  SELECT p.meter_id, p.ts AS pair_ts, p.prev_ts + i * p.step AS ts, p.step, p.span, p.total, p.flags, p.prev_ts,
+         p.prev_value, p.value AS reg_to, p.adjustment
+  FROM (SELECT *, unnest(range(span)) AS i FROM pairs WHERE span > 1 AND total IS NOT NULL) p
+), pair_lw AS (
+  SELECT s.*, lw.value AS lw_value FROM pair_slots s LEFT JOIN lw ON lw.meter_id = s.meter_id AND lw.ts = s.ts - {week}
+), pair_scale AS (
+  SELECT meter_id, pair_ts, count(lw_value) AS n, sum(lw_value) AS lw_sum FROM pair_lw GROUP BY meter_id, pair_ts
+), bridged AS (
+  SELECT l.meter_id, l.ts, l.ts + l.step AS ts_end, l.lw_value * l.total / s.lw_sum AS value,
+         l.flags | {f_est} AS flags, l.step AS seconds, l.prev_ts AS reading_from_ts, l.pair_ts AS reading_to_ts,
+         l.prev_value AS register_from, l.reg_to AS register_to, l.adjustment
+  FROM pair_lw l JOIN pair_scale s USING (meter_id, pair_ts)
+  WHERE s.n = l.span AND s.lw_sum > 0
+), slots AS (
+  SELECT meter_id, start + i * step AS ts, step FROM (SELECT *, unnest(range(count)) AS i FROM gaps0)
+), unbridged AS (
+  SELECT sl.meter_id, sl.ts, sl.ts + sl.step AS ts_end, lw.value, {f_est}::BIGINT AS flags, sl.step AS seconds,
+         lw.ts AS reading_from_ts, lw.ts + sl.step AS reading_to_ts, NULL::DOUBLE AS register_from,
+         NULL::DOUBLE AS register_to, NULL::DOUBLE AS adjustment
+  FROM slots sl JOIN lw ON lw.meter_id = sl.meter_id AND lw.ts = sl.ts - {week}
+  WHERE NOT EXISTS (SELECT 1 FROM pair_slots ps WHERE ps.meter_id = sl.meter_id AND ps.ts = sl.ts)
+)
+SELECT *, 'estimated: profile' AS method, NULL::BIGINT AS samples FROM bridged
+UNION ALL
+SELECT *, 'estimated: profile' AS method, NULL::BIGINT AS samples FROM unbridged;
+"""
+
+COLUMNS = ("meter_id, ts, ts_end, value, flags, method, seconds, reading_from_ts, reading_to_ts, register_from, "
+            "register_to, adjustment, samples")
