@@ -23,6 +23,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     Numeric,
     SmallInteger,
@@ -282,4 +283,23 @@ signoffs = Table(
     Column("signed_by", Integer, ForeignKey("users.id"), nullable=True),
     Column("signed_at", BigInteger, nullable=False),
     Column("note", Text, nullable=False, server_default=""),
+)
+
+# ----------------------------------------------------------------------------- declared activity data
+# Declared activity-data files (fuels by invoice, process sources, green power, certificates, production …)
+# as uploaded, one row per version (services.declared). Rows are never changed: the newest version of
+# a factory (highest id) is its current declared file; uploading the current bytes again adds nothing.
+declared_files = Table(
+    "declared_files", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("factory_id", String(64), ForeignKey("factories.id"), nullable=False),
+    Column("filename", String(255), nullable=False),       # as uploaded, without any directory
+    Column("format", String(8), nullable=False),           # yaml | json | xlsx | xlsm
+    Column("content", LargeBinary, nullable=False),        # the bytes as uploaded
+    Column("size", BigInteger, nullable=False),            # [bytes]
+    Column("sha256", String(64), nullable=False),          # hex digest of content
+    Column("uploaded_by", String(200), nullable=False),    # the audit actor: user name, "cli:<os user>" …
+    Column("uploaded_at", BigInteger, nullable=False),     # epoch seconds UTC
+    Column("note", Text, nullable=False, server_default=""),
+    Index("ix_declared_files_factory", "factory_id", "id"),  # a factory's versions, newest first
 )
