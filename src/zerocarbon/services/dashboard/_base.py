@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 from zerocarbon.accounting.results import Inventory, plain
 from zerocarbon.errors import InputError
 from zerocarbon.model.period import Period
+from zerocarbon.services import declared as uploads
 from zerocarbon.services.inventory import InventoryRun, run_store_inventory
 from zerocarbon.services.metered import FactoryMeters, MeteredYear, load_factory_meters, metered_year
 from zerocarbon.store import schema as s
@@ -101,8 +102,8 @@ def cache_stats() -> dict[str, dict[str, int]]:
 def store_version(url: str | None = None) -> tuple[int, ...]:
     """A fingerprint of the data in the store that figures depend on (see the module docstring).
 
-    Cheap: maxima and counts over small tables (batches, corrections, rejects, meters), never over
-    the readings themselves.
+    Cheap: maxima and counts over small tables (batches, corrections, rejects, meters, declared
+    files), never over the readings themselves.
     """
     b = s.batches
     with transaction(url) as conn:
@@ -117,6 +118,7 @@ def store_version(url: str | None = None) -> tuple[int, ...]:
             select(func.count()).select_from(s.meter_events).scalar_subquery(),
             select(func.count()).select_from(s.production).scalar_subquery(),
             select(func.count()).select_from(s.factories).scalar_subquery(),
+            select(func.coalesce(func.max(s.declared_files.c.id), 0)).scalar_subquery(),
         )).one()
     version = tuple(int(v or 0) for v in row)
     if version[2]:
@@ -129,7 +131,7 @@ def store_version(url: str | None = None) -> tuple[int, ...]:
 def _cached(kind: str, url: str | None, factory_id: str, period: object, compute: Callable[[], T],
             *extra: Hashable) -> T:
     target = database_url(url)
-    declared = declared_file(factory_id)
+    declared = declared_file(factory_id, target)
     mtime = declared.stat().st_mtime_ns if declared is not None else 0
     key = (kind, target, factory_id, str(period), store_version(target), str(declared), mtime, *extra)
     return (_DETAIL_CACHE if kind in _DETAIL_KINDS else _CACHE).get(key, compute)
@@ -139,13 +141,18 @@ _DETAIL_KINDS = frozenset({"meter_series", "trace"})
 
 
 # ----------------------------------------------------------------------------------------- helpers
-def declared_file(factory_id: str) -> Path | None:
-    """The declared activity file of ``factory_id`` in ``$ZEROCARBON_DECLARED_DIR``, if there is one.
+def declared_file(factory_id: str, url: str | None = None) -> Path | None:
+    """The declared activity file of ``factory_id``: the current version uploaded to the store at
+    ``url`` (:func:`zerocarbon.services.declared.current_path`), else the one in
+    ``$ZEROCARBON_DECLARED_DIR``, else None.
 
     Metered flows come from the meters and everything else (fuels bought by invoice, process
     sources, green-power contracts, certificates, production, other years for the base-year
     comparison) from this file, as with ``zerocarbon inventory --factory F --declared FILE``.
     """
+    stored = uploads.current_path(factory_id, url)
+    if stored is not None:
+        return stored
     folder = os.environ.get(DECLARED_DIR_ENV)
     if not folder or not _SAFE_ID.match(factory_id) or factory_id.startswith("."):
         return None
@@ -216,7 +223,7 @@ def data_year(factory_id: str, url: str | None = None) -> int | None:
         latest = _latest_reading(factory_id, url)
         if latest is not None:
             return datetime.fromtimestamp(latest - 1, ZoneInfo(str(fac["timezone"] or "Asia/Shanghai"))).year
-        declared = declared_file(factory_id)
+        declared = declared_file(factory_id, url)
         if declared is not None:
             from zerocarbon.ingest.activity_file import load_activity_file
 
@@ -249,7 +256,7 @@ def metered(factory_id: str, year: int, url: str | None = None, *, power_as_ener
 def inventory_run(factory_id: str, year: int, url: str | None = None) -> InventoryRun:
     """The year's inventory as the engine computes it (cached): ``run_store_inventory`` with the declared file."""
     return _cached("inventory", url, factory_id, year,
-                   lambda: run_store_inventory(factory_id, year, url=url, declared=declared_file(factory_id),
+                   lambda: run_store_inventory(factory_id, year, url=url, declared=declared_file(factory_id, url),
                                                metered=metered(factory_id, year, url)))
 
 
