@@ -10,7 +10,11 @@ from zerocarbon.api.app import create_app
 from zerocarbon.api.settings import Settings
 
 ERROR_REF = "#/components/schemas/ErrorResponse"
-FILES = {"/api/v1/factories/{factory_id}/reports/{period}.{fmt}"}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+#: Operations answering a file: the media types they must document.
+FILES = {"/api/v1/factories/{factory_id}/reports/{period}.{fmt}": {"text/html", "application/json"},
+         "/api/v1/factories/{factory_id}/activity-files/{file_id}": {XLSX, "application/yaml", "application/json"},
+         "/api/v1/activity-template.xlsx": {XLSX}}
 
 
 def _spec() -> dict[str, Any]:
@@ -31,7 +35,7 @@ def test_every_operation_has_a_response_model_and_its_errors() -> None:
         if ok[0] != "204":
             content = answer.get("content", {})
             if path in FILES:
-                assert {"text/html", "application/json"} <= set(content), where
+                assert FILES[path] <= set(content), where
             else:
                 assert content["application/json"]["schema"], where
         for code in ("422", "500") if path.startswith("/api/v1/auth/") else ("401", "403", "404", "422", "500"):

@@ -21,21 +21,31 @@ import json
 import re
 from typing import Any
 
+import pytest
 from fastapi.routing import APIRoute
 from starlette.routing import BaseRoute, Route
 from tests.api.conftest import FOREIGN, FOREIGN_NAME, T0, World, readings_doc, setup_doc
+from tests.api.test_activity_files import declared_yaml
 
-from zerocarbon.services import api_keys, users
+from zerocarbon.services import api_keys, declared, users
 
 PRINCIPALS = ("factory_manager", "data_entry", "verifier", "authority", "apikey")
 PARAM = re.compile(r"{([^}:]+)(?::[^}]+)?}")
+
+
+@pytest.fixture(autouse=True)
+def foreign_activity_file(world: World) -> int:
+    """B's declared activity file (with B's name in it), for the walk to download and replace."""
+    content = declared_yaml(FOREIGN, FOREIGN_NAME, "浙江")
+    return declared.upload(FOREIGN, f"{FOREIGN}.yaml", content, url=world.url).file.id
 
 
 def _params(world: World) -> dict[str, str]:
     prefix = api_keys.api_key_prefix(world.foreign_key)
     return {"factory_id": FOREIGN, "meter_code": "E1", "meter": "E1", "period": "2023", "fmt": "json",
             "line_id": "E1-2023-01", "prefix": str(prefix), "user_id": str(world.users["foreign_manager"].id),
-            "page": "overview", "name": "app.js", "signoff_id": str(world.foreign_signoff)}
+            "page": "overview", "name": "app.js", "signoff_id": str(world.foreign_signoff),
+            "file_id": str(declared.versions(FOREIGN, world.url)[0].id)}
 
 
 def _body(path: str) -> Any:
@@ -89,6 +99,9 @@ def _requests(world: World) -> list[tuple[str, str, str]]:
 
 
 def _call(world: World, method: str, url: str, headers: dict[str, str]) -> Any:
+    if method == "POST" and url.endswith("/activity-files"):  # a multipart upload: B's own file, changed
+        return world.client.request(method, url, headers=headers, params={"year": 2023}, follow_redirects=False,
+                                    files={"file": ("b.yaml", declared_yaml(FOREIGN, FOREIGN_NAME, "浙江", "9"))})
     body = _body(url) if method in ("POST", "PUT", "PATCH") else None
     return world.client.request(method, url, headers=headers, params={"year": 2023}, json=body,
                                 follow_redirects=False)
@@ -144,3 +157,4 @@ def test_nothing_in_the_foreign_factory_changed(world: World) -> None:
     assert after == before and before["count"] == 192
     assert api_keys.get_api_key(str(api_keys.api_key_prefix(world.foreign_key)), world.url).revoked_at is None  # type: ignore[union-attr]
     assert users.get_user_by_name("intruder", world.url) is None
+    assert len(declared.versions(FOREIGN, world.url)) == 1

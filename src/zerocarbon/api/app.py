@@ -11,7 +11,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 import zerocarbon
 from zerocarbon.api.errors import install_error_handlers
-from zerocarbon.api.routes import auth, factories, inventories, portfolio, quality, readings, users
+from zerocarbon.api.routes import activity, auth, factories, inventories, portfolio, quality, readings, users
 from zerocarbon.api.settings import Settings, get_settings
 from zerocarbon.store.audit import current_actor
 
@@ -43,7 +43,7 @@ class ActorScope:
 def api_router() -> APIRouter:
     """Every resource of the API, to be mounted under :data:`API_PREFIX`."""
     router = APIRouter()
-    for module in (auth, users, factories, readings, inventories, quality, portfolio):
+    for module in (auth, users, factories, readings, inventories, quality, portfolio, activity):
         router.include_router(module.router)
     return router
 

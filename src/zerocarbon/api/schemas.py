@@ -401,3 +401,30 @@ class PortfolioPublic(Out):
     provinces: list[str]
     total: dict[str, Any]
     factories: list[dict[str, Any]]
+
+
+# ------------------------------------------------------------------------------ declared activity files
+class ActivityFilePublic(Out):
+    """One version of a factory's declared activity-data file (fuels by invoice, certificates, production …)."""
+
+    id: int
+    factory_id: str
+    filename: str = Field(description="the name it was uploaded under")
+    format: Literal["xlsx", "xlsm", "yaml", "json"]
+    size: int = Field(description="[bytes]")
+    sha256: str = Field(description="sha256 (hex) of the bytes as uploaded")
+    uploaded_by: str = Field(description="who uploaded it: the actor of its audit entry")
+    uploaded_at: int = Field(description="[s since epoch, UTC]")
+    uploaded_at_local: str = Field(description="the same time in the factory's time zone, ISO 8601")
+    note: str
+    current: bool = Field(description="the version inventories use: the newest")
+
+
+class ActivityFileUploaded(ActivityFilePublic):
+    """Answer of an upload: the version, and what the file holds."""
+
+    created: bool = Field(description="false when these bytes already were the current version: nothing stored")
+    years: list[int] = Field(description="data years of the file's activity lines")
+    activity_lines: int
+    certificates: int
+    production_records: int
