@@ -91,7 +91,7 @@
   function api(path, opts, retried) {
     opts = opts || {};
     var headers = { Authorization: "Bearer " + token(), "Accept-Language": L === "en" ? "en" : "zh-CN" };
-    return fetch(path, { headers: headers }).then(function (resp) {
+    return fetch(path, { method: opts.method || "GET", headers: headers, body: opts.body }).then(function (resp) {
       if (resp.status === 401) {
         if (!retried) return refresh().then(function (ok) {
           if (ok) return api(path, opts, true);
@@ -108,7 +108,7 @@
         return resp;
       }
       return resp.json().catch(function () { return null; }).then(function (body) {
-        if (!resp.ok) { var e = new Error(errorMessage(body, resp.status)); e.status = resp.status; throw e; }
+        if (!resp.ok) { var e = new Error(errorMessage(body, resp.status)); e.status = resp.status; e.body = body; throw e; }
         return body;
       });
     }, function () { throw new Error(T("err.network")); });
@@ -720,7 +720,12 @@
 
   // ---------------------------------------------------------------------------------------- reports
   function reportsPage() {
-    fapi("reports").then(function (d) {
+    activityPanel();
+    // the activity panel stays usable when no report can be made yet (no data: upload some)
+    reportTable().catch(showError).then(ready);
+  }
+  function reportTable() {
+    return fapi("reports").then(function (d) {
       $("report-table").innerHTML = "<tr><th>" + esc(T("r.period")) + "</th><th>" + esc(T("r.download")) + "</th></tr>" + d.periods.map(function (p) {
         var label = p.period.indexOf("-") < 0 ? p.period + " · " + T("r.year") : p.period;
         return "<tr><td>" + esc(label) + "</td><td>" + ["html", "xlsx", "json"].map(function (fmt) {
@@ -731,8 +736,78 @@
       $("report-table").querySelectorAll("button.dl").forEach(function (b) {
         b.addEventListener("click", function () { download(b.dataset.url + "?lang=" + L, b.dataset.name, b); });
       });
-      ready();
-    }).catch(showError);
+    });
+  }
+
+  /* Declared activity data: the blank template, upload (the API checks the file and names the sheet, row
+     and field of a refusal), and every stored version. Only the roles with the API's setup permission
+     see the form; the API decides in any case. */
+  var UPLOAD_ROLES = ["admin", "factory_manager", "data_entry"];
+  function activityBase() { return "/api/v1/factories/" + encodeURIComponent(cfg.factory) + "/activity-files"; }
+  function activityPanel() {
+    var form = $("act-form");
+    $("act-template").addEventListener("click", function () {
+      download("/api/v1/activity-template.xlsx", "zerocarbon-activity-template.xlsx", $("act-template"));
+    });
+    var may = state.me && UPLOAD_ROLES.indexOf(state.me.role) >= 0;
+    form.hidden = !may;
+    $("act-readonly").hidden = !!may;
+    form.addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      var file = $("act-file").files[0];
+      if (!file) return;
+      var data = new FormData();
+      data.append("file", file, file.name);
+      data.append("note", $("act-note").value);
+      var button = $("act-upload");
+      button.disabled = true;
+      $("act-error").hidden = true;
+      $("act-result").hidden = true;
+      $("act-result").textContent = T("act.uploading");
+      $("act-result").hidden = false;
+      api(activityBase(), { method: "POST", body: data }).then(function (d) {
+        $("act-result").textContent = d.created ? T("act.created", { id: d.id, years: d.years.join("、"),
+          lines: d.activity_lines, certs: d.certificates, prod: d.production_records }) : T("act.unchanged", { id: d.id });
+        form.reset();
+        // a page that had nothing to show for its year opens on the newest year of the file
+        if (!$("banner").hidden && d.years.length && d.years.indexOf(state.year) < 0) {
+          state.year = d.years[d.years.length - 1];
+          var ysel = $("year-select");
+          if (ysel) { ysel.insertAdjacentHTML("afterbegin", "<option>" + state.year + "</option>"); ysel.value = String(state.year); }
+        }
+        $("banner").hidden = true;
+        loadVersions();
+        reportTable().catch(showError);
+      }).catch(function (err) {
+        $("act-result").hidden = true;
+        var details = err.body && err.body.error && err.body.error.details || {};
+        $("act-error").innerHTML = "<strong>" + esc(T("act.refused")) + "</strong><p data-testid=\"act-error-message\">" + esc(err.message) +
+          "</p>" + kv([[T("act.file"), details.file], [T("act.sheet"), details.sheet], [T("act.row"), details.row],
+            [T("act.field"), details.field], [T("act.expected"), details.expected]]);
+        $("act-error").hidden = false;
+      }).then(function () { button.disabled = false; });
+    });
+    loadVersions();
+  }
+  function loadVersions() {
+    api(activityBase()).then(function (rows) {
+      var table = $("act-versions");
+      table.innerHTML = "<tr><th>" + esc(T("act.version")) + "</th><th>" + esc(T("act.file")) + "</th><th>" + esc(T("act.by")) + "</th><th>" +
+        esc(T("act.at")) + '</th><th class="num">' + esc(T("act.size")) + "</th><th>SHA-256</th><th>" + esc(T("act.note_label")) + "</th><th></th></tr>" +
+        (rows.length ? rows.map(function (v) {
+          return '<tr data-testid="act-version-' + v.id + '"><td>' + v.id + (v.current ? ' <em class="badge" data-testid="act-current">' +
+            esc(T("act.current")) + "</em>" : "") + "</td><td>" + esc(v.filename) + "</td><td>" + esc(v.uploaded_by) + '</td><td class="nowrap">' +
+            esc(v.uploaded_at_local.slice(0, 19).replace("T", " ")) + '</td><td class="num">' + v.size.toLocaleString("en-US") +
+            '</td><td><code class="small" data-testid="act-sha">' + esc(v.sha256).replace(/(.{16})(?=.)/g, "$1<wbr>") + "</code></td><td>" + esc(v.note) +
+            '</td><td><button type="button" class="dl" data-id="' + v.id + '" data-name="' + esc(v.filename) + '" data-testid="act-dl-' + v.id + '">' +
+            esc(T("r.download")) + "</button></td></tr>";
+        }).join("") : '<tr><td colspan="8" class="muted" data-testid="act-none">' + esc(T("act.none")) + "</td></tr>");
+      table.querySelectorAll("button.dl").forEach(function (b) {
+        b.addEventListener("click", function () { download(activityBase() + "/" + b.dataset.id, b.dataset.name, b); });
+      });
+    }).catch(function (err) {
+      $("act-versions").innerHTML = '<tr><td class="muted">' + esc(err.message) + "</td></tr>";
+    });
   }
   function download(url, name, button) {
     button.disabled = true;
