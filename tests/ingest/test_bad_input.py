@@ -236,3 +236,25 @@ def test_plain_m3_never_converts_to_nm3() -> None:
         conversion_factor("m3", "Nm3")
     with pytest.raises(UnitError):
         conversion_factor("m3", "万Nm3")
+
+
+@pytest.mark.parametrize("key", ["activity", "certificates"])
+def test_a_section_that_is_not_a_list_is_refused_by_name(key: str, sample_doc: dict[str, Any],
+                                                         tmp_path: Path) -> None:
+    path = _yaml_file(sample_doc, lambda d: d.__setitem__(key, 5), tmp_path / "scalar.yaml")
+    with pytest.raises(InputError) as info:
+        load_activity_file(path)
+    assert info.value.file == str(path) and info.value.field == key
+
+
+def test_gb18030_yaml_is_read_and_undecodable_bytes_are_refused(sample_doc: dict[str, Any], tmp_path: Path) -> None:
+    """Chinese Windows editors save GB18030: such a file reads as its UTF-8 twin; bytes that are neither are refused."""
+    utf8 = _yaml_file(sample_doc, lambda d: None, tmp_path / "utf8.yaml")
+    gbk = tmp_path / "gb18030.yaml"
+    gbk.write_bytes(utf8.read_text(encoding="utf-8").encode("gb18030"))
+    assert load_activity_file(gbk).data == load_activity_file(utf8).data
+    bad = tmp_path / "binary.yaml"
+    bad.write_bytes(b"activity: [\x81\x30\xff\xfe]\n")
+    with pytest.raises(InputError) as info:
+        load_activity_file(bad)
+    assert info.value.file == str(bad)

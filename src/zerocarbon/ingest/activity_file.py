@@ -61,8 +61,20 @@ def load_activity_file(path: str | Path) -> LoadedInput:
 
 
 # ---------------------------------------------------------------------------------------- YAML/JSON
+def _read_text(file: Path) -> str:
+    """The file's text: UTF-8 (with or without BOM), else GB18030 (what Chinese Windows editors save)."""
+    data = file.read_bytes()
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise InputError("文件不是 UTF-8 或 GB18030 编码的文本", "the file is not text in UTF-8 or GB18030",
+                     file=str(file))
+
+
 def _load_structured(file: Path) -> LoadedInput:
-    text = file.read_text(encoding="utf-8")
+    text = _read_text(file)
     try:
         # Numbers are read as text first so they reach Decimal without a float detour.
         raw = json.loads(text, parse_float=str) if file.suffix.lower() == ".json" else yaml.load(text, _DecimalLoader)
@@ -70,6 +82,10 @@ def _load_structured(file: Path) -> LoadedInput:
         raise InputError(f"文件格式错误：{exc}", f"malformed file: {exc}", file=str(file)) from exc
     if not isinstance(raw, dict):
         raise InputError("文件顶层应为映射（字典）", "the top level must be a mapping", file=str(file))
+    for key in ("activity", "certificates"):
+        if raw.get(key) is not None and not isinstance(raw[key], list):
+            raise InputError(f"{key} 应为列表", f"'{key}' must be a list of entries, not {type(raw[key]).__name__}",
+                             file=str(file), field=key)
     activity = raw.get("activity") or []
     locations = {str(a.get("id")): {"file": str(file), "sheet": None, "row": None, "entry": f"activity[{i + 1}]"}
                  for i, a in enumerate(activity) if isinstance(a, dict)}

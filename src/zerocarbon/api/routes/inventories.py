@@ -48,7 +48,7 @@ def inventory_for(factory_id: str, period: str, url: str) -> InventoryRun:
     p = Period.parse(period)
     if p.month is None:
         return dashboard.inventory_run(factory_id, p.year, url)
-    return run_store_inventory(factory_id, p.year, url=url, declared=dashboard.declared_file(factory_id),
+    return run_store_inventory(factory_id, p.year, url=url, declared=dashboard.declared_file(factory_id, url),
                                month=f"{p.year}-{p.month:02d}")
 
 

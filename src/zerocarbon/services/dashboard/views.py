@@ -127,7 +127,7 @@ def overview(factory_id: str, year: int, url: str | None = None) -> dict[str, An
             "factory": {"id": factory_id, "name_zh": inv.factory_name_zh, "name_en": inv.factory_name_en},
             "year": year, "period": str(year), "month": month, "months_with_data": months,
             "month_is_current": now.year == year,
-            "declared_file": declared_file(factory_id) is not None,
+            "declared_file": declared_file(factory_id, url) is not None,
             "totals": {k: fig(v) for k, v in inv.totals.__dict__.items()},
             "month_total": fig(month_inv.totals.gbt32150_total if month_inv is not None else None),
             "scopes": _scopes(inv.totals),
