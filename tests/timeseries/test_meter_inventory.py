@@ -207,5 +207,8 @@ def test_chunks_of_meters_give_the_same_year(store_url: str, monkeypatch: pytest
     assert parts.hourly().equals(whole.hourly())
     assert parts.gaps.equals(whole.gaps) and parts.unused.equals(whole.unused)
     assert parts.virtual.values.equals(whole.virtual.values)
+    calls: list[tuple[int, int]] = []
+    metered.metered_year("F1", 2023, store_url, progress=lambda done, total: calls.append((done, total)))
+    assert calls == [(k, 6) for k in range(7)]  # progress: meters done of all, after each chunk
     lazy = metered.metered_year("F1", 2023, store_url, estimate="linear")
     assert lazy.hourly_values is None and lazy.hourly().equals(whole.hourly())

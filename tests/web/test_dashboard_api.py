@@ -73,7 +73,8 @@ def base(fid: str = FACTORY) -> str:
 @pytest.mark.parametrize("path", [
     "/api/v1/dashboard/me", "/api/v1/dashboard/factories", f"{base()}/overview", f"{base()}/emissions",
     f"{base()}/energy", f"{base()}/meters", f"{base()}/meters/EL-L1/series", f"{base()}/inventory",
-    f"{base()}/lines/EL-L1-2023-01", f"{base()}/quality", f"{base()}/reports", "/api/v1/dashboard/portfolio"])
+    f"{base()}/lines/EL-L1-2023-01", f"{base()}/quality", f"{base()}/reports", f"{base()}/progress",
+    "/api/v1/dashboard/portfolio"])
 def test_data_needs_a_signed_in_user(client: TestClient, path: str) -> None:
     assert client.get(path).status_code == 401
     r = client.get(path, headers={"Authorization": "Bearer not-a-token"})
@@ -82,7 +83,7 @@ def test_data_needs_a_signed_in_user(client: TestClient, path: str) -> None:
 
 
 @pytest.mark.parametrize("part", ["overview", "emissions", "energy", "meters", "meters/EL-L1/series", "inventory",
-                                  "lines/EL-L1-2023-01", "quality", "reports"])
+                                  "lines/EL-L1-2023-01", "quality", "reports", "progress"])
 def test_a_foreign_factory_is_refused_like_a_missing_one(client: TestClient, manager: dict[str, str],
                                                          part: str) -> None:
     foreign = client.get(f"{base(FOREIGN)}/{part}", headers=manager)
@@ -315,3 +316,44 @@ def test_pages_are_served_in_both_languages_without_a_cdn(client: TestClient) ->
         assert client.get(path).status_code == 200, path
     assert client.get("/static/../../etc/passwd").status_code == 404
     assert client.get(f"/dashboard/f/{FACTORY}/nonsense").status_code == 404
+
+
+def test_progress_of_the_first_computation_of_a_year(client: TestClient, manager: dict[str, str], dashboard_env: Any,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """While the overview computes the year, /progress says how far the meters have got; then it is idle."""
+    import threading
+
+    from zerocarbon.services import dashboard
+    from zerocarbon.services.dashboard import _base
+
+    year = dashboard_env.year
+    started, release = threading.Event(), threading.Event()
+    real = _base.metered_year
+
+    def slow(*args: Any, progress: Any = None, **kwargs: Any) -> Any:
+        def report(done: int, total: int) -> None:
+            progress(done, total)
+            if done and not started.is_set():  # hold the computation after its first chunk
+                started.set()
+                release.wait(60)
+        return real(*args, progress=report, **kwargs)
+
+    monkeypatch.setattr(_base, "metered_year", slow)
+    dashboard.cache_clear()
+    path = f"{base()}/progress?year={year}"
+    assert client.get(path, headers=manager).json() == {"busy": False, "year": year}
+    answer: dict[str, Any] = {}
+    worker = threading.Thread(target=lambda: answer.update(r=client.get(f"{base()}/overview?year={year}",
+                                                                        headers=manager)))
+    worker.start()
+    try:
+        assert started.wait(60)
+        p = client.get(path, headers=manager).json()
+        assert p["busy"] is True and p["stage"] == "meters" and p["year"] == year
+        assert 0 < p["done"] <= p["total"] and p["percent"] == round(100 * p["done"] / p["total"], 1)
+        assert p["elapsed_s"] >= 0
+    finally:
+        release.set()
+        worker.join(120)
+    assert answer["r"].status_code == 200
+    assert client.get(path, headers=manager).json() == {"busy": False, "year": year}

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pyarrow as pa
@@ -144,7 +145,7 @@ def _chunks(meters: pa.Table, span: int) -> list[list[int]]:
 
 
 def _scan(fm: FactoryMeters, year: int, url: str | None, estimate: Estimate | None, power_as_energy: bool,
-          freqs: tuple[Freq, ...]) -> _Scan:
+          freqs: tuple[Freq, ...], progress: Callable[[int, int], None] | None = None) -> _Scan:
     """Intervals of the real meters chunk by chunk, rolled up by ``freqs``; the virtual meters after."""
     start, end = tc.year_bounds(year, fm.timezone)
     steps = [int(x) for x in fm.meters["interval_seconds"].to_pylist() if x is not None] or [900]
@@ -156,7 +157,11 @@ def _scan(fm: FactoryMeters, year: int, url: str | None, estimate: Estimate | No
     needed = pa.array(sorted({int(i) for i in terms["input_id"].to_pylist()}), pa.int64())
     rolled: dict[Freq, list[pa.Table]] = {f: [] for f in freqs}
     gaps, unused, kept = [], [], []
-    for ids in _chunks(fm.meters, end - start + before + after):
+    chunks = _chunks(fm.meters, end - start + before + after)
+    total, done = sum(len(c) for c in chunks), 0
+    if progress is not None:
+        progress(0, total)
+    for ids in chunks:
         readings = read_current(ids, start - before, end + after, url)
         chunk = fm.meters.filter(pc.is_in(fm.meters["meter_id"], pa.array(ids, pa.int64())))
         iv = interval_consumption(readings, chunk, start=start, end=end, events=fm.events, estimate=estimate,
@@ -169,6 +174,9 @@ def _scan(fm: FactoryMeters, year: int, url: str | None, estimate: Estimate | No
         unused.append(iv.unused)
         if len(needed):
             kept.append(base.filter(pc.is_in(base["meter_id"], needed)))
+        done += len(ids)
+        if progress is not None:
+            progress(done, total)
     inputs = pa.concat_tables(kept) if kept else INTERVAL_SCHEMA.empty_table().select(_BASE)
     virtual = evaluate_virtual(inputs, fm.meters, fm.nodes)
     for f in freqs:
@@ -186,16 +194,18 @@ def _concat(tables: list[pa.Table], freq: Freq, tz: str) -> pa.Table:
 
 
 def metered_year(factory_id: str, year: int, url: str | None = None, *, estimate: Estimate | None = None,
-                 power_as_energy: bool = False, hourly: bool = False) -> MeteredYear:
+                 power_as_energy: bool = False, hourly: bool = False,
+                 progress: Callable[[int, int], None] | None = None) -> MeteredYear:
     """Monthly (and with ``hourly=True`` hourly) roll-ups of the factory's meters over the local calendar ``year``.
 
     Intervals per :mod:`zerocarbon.timeseries.intervals`, computed chunk by chunk of meters
     (:data:`CHUNK_READINGS`). Readings are read with a margin around the year: one day after (the
     reading that closes the last interval of a counter) and one day before (a gap across New Year
     is bridged), eight days before with ``estimate="profile"`` (the same interval a week earlier).
+    ``progress(done, total)`` is called with the number of real meters done after each chunk.
     """
     fm = load_factory_meters(factory_id, url)
     freqs: tuple[Freq, ...] = ("month", "hour") if hourly else ("month",)
-    scan = _scan(fm, year, url, estimate, power_as_energy, freqs)
+    scan = _scan(fm, year, url, estimate, power_as_energy, freqs, progress)
     return MeteredYear(fm, year, scan.start, scan.end, estimate, scan.gaps, scan.unused, scan.virtual,
                        scan.rolled["month"], power_as_energy, url, scan.rolled.get("hour"))

@@ -206,6 +206,17 @@ def overview(factory_id: FactoryIdPath, principal: PrincipalDep, url: StoreUrl, 
     return JsonResponse(_call(lambda: svc.overview(fid, y, url)))
 
 
+@api.get("/factories/{factory_id}/progress")
+def progress(factory_id: FactoryIdPath, principal: PrincipalDep, url: StoreUrl, year: YearQ = None) -> Response:
+    """How far the first computation of the year has got (polled by the pages while it runs):
+    ``{"busy": false}``, or ``busy`` with ``stage`` (``meters``: meters read of all; ``engine``),
+    ``done``, ``total``, ``percent`` and ``elapsed_s``."""
+    fid = _factory(factory_id, principal)
+    y = _year(fid, year, url)
+    work = svc.progress(fid, y, url)
+    return JsonResponse({"busy": False, "year": y} if work is None else {"busy": True, "year": y, **work})
+
+
 @api.get("/factories/{factory_id}/emissions")
 def emissions(factory_id: FactoryIdPath, principal: PrincipalDep, url: StoreUrl, year: YearQ = None) -> Response:
     """Emissions per month by category, scope, source and facility [tCO2e]."""

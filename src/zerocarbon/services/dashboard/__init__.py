@@ -42,6 +42,7 @@ from zerocarbon.services.dashboard._base import (
     factories,
     fig,
     inventory_run,
+    progress,
     store_version,
 )
 from zerocarbon.services.dashboard.energy import (
@@ -85,6 +86,7 @@ __all__ = [
     "meter_series",
     "overview",
     "portfolio",
+    "progress",
     "renewable_share",
     "reports",
     "store_version",

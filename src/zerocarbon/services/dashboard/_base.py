@@ -21,6 +21,7 @@ from zerocarbon.accounting.results import Inventory, plain
 from zerocarbon.errors import InputError
 from zerocarbon.model.period import Period
 from zerocarbon.services import declared as uploads
+from zerocarbon.services import progress as work_progress
 from zerocarbon.services.inventory import InventoryRun, run_store_inventory
 from zerocarbon.services.metered import FactoryMeters, MeteredYear, load_factory_meters, metered_year
 from zerocarbon.store import schema as s
@@ -243,21 +244,40 @@ def default_year(factory_id: str, url: str | None = None) -> int:
     return datetime.now(ZoneInfo(tz)).year
 
 
+def _work_key(factory_id: str, year: int, url: str | None) -> tuple[str, str, str, int]:
+    return ("year", database_url(url), factory_id, int(year))
+
+
+def progress(factory_id: str, year: int, url: str | None = None) -> dict[str, Any] | None:
+    """How far the computation of the factory's year has got (:mod:`zerocarbon.services.progress`), or None."""
+    return work_progress.current(_work_key(factory_id, year, url))
+
+
 def metered(factory_id: str, year: int, url: str | None = None, *, power_as_energy: bool = False) -> MeteredYear:
     """The factory's metered year, gaps filled linearly (cached): one pass over the year's readings
     serves the inventory and the data-quality page. ``power_as_energy`` only matters (and only
-    makes a second pass) when the factory has power registers."""
+    makes a second pass) when the factory has power registers. Its progress is reported as the
+    stage ``meters`` (meters done of all)."""
     fm = _factory_meters(factory_id, url)
     power = power_as_energy and "instantaneous" in fm.meters["register_kind"].to_pylist()
-    return _cached("metered", url, factory_id, year,
-                   lambda: metered_year(factory_id, year, url, estimate="linear", power_as_energy=power), power)
+
+    def compute() -> MeteredYear:
+        with work_progress.tracking(_work_key(factory_id, year, url)) as report:
+            return metered_year(factory_id, year, url, estimate="linear", power_as_energy=power,
+                                progress=lambda done, total: report("meters", done, total))
+    return _cached("metered", url, factory_id, year, compute, power)
 
 
 def inventory_run(factory_id: str, year: int, url: str | None = None) -> InventoryRun:
-    """The year's inventory as the engine computes it (cached): ``run_store_inventory`` with the declared file."""
-    return _cached("inventory", url, factory_id, year,
-                   lambda: run_store_inventory(factory_id, year, url=url, declared=declared_file(factory_id, url),
-                                               metered=metered(factory_id, year, url)))
+    """The year's inventory as the engine computes it (cached): ``run_store_inventory`` with the declared
+    file, on the cached metered year. Progress: stage ``meters``, then ``engine``."""
+    def compute() -> InventoryRun:
+        with work_progress.tracking(_work_key(factory_id, year, url)) as report:
+            measured = metered(factory_id, year, url)
+            report("engine", 0, 1)
+            return run_store_inventory(factory_id, year, url=url, declared=declared_file(factory_id, url),
+                                       metered=measured)
+    return _cached("inventory", url, factory_id, year, compute)
 
 
 def _facility_names(run: InventoryRun) -> dict[str, tuple[str, str]]:

@@ -293,7 +293,31 @@
     if (state.year) q.set("year", String(state.year));
     Object.keys(extra || {}).forEach(function (k) { if (extra[k] !== null && extra[k] !== undefined && extra[k] !== "") q.set(k, extra[k]); });
     var qs = q.toString();
-    return api("/api/v1/dashboard/factories/" + encodeURIComponent(cfg.factory) + "/" + part + (qs ? "?" + qs : ""));
+    var request = api("/api/v1/dashboard/factories/" + encodeURIComponent(cfg.factory) + "/" + part + (qs ? "?" + qs : ""));
+    if (part !== "progress") watchProgress(request);
+    return request;
+  }
+  // While a page's data is being computed (the first request of a year: the inventory from every
+  // meter), poll the server for how far it has got and show it in place of "loading".
+  function watchProgress(request) {
+    var done = false, timer = null;
+    function poll() {
+      if (done) return;
+      api("/api/v1/dashboard/factories/" + encodeURIComponent(cfg.factory) + "/progress" + yearQ()).then(function (p) {
+        if (done) return;
+        var box = $("loading");
+        if (box && p && p.busy) {
+          var vars = { year: p.year, done: p.done, total: p.total, pct: p.percent === null ? "—" : p.percent,
+                       elapsed: Math.round(p.elapsed_s) };
+          box.textContent = T(p.stage === "meters" ? "calc.meters" : p.stage === "engine" ? "calc.engine" : "calc.start", vars);
+          box.setAttribute("data-stage", p.stage);
+        }
+        timer = setTimeout(poll, 1000);
+      }, function () { timer = setTimeout(poll, 2000); });
+    }
+    timer = setTimeout(poll, 800);
+    function stop() { done = true; if (timer) clearTimeout(timer); }
+    request.then(stop, stop);
   }
   function inventoryLink(filters) { return withParams(factoryPath(cfg.factory, "inventory"), filters); }
 
