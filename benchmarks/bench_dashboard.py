@@ -87,7 +87,7 @@ def build_store(workdir: Path, meters: int, days: int) -> tuple[str, float]:
     url = f"sqlite:///{db}"
     migrate(url)
     save_factory_setup(bi.setup(meters), url)
-    batch = open_batch("file", str(source), url=url)
+    batch = open_batch("file", str(source), url=url, factory_id="BENCH")
     total = IngestReport(batch_id=batch)
     now = bi.START + days * 86400 + 86400
     for record_batch in pq.ParquetFile(source).iter_batches(batch_size=200_000):

@@ -83,7 +83,7 @@ def main() -> None:
     save_factory_setup(setup(args.meters), url)
     now = START + args.days * 86400 + 86400
     t0 = time.perf_counter()
-    batch = open_batch("file", str(source), url=url)
+    batch = open_batch("file", str(source), url=url, factory_id="BENCH")
     total = IngestReport(batch_id=batch)
     for record_batch in pq.ParquetFile(source).iter_batches(batch_size=args.chunk):
         table = pa.Table.from_batches([record_batch])

@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from zerocarbon.ingest.mqtt import FlushReport, drop_session, parse_topic, prepare_session, run_subscriber, topics_for
 from zerocarbon.model.metering import FactorySetup
+from zerocarbon.services import data_quality
 from zerocarbon.store import schema as s
 from zerocarbon.store.db import transaction
 from zerocarbon.store.factories import save_factory_setup
@@ -284,3 +285,34 @@ def test_nothing_is_acknowledged_before_it_is_stored(store_url: str, factory: st
     assert _count(store_url) == 31
     with transaction(store_url) as conn:
         assert conn.execute(select(s.dead_letters)).all() == []
+
+
+def test_store_batches_carry_the_subscribed_factory_or_none(store_url: str, factory: str, client_id: str) -> None:
+    """A subscriber of one factory opens that factory's batches; one over every factory's topics opens
+    batches of no factory, which no factory's data-quality list shows (``F`` and ``F:2`` both sent)."""
+    other = f"{factory}:2"
+    save_factory_setup(FactorySetup.model_validate({
+        "factory": {"id": other, "name_zh": "测试厂二", "province": "江苏"},
+        "meters": [{"code": "E1", "carrier": "electricity", "unit": "kWh", "register_kind": "interval"}],
+    }), store_url)
+    prepare_session(other, HOST, PORT, client_id=client_id)
+    publish([(f"zerocarbon/{other}/readings", _reading(0))])
+    with subscriber(other, store_url, client_id) as progress:
+        progress.wait("accepted", 1)
+    every = f"zc-test-{uuid.uuid4().hex[:12]}"
+    topics = [f"zerocarbon/{factory}/readings", f"zerocarbon/{other}/readings"]
+    try:
+        prepare_session(None, HOST, PORT, topics, every)
+        publish([(topics[0], _reading(1)), (topics[1], _reading(2))])
+        with subscriber(None, store_url, every, topics) as progress:
+            progress.wait("accepted", 2)
+    finally:
+        drop_session(every, HOST, PORT)
+    with transaction(store_url) as conn:
+        batches = conn.execute(select(s.batches.c.id, s.batches.c.name, s.batches.c.factory_id)).all()
+    own = {b.id for b in batches if b.name.startswith(client_id)}
+    shared = {b.id for b in batches if b.name.startswith(every)}
+    assert own and shared and {b.factory_id for b in batches} == {other, None}
+    assert {b.id for b in batches if b.factory_id == other} == own
+    assert {int(r["id"]) for r in data_quality.batches(other, 100, 0, store_url)[1]} == own
+    assert data_quality.batches(factory, 100, 0, store_url) == (0, [])

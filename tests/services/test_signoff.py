@@ -44,7 +44,7 @@ runner = CliRunner()
 def _factory(url: str) -> None:
     """Two days of quarter-hour readings of the metered meter and of an uncategorised sub-meter."""
     save_factory_setup(SETUP, url)
-    batch = open_batch("test", "t", url=url)
+    batch = open_batch("test", "t", url=url, factory_id="F")
     n = 192
     report = ingest_table({"meter": ["E1"] * n + ["SUB"] * n, "ts": [T0 + 900 * i for i in range(n)] * 2,
                            "value": [10.0] * n + [4.0] * n}, "F", batch, "test", url, now=T0 + 10**7)

@@ -73,7 +73,7 @@ def test_chain_grows_with_writes_and_verifies(store_url: str) -> None:
         save_factory_setup(SETUP, store_url)
     save_factory_setup(SETUP, store_url)  # unchanged: no entry
     save_factory_setup(_variant(multiplier="100"), store_url)
-    batch = open_batch("test", "t", url=store_url)
+    batch = open_batch("test", "t", url=store_url, factory_id="F")
     report = ingest_table({"meter": ["E1"] * 4, "ts": [T0 + 900 * i for i in range(4)], "value": [1.0, 2, 3, 4]},
                           "F", batch, "test", store_url, now=T0 + 86_400)
     close_batch(report, url=store_url)
@@ -83,8 +83,10 @@ def test_chain_grows_with_writes_and_verifies(store_url: str) -> None:
     assert _actions(store_url) == ["factory.save", "factory.save", "readings.batch_open", "readings.ingest",
                                    "reading.correct"]
     log = audit.entries(store_url, factory_id="F")
-    assert [e.action for e in log] == ["reading.correct", "readings.ingest", "factory.save", "factory.save"]
-    fix, ingest, second, first = (e.to_dict() for e in log)
+    assert [e.action for e in log] == ["reading.correct", "readings.ingest", "readings.batch_open", "factory.save",
+                                       "factory.save"]
+    fix, ingest, opened, second, first = (e.to_dict() for e in log)
+    assert opened["factory_id"] == opened["after"]["factory_id"] == "F"  # the batch names its factory
     assert first["actor"] == "alice" and second["actor"] == "system"
     assert first["before"]["factory"] is None and first["after"]["counts"]["meters"] == 1
     assert first["after"]["changes"]["production"]["added"] == ["P@1698768000"]

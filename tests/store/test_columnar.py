@@ -27,7 +27,7 @@ def _rows(n: int, offset: int = 0) -> dict[str, list[object]]:
 
 
 def _load(url: str, n: int, offset: int = 0, close: bool = True) -> int:
-    batch = open_batch("test", "t", url=url)
+    batch = open_batch("test", "t", url=url, factory_id="F")
     report = ingest_table(_rows(n, offset), "F", batch, "test", url, now=T0 + 10**7)
     if close:
         close_batch(report, url=url)

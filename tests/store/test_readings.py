@@ -31,7 +31,7 @@ SETUP = FactorySetup.model_validate({
 
 
 def _ingest(url: str, rows: dict[str, list[object]]):  # type: ignore[no-untyped-def]
-    return ingest_table(rows, "F", open_batch("test", "t", url=url), "test", url, now=T0 + 86_400)
+    return ingest_table(rows, "F", open_batch("test", "t", url=url, factory_id="F"), "test", url, now=T0 + 86_400)
 
 
 def test_setup_is_idempotent(store_url: str) -> None:

@@ -83,7 +83,8 @@ def _data() -> dict[str, list[object]]:
 
 def _load(url: str) -> None:
     save_factory_setup(SETUP, url)
-    report = ingest_table(_data(), "F1", open_batch("test", "meters", url=url), "test", url, now=T1 + 86_400)
+    batch = open_batch("test", "meters", url=url, factory_id="F1")
+    report = ingest_table(_data(), "F1", batch, "test", url, now=T1 + 86_400)
     assert report.rejected == 0
 
 
@@ -119,8 +120,8 @@ def test_activity_lines_from_meters(store_url: str) -> None:
 def test_late_data_is_in_the_next_result(store_url: str) -> None:
     _load(store_url)
     before = {ln.id: ln for ln in mi.activity_from_meters("F1", 2023, store_url, evidence={"GP": PROOF})}
-    ingest_table({"meter": ["E1"], "ts": [GAP], "value": [7.0]}, "F1", open_batch("test", "late", url=store_url),
-                 "test", store_url, now=T1 + 86_400)
+    late = open_batch("test", "late", url=store_url, factory_id="F1")
+    ingest_table({"meter": ["E1"], "ts": [GAP], "value": [7.0]}, "F1", late, "test", store_url, now=T1 + 86_400)
     after = {ln.id: ln for ln in mi.activity_from_meters("F1", 2023, store_url, evidence={"GP": PROOF})}
     assert after["E1-2023-01"].amount - before["E1-2023-01"].amount == pytest.approx(Decimal(70))
     assert after["E1-2023-01"].note.startswith("2976 of 2976 intervals; 0 missing")
@@ -188,7 +189,7 @@ def test_power_meters_feed_the_inventory_only_when_converted(store_url: str) -> 
     save_factory_setup(setup, store_url)
     start = int(datetime(2023, 1, 1, tzinfo=TZ).timestamp())
     rows = {"meter": ["P1"] * 96, "ts": [start + i * Q for i in range(96)], "value": [100.0] * 96}
-    ingest_table(rows, "F2", open_batch("test", "power", url=store_url), "test", store_url, now=T1)
+    ingest_table(rows, "F2", open_batch("test", "power", url=store_url, factory_id="F2"), "test", store_url, now=T1)
     with pytest.raises(InputError, match="power_as_energy"):
         mi.activity_from_meters("F2", 2023, store_url)
     (line,) = mi.activity_from_meters("F2", 2023, store_url, power_as_energy=True)

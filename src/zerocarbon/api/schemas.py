@@ -320,6 +320,7 @@ class Page(BaseModel, Generic[T]):
 
 class BatchPublic(Out):
     id: int
+    factory_id: str = Field(description="the factory the batch was opened for: the one whose list this is")
     source: str = Field(description="file | rest | mqtt | demo")
     name: str
     started_at: int
@@ -334,6 +335,7 @@ class BatchPublic(Out):
 class RejectedRecordPublic(Out):
     id: int
     batch_id: int | None
+    factory_id: str = Field(description="the factory the record was sent for: the one whose list this is")
     source: str
     location: str
     field: str

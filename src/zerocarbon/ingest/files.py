@@ -282,10 +282,9 @@ def _batch_name(factory_id: str, file: Path) -> str:
 def _resumable(digest: str, factory_id: str, url: str | None) -> tuple[IngestReport, int] | None:
     """The newest batch of this file for this factory, with its counts and offset, when unfinished."""
     with transaction(url) as conn:
-        rows = conn.execute(select(s.batches).where(s.batches.c.content_hash == digest,
-                                                    s.batches.c.source == SOURCE)
-                            .order_by(s.batches.c.id.desc())).mappings().all()
-        row = next((b for b in rows if str(b["name"]).startswith(f"{factory_id}:")), None)
+        row = conn.execute(select(s.batches).where(s.batches.c.content_hash == digest, s.batches.c.source == SOURCE,
+                                                   s.batches.c.factory_id == factory_id)
+                           .order_by(s.batches.c.id.desc()).limit(1)).mappings().first()
         if row is None or row["status"] == "done":
             return None
         reasons = conn.execute(select(s.rejected.c.reason, func.count()).where(s.rejected.c.batch_id == row["id"])
@@ -429,7 +428,7 @@ def ingest_file(path: str | Path, factory_id: str, layout: FileLayout | None = N
         digest = file_hash(file)
         found = _resumable(digest, factory_id, url) if resume else None
         if found is None:
-            report = IngestReport(batch_id=open_batch(SOURCE, _batch_name(factory_id, file), digest, url))
+            report = IngestReport(open_batch(SOURCE, _batch_name(factory_id, file), digest, url, factory_id=factory_id))
             offset = 0
         else:
             report, offset = found

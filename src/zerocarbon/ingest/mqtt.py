@@ -23,8 +23,10 @@ Delivery
   the PUBACK may record them a second time; readings are never doubled.
 
 The store batch (``ingest_batches``) is rotated every ``rotate_interval_s`` (10 min) or
-``rotate_readings`` (100 000) readings so that analytics can cache closed batches. A batch left
-``running`` by a subscriber that died is marked ``interrupted`` when the same client id starts again.
+``rotate_readings`` (100 000) readings so that analytics can cache closed batches. It carries the
+subscribed factory; a subscriber over every factory's topics opens batches of no factory (no
+factory's list shows them). A batch left ``running`` by a subscriber that died is marked
+``interrupted`` when the same client id starts again.
 
 The broker must be able to hold what arrives while the subscriber is away: Mosquitto keeps only
 ``max_queued_messages`` (default 1000) per client and drops the rest, so raise it in production.
@@ -316,7 +318,8 @@ class _Subscriber:
 
     # --------------------------------------------------------------------------- store batches
     def _open_store_batch(self) -> None:
-        self.report = IngestReport(open_batch(SOURCE, self.batch_name, url=self.url))
+        # A subscriber over every factory's topics (factory_id None) mixes factories: its batch is nobody's.
+        self.report = IngestReport(open_batch(SOURCE, self.batch_name, url=self.url, factory_id=self.factory_id))
         self.batch_opened = time.monotonic()
         self.stats.store_batches += 1
 

@@ -53,14 +53,25 @@ class IngestReport:
                 "reasons": dict(self.reasons)}
 
 
-def open_batch(source: str, name: str, content_hash: str | None = None, url: str | None = None) -> int:
-    """Start a batch of readings (a row of ``ingest_batches``, and a ``readings.batch_open`` audit entry)."""
+def open_batch(source: str, name: str, content_hash: str | None = None, url: str | None = None, *,
+               factory_id: str | None) -> int:
+    """Start a batch of readings (a row of ``ingest_batches``, and a ``readings.batch_open`` audit entry).
+
+    Parameters
+    ----------
+    factory_id : str or None
+        The factory the batch is for: its data-quality lists show the batch
+        (:func:`zerocarbon.services.data_quality.batches`). None only for a batch that takes readings
+        of several factories (the MQTT subscriber over every factory's topics): no factory's list
+        shows it. Required, so that no path in forgets it.
+    """
     with transaction(url) as conn:
-        result = conn.execute(insert(s.batches).values(source=source, name=name, content_hash=content_hash,
-                                                       started_at=int(time.time())))
+        result = conn.execute(insert(s.batches).values(source=source, name=name, factory_id=factory_id,
+                                                       content_hash=content_hash, started_at=int(time.time())))
         batch_id = int(result.inserted_primary_key[0])  # type: ignore[index]
-        audit.record(conn, "readings.batch_open", "ingest_batch", batch_id,
-                     after={"batch_id": batch_id, "source": source, "name": name, "content_hash": content_hash})
+        audit.record(conn, "readings.batch_open", "ingest_batch", batch_id, factory_id,
+                     after={"batch_id": batch_id, "source": source, "name": name, "factory_id": factory_id,
+                            "content_hash": content_hash})
         return batch_id
 
 

@@ -247,7 +247,8 @@ def push_readings(batch: ReadingBatchIn, factory_id: str, url: str | None = None
                   client: str = "rest", now: int | None = None) -> IngestReport:
     """Store a pushed batch of readings of ``factory_id`` (the REST batch service); returns its report.
 
-    One store batch per call (``ingest_batches``: source, ``client`` as its name, the content hash).
+    One store batch per call (``ingest_batches``: source, ``client`` as its name, the factory, the
+    content hash).
     Entries that do not fit the schema, and entries without a meter, are rejected with the location
     ``request #<batch id> item <i>`` (i from 1, as sent); so are the readings validation refuses.
     Re-posting the same batch stores no reading twice: they come back as duplicates.
@@ -265,7 +266,8 @@ def push_readings(batch: ReadingBatchIn, factory_id: str, url: str | None = None
     tz = factory_timezone(factory_id, url)
     if tz is None:
         raise InputError(f"未知工厂 '{factory_id}'", f"unknown factory '{factory_id}'", field="factory_id")
-    batch_id = open_batch(source, client, content_hash=batch.content_hash(factory_id), url=url)
+    batch_id = open_batch(source, client, content_hash=batch.content_hash(factory_id), url=url,
+                          factory_id=factory_id)
 
     def where(i: int, r: ReadingIn | None) -> str:
         ref = f" (id {r.id})" if r is not None and r.id is not None else ""

@@ -3,10 +3,12 @@
 Rows as stored, newest first, a page at a time (the API's lists); the dashboard's data-quality page
 (:func:`zerocarbon.services.dashboard.data_quality`) lists rejected records through the same functions.
 
-Which factory a rejected record belongs to is stored with it (``rejected_records.factory_id``, set
-on every write by :func:`zerocarbon.store.readings.write_rejects`). Batches and dead letters have no
-such column: file batches are named ``<factory>:<path>``, REST batches ``<factory>:rest:<actor>``
-(:func:`rest_batch_name`), MQTT batches and dead letters carry the topic ``zerocarbon/<factory>/…``.
+Which factory a batch or a rejected record belongs to is stored with it, never read from a name:
+``ingest_batches.factory_id`` (set when the batch is opened, :func:`zerocarbon.ingest.pipeline.open_batch`)
+and ``rejected_records.factory_id`` (set on every write, :func:`zerocarbon.store.readings.write_rejects`).
+The batches of an MQTT subscriber over every factory's topics hold several factories' readings and
+belong to none: no factory's list shows them. Dead letters have no such column: they are selected
+by their topic, ``zerocarbon/<factory>/…``.
 """
 
 from __future__ import annotations
@@ -25,15 +27,13 @@ def _like(value: str) -> str:
 
 
 def rest_batch_name(factory_id: str, actor: str) -> str:
-    """The name of a REST batch: the factory first, so the factory's data-quality lists find it."""
+    """The name of a REST batch, for people reading the list (which factory it is for is ``factory_id``)."""
     return f"{factory_id}:rest:{actor}"
 
 
 def batch_filter(factory_id: str) -> ColumnElement[bool]:
-    """Condition on ``ingest_batches``: the batches of ``factory_id`` (by their names, see the module docstring)."""
-    b = s.batches
-    fid = _like(factory_id)
-    return b.c.name.like(f"{fid}:%", escape="\\") | b.c.name.like(f"% zerocarbon/{fid}/%", escape="\\")
+    """Condition on ``ingest_batches``: the batches opened for ``factory_id``."""
+    return s.batches.c.factory_id == factory_id
 
 
 def rejected_filter(factory_id: str) -> ColumnElement[bool]:
@@ -53,8 +53,8 @@ def batches(factory_id: str, limit: int, offset: int, url: str | None = None) ->
     """(total, a page of) the factory's ingest batches, newest first."""
     b = s.batches
     cond = batch_filter(factory_id)
-    cols = (b.c.id, b.c.source, b.c.name, b.c.started_at, b.c.finished_at, b.c.status, b.c.accepted,
-            b.c.duplicates, b.c.rejected, b.c.flagged)
+    cols = (b.c.id, b.c.factory_id, b.c.source, b.c.name, b.c.started_at, b.c.finished_at, b.c.status,
+            b.c.accepted, b.c.duplicates, b.c.rejected, b.c.flagged)
     return _page(select(*cols).where(cond).order_by(b.c.id.desc()),
                  select(func.count()).select_from(b).where(cond), limit, offset, url)
 
@@ -66,7 +66,8 @@ def rejected(factory_id: str, limit: int, offset: int, url: str | None = None, b
     cond = rejected_filter(factory_id)
     if batch_id is not None:
         cond = cond & (r.c.batch_id == batch_id)
-    cols = (r.c.id, r.c.batch_id, r.c.source, r.c.location, r.c.field, r.c.reason, r.c.raw, r.c.created_at)
+    cols = (r.c.id, r.c.batch_id, r.c.factory_id, r.c.source, r.c.location, r.c.field, r.c.reason, r.c.raw,
+            r.c.created_at)
     return _page(select(*cols).where(cond).order_by(r.c.id.desc()),
                  select(func.count()).select_from(r).where(cond), limit, offset, url)
 

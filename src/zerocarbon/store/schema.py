@@ -161,6 +161,11 @@ batches = Table(
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("source", String(16), nullable=False),  # file | rest | mqtt | demo
     Column("name", Text, nullable=False),          # file path, client, topic
+    # The factory the batch was opened for: set by every path in (files, REST pushes, the MQTT
+    # subscriber of one factory). Empty for the batches of a subscriber over every factory's topics
+    # (they hold several factories' readings), and for batches from before migration 0008 whose
+    # factory their readings and rejects did not tell: no factory's list shows those.
+    Column("factory_id", String(64), ForeignKey("factories.id"), nullable=True),
     Column("content_hash", String(64), nullable=True),
     Column("started_at", BigInteger, nullable=False),
     Column("finished_at", BigInteger, nullable=True),
@@ -171,6 +176,7 @@ batches = Table(
     Column("rejected", BigInteger, nullable=False, server_default="0"),
     Column("flagged", BigInteger, nullable=False, server_default="0"),
     Index("ix_ingest_batches_hash", "content_hash"),
+    Index("ix_ingest_batches_factory", "factory_id", "id"),  # a factory's batches, newest first
 )
 
 rejected = Table(

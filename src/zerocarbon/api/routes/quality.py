@@ -19,7 +19,7 @@ Offset = Annotated[int, Query(ge=0, le=10_000_000, description="items skipped (n
 
 
 @router.get("/{factory_id}/batches", response_model=Page[BatchPublic],
-            summary="Ingest batches of the factory (files, REST pushes, MQTT), newest first")
+            summary="Ingest batches opened for the factory (files, REST pushes, its MQTT subscriber), newest first")
 def list_batches(factory_id: ReadableFactory, url: StoreUrl, limit: Limit = 100, offset: Offset = 0
                  ) -> Page[BatchPublic]:
     total, rows = data_quality.batches(factory_id, limit, offset, url)
