@@ -183,7 +183,7 @@ def test_a_bad_workbook_is_refused_with_its_sheet_row_and_field(world: World, tm
 
 @pytest.mark.parametrize(("filename", "content", "field"), [
     ("a.yaml", b"factory: {id: JS-OURS-01}\nactivity: []\n", "factory.name_zh"),
-    ("a.yaml", b"activity: 5\n", None),            # a shape the importer does not expect: refused, not a 500
+    ("a.yaml", b"activity: 5\n", "activity"),      # a shape the importer does not expect: refused by name
     ("a.yaml", b"\xff\xfe not text", None),
     ("a.xlsx", b"not a workbook", None),
     ("a.txt", b"factory: {}", "file"),
