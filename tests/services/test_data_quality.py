@@ -305,3 +305,23 @@ def test_migration_back_fills_the_factory_of_batches(store_url: str, tmp_path: P
     assert _batch_ids("F", store_url) == {by_readings}
     assert _batch_ids("F:2", store_url) == {by_rejects, one_factory_mqtt}
     assert _batch_ids("G", store_url) == {by_file}
+
+
+def test_dead_letters_follow_the_topic_scheme_not_a_prefix(store_url: str) -> None:
+    """Factory ``A`` sees the dead letters of its own topics only: not those of factory ``A/x``, not
+    off-scheme topics under its name, and ``_`` in an id is a character, not a wildcard."""
+    topics = ["zerocarbon/A/readings", "zerocarbon/A/meters/M1", "zerocarbon/A/x/readings",
+              "zerocarbon/A/meters/M1/extra", "zerocarbon/A_B/readings", "zerocarbon/AxB/readings"]
+    with transaction(store_url) as conn:
+        conn.execute(insert(s.dead_letters), [{"received_at": 1, "topic": t, "payload": "{", "reason": "not JSON"}
+                                              for t in topics])
+
+    def seen(fid: str) -> set[str]:
+        total, rows = data_quality.dead_letters(fid, 100, 0, store_url)
+        assert total == len(rows)
+        return {str(r["topic"]) for r in rows}
+
+    assert seen("A") == {"zerocarbon/A/readings", "zerocarbon/A/meters/M1"}
+    assert seen("A/x") == {"zerocarbon/A/x/readings"}
+    assert seen("A_B") == {"zerocarbon/A_B/readings"}
+    assert seen("B") == set()

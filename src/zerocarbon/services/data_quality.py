@@ -41,6 +41,21 @@ def rejected_filter(factory_id: str) -> ColumnElement[bool]:
     return s.rejected.c.factory_id == factory_id
 
 
+def dead_letter_filter(factory_id: str) -> ColumnElement[bool]:
+    """Condition on ``dead_letters``: messages on the factory's topics, as the topic scheme reads them.
+
+    Exactly ``zerocarbon/<factory>/readings`` or ``zerocarbon/<factory>/meters/<meter>`` with one level
+    for the meter (:func:`zerocarbon.ingest.mqtt_messages.parse_topic`), so a prefix never reaches into
+    another factory's topics (``zerocarbon/A/%`` would also match factory ``A/x``). Messages off the
+    scheme belong to no factory.
+    """
+    topic = s.dead_letters.c.topic
+    fid = _like(factory_id)
+    return (topic == f"zerocarbon/{factory_id}/readings") | (
+        topic.like(f"zerocarbon/{fid}/meters/_%", escape="\\")
+        & ~topic.like(f"zerocarbon/{fid}/meters/%/%", escape="\\"))
+
+
 def _page(stmt: Select[Any], count: Select[Any], limit: int, offset: int, url: str | None
           ) -> tuple[int, list[dict[str, Any]]]:
     with transaction(url) as conn:
@@ -84,6 +99,6 @@ def rejected_reasons(factory_id: str, url: str | None = None, most: int = 20) ->
 def dead_letters(factory_id: str, limit: int, offset: int, url: str | None = None) -> tuple[int, list[dict[str, Any]]]:
     """(total, a page of) the MQTT messages of the factory's topics that could not be read at all, newest first."""
     d = s.dead_letters
-    cond = d.c.topic.like(f"zerocarbon/{_like(factory_id)}/%", escape="\\")
+    cond = dead_letter_filter(factory_id)
     return _page(select(d).where(cond).order_by(d.c.id.desc()), select(func.count()).select_from(d).where(cond),
                  limit, offset, url)

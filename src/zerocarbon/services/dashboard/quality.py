@@ -25,7 +25,7 @@ from zerocarbon.services.dashboard._base import (
     inventory_run,
     metered,
 )
-from zerocarbon.services.data_quality import rejected, rejected_reasons
+from zerocarbon.services.data_quality import dead_letter_filter, rejected, rejected_reasons
 from zerocarbon.store import schema as s
 from zerocarbon.store.db import transaction
 
@@ -77,8 +77,7 @@ def data_quality(factory_id: str, year: int, url: str | None = None) -> dict[str
         reasons = rejected_reasons(factory_id, url)
         with transaction(url) as conn:
             d = s.dead_letters
-            like_id = factory_id.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            dcond = d.c.topic.like(f"zerocarbon/{like_id}/%", escape="\\")
+            dcond = dead_letter_filter(factory_id)
             n_dead = int(conn.execute(select(func.count()).select_from(d).where(dcond)).scalar() or 0)
             dead_rows = conn.execute(select(d.c.id, d.c.received_at, d.c.topic, d.c.payload, d.c.reason)
                                      .where(dcond).order_by(d.c.id.desc()).limit(LIST_LIMIT)).mappings().all()
