@@ -8,7 +8,9 @@ turned into a failure: CI must exercise the real thing.
 from __future__ import annotations
 
 import os
-from collections.abc import Generator
+import shutil
+from collections.abc import Generator, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -72,3 +74,44 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Generator[str, 
     get_engine(url).dispose()
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+# ------------------------------------------------------------------ the sample factory's store (read-only)
+DEMO_FACTORY = "JS-LIB-PACK-01"
+DEMO_FOREIGN = "GD-OTHER-01"   # another province: no user of the sample factory may see it
+DEMO_EMPTY = "JS-EMPTY-02"     # same province as the sample, no meters and no data
+DEMO_PASSWORD = "correct-horse-battery"
+
+
+@dataclass(frozen=True)
+class DemoStore:
+    url: str
+    declared_dir: Path
+    year: int
+
+
+@pytest.fixture(scope="session")
+def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoStore]:
+    from zerocarbon.demo.generator import SAMPLE_FILE, YEAR
+    from zerocarbon.model.metering import FactorySetup
+    from zerocarbon.services.demo import run_demo
+    from zerocarbon.services.users import create_user
+    from zerocarbon.store.db import get_engine
+    from zerocarbon.store.factories import save_factory_setup
+
+    out = tmp_path_factory.mktemp("dashboard_demo")
+    run_demo(out)
+    url = f"sqlite:///{(out / 'zerocarbon.db').resolve()}"
+    declared = out / "declared"
+    declared.mkdir()
+    shutil.copy(SAMPLE_FILE, declared / f"{DEMO_FACTORY}.yaml")
+    for fid, province in ((DEMO_FOREIGN, "广东"), (DEMO_EMPTY, "江苏")):
+        save_factory_setup(FactorySetup.model_validate({
+            "factory": {"id": fid, "name_zh": f"{fid} 测试厂", "name_en": f"{fid} test", "province": province},
+            "nodes": [], "meters": []}), url)
+    create_user("manager", DEMO_PASSWORD, "factory_manager", factories=[DEMO_FACTORY], url=url)
+    create_user("other", DEMO_PASSWORD, "factory_manager", factories=[DEMO_FOREIGN], url=url)
+    create_user("authority", DEMO_PASSWORD, "authority", region="江苏", url=url)
+    create_user("admin", DEMO_PASSWORD, "admin", url=url)
+    yield DemoStore(url, declared, YEAR)
+    get_engine(url).dispose()

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from tests.conftest import DemoStore
 
 from zerocarbon.services import dashboard
 from zerocarbon.services.dashboard import _base
@@ -16,18 +17,11 @@ FACTORY = "JS-LIB-PACK-01"
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]]:
-    from zerocarbon.demo.generator import YEAR
-    from zerocarbon.services.demo import run_demo
-    from zerocarbon.store.db import get_engine
-
-    out = tmp_path_factory.mktemp("metered_demo")
-    run_demo(out)
-    url = f"sqlite:///{(out / 'zerocarbon.db').resolve()}"
+def store(demo_store: DemoStore) -> Iterator[tuple[str, int]]:
+    """The session's sample-factory store (read-only here)."""
     dashboard.cache_clear()
-    yield url, YEAR
+    yield demo_store.url, demo_store.year
     dashboard.cache_clear()
-    get_engine(url).dispose()
 
 
 def test_one_pass_over_the_readings_serves_inventory_and_quality(store: tuple[str, int],

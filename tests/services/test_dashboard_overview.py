@@ -9,7 +9,6 @@ meters read again: float sums run in a fixed order, so the two agree to the last
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from datetime import datetime
 from decimal import Decimal
@@ -17,6 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from tests.conftest import DemoStore
 
 from zerocarbon.accounting.inventory import compute_inventory
 from zerocarbon.model.inventory_input import SCOPE1
@@ -29,24 +29,14 @@ SCOPES = ("scope1", "scope2_location", "scope2_market")
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]]:
-    from zerocarbon.demo.generator import SAMPLE_FILE, YEAR
-    from zerocarbon.services.demo import run_demo
-    from zerocarbon.store.db import get_engine
-
-    out = tmp_path_factory.mktemp("overview_demo")
-    run_demo(out)
-    url = f"sqlite:///{(out / 'zerocarbon.db').resolve()}"
-    declared = out / "declared"
-    declared.mkdir()
-    shutil.copy(SAMPLE_FILE, declared / f"{FACTORY}.yaml")
+def store(demo_store: DemoStore) -> Iterator[tuple[str, int]]:
+    """The session's sample-factory store, with its declared data file in the environment."""
     mp = pytest.MonkeyPatch()
-    mp.setenv(dashboard.DECLARED_DIR_ENV, str(declared))
+    mp.setenv(dashboard.DECLARED_DIR_ENV, str(demo_store.declared_dir))
     dashboard.cache_clear()
-    yield url, YEAR
+    yield demo_store.url, demo_store.year
     dashboard.cache_clear()
     mp.undo()
-    get_engine(url).dispose()
 
 
 def _pretend_now(monkeypatch: pytest.MonkeyPatch, moment: datetime) -> None:
