@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from zerocarbon.model.inventory_input import Category
+from zerocarbon.model.vocabulary import CATEGORIES, ELECTRICITY_KINDS, Category
 
 
 @dataclass(frozen=True)
@@ -30,31 +30,11 @@ class Sheet:
     columns: tuple[Column, ...]
 
 
-CATEGORY_NAMES: dict[Category, str] = {
-    Category.FUEL_COMBUSTION: "燃料燃烧",
-    Category.PROCESS_CARBONATE: "过程排放-碳酸盐",
-    Category.PROCESS_MASS_BALANCE: "过程排放-碳质量平衡",
-    Category.PROCESS_GAS: "过程排放-温室气体",
-    Category.ELECTRICITY_PURCHASED: "购入电力",
-    Category.ELECTRICITY_EXPORTED: "输出电力",
-    Category.HEAT_PURCHASED: "购入热力",
-    Category.HEAT_EXPORTED: "输出热力",
-    Category.CO2_RECOVERED: "二氧化碳回收利用",
-    Category.ONSITE_RENEWABLE: "厂内可再生能源发电",
-}
-CATEGORY_EN: dict[Category, str] = {
-    Category.FUEL_COMBUSTION: "Fuel combustion",
-    Category.PROCESS_CARBONATE: "Process: carbonates",
-    Category.PROCESS_MASS_BALANCE: "Process: carbon mass balance",
-    Category.PROCESS_GAS: "Process: greenhouse gas released",
-    Category.ELECTRICITY_PURCHASED: "Purchased electricity",
-    Category.ELECTRICITY_EXPORTED: "Exported electricity",
-    Category.HEAT_PURCHASED: "Purchased heat",
-    Category.HEAT_EXPORTED: "Exported heat",
-    Category.CO2_RECOVERED: "CO2 recovered and utilised",
-    Category.ONSITE_RENEWABLE: "On-site renewable generation",
-}
-ELECTRICITY_KIND = {"grid": "电网购电", "green_power": "绿电交易"}
+# The labels come from the one vocabulary (zerocarbon.model.vocabulary); these are the views the
+# template writer and reader use: Chinese names, English names, and the electricity kinds' Chinese names.
+CATEGORY_NAMES: dict[Category, str] = {cat: label.zh for cat, label in CATEGORIES.items()}
+CATEGORY_EN: dict[Category, str] = {cat: label.en for cat, label in CATEGORIES.items()}
+ELECTRICITY_KIND = {key: label.zh for key, label in ELECTRICITY_KINDS.items()}
 DIRECTION = {"input": "输入", "output": "输出"}
 BOOL_TRUE = {"是", "true", "yes", "y", "1", "√", "✓"}
 BOOL_FALSE = {"否", "false", "no", "n", "0", ""}

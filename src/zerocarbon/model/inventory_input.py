@@ -7,12 +7,21 @@ template both map onto these objects (``docs/activity-data-format.md``).
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
-from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
 
 from zerocarbon.model.period import Period
+from zerocarbon.model.vocabulary import Category as Category  # re-exported: the enum lives in the vocabulary
 
 
 def _decimal(value: object) -> object:
@@ -44,21 +53,6 @@ Dec = Annotated[Decimal, BeforeValidator(_decimal)]
 
 class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
-
-
-class Category(StrEnum):
-    """GB/T 32150 emission categories (and memo items) an activity line can belong to."""
-
-    FUEL_COMBUSTION = "fuel_combustion"          # 燃料燃烧排放
-    PROCESS_CARBONATE = "process_carbonate"      # 过程排放：碳酸盐分解/使用
-    PROCESS_MASS_BALANCE = "process_mass_balance"  # 过程排放：碳质量平衡
-    PROCESS_GAS = "process_gas"                  # 过程排放：直接逸散的温室气体（CH4, N2O, HFCs …）
-    ELECTRICITY_PURCHASED = "electricity_purchased"  # 购入电力
-    ELECTRICITY_EXPORTED = "electricity_exported"    # 输出电力
-    HEAT_PURCHASED = "heat_purchased"            # 购入热力
-    HEAT_EXPORTED = "heat_exported"              # 输出热力
-    CO2_RECOVERED = "co2_recovered"              # 二氧化碳回收利用
-    ONSITE_RENEWABLE = "onsite_renewable"        # 厂内可再生能源发电（自用，零排放，记录）
 
 
 SCOPE1 = {Category.FUEL_COMBUSTION, Category.PROCESS_CARBONATE, Category.PROCESS_MASS_BALANCE,
@@ -107,6 +101,16 @@ class ActivityLine(Model):
     steam: SteamSpec | None = None
     evidence: str | None = Field(None, description="proof for green power or CO2 recovery")
     note: str = ""
+    meters: tuple[str, ...] = Field((), description="codes of the meters the amount was read from; "
+                                                    "empty for declared data (invoices, ledgers …)")
+
+    @model_serializer(mode="wrap")
+    def _without_empty_meters(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # A declared line dumps as it did before lines knew their meters (files, digests stay the same).
+        data: dict[str, Any] = handler(self)
+        if not self.meters:
+            data.pop("meters", None)
+        return data
 
     @field_validator("period")
     @classmethod

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
 from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from zerocarbon.model.entities import METER, model_field
 from zerocarbon.model.inventory_input import Category, Dec, Model, SteamSpec
 
 RegisterKind = Literal["cumulative", "interval", "instantaneous"]
@@ -32,25 +32,28 @@ class NodeSpec(Model):
 class MeterSpec(Model):
     """A meter and what it feeds. Units of ``spike_limit`` and ``rollover_at`` are the register's."""
 
-    code: str = Field(min_length=1)
-    name: str = ""
-    node: str | None = Field(None, description="code of the node it measures")
-    carrier: str = Field(description="electricity | natural_gas | steam | heat | diesel | lpg | water | pv …")
-    unit: str = Field(description="unit of the register, e.g. kWh, Nm3, t, GJ, kW")
-    register_kind: RegisterKind = Field(description="cumulative counter, value per interval, or instantaneous")
-    multiplier: Dec = Field(Decimal(1), gt=0, description="CT/PT ratio or pulse weight [1]")
-    interval_seconds: int = Field(900, gt=0, description="reading interval [s]")
-    timezone: str = "Asia/Shanghai"
-    category: Category | None = Field(None, description="the emission category it feeds")
-    item: str | None = Field(None, description="fuel measured (天然气 …) for fuel meters")
-    cost_centre: str | None = None
-    electricity_kind: Literal["grid", "green_power"] | None = None
-    commissioned_at: datetime | None = None
-    valid_from: datetime | None = None
-    valid_to: datetime | None = None
-    rollover_at: float | None = Field(None, gt=0, description="counter wraps to 0 at this value [register unit]")
-    spike_limit: float | None = Field(None, gt=0, description="flag consumption per interval above this [unit]")
-    virtual_formula: str | None = Field(None, description="e.g. 'M01 - M02' or 'sum(children)'")
+    # The setup-file view of zerocarbon.model.entities.METER (docs/entities.md): defaults, bounds, units
+    # and descriptions come from the declaration; the annotations are checked against it by a test.
+
+    code: str = model_field(METER, "code")
+    name: str = model_field(METER, "name")
+    node: str | None = model_field(METER, "node")
+    carrier: str = model_field(METER, "carrier")
+    unit: str = model_field(METER, "unit")
+    register_kind: RegisterKind = model_field(METER, "register_kind")
+    multiplier: Dec = model_field(METER, "multiplier")
+    interval_seconds: int = model_field(METER, "interval_seconds")
+    timezone: str = model_field(METER, "timezone")
+    category: Category | None = model_field(METER, "category")
+    item: str | None = model_field(METER, "item")
+    cost_centre: str | None = model_field(METER, "cost_centre")
+    electricity_kind: Literal["grid", "green_power"] | None = model_field(METER, "electricity_kind")
+    commissioned_at: datetime | None = model_field(METER, "commissioned_at")
+    valid_from: datetime | None = model_field(METER, "valid_from")
+    valid_to: datetime | None = model_field(METER, "valid_to")
+    rollover_at: float | None = model_field(METER, "rollover_at")
+    spike_limit: float | None = model_field(METER, "spike_limit")
+    virtual_formula: str | None = model_field(METER, "virtual_formula")
     steam: SteamSpec | None = Field(None, description="state of the steam a steam meter measures (for its heat)")
 
     @model_validator(mode="after")
@@ -144,7 +147,13 @@ class FactorySetup(Model):
 
 @dataclass(frozen=True)
 class MeterRow:
-    """A meter as stored (what validation and interval conversion need)."""
+    """A meter as stored (what validation and interval conversion need).
+
+    The kernel's view of :data:`zerocarbon.model.entities.METER`: the stored attributes under their
+    column names, with decimals as floats (``multiplier``, ``steam_*``) since it feeds the vectorised
+    time-series code, and times as epoch seconds [s, UTC]. A test keeps its fields equal to the
+    declaration's columns.
+    """
 
     id: int
     code: str

@@ -15,9 +15,9 @@ from typing import Any
 from zerocarbon.accounting.results import VIEWS, Inventory, LineResult
 from zerocarbon.errors import InputError
 from zerocarbon.factors import FactorValue
-from zerocarbon.ingest.columns import CATEGORY_EN, CATEGORY_NAMES
 from zerocarbon.model.inventory_input import Category, InventoryInput
 from zerocarbon.model.period import Period
+from zerocarbon.model.vocabulary import category_label
 from zerocarbon.reports.i18n import t
 
 ZERO = Decimal(0)
@@ -78,8 +78,8 @@ def fmt_intensity(value: Decimal | None) -> str:
 # -- names -----------------------------------------------------------------------------------
 
 def category_name(category: Category | str, lang: str) -> str:
-    cat = Category(category)
-    return CATEGORY_NAMES[cat] if lang == "zh" else CATEGORY_EN[cat]
+    """The label of an emission category (``zerocarbon.model.vocabulary``)."""
+    return category_label(category, lang)
 
 
 def facility_names(data: InventoryInput, lang: str) -> dict[str, str]:

@@ -15,6 +15,8 @@ Conventions
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import (
     BigInteger,
     Boolean,
@@ -32,6 +34,8 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+
+from zerocarbon.model.entities import METER, METER_UNIQUE, Attribute
 
 metadata = MetaData(naming_convention={
     "ix": "ix_%(column_0_label)s",
@@ -71,34 +75,29 @@ nodes = Table(
     UniqueConstraint("factory_id", "code", name="uq_nodes_factory_code"),
 )
 
+def _column(attribute: Attribute) -> Column[Any]:
+    """The column of a declared attribute (``zerocarbon.model.entities``): type, key, nullability, default."""
+    db = attribute.db
+    assert db is not None
+    kind_type: Any
+    if attribute.kind == "text":
+        kind_type = String(db.length) if db.length is not None else Text
+    elif attribute.kind == "decimal":
+        kind_type = Numeric(db.precision, db.scale)
+    else:
+        kind_type = {"integer": Integer, "float": Float, "boolean": Boolean, "timestamp": BigInteger}[attribute.kind]
+    args: list[Any] = [ForeignKey(db.foreign_key)] if db.foreign_key else []
+    if db.primary_key:
+        return Column(db.column, kind_type, *args, primary_key=True, autoincrement=True)
+    return Column(db.column, kind_type, *args, nullable=attribute.nullable, server_default=attribute.server_default)
+
+
+#: One row per meter; the columns are the meter's declaration (``zerocarbon.model.entities.METER``,
+#: listed in ``docs/entities.md``).
 meters = Table(
     "meters", metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("factory_id", String(64), ForeignKey("factories.id"), nullable=False),
-    Column("node_id", Integer, ForeignKey("nodes.id"), nullable=True),
-    Column("code", String(64), nullable=False),
-    Column("name", String(200), nullable=False, server_default=""),
-    Column("carrier", String(32), nullable=False),        # electricity | natural_gas | steam | heat | diesel | water …
-    Column("unit", String(32), nullable=False),           # unit of the register (kWh, Nm3, t, GJ, kW …)
-    Column("register_kind", String(16), nullable=False),  # cumulative | interval | instantaneous
-    Column("multiplier", Numeric(18, 6), nullable=False, server_default="1"),
-    Column("interval_seconds", Integer, nullable=False, server_default="900"),
-    Column("timezone", String(64), nullable=False, server_default="Asia/Shanghai"),
-    Column("category", String(32), nullable=True),        # the emission category it feeds (electricity_purchased …)
-    Column("item", String(64), nullable=True),            # the fuel it measures (天然气 …), for fuel meters
-    Column("cost_centre", String(64), nullable=True),
-    Column("electricity_kind", String(16), nullable=True),  # grid | green_power, for purchased electricity
-    Column("commissioned_at", BigInteger, nullable=True),
-    Column("valid_from", BigInteger, nullable=True),
-    Column("valid_to", BigInteger, nullable=True),
-    Column("rollover_at", Float, nullable=True),          # counter maximum + 1 (e.g. 1e8): wraps to 0 there
-    Column("spike_limit", Float, nullable=True),          # flag an interval consumption above this [unit]
-    Column("virtual_formula", Text, nullable=True),       # e.g. "M01 - M02" or "sum(children)"
-    Column("is_virtual", Boolean, nullable=False, server_default="0"),
-    Column("steam_pressure_mpa", Numeric(10, 4), nullable=True),   # steam meters: state of the steam [MPa]
-    Column("steam_temperature_c", Numeric(10, 2), nullable=True),  # [°C]; empty for saturated steam
-    Column("steam_gauge", Boolean, nullable=False, server_default="0"),
-    UniqueConstraint("factory_id", "code", name="uq_meters_factory_code"),
+    *(_column(a) for a in METER if a.db is not None),
+    UniqueConstraint(*METER_UNIQUE, name="uq_meters_factory_code"),
 )
 
 meter_events = Table(

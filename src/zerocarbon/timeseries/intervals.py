@@ -61,6 +61,7 @@ import duckdb
 import pyarrow as pa
 
 from zerocarbon.duck import connection
+from zerocarbon.model.entities import METER, arrow_type_name
 from zerocarbon.model.metering import MeterRow
 from zerocarbon.timeseries.interval_sql import COLUMNS, LINEAR, MEASURED, PREP, PROFILE
 
@@ -83,16 +84,19 @@ WEEK = 7 * 86_400
 
 Estimate = Literal["linear", "profile"]
 
+#: Columns of the kernel's meter table, in order. Each is a declared meter attribute
+#: (``zerocarbon.model.entities.METER``, its ``arrow`` column) typed by its kind: decimals become
+#: float64 here only, inside the vectorised kernel; ``energy_unit`` is derived by :func:`meter_table`.
+_METER_COLUMNS = ("meter_id", "code", "carrier", "unit", "energy_unit", "register_kind", "multiplier",
+                  "interval_seconds", "valid_from", "valid_to", "rollover_at", "spike_limit", "category", "item",
+                  "cost_centre", "electricity_kind", "node_id", "node_code", "virtual_formula", "is_virtual",
+                  "steam_pressure_mpa", "steam_temperature_c", "steam_gauge")
+_DERIVED_COLUMNS = {"energy_unit": pa.string()}
+
 #: The meters as the pure functions see them (see :func:`meter_table`).
 METER_SCHEMA = pa.schema([
-    ("meter_id", pa.int64()), ("code", pa.string()), ("carrier", pa.string()), ("unit", pa.string()),
-    ("energy_unit", pa.string()), ("register_kind", pa.string()), ("multiplier", pa.float64()),
-    ("interval_seconds", pa.int64()), ("valid_from", pa.int64()), ("valid_to", pa.int64()),
-    ("rollover_at", pa.float64()), ("spike_limit", pa.float64()), ("category", pa.string()),
-    ("item", pa.string()), ("cost_centre", pa.string()), ("electricity_kind", pa.string()),
-    ("node_id", pa.int64()), ("node_code", pa.string()), ("virtual_formula", pa.string()),
-    ("is_virtual", pa.bool_()), ("steam_pressure_mpa", pa.float64()), ("steam_temperature_c", pa.float64()),
-    ("steam_gauge", pa.bool_()),
+    (name, _DERIVED_COLUMNS[name] if name in _DERIVED_COLUMNS else pa.type_for_alias(arrow_type_name(METER, name)))
+    for name in _METER_COLUMNS
 ])
 #: The hierarchy: node id, parent id (null at the top), code, kind and cost centre.
 NODE_SCHEMA = pa.schema([("node_id", pa.int64()), ("parent_id", pa.int64()), ("code", pa.string()),
