@@ -30,9 +30,9 @@ from zerocarbon.accounting.scope2 import allocate_certificates
 from zerocarbon.accounting.uncertainty import DEFAULT_DRAWS, DEFAULT_SEED, UncertainLine, approach1, monte_carlo
 from zerocarbon.errors import FactorError, InputError, ZerocarbonError
 from zerocarbon.factors import FactorLibrary, default_library
+from zerocarbon.footprint.allocation import allocate, product_output
 from zerocarbon.model.inventory_input import SCOPE1, Category, InventoryInput
 from zerocarbon.model.period import Period
-from zerocarbon.units import conversion_factor
 
 ZERO = Decimal(0)
 
@@ -208,44 +208,21 @@ def _breakdowns(results: list[LineResult]) -> dict[str, dict[str, Decimal]]:
 
 
 def _intensities(data: InventoryInput, period: str, results: list[LineResult]) -> list[Intensity]:
-    """Emissions per unit of product (GB/T 32150 view): dedicated facilities plus a declared share of shared ones."""
-    products = data.factory.products
-    if not products:
-        return []
-    dedicated = {f: p.id for p in products for f in p.facilities}
-    own: dict[str, Decimal] = defaultdict(Decimal)
-    shared = ZERO
-    for r in results:
-        if r.biomass:
-            continue
-        owner = dedicated.get(r.line.facility)
-        if owner:
-            own[owner] += r.emissions("gbt32150")
-        else:
-            shared += r.emissions("gbt32150")
-    shares = {p.id: p.shared_allocation for p in products}
-    if len(products) == 1 and shares[products[0].id] is None:
-        shares[products[0].id] = Decimal(1)
-    if shared != 0 and any(s is None for s in shares.values()):
-        raise InputError("有多个产品时须为每个产品声明公用设施排放的分摊比例 (shared_allocation)",
-                         "with several products each needs shared_allocation for the emissions of shared facilities",
-                         field="factory.products.shared_allocation", expected="fractions summing to 1")
-    total_share = sum((s or ZERO for s in shares.values()), ZERO)
-    if shared != 0 and total_share != 1:
-        raise InputError(f"产品分摊比例之和为 {total_share}，应为 1", f"shared_allocation sums to {total_share}, not 1",
-                         field="factory.products.shared_allocation", expected="fractions summing to 1")
+    """Emissions per unit of product (GB/T 32150 view, biomass CO2 excluded) [tCO2e per unit of output].
+
+    The emissions of each line are allocated to products by the one rule of
+    :func:`zerocarbon.footprint.allocation.allocate` (dedicated facilities plus the declared
+    ``shared_allocation`` share of the shared ones).
+    """
+    allocated = allocate(data.factory.products,
+                         ((r.line.facility, r.emissions("gbt32150")) for r in results if not r.biomass))
     out: list[Intensity] = []
-    for p in products:
-        scope = Period.parse(period)
-        records = [rec for rec in data.production if rec.product == p.id and scope.contains(Period.parse(rec.period))]
-        output = sum((rec.amount * conversion_factor(rec.unit, p.unit) if rec.unit != p.unit else rec.amount
-                      for rec in records), ZERO)
-        share = shares[p.id] or ZERO
-        emissions = own[p.id] + shared * share
+    for a in allocated:
+        p = a.product
+        output = product_output(data.production, p, period)
         out.append(Intensity(
-            product=p.id, name_zh=p.name_zh, name_en=p.name_en, output=output, unit=p.unit, emissions=emissions,
-            intensity=emissions / output if output else None,
-            derivation=f"({own[p.id]} dedicated + {share} × {shared} shared) tCO2e / {output} {p.unit}",
+            product=p.id, name_zh=p.name_zh, name_en=p.name_en, output=output, unit=p.unit, emissions=a.amount,
+            intensity=a.amount / output if output else None, derivation=a.derivation("tCO2e", output),
         ))
     return out
 
@@ -289,7 +266,31 @@ def _warnings(results: list[LineResult], excluded: list[ExcludedInstrument]) -> 
 
 
 def compare_years(inventories: Mapping[int, Inventory], base_year: int | None) -> dict[str, object]:
-    """Year-on-year change and change against the base year of the headline totals."""
+    """Year-on-year change and change against the base year of the headline totals [tCO2e, %].
+
+    One sign convention, used everywhere a change is shown: for each total,
+
+    * ``from`` = the earlier year's (or the base year's) total, ``to`` = this year's total;
+    * ``delta`` = to − from [tCO2e];
+    * ``pct`` = (to − from) / from × 100 [%], None when ``from`` is zero.
+
+    A reduction is therefore negative. Progress toward zero as the dashboard shows it
+    (``reduction_pct`` = (E_base − E_year) / E_base × 100) is ``−pct`` of ``vs_base``: a relabelling
+    of this figure, not another computation.
+
+    Parameters
+    ----------
+    inventories : mapping of int to Inventory
+        The inventory of each data year.
+    base_year : int or None
+        The factory's base year; ``vs_base`` is empty without it or without its inventory.
+
+    Returns
+    -------
+    dict
+        ``years``, ``base_year``, ``yoy`` (year → total → change against the year before) and
+        ``vs_base`` (year → total → change against the base year); figures as strings (full precision).
+    """
     def change(a: Decimal, b: Decimal) -> dict[str, str | None]:
         return {"from": str(b), "to": str(a), "delta": str(a - b),
                 "pct": None if b == 0 else str((a - b) / b * 100)}
