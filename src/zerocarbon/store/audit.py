@@ -421,3 +421,43 @@ def latest_entry(conn: Connection, entity: str, entity_id: str | int) -> AuditEn
 def count(url: str | None = None) -> int:
     with transaction(url) as conn:
         return int(conn.execute(select(func.count()).select_from(s.audit_log)).scalar_one())
+
+
+#: Entities whose entries never change a figure (users, logins, refresh tokens, API keys): left out of
+#: :func:`data_version`, so that a login does not make every cached figure be computed again.
+IDENTITY_ENTITIES = ("user", "api_key")
+#: While a batch of readings is being written, cached figures live at most this long [s].
+RUNNING_BATCH_TTL_S = 5
+
+
+def data_version(url: str | None = None) -> tuple[int, ...]:
+    """A fingerprint of the data figures depend on, for caches; it changes whenever such data is written.
+
+    Every write that can change a figure appends an entry to this chain in its own transaction: a
+    factory set-up that changed (factory, nodes, meters, meter events, products, production:
+    ``factory.save``), a batch of readings opened and closed (``readings.batch_open``,
+    ``readings.ingest``; its readings and rejected records are written inside it), a correction
+    (``reading.correct``), dead letters (``mqtt.dead_letter``), a declared activity file
+    (``declared.upload``), a sign-off (``inventory.signoff``). So the version is the id of the newest entry not about
+    identity (:data:`IDENTITY_ENTITIES`), and a new kind of data gets cache invalidation by being
+    audited, with no list of tables to keep.
+
+    One exception, by design: the readings of a batch still being written (status ``running``) are
+    audited once, when it closes, never one entry per reading. While any batch runs, the version
+    also carries the current :data:`RUNNING_BATCH_TTL_S`-second period, so figures over it are
+    recomputed at most that often.
+
+    Returns
+    -------
+    tuple of int
+        ``(id of the newest data entry or 0,)``, plus the period number while a batch runs.
+    """
+    a, b = s.audit_log, s.batches
+    with transaction(url) as conn:
+        head_id = conn.execute(select(a.c.id).where(a.c.entity.notin_(IDENTITY_ENTITIES))
+                               .order_by(a.c.id.desc()).limit(1)).scalar()
+        running = conn.execute(select(b.c.id).where(b.c.status == "running").limit(1)).first() is not None
+    version: tuple[int, ...] = (int(head_id or 0),)
+    if running:
+        version = (*version, int(time.time() // RUNNING_BATCH_TTL_S))
+    return version

@@ -35,10 +35,9 @@ from sqlalchemy.engine import make_url
 from zerocarbon.duck import connection
 from zerocarbon.store import schema as s
 from zerocarbon.store.db import database_url, get_engine, is_sqlite, transaction
+from zerocarbon.store.readings_sql import READING_SCHEMA, reading_filter
 
 COMPLETE = "COMPLETE.json"
-READING_SCHEMA = pa.schema([("meter_id", pa.int64()), ("ts", pa.int64()), ("value", pa.float64()),
-                            ("flags", pa.int64())])
 
 
 def cache_dir(url: str | None = None) -> Path | None:
@@ -141,8 +140,6 @@ def register_current(con: duckdb.DuckDBPyConnection, name: str, meter_ids: list[
     target = database_url(url)
     root = cache_dir(target)
     closed = sync(target)
-    from zerocarbon.store.readings import reading_filter  # readings imports this module for SQLite reads
-
     cond = reading_filter(meter_ids, start, end)
     # Rows not in the cache: those of open batches and those with no batch (corrections among them).
     # Both predicates use the batch_id index; a NOT IN over the closed ones would scan the table.

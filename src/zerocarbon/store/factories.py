@@ -150,6 +150,100 @@ def load_meters(factory_id: str, url: str | None = None) -> dict[str, MeterRow]:
     return out
 
 
+def metering_setup(factory_id: str, url: str | None = None
+                   ) -> tuple[dict[str, Any] | None, list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """The factory's row, its nodes and the events of its meters, read in one transaction.
+
+    Returns
+    -------
+    factory : dict or None
+        Every column of ``factories``; None when the store does not know the factory.
+    nodes : list of tuple
+        (id, parent_id, code, kind, cost_centre) per node.
+    events : list of tuple
+        (meter_id, ts [s since epoch, UTC], kind, old_final_value, new_initial_value) per meter event.
+    """
+    with transaction(url) as conn:
+        fac = conn.execute(select(s.factories).where(s.factories.c.id == factory_id)).mappings().first()
+        if fac is None:
+            return None, [], []
+        node_rows = conn.execute(select(s.nodes.c.id, s.nodes.c.parent_id, s.nodes.c.code, s.nodes.c.kind,
+                                        s.nodes.c.cost_centre).where(s.nodes.c.factory_id == factory_id)).all()
+        event_rows = conn.execute(
+            select(s.meter_events.c.meter_id, s.meter_events.c.ts, s.meter_events.c.kind,
+                   s.meter_events.c.old_final_value, s.meter_events.c.new_initial_value)
+            .join(s.meters, s.meters.c.id == s.meter_events.c.meter_id)
+            .where(s.meters.c.factory_id == factory_id)).all()
+    return dict(fac), [tuple(r) for r in node_rows], [tuple(r) for r in event_rows]
+
+
+_FACTORY_COLUMNS = (s.factories.c.id, s.factories.c.name_zh, s.factories.c.name_en, s.factories.c.province,
+                    s.factories.c.timezone)
+
+
+def factories_among(ids: frozenset[str], url: str | None = None) -> list[dict[str, Any]]:
+    """The factories among ``ids`` (id, name_zh, name_en, province, timezone), by id."""
+    if not ids:
+        return []
+    with transaction(url) as conn:
+        rows = conn.execute(select(*_FACTORY_COLUMNS).where(s.factories.c.id.in_(sorted(ids)))
+                            .order_by(s.factories.c.id)).mappings().all()
+    return [dict(r) for r in rows]
+
+
+def factory_summary(factory_id: str, url: str | None = None) -> dict[str, Any] | None:
+    """One factory (id, name_zh, name_en, province, timezone), or None if the store does not know it."""
+    with transaction(url) as conn:
+        row = conn.execute(select(*_FACTORY_COLUMNS).where(s.factories.c.id == factory_id)).mappings().first()
+    return None if row is None else dict(row)
+
+
+def node_rows(factory_id: str, url: str | None = None) -> list[dict[str, Any]]:
+    """The factory's nodes as stored (every column of ``nodes``), by id."""
+    n = s.nodes
+    with transaction(url) as conn:
+        rows = conn.execute(select(n).where(n.c.factory_id == factory_id).order_by(n.c.id)).mappings().all()
+    return [dict(r) for r in rows]
+
+
+def meter_rows(factory_id: str, url: str | None = None, code: str | None = None) -> list[dict[str, Any]]:
+    """The factory's meters as stored (only ``code`` if given), by code, with the ``node_code`` of their node."""
+    m, n = s.meters, s.nodes
+    stmt = (select(m, n.c.code.label("node_code")).select_from(m.outerjoin(n, n.c.id == m.c.node_id))
+            .where(m.c.factory_id == factory_id).order_by(m.c.code))
+    if code is not None:
+        stmt = stmt.where(m.c.code == code)
+    with transaction(url) as conn:
+        rows = conn.execute(stmt).mappings().all()
+    return [dict(r) for r in rows]
+
+
 def factory_exists(factory_id: str, url: str | None = None) -> bool:
     with transaction(url) as conn:
         return conn.execute(select(s.factories.c.id).where(s.factories.c.id == factory_id)).first() is not None
+
+
+def factory_record(factory_id: str, url: str | None = None) -> dict[str, Any] | None:
+    """The stored row of a factory (every column of ``factories``), or None when there is none."""
+    with transaction(url) as conn:
+        row = conn.execute(select(s.factories).where(s.factories.c.id == factory_id)).mappings().first()
+    return None if row is None else dict(row)
+
+
+def factory_list(url: str | None = None) -> list[dict[str, Any]]:
+    """Every factory in the store: id, name_zh, name_en, province, timezone; by id."""
+    f = s.factories
+    with transaction(url) as conn:
+        rows = conn.execute(select(f.c.id, f.c.name_zh, f.c.name_en, f.c.province, f.c.timezone)
+                            .order_by(f.c.id)).mappings().all()
+    return [dict(r) for r in rows]
+
+
+def factory_nodes(factory_id: str, url: str | None = None) -> list[dict[str, Any]]:
+    """The factory's hierarchy: one dict per node with code, kind, name_zh, name_en and its parent's code (or None)."""
+    n, p = s.nodes, s.nodes.alias("parent")
+    with transaction(url) as conn:
+        rows = conn.execute(select(n.c.code, n.c.kind, n.c.name_zh, n.c.name_en, p.c.code.label("parent"))
+                            .select_from(n.outerjoin(p, p.c.id == n.c.parent_id))
+                            .where(n.c.factory_id == factory_id)).mappings().all()
+    return [dict(r) for r in rows]

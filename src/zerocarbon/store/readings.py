@@ -20,10 +20,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from sqlalchemy import func, insert, select
 
+from zerocarbon.duck import connection
 from zerocarbon.errors import InputError
 from zerocarbon.store import audit
 from zerocarbon.store import schema as s
+from zerocarbon.store.columnar import current_readings
 from zerocarbon.store.db import adbc_session, database_url, get_engine, is_sqlite, transaction
+from zerocarbon.store.readings_sql import READING_SCHEMA, reading_filter
 from zerocarbon.timeseries.columns import transpose
 
 STAGE_COLUMNS = ("meter_id", "ts", "value", "flags")
@@ -229,6 +232,19 @@ def correct_reading(meter_id: int, ts: int, value: float, reason: str, corrected
     return revision
 
 
+def corrected_revisions(meter_ids: Sequence[int], start: int, end: int, url: str | None = None) -> list[list[int]]:
+    """[meter_id, ts, highest revision] of every corrected reading of ``meter_ids`` with ts in [start, end).
+
+    Sorted by meter and ts; ``start``/``end`` [s since epoch, UTC].
+    """
+    r = s.readings
+    with transaction(url) as conn:
+        return [[int(a), int(b), int(c)] for a, b, c in conn.execute(
+            select(r.c.meter_id, r.c.ts, func.max(r.c.revision))
+            .where(r.c.revision > 0, r.c.meter_id.in_(list(meter_ids) or [-1]), r.c.ts >= start, r.c.ts < end)
+            .group_by(r.c.meter_id, r.c.ts).order_by(r.c.meter_id, r.c.ts))]
+
+
 def _select_arrow(sql: str, url: str | None) -> pa.Table:
     """Run a SELECT of integer/float columns and return Arrow (stdlib driver for SQLite, ADBC for PostgreSQL)."""
     target = database_url(url)
@@ -253,18 +269,6 @@ def _select_arrow(sql: str, url: str | None) -> pa.Table:
                                                                                                    strict=True)})
 
 
-def reading_filter(meter_ids: list[int] | None, start: int | None, end: int | None) -> str:
-    """SQL condition on readings: these meters, ts in [start, end) (``TRUE`` when unbounded)."""
-    where = []
-    if meter_ids is not None:
-        where.append(f"meter_id IN ({','.join(str(int(m)) for m in meter_ids) or 'NULL'})")
-    if start is not None:
-        where.append(f"ts >= {int(start)}")
-    if end is not None:
-        where.append(f"ts < {int(end)}")
-    return " AND ".join(where) or "TRUE"
-
-
 def read_current(meter_ids: list[int] | None = None, start: int | None = None, end: int | None = None,
                  url: str | None = None) -> pa.Table:
     """Current readings (highest revision per meter and ts) as Arrow: meter_id, ts, value, flags.
@@ -273,19 +277,13 @@ def read_current(meter_ids: list[int] | None = None, start: int | None = None, e
     columnar cache (:mod:`zerocarbon.store.columnar`); on PostgreSQL straight out as Arrow.
     """
     if is_sqlite(database_url(url)):
-        from zerocarbon.store.columnar import current_readings
-
         return current_readings(meter_ids, start, end, url)
     cond = " AND " + reading_filter(meter_ids, start, end)
     base = _select_arrow(f"SELECT meter_id, ts, value, flags FROM readings WHERE revision = 0{cond}", url)
     fixes = _select_arrow(f"SELECT meter_id, ts, revision, value, flags FROM readings WHERE revision > 0{cond}", url)
-    schema = pa.schema([("meter_id", pa.int64()), ("ts", pa.int64()), ("value", pa.float64()),
-                        ("flags", pa.int64())])
-    base = base.cast(schema)
+    base = base.cast(READING_SCHEMA)
     if fixes.num_rows == 0:
         return base
-    from zerocarbon.duck import connection
-
     con = connection()
     try:
         con.register("base", base)
@@ -297,4 +295,39 @@ def read_current(meter_ids: list[int] | None = None, start: int | None = None, e
             FROM base b LEFT JOIN latest l USING (meter_id, ts) ORDER BY b.meter_id, b.ts""").to_arrow_table()
     finally:
         con.close()
-    return out.cast(schema)
+    return out.cast(READING_SCHEMA)
+
+
+def latest_reading_time(meter_ids: Sequence[int], url: str | None = None) -> int | None:
+    """The newest reading time of any of ``meter_ids`` [s, UTC], or None without readings (one index seek per meter)."""
+    r = s.readings
+    latest: int | None = None
+    with transaction(url) as conn:
+        for mid in meter_ids:
+            ts = conn.execute(select(func.max(r.c.ts)).where(r.c.meter_id == int(mid))).scalar()
+            if ts is not None and (latest is None or int(ts) > latest):
+                latest = int(ts)
+    return latest
+
+
+def write_dead_letters(rows: Sequence[Mapping[str, Any]], factory_id: str | None, url: str | None = None) -> None:
+    """Keep messages that could not be read at all (``dead_letters``: received_at, topic, payload, reason),
+    with one ``mqtt.dead_letter`` entry (count, topics, reasons) in the audit chain, same transaction.
+
+    Parameters
+    ----------
+    rows : sequence of mapping
+        One row per message: ``received_at`` [s, UTC], ``topic``, ``payload`` (text), ``reason``.
+    factory_id : str or None
+        The factory of the subscriber that received them (None: a subscriber over every factory).
+    """
+    if not rows:
+        return
+    reasons: dict[str, int] = {}
+    for row in rows:
+        reasons[str(row["reason"])] = reasons.get(str(row["reason"]), 0) + 1
+    with transaction(url) as conn:
+        conn.execute(insert(s.dead_letters), [dict(r) for r in rows])
+        audit.record(conn, "mqtt.dead_letter", "dead_letters", "", factory_id,
+                     after={"count": len(rows), "topics": sorted({str(r["topic"]) for r in rows})[:50],
+                            "reasons": reasons})

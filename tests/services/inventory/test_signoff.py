@@ -9,12 +9,12 @@ import pytest
 from sqlalchemy import insert, update
 from typer.testing import CliRunner
 
-from zerocarbon.cli_audit import audit_app
+from zerocarbon.cli.audit import audit_app
 from zerocarbon.errors import InputError
 from zerocarbon.ingest.pipeline import close_batch, ingest_table, open_batch
 from zerocarbon.model.metering import FactorySetup
-from zerocarbon.services.inventory import InventoryRun, run_inventory, run_store_inventory
-from zerocarbon.services.signoff import (
+from zerocarbon.services.inventory.runs import InventoryRun, run_inventory, run_store_inventory
+from zerocarbon.services.inventory.signoff import (
     check_signoff,
     get_signoff,
     inputs_digest,

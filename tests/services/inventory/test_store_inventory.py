@@ -9,9 +9,9 @@ import pytest
 
 from zerocarbon.demo.meters import meter_setup, write_readings_csv
 from zerocarbon.errors import InputError
-from zerocarbon.services.demo_metering import READINGS_LAYOUT
-from zerocarbon.services.inventory import run_inventory, run_store_inventory
-from zerocarbon.services.metering import ingest_meter_file
+from zerocarbon.services.demo.metering import READINGS_LAYOUT
+from zerocarbon.services.inventory.runs import run_inventory, run_store_inventory
+from zerocarbon.services.metering.intake import ingest_meter_file
 from zerocarbon.store.factories import save_factory_setup
 
 FACTORY = "JS-LIB-PACK-01"
@@ -73,8 +73,9 @@ def test_production_is_stored_with_the_setup(store_url: str) -> None:
 
 def test_energy_per_product_adds_up(sample_path: Path) -> None:
     """Dedicated energy of every product + the shared energy = the factory's comprehensive energy."""
+    from zerocarbon.energy.uses import energy_of
     from zerocarbon.ingest.activity_file import load_activity_file
-    from zerocarbon.services.demo_metering import energy_of, energy_per_product
+    from zerocarbon.services.demo.metering import energy_per_product
 
     data = load_activity_file(sample_path).data
     inv = run_inventory(sample_path, 2023, mc_draws=0).inventory

@@ -13,8 +13,8 @@ from sqlalchemy import insert
 from zerocarbon.errors import InputError
 from zerocarbon.ingest.pipeline import ingest_table, open_batch
 from zerocarbon.model.metering import FactorySetup
-from zerocarbon.services import meter_inventory as mi
-from zerocarbon.services import metered
+from zerocarbon.services.metering import activity as mi
+from zerocarbon.services.metering import year as metered
 from zerocarbon.store import schema as s
 from zerocarbon.store.db import transaction
 from zerocarbon.store.factories import save_factory_setup
@@ -211,5 +211,7 @@ def test_chunks_of_meters_give_the_same_year(store_url: str, monkeypatch: pytest
     calls: list[tuple[int, int]] = []
     metered.metered_year("F1", 2023, store_url, progress=lambda done, total: calls.append((done, total)))
     assert calls == [(k, 6) for k in range(7)]  # progress: meters done of all, after each chunk
-    lazy = metered.metered_year("F1", 2023, store_url, estimate="linear")
-    assert lazy.hourly_values is None and lazy.hourly().equals(whole.hourly())
+    monthly_only = metered.metered_year("F1", 2023, store_url, estimate="linear")
+    assert monthly_only.hourly_values is None and monthly_only.monthly().equals(whole.monthly())
+    with pytest.raises(ValueError, match="hourly=True"):  # a plain value: it never goes back to the store
+        monthly_only.hourly()

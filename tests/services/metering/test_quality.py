@@ -24,8 +24,9 @@ from sqlalchemy import inspect as sa_inspect
 from zerocarbon.ingest.pipeline import ingest_table, open_batch
 from zerocarbon.ingest.rest import ReadingBatchIn, push_readings
 from zerocarbon.model.metering import FactorySetup
-from zerocarbon.services import dashboard, data_quality
-from zerocarbon.services.metering import ingest_meter_file
+from zerocarbon.services import dashboard
+from zerocarbon.services.metering import quality as data_quality
+from zerocarbon.services.metering.intake import ingest_meter_file
 from zerocarbon.store import schema as s
 from zerocarbon.store.db import database_url, get_engine, transaction
 from zerocarbon.store.factories import save_factory_setup
@@ -227,7 +228,7 @@ def test_the_api_lists_each_factory_its_own_batches(store_url: str, tmp_path: Pa
     from zerocarbon.api.app import create_app
     from zerocarbon.api.security import create_access_token
     from zerocarbon.api.settings import Settings
-    from zerocarbon.services import users
+    from zerocarbon.services.identity import users
 
     monkeypatch.setattr(users, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
     _setup(store_url)

@@ -17,11 +17,9 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import insert, select, update
-
 from zerocarbon.errors import InputError
 from zerocarbon.store import audit
-from zerocarbon.store import schema as s
+from zerocarbon.store import identity as repo
 from zerocarbon.store.db import transaction
 
 __all__ = [
@@ -75,11 +73,11 @@ def create_api_key(factory_id: str, name: str = "", created_by: int | None = Non
     returned here once and stored only hashed: keep it; a lost key is revoked and replaced.
     """
     with transaction(url) as conn:
-        if conn.execute(select(s.factories.c.id).where(s.factories.c.id == factory_id)).first() is None:
+        if not repo.factory_exists(conn, factory_id):
             raise InputError(f"未知工厂 “{factory_id}”", f"unknown factory '{factory_id}'", field="factory_id")
         for _ in range(5):
             prefix = secrets.token_hex(6)
-            if conn.execute(select(s.api_keys.c.id).where(s.api_keys.c.prefix == prefix)).first() is None:
+            if not repo.api_key_prefix_taken(conn, prefix):
                 break
         else:  # pragma: no cover - 48 random bits colliding five times
             raise RuntimeError("could not draw an unused API key prefix")
@@ -87,9 +85,8 @@ def create_api_key(factory_id: str, name: str = "", created_by: int | None = Non
         key = f"zc_{prefix}_{secret}"
         assert api_key_prefix(key) == prefix
         now = int(time.time())
-        key_id = int(conn.execute(insert(s.api_keys).values(
-            prefix=prefix, key_hash=_key_hash(key), factory_id=factory_id, scope=API_KEY_SCOPE, name=name,
-            created_by=created_by, created_at=now)).inserted_primary_key[0])  # type: ignore[index]
+        key_id = repo.insert_api_key(conn, prefix=prefix, key_hash=_key_hash(key), factory_id=factory_id,
+                                     scope=API_KEY_SCOPE, name=name, created_by=created_by, created_at=now)
         audit.record(conn, "apikey.create", "api_key", key_id, factory_id,
                      after={"prefix": prefix, "factory_id": factory_id, "scope": API_KEY_SCOPE, "name": name,
                             "created_by": created_by})
@@ -98,17 +95,14 @@ def create_api_key(factory_id: str, name: str = "", created_by: int | None = Non
 
 def get_api_key(prefix: str, url: str | None = None) -> ApiKey | None:
     with transaction(url) as conn:
-        row = conn.execute(select(s.api_keys).where(s.api_keys.c.prefix == prefix)).mappings().first()
+        row = repo.api_key_by_prefix(conn, prefix)
     return None if row is None else _api_key(row)
 
 
 def list_api_keys(factory_id: str, url: str | None = None, include_revoked: bool = True) -> list[ApiKey]:
     """The keys of a factory, newest first (prefixes and names; never secrets)."""
-    stmt = select(s.api_keys).where(s.api_keys.c.factory_id == factory_id).order_by(s.api_keys.c.id.desc())
-    if not include_revoked:
-        stmt = stmt.where(s.api_keys.c.revoked_at.is_(None))
     with transaction(url) as conn:
-        return [_api_key(r) for r in conn.execute(stmt).mappings()]
+        return [_api_key(r) for r in repo.api_keys_of_factory(conn, factory_id, include_revoked)]
 
 
 def revoke_api_key(prefix: str, url: str | None = None, factory_id: str | None = None) -> ApiKey:
@@ -120,18 +114,15 @@ def revoke_api_key(prefix: str, url: str | None = None, factory_id: str | None =
         No such key (of that factory).
     """
     with transaction(url) as conn:
-        stmt = select(s.api_keys).where(s.api_keys.c.prefix == prefix)
-        if factory_id is not None:
-            stmt = stmt.where(s.api_keys.c.factory_id == factory_id)
-        row = conn.execute(stmt).mappings().first()
+        row = repo.api_key_by_prefix(conn, prefix, factory_id)
         if row is None:
             raise InputError(f"没有前缀为 {prefix} 的 API 密钥", f"no API key with prefix {prefix}", field="prefix")
         if row["revoked_at"] is None:
             now = int(time.time())
-            conn.execute(update(s.api_keys).where(s.api_keys.c.id == row["id"]).values(revoked_at=now))
+            repo.revoke_api_key(conn, int(row["id"]), now)
             audit.record(conn, "apikey.revoke", "api_key", int(row["id"]), str(row["factory_id"]),
                          before={"prefix": prefix, "revoked_at": None}, after={"prefix": prefix, "revoked_at": now})
-        return _api_key(conn.execute(select(s.api_keys).where(s.api_keys.c.id == row["id"])).mappings().one())
+        return _api_key(repo.api_key_by_id(conn, int(row["id"])))
 
 
 def authenticate_api_key(key: str, url: str | None = None) -> ApiKey | None:
@@ -140,7 +131,7 @@ def authenticate_api_key(key: str, url: str | None = None) -> ApiKey | None:
     if prefix is None:
         return None
     with transaction(url) as conn:
-        row = conn.execute(select(s.api_keys).where(s.api_keys.c.prefix == prefix)).mappings().first()
+        row = repo.api_key_by_prefix(conn, prefix)
     if row is None or not hmac.compare_digest(str(row["key_hash"]), _key_hash(key)) or row["revoked_at"] is not None:
         return None
     return _api_key(row)

@@ -32,11 +32,11 @@ import time
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import Connection, and_, delete, insert, or_, select, text
+from sqlalchemy import Connection
 
-from zerocarbon.services import users
+from zerocarbon.services.identity import users
 from zerocarbon.store import audit
-from zerocarbon.store import schema as s
+from zerocarbon.store import identity as repo
 from zerocarbon.store.db import transaction
 
 __all__ = ["MAX_LOGGED_NAME", "SignIn", "Throttle", "sign_in"]
@@ -72,24 +72,6 @@ class SignIn:
 def _subject(scope: Scope, value: str) -> str:
     """What a row counts: the sha256 of the name or address (fixed length; the names stay out of the table)."""
     return hashlib.sha256(f"{scope}:{value}".encode("utf-8", "surrogatepass")).hexdigest()
-
-
-def _lock(conn: Connection, cutoff: int) -> None:
-    """Hold the right to count and record failures until the transaction ends; drop the expired ones.
-
-    PostgreSQL: a table lock that conflicts with itself (plain reads still pass). SQLite: the purge
-    is the transaction's first statement, a write, which takes the database's write lock.
-    """
-    if conn.dialect.name == "postgresql":
-        conn.execute(text("LOCK TABLE login_failures IN SHARE ROW EXCLUSIVE MODE"))
-    conn.execute(delete(s.login_failures).where(s.login_failures.c.at <= cutoff))
-
-
-def _recent(conn: Connection, scope: Scope, subject: str, cutoff: int) -> list[int]:
-    """Times of the failures of one subject within the window, oldest first."""
-    fl = s.login_failures
-    return [int(t) for t in conn.execute(select(fl.c.at).where(fl.c.scope == scope, fl.c.subject == subject,
-                                                               fl.c.at > cutoff).order_by(fl.c.at)).scalars()]
 
 
 def _record(conn: Connection, outcome: Outcome, username: str, client_ip: str, at: int,
@@ -131,10 +113,11 @@ def sign_in(username: str, password: str, client_ip: str, throttle: Throttle, ur
     cutoff = t - throttle.window
     subjects: dict[Scope, str] = {"user": _subject("user", username), "ip": _subject("ip", client_ip)}
     with transaction(url) as conn:
-        _lock(conn, cutoff)
+        # First in the transaction: holds the right to count until it ends (see the module docstring).
+        repo.lock_login_failures(conn, cutoff)
         waits: dict[Scope, int] = {}
         for scope, subject in subjects.items():
-            recent, limit = _recent(conn, scope, subject, cutoff), throttle.limit(scope)
+            recent, limit = repo.recent_login_failures(conn, scope, subject, cutoff), throttle.limit(scope)
             if len(recent) >= limit:
                 # Allowed again once all but limit - 1 of them have left the window.
                 waits[scope] = max(1, recent[len(recent) - limit] + throttle.window - t)
@@ -143,19 +126,14 @@ def sign_in(username: str, password: str, client_ip: str, throttle: Throttle, ur
             _record(conn, "throttled", username, client_ip, t, limits=list(refused.limits),
                     retry_after=refused.retry_after)
             return refused
-        held = {scope: int(conn.execute(insert(s.login_failures).values(scope=scope, subject=subject, at=t))
-                           .inserted_primary_key[0])  # type: ignore[index]
-                for scope, subject in subjects.items()}
+        held = {scope: repo.add_login_failure(conn, scope, subject, t) for scope, subject in subjects.items()}
     user = users.authenticate(username, password, url) if _plausible(username, password) else None
     with transaction(url) as conn:
         if user is None:
             _record(conn, "failure", username, client_ip, t)
             return SignIn("failure")
-        fl = s.login_failures
         # This attempt's own places, and the user name's earlier failures (not those of attempts after it).
-        mine = or_(fl.c.id == held["ip"],
-                   and_(fl.c.scope == "user", fl.c.subject == subjects["user"], fl.c.id <= held["user"]))
-        conn.execute(delete(fl).where(mine))
+        repo.release_login_failures(conn, held["ip"], subjects["user"], held["user"])
         _record(conn, "success", username, client_ip, t, user)
     return SignIn("success", user)
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 import secrets
 import time
 
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import Connection
 
 from zerocarbon.store import audit
-from zerocarbon.store import schema as s
+from zerocarbon.store import identity as repo
 from zerocarbon.store.db import transaction
 
 __all__ = [
@@ -27,7 +27,7 @@ def issue_refresh_token(user_id: int, expires_at: int, url: str | None = None) -
     """Record a new refresh token of ``user_id`` valid until ``expires_at`` [s, UTC]; returns its id (jti)."""
     jti = secrets.token_hex(16)
     with transaction(url) as conn:
-        conn.execute(insert(s.refresh_tokens).values(jti=jti, user_id=user_id, expires_at=expires_at))
+        repo.insert_refresh_token(conn, jti, user_id, expires_at)
     return jti
 
 
@@ -42,41 +42,36 @@ def rotate_refresh_token(jti: str, user_id: int, new_expires_at: int, url: str |
     """
     now = int(time.time())
     with transaction(url) as conn:
-        row = conn.execute(select(s.refresh_tokens).where(s.refresh_tokens.c.jti == jti)).mappings().first()
+        row = repo.refresh_token(conn, jti)
         if row is None or int(row["user_id"]) != user_id:
             return None
         if row["revoked_at"] is not None:
             revoked = revoke_all(conn, user_id)
-            username = conn.execute(select(s.users.c.username).where(s.users.c.id == user_id)).scalar_one_or_none()
+            found = repo.user_by_id(conn, user_id)
+            username = None if found is None else found["username"]
             audit.record(conn, "auth.refresh_reuse", "user", user_id, at=now,
                          after={"username": username, "ip": client_ip, "outcome": "reuse", "revoked": revoked})
             return None
-        active = conn.execute(select(s.users.c.active).where(s.users.c.id == user_id)).scalar_one_or_none()
+        active = repo.user_active(conn, user_id)
         if int(row["expires_at"]) <= now or not active:
             return None
-        spent = conn.execute(update(s.refresh_tokens).where(s.refresh_tokens.c.jti == jti,
-                                                            s.refresh_tokens.c.revoked_at.is_(None))
-                             .values(revoked_at=now)).rowcount
+        spent = repo.spend_refresh_token(conn, jti, now)
         if spent != 1:  # a concurrent rotation of the same token won
             return None
         new_jti = secrets.token_hex(16)
-        conn.execute(insert(s.refresh_tokens).values(jti=new_jti, user_id=user_id, expires_at=new_expires_at))
+        repo.insert_refresh_token(conn, new_jti, user_id, new_expires_at)
     return new_jti
 
 
 def revoke_refresh_token(jti: str, url: str | None = None) -> bool:
     """Revoke one refresh token (sign out); True if it was live."""
     with transaction(url) as conn:
-        return bool(conn.execute(update(s.refresh_tokens).where(s.refresh_tokens.c.jti == jti,
-                                                                s.refresh_tokens.c.revoked_at.is_(None))
-                                 .values(revoked_at=int(time.time()))).rowcount)
+        return bool(repo.spend_refresh_token(conn, jti, int(time.time())))
 
 
 def revoke_all(conn: Connection, user_id: int) -> int:
     """Revoke every live refresh token of ``user_id`` inside the caller's transaction; returns how many."""
-    return int(conn.execute(update(s.refresh_tokens).where(s.refresh_tokens.c.user_id == user_id,
-                                                           s.refresh_tokens.c.revoked_at.is_(None))
-                            .values(revoked_at=int(time.time()))).rowcount)
+    return repo.revoke_user_refresh_tokens(conn, user_id, int(time.time()))
 
 
 def revoke_refresh_tokens(user_id: int, url: str | None = None) -> int:
@@ -89,7 +84,4 @@ def purge_refresh_tokens(url: str | None = None, now: int | None = None) -> int:
     """Delete refresh tokens that expired; returns how many (housekeeping)."""
     cutoff = int(time.time()) if now is None else now
     with transaction(url) as conn:
-        n = conn.execute(select(func.count()).select_from(s.refresh_tokens)
-                         .where(s.refresh_tokens.c.expires_at <= cutoff)).scalar_one()
-        conn.execute(delete(s.refresh_tokens).where(s.refresh_tokens.c.expires_at <= cutoff))
-    return int(n)
+        return repo.purge_refresh_tokens(conn, cutoff)

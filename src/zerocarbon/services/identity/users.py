@@ -3,9 +3,9 @@
 The CLI (``zerocarbon user …``) and the API call these functions. Every change to users appends an
 entry to the audit chain in the same transaction (:func:`zerocarbon.store.audit.record`, actor from
 :data:`~zerocarbon.store.audit.current_actor`); password hashes never enter the audit log. Gateways'
-API keys are in :mod:`zerocarbon.services.api_keys`, refresh tokens in
-:mod:`zerocarbon.services.tokens`, sign-in with its throttling and audit in
-:mod:`zerocarbon.services.logins`.
+API keys are in :mod:`zerocarbon.services.identity.api_keys`, refresh tokens in
+:mod:`zerocarbon.services.identity.tokens`, sign-in with its throttling and audit in
+:mod:`zerocarbon.services.identity.logins`.
 
 Passwords are hashed with Argon2id (argon2-cffi's defaults, RFC 9106 low-memory profile) and
 re-hashed on sign-in when those parameters change.
@@ -28,13 +28,13 @@ from typing import Any, Literal, cast, get_args
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
 from zerocarbon.errors import InputError
-from zerocarbon.services import tokens
+from zerocarbon.services.identity import tokens
 from zerocarbon.store import audit
-from zerocarbon.store import schema as s
+from zerocarbon.store import identity as repo
 from zerocarbon.store.db import transaction
 
 __all__ = [
@@ -101,14 +101,13 @@ def _check_role(role: str, region: str | None, factories: Iterable[str]) -> Role
 
 
 def _factory_must_exist(conn: Connection, factory_id: str) -> None:
-    if conn.execute(select(s.factories.c.id).where(s.factories.c.id == factory_id)).first() is None:
+    if not repo.factory_exists(conn, factory_id):
         raise InputError(f"未知工厂 “{factory_id}”", f"unknown factory '{factory_id}'", field="factories",
                          expected="a factory saved first with its setup")
 
 
 def _user(conn: Connection, row: Any) -> User:
-    factories = tuple(sorted(str(f) for f in conn.execute(
-        select(s.user_factories.c.factory_id).where(s.user_factories.c.user_id == row["id"])).scalars()))
+    factories = repo.factories_of(conn, int(row["id"]))
     return User(int(row["id"]), str(row["username"]), str(row["display_name"] or ""), cast(Role, row["role"]),
                 None if row["region"] is None else str(row["region"]), bool(row["active"]), int(row["created_at"]),
                 factories)
@@ -121,7 +120,7 @@ def _user_state(user: User) -> dict[str, Any]:
 
 
 def _load(conn: Connection, user_id: int) -> User:
-    row = conn.execute(select(s.users).where(s.users.c.id == user_id)).mappings().first()
+    row = repo.user_by_id(conn, user_id)
     if row is None:
         raise InputError(f"没有编号为 {user_id} 的用户", f"no user #{user_id}", field="user_id")
     return _user(conn, row)
@@ -131,7 +130,7 @@ def _user_id(conn: Connection, user: int | str) -> int:
     """The id of a user given by id or by name."""
     if isinstance(user, int):
         return _load(conn, user).id
-    found = conn.execute(select(s.users.c.id).where(s.users.c.username == user)).scalar_one_or_none()
+    found = repo.user_id_by_name(conn, user)
     if found is None:
         raise InputError(f"没有用户 “{user}”", f"no user '{user}'", field="username")
     return int(found)
@@ -171,15 +170,13 @@ def create_user(username: str, password: str, role: str, region: str | None = No
     digest = hash_password(password)
     try:
         with transaction(url) as conn:
-            if conn.execute(select(s.users.c.id).where(s.users.c.username == username)).first() is not None:
+            if repo.user_id_by_name(conn, username) is not None:
                 raise InputError(f"用户名 “{username}” 已存在", f"user name '{username}' is taken", field="username")
             for f in wanted:
                 _factory_must_exist(conn, f)
-            user_id = int(conn.execute(insert(s.users).values(
-                username=username, display_name=display_name, password_hash=digest, role=checked_role,
-                region=region, active=True, created_at=int(time.time()))).inserted_primary_key[0])  # type: ignore[index]
-            if wanted:
-                conn.execute(insert(s.user_factories), [{"user_id": user_id, "factory_id": f} for f in wanted])
+            user_id = repo.insert_user(conn, username=username, display_name=display_name, password_hash=digest,
+                                       role=checked_role, region=region, active=True, created_at=int(time.time()))
+            repo.assign_factories(conn, user_id, wanted)
             audit.record(conn, "user.create", "user", user_id, after=_user_state(_load(conn, user_id)))
     except IntegrityError as exc:  # a concurrent creation of the same name
         raise InputError(f"用户名 “{username}” 已存在", f"user name '{username}' is taken", field="username") from exc
@@ -189,20 +186,20 @@ def create_user(username: str, password: str, role: str, region: str | None = No
 def get_user(user_id: int, url: str | None = None) -> User | None:
     """The user with this id, or None."""
     with transaction(url) as conn:
-        row = conn.execute(select(s.users).where(s.users.c.id == user_id)).mappings().first()
+        row = repo.user_by_id(conn, user_id)
         return None if row is None else _user(conn, row)
 
 
 def get_user_by_name(username: str, url: str | None = None) -> User | None:
     with transaction(url) as conn:
-        row = conn.execute(select(s.users).where(s.users.c.username == username)).mappings().first()
+        row = repo.user_by_name(conn, username)
         return None if row is None else _user(conn, row)
 
 
 def list_users(url: str | None = None) -> list[User]:
     """Every user, by name."""
     with transaction(url) as conn:
-        rows = conn.execute(select(s.users).order_by(s.users.c.username)).mappings().all()
+        rows = repo.users_by_name(conn)
         return [_user(conn, r) for r in rows]
 
 
@@ -226,20 +223,18 @@ def update_user(user: int | str, *, role: str | None = None, region: str | None 
             new_region = None
         factories = before.factories if new_role in ASSIGNED_ROLES else ()
         _check_role(new_role, new_region, factories)
-        if before.role == "admin" and before.active and (new_role != "admin" or active is False):
-            others = conn.execute(select(func.count()).select_from(s.users).where(
-                s.users.c.role == "admin", s.users.c.active.is_(True), s.users.c.id != uid)).scalar_one()
-            if not others:
-                raise InputError("不能停用或降级最后一个管理员",
-                                 "the last active admin cannot be demoted or deactivated", field="role")
+        if (before.role == "admin" and before.active and (new_role != "admin" or active is False)
+                and not repo.active_admins_besides(conn, uid)):
+            raise InputError("不能停用或降级最后一个管理员",
+                             "the last active admin cannot be demoted or deactivated", field="role")
         values: dict[str, Any] = {"role": new_role, "region": new_region}
         if active is not None:
             values["active"] = active
         if display_name is not None:
             values["display_name"] = display_name
-        conn.execute(update(s.users).where(s.users.c.id == uid).values(**values))
+        repo.update_user(conn, uid, values)
         if new_role not in ASSIGNED_ROLES:
-            conn.execute(delete(s.user_factories).where(s.user_factories.c.user_id == uid))
+            repo.unassign_factories(conn, uid)
         if active is False:
             tokens.revoke_all(conn, uid)
         after = _load(conn, uid)
@@ -254,7 +249,7 @@ def set_password(user: int | str, password: str, url: str | None = None) -> None
     digest = hash_password(password)
     with transaction(url) as conn:
         uid = _user_id(conn, user)
-        conn.execute(update(s.users).where(s.users.c.id == uid).values(password_hash=digest))
+        repo.set_password_hash(conn, uid, digest)
         tokens.revoke_all(conn, uid)
         audit.record(conn, "user.password", "user", uid, after={"changed": True})
 
@@ -269,7 +264,7 @@ def assign_factory(user: int | str, factory_id: str, url: str | None = None) -> 
                              field="role", expected=" | ".join(ASSIGNED_ROLES))
         _factory_must_exist(conn, factory_id)
         if factory_id not in before.factories:
-            conn.execute(insert(s.user_factories).values(user_id=uid, factory_id=factory_id))
+            repo.assign_factories(conn, uid, [factory_id])
             audit.record(conn, "user.assign", "user", uid, factory_id, before=_user_state(before),
                          after=_user_state(_load(conn, uid)))
         return _load(conn, uid)
@@ -281,8 +276,7 @@ def unassign_factory(user: int | str, factory_id: str, url: str | None = None) -
         uid = _user_id(conn, user)
         before = _load(conn, uid)
         if factory_id in before.factories:
-            conn.execute(delete(s.user_factories).where(s.user_factories.c.user_id == uid,
-                                                        s.user_factories.c.factory_id == factory_id))
+            repo.unassign_factories(conn, uid, factory_id)
             audit.record(conn, "user.unassign", "user", uid, factory_id, before=_user_state(before),
                          after=_user_state(_load(conn, uid)))
         return _load(conn, uid)
@@ -291,7 +285,7 @@ def unassign_factory(user: int | str, factory_id: str, url: str | None = None) -
 def authenticate(username: str, password: str, url: str | None = None) -> User | None:
     """The active user with this name and password, or None (same cost whether the name exists or not)."""
     with transaction(url) as conn:
-        row = conn.execute(select(s.users).where(s.users.c.username == username)).mappings().first()
+        row = repo.user_by_name(conn, username)
         stored = str(row["password_hash"]) if row is not None else _DUMMY_HASH
         try:
             _hasher.verify(stored, password)
@@ -301,7 +295,7 @@ def authenticate(username: str, password: str, url: str | None = None) -> User |
         if not ok or row is None or not row["active"]:
             return None
         if _hasher.check_needs_rehash(stored):
-            conn.execute(update(s.users).where(s.users.c.id == row["id"]).values(password_hash=hash_password(password)))
+            repo.set_password_hash(conn, int(row["id"]), hash_password(password))
         return _user(conn, row)
 
 
@@ -311,8 +305,6 @@ def visible_factories(user: User, url: str | None = None) -> frozenset[str]:
         return frozenset()
     if user.role in ASSIGNED_ROLES:
         return frozenset(user.factories)
-    stmt = select(s.factories.c.id)
-    if user.role == "authority":
-        stmt = stmt.where(s.factories.c.province == user.region)
     with transaction(url) as conn:
-        return frozenset(str(f) for f in conn.execute(stmt).scalars())
+        found = repo.factory_ids_in(conn, user.region) if user.role == "authority" else repo.factory_ids(conn)
+        return frozenset(found)

@@ -35,18 +35,15 @@ import time
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
-
-from sqlalchemy import Connection, insert, select, update
-from sqlalchemy.engine import make_url
 
 from zerocarbon.errors import InputError
 from zerocarbon.ingest.activity_file import LoadedInput, load_activity_file
 from zerocarbon.ingest.columns import FACTORY_FIELDS, FACTORY_SHEET
+from zerocarbon.store import activity_files as repo
 from zerocarbon.store import audit
-from zerocarbon.store import schema as s
-from zerocarbon.store.db import database_url, is_sqlite, transaction
+from zerocarbon.store.activity_files import FileRow
+from zerocarbon.store.db import transaction
 
 log = logging.getLogger(__name__)
 
@@ -156,41 +153,14 @@ def _check_factory(loaded: LoadedInput, factory_id: str, name: str, fmt: str) ->
 
 
 # ------------------------------------------------------------------------------------------- store
-_COLUMNS = (s.declared_files.c.id, s.declared_files.c.factory_id, s.declared_files.c.filename,
-            s.declared_files.c.format, s.declared_files.c.size, s.declared_files.c.sha256,
-            s.declared_files.c.uploaded_by, s.declared_files.c.uploaded_at, s.declared_files.c.note)
-
-
-def _timezone(conn: Connection, factory_id: str) -> str | None:
-    """The factory's time zone, None when the factory is not in the store."""
-    tz = conn.execute(select(s.factories.c.timezone).where(s.factories.c.id == factory_id)).scalar_one_or_none()
-    return None if tz is None else str(tz or "Asia/Shanghai")
-
-
-def _version(row: Any, tz: str, current_id: int | None) -> DeclaredFile:
-    at = int(row[7])
-    return DeclaredFile(int(row[0]), str(row[1]), str(row[2]), str(row[3]), int(row[4]), str(row[5]), str(row[6]),
-                        at, datetime.fromtimestamp(at, ZoneInfo(tz)).isoformat(), str(row[8] or ""),
-                        int(row[0]) == current_id)
-
-
-def _latest(conn: Connection, factory_id: str) -> Any:
-    d = s.declared_files
-    return conn.execute(select(*_COLUMNS).where(d.c.factory_id == factory_id).order_by(d.c.id.desc()).limit(1)).first()
+def _version(row: FileRow, tz: str, current_id: int | None) -> DeclaredFile:
+    at = row.uploaded_at
+    return DeclaredFile(row.id, row.factory_id, row.filename, row.format, row.size, row.sha256, row.uploaded_by,
+                        at, datetime.fromtimestamp(at, ZoneInfo(tz)).isoformat(), row.note, row.id == current_id)
 
 
 def _no_factory(factory_id: str) -> InputError:
     return InputError(f"没有工厂 {factory_id}", f"no factory '{factory_id}' in the store", field="factory_id")
-
-
-def _lock_factory(conn: Connection, factory_id: str) -> str | None:
-    """Serialise uploads of a factory until the transaction ends; the factory's time zone (None: no factory)."""
-    if conn.dialect.name == "postgresql":
-        conn.execute(select(s.factories.c.id).where(s.factories.c.id == factory_id).with_for_update())
-    else:
-        # SQLite: a write matching no row takes the database write lock (as store.audit does).
-        conn.execute(update(s.declared_files).where(s.declared_files.c.id < 0).values(note=""))
-    return _timezone(conn, factory_id)
 
 
 def upload(factory_id: str, filename: str | None, content: bytes, *, note: str = "", url: str | None = None,
@@ -230,22 +200,19 @@ def upload(factory_id: str, filename: str | None, content: bytes, *, note: str =
     when = int(time.time()) if now is None else int(now)
     actor = audit.current_actor.get()
     with transaction(url) as conn:
-        tz = _lock_factory(conn, factory_id)
+        tz = repo.lock_factory(conn, factory_id)
         if tz is None:
             raise _no_factory(factory_id)
-        latest = _latest(conn, factory_id)
-        if latest is not None and str(latest[5]) == digest:
-            return _summary(_version(latest, tz, int(latest[0])), False, loaded)
-        result = conn.execute(insert(s.declared_files).values(
-            factory_id=factory_id, filename=name, format=fmt, content=content, size=len(content), sha256=digest,
-            uploaded_by=actor, uploaded_at=when, note=note))
-        file_id = int(result.inserted_primary_key[0])  # type: ignore[index]
-        before = None if latest is None else {"id": int(latest[0]), "filename": str(latest[2]),
-                                              "sha256": str(latest[5])}
+        latest = repo.latest(conn, factory_id)
+        if latest is not None and latest.sha256 == digest:
+            return _summary(_version(latest, tz, latest.id), False, loaded)
+        file_id = repo.insert_file(conn, factory_id=factory_id, filename=name, format=fmt, content=content,
+                                   sha256=digest, uploaded_by=actor, uploaded_at=when, note=note)
+        before = None if latest is None else {"id": latest.id, "filename": latest.filename, "sha256": latest.sha256}
         audit.record(conn, UPLOAD_ACTION, "declared_file", file_id, factory_id, before=before, after={
             "id": file_id, "filename": name, "format": fmt, "size": len(content), "sha256": digest, "note": note,
             "years": loaded.data.years()}, actor=actor, at=when)
-        row = conn.execute(select(*_COLUMNS).where(s.declared_files.c.id == file_id)).one()
+        row = repo.version(conn, file_id)
     return _summary(_version(row, tz, file_id), True, loaded)
 
 
@@ -256,13 +223,12 @@ def _summary(version: DeclaredFile, created: bool, loaded: LoadedInput) -> Uploa
 
 def versions(factory_id: str, url: str | None = None) -> list[DeclaredFile]:
     """Every stored version of the factory's declared file, newest (the current one) first."""
-    d = s.declared_files
     with transaction(url) as conn:
-        tz = _timezone(conn, factory_id)
+        tz = repo.factory_timezone(conn, factory_id)
         if tz is None:
             raise _no_factory(factory_id)
-        rows = conn.execute(select(*_COLUMNS).where(d.c.factory_id == factory_id).order_by(d.c.id.desc())).all()
-    current = int(rows[0][0]) if rows else None
+        rows = repo.versions(conn, factory_id)
+    current = rows[0].id if rows else None
     return [_version(r, tz, current) for r in rows]
 
 
@@ -274,16 +240,14 @@ def download(factory_id: str, file_id: int, url: str | None = None) -> tuple[Dec
     InputError
         ``field="file_id"``: the factory has no such version (another factory's versions are not its).
     """
-    d = s.declared_files
     with transaction(url) as conn:
-        tz = _timezone(conn, factory_id)
-        row = conn.execute(select(*_COLUMNS, d.c.content).where(d.c.id == file_id, d.c.factory_id == factory_id)
-                           ).first()
-        latest = _latest(conn, factory_id) if row is not None else None
-    if row is None or tz is None or latest is None:
+        tz = repo.factory_timezone(conn, factory_id)
+        found = repo.version_with_content(conn, factory_id, file_id)
+        latest = repo.latest(conn, factory_id) if found is not None else None
+    if found is None or tz is None or latest is None:
         raise InputError(f"该工厂没有编号为 {file_id} 的活动数据文件", f"the factory has no activity file {file_id}",
                          field="file_id")
-    return _version(row, tz, int(latest[0])), bytes(row[9])
+    return _version(found[0], tz, latest.id), found[1]
 
 
 # --------------------------------------------------------------------------------- current as a path
@@ -309,37 +273,25 @@ def cache_dir() -> Path:
         return _cache_dir
 
 
-def _store_exists(url: str | None) -> bool:
-    """False for an SQLite store whose file does not exist (it has no declared files; do not create it)."""
-    target = database_url(url)
-    if not is_sqlite(target):
-        return True
-    path = make_url(target).database
-    return not path or path == ":memory:" or Path(path).exists()
-
-
 def current_path(factory_id: str, url: str | None = None) -> Path | None:
     """The current declared file of ``factory_id`` as a file (written once per version), or None without one.
 
     The file is named as uploaded, in a directory named by its sha256, so that the importer's
     locations name the user's file and a new version is a new path.
     """
-    if not _store_exists(url):
+    if not repo.store_exists(url):
         return None
-    d = s.declared_files
     with transaction(url) as conn:
-        latest = conn.execute(select(d.c.id, d.c.filename, d.c.format, d.c.sha256, d.c.size)
-                              .where(d.c.factory_id == factory_id).order_by(d.c.id.desc()).limit(1)).first()
+        latest = repo.latest_file(conn, factory_id)
         if latest is None:
             return None
-        file_id, filename, fmt, digest, size = int(latest[0]), str(latest[1]), str(latest[2]), str(latest[3]), \
-            int(latest[4])
+        file_id, filename, fmt, digest, size = latest
         name = filename if Path(filename).suffix.lower() in FORMATS and not filename.startswith(".") \
             else f"declared.{fmt}"
         target = cache_dir() / digest / name
         if target.is_file() and target.stat().st_size == size:
             return target
-        content = bytes(conn.execute(select(d.c.content).where(d.c.id == file_id)).scalar_one())
+        content = repo.content(conn, file_id)
     target.parent.mkdir(mode=0o700, exist_ok=True)
     partial = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}.part")
     partial.write_bytes(content)

@@ -9,7 +9,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from zerocarbon.accounting.inventory import compare_years, compute_inventory
 from zerocarbon.accounting.results import Inventory, plain
@@ -19,9 +19,8 @@ from zerocarbon.factors import FactorLibrary, default_library
 from zerocarbon.ingest.activity_file import LoadedInput, load_activity_file
 from zerocarbon.model.inventory_input import InventoryInput
 from zerocarbon.model.period import Period
-
-if TYPE_CHECKING:
-    from zerocarbon.services.metered import MeteredYear
+from zerocarbon.services.metering import activity as mi
+from zerocarbon.services.metering.year import MeteredYear
 
 Progress = Callable[[str], None]
 
@@ -73,13 +72,11 @@ def run_store_inventory(factory_id: str, year: int | None = None, *, url: str | 
 
     With ``declared`` (an activity-data file), metered flows come from the meters and the rest (fuels
     bought by invoice, process sources, green-power contracts, other years) from the file
-    (:func:`zerocarbon.services.meter_inventory.merge_metered`). Gaps in counters are filled linearly
+    (:func:`zerocarbon.services.metering.activity.merge_metered`). Gaps in counters are filled linearly
     and flagged as estimated unless ``estimate`` is None. ``metered`` is the year's metered data when
-    already computed (:func:`zerocarbon.services.meter_inventory.metered_year` with the same year and
+    already computed (:func:`zerocarbon.services.metering.activity.metered_year` with the same year and
     ``estimate``), to reuse it.
     """
-    from zerocarbon.services import meter_inventory as mi
-
     target = year if year is not None else (Period.parse(month).year if month else None)
     if target is None:
         raise InputError("请给出 --year 或 --month", "give --year or --month", field="year")
@@ -98,7 +95,7 @@ def run_store_inventory(factory_id: str, year: int | None = None, *, url: str | 
         data = mi.inventory_input(factory_id, lines, url)
         locations, path = {}, Path(f"store:{factory_id}")
     locations.update({ln.id: {"file": f"store:{factory_id}", "sheet": None, "row": None,
-                              "entry": f"meter {ln.id.rsplit('-', 2)[0]}"} for ln in lines})
+                              "entry": f"meter {', '.join(ln.meters)}"} for ln in lines})
     return run_loaded(LoadedInput(data, path, locations), target, mc_draws=mc_draws, month=month)
 
 

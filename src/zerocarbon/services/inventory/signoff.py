@@ -34,14 +34,17 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
-from sqlalchemy import func, insert, select
 
 from zerocarbon.errors import InputError
 from zerocarbon.model.period import Period
-from zerocarbon.services.inventory import InventoryRun, run_store_inventory
+from zerocarbon.services.inventory.runs import InventoryRun, run_store_inventory
+from zerocarbon.services.metering.year import load_factory_meters
 from zerocarbon.store import audit
-from zerocarbon.store import schema as s
+from zerocarbon.store import signoffs as repo
 from zerocarbon.store.db import transaction
+from zerocarbon.store.readings import corrected_revisions, read_current
+from zerocarbon.timeseries.carbon import year_bounds
+from zerocarbon.timeseries.intervals import WEEK
 
 SIGNOFF_ACTION = "inventory.signoff"
 #: Roles that may sign off an inventory (the API's SIGN_OFF permission: verifiers, and admins).
@@ -87,11 +90,6 @@ def is_store_based(run: InventoryRun) -> bool:
 
 def _meter_parts(factory_id: str, year: int, url: str | None) -> dict[str, Any]:
     """Meters, events and readings of the factory that a store inventory of ``year`` reads."""
-    from zerocarbon.services.metered import load_factory_meters
-    from zerocarbon.store.readings import read_current
-    from zerocarbon.timeseries.carbon import year_bounds
-    from zerocarbon.timeseries.intervals import WEEK
-
     fm = load_factory_meters(factory_id, url)
     start, end = year_bounds(year, fm.timezone)
     steps = [int(x) for x in fm.meters["interval_seconds"].to_pylist() if x is not None] or [900]
@@ -99,12 +97,7 @@ def _meter_parts(factory_id: str, year: int, url: str | None) -> dict[str, Any]:
     real = fm.meters.filter(pc.invert(fm.meters["is_virtual"]))
     ids = sorted(int(i) for i in real["meter_id"].to_pylist())
     current: pa.Table = read_current(ids, lo, hi, url)
-    r = s.readings
-    with transaction(url) as conn:
-        revisions = [[int(a), int(b), int(c)] for a, b, c in conn.execute(
-            select(r.c.meter_id, r.c.ts, func.max(r.c.revision))
-            .where(r.c.revision > 0, r.c.meter_id.in_(ids or [-1]), r.c.ts >= lo, r.c.ts < hi)
-            .group_by(r.c.meter_id, r.c.ts).order_by(r.c.meter_id, r.c.ts))]
+    revisions = corrected_revisions(ids, lo, hi, url)
     meters = sorted(fm.meters.to_pylist(), key=lambda m: int(m["meter_id"]))
     events = sorted(fm.events.to_pylist(), key=lambda e: (int(e["meter_id"]), int(e["ts"]), str(e["kind"])))
     return {
@@ -120,7 +113,8 @@ def inputs_parts(run: InventoryRun, url: str | None = None) -> dict[str, str]:
     parts: dict[str, Any] = {
         "factory": data.factory.model_dump(mode="json"),
         "settings": data.settings.model_dump(mode="json"),
-        "activity": [ln.model_dump(mode="json") for ln in sorted(data.activity, key=lambda ln: ln.id)],
+        "activity": [ln.model_dump(mode="json", exclude={"meters"})  # digests as before lines knew their meters
+                     for ln in sorted(data.activity, key=lambda ln: ln.id)],
         "certificates": [c.model_dump(mode="json") for c in sorted(data.certificates, key=lambda c: c.serial)],
         "production": [p.model_dump(mode="json") for p in sorted(data.production, key=lambda p: (p.product, p.period))],
         "factor_library": run.inventory.factor_library_version,
@@ -206,16 +200,14 @@ def sign_off(factory_id: str, period: str, run: InventoryRun | None, signed_by_u
     now = int(time.time())
     with transaction(url) as conn:
         if signed_by_user_id is not None:
-            user = conn.execute(select(s.users.c.username, s.users.c.role, s.users.c.active)
-                                .where(s.users.c.id == signed_by_user_id)).first()
+            user = repo.signer(conn, signed_by_user_id)
             if user is None or not user[2] or user[1] not in SIGNING_ROLES:
                 raise InputError("签字人必须是有效的核查员（或管理员）账户",
                                  f"the signer must be an active user with a role in {SIGNING_ROLES}",
                                  field="signed_by", details={"user_id": signed_by_user_id})
-        result = conn.execute(insert(s.signoffs).values(factory_id=factory_id, period=period, digest=digest,
-                                                        inputs_digest=in_digest, signed_by=signed_by_user_id,
-                                                        signed_at=now, note=note))
-        signoff_id = int(result.inserted_primary_key[0])  # type: ignore[index]
+        signoff_id = repo.insert_signoff(conn, factory_id=factory_id, period=period, digest=digest,
+                                         inputs_digest=in_digest, signed_by=signed_by_user_id, signed_at=now,
+                                         note=note)
         audit.record(conn, SIGNOFF_ACTION, "signoff", signoff_id, factory_id, after={
             "signoff_id": signoff_id, "period": period, "digest": digest, "inputs_digest": in_digest,
             "inputs_parts": parts, "totals": run.inventory.totals.to_dict(), "signed_by": signed_by_user_id,
@@ -225,12 +217,7 @@ def sign_off(factory_id: str, period: str, run: InventoryRun | None, signed_by_u
 
 def get_signoff(signoff_id: int, url: str | None = None) -> Signoff:
     """The stored sign-off ``signoff_id``; InputError when there is none."""
-    so, u = s.signoffs, s.users
-    with transaction(url) as conn:
-        row = conn.execute(select(so.c.id, so.c.factory_id, so.c.period, so.c.digest, so.c.inputs_digest,
-                                  so.c.signed_by, u.c.username, so.c.signed_at, so.c.note)
-                           .select_from(so.outerjoin(u, u.c.id == so.c.signed_by))
-                           .where(so.c.id == signoff_id)).first()
+    row = repo.signoff_row(signoff_id, url)
     if row is None:
         raise InputError(f"没有编号为 {signoff_id} 的签字记录", f"no sign-off with id {signoff_id}", field="signoff_id")
     return Signoff(int(row[0]), str(row[1]), str(row[2]), str(row[3]), str(row[4]),

@@ -1,7 +1,7 @@
 """Use cases of meter data: activity data for the inventory, hourly carbon, and the check between them.
 
     store (meters, nodes, events, readings) → intervals → virtual meters → hours / months
-        (the metered year, :mod:`zerocarbon.services.metered`)
+        (the metered year, :mod:`zerocarbon.services.metering.year`)
         → activity lines (one per meter and month) → compute_inventory
         → hourly carbon (annual or hourly factors)
 
@@ -30,16 +30,14 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 from pydantic import ValidationError
-from sqlalchemy import select
 
 from zerocarbon.accounting.inventory import compute_inventory
 from zerocarbon.errors import InputError
 from zerocarbon.factors import FactorLibrary, default_library
 from zerocarbon.model.inventory_input import ActivityLine, Category, Facility, FactoryInfo, InventoryInput, SteamSpec
 from zerocarbon.model.period import Period
-from zerocarbon.services.metered import FactoryMeters, MeteredYear, load_factory_meters, metered_year
-from zerocarbon.store import schema as s
-from zerocarbon.store.db import transaction
+from zerocarbon.services.metering.year import FactoryMeters, MeteredYear, load_factory_meters, metered_year
+from zerocarbon.store.grid_series import series_rows
 from zerocarbon.timeseries import carbon as tc
 from zerocarbon.timeseries.intervals import Estimate
 
@@ -128,7 +126,7 @@ def activity_from_meters(factory_id: str, year: int, url: str | None = None, *, 
                 id=f"{code}-{row['period']}", facility=m["node_code"] or factory_id, category=Category(m["category"]),
                 item=m["item"], amount=Decimal(repr(float(row["value"]))), unit=str(m["energy_unit"]),
                 period=str(row["period"]), source=sources[int(row["meter_id"])], data_quality="metered",
-                electricity_kind=kind, evidence=proof, note=note, steam=_steam(m)))
+                electricity_kind=kind, evidence=proof, note=note, steam=_steam(m), meters=(code,)))
         except ValidationError as exc:
             raise InputError(f"表计 {code} {row['period']} 的活动数据无效：{exc.errors()[0]['msg']}",
                              f"meter {code}, {row['period']}: activity line not valid: {exc.errors()[0]['msg']}",
@@ -160,10 +158,7 @@ def inventory_input(factory_id: str, lines: list[ActivityLine], url: str | None 
 
 
 def _load_series(name: str, start: int, end: int, url: str | None) -> pa.Table:
-    g = s.grid_factor_series
-    with transaction(url) as conn:
-        rows = conn.execute(select(g.c.series, g.c.ts, g.c.value, g.c.source)
-                            .where(g.c.series == name, g.c.ts >= start, g.c.ts < end).order_by(g.c.ts)).all()
+    rows = series_rows(name, start, end, url)
     if not rows:
         raise InputError(f"没有名为 {name} 的小时电网排放因子序列（{start}–{end}）",
                          f"no hourly grid-intensity series '{name}' in the store for the year", field="series")
@@ -180,7 +175,8 @@ def hourly_carbon(factory_id: str, year: int, url: str | None = None, series: st
     rows as Arrow; it replaces the annual factor of purchased electricity hour by hour. The table
     has a ``meter`` column (code) and carries its derivation as JSON in the schema metadata key
     ``zerocarbon.trace`` (:func:`carbon_trace`): factor rows with provenance, skipped meters, the
-    series, gaps and estimated intervals per meter.
+    series, gaps and estimated intervals per meter. ``metered``, to reuse a year already loaded, must
+    have been loaded with ``hourly=True`` (:meth:`MeteredYear.hourly` raises otherwise).
     """
     my = metered or metered_year(factory_id, year, url, estimate=estimate, power_as_energy=power_as_energy,
                                  hourly=True)
@@ -281,9 +277,9 @@ def check_hourly_against_inventory(factory_id: str, year: int, url: str | None =
     compared = {str(r["meter"]) for r in carbon_trace(carbon).get("factors", [])}
     inv_by_meter: dict[str, Decimal] = defaultdict(Decimal)
     for result in inventory.lines:
-        code = result.line.id.rsplit("-", 2)[0]
-        if code in compared:
-            inv_by_meter[code] += result.emissions("location")
+        for code in result.line.meters:
+            if code in compared:
+                inv_by_meter[code] += result.emissions("location")
     comparisons = []
     for code in sorted(compared):
         rel, ok = _rel(hourly_by_meter.get(code, 0.0), inv_by_meter.get(code, Decimal(0)))

@@ -2,7 +2,7 @@
 
 Plain reads for the API's lists and the CLI: rows as stored, no computation (figures always come
 from the other services). Data-quality lists (batches, rejected records, dead letters) are in
-:mod:`zerocarbon.services.data_quality`.
+:mod:`zerocarbon.services.metering.quality`.
 """
 
 from __future__ import annotations
@@ -12,38 +12,25 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pyarrow.compute as pc
-from sqlalchemy import select
 
-from zerocarbon.store import schema as s
-from zerocarbon.store.db import transaction
+from zerocarbon.store import factories as factory_repo
 from zerocarbon.store.readings import read_current
-
-_FACTORY_COLUMNS = (s.factories.c.id, s.factories.c.name_zh, s.factories.c.name_en, s.factories.c.province,
-                    s.factories.c.timezone)
+from zerocarbon.store.signoffs import signoff_list
 
 
 def factories(ids: frozenset[str], url: str | None = None) -> list[dict[str, Any]]:
     """The factories among ``ids``, by id."""
-    if not ids:
-        return []
-    with transaction(url) as conn:
-        rows = conn.execute(select(*_FACTORY_COLUMNS).where(s.factories.c.id.in_(sorted(ids)))
-                            .order_by(s.factories.c.id)).mappings().all()
-    return [dict(r) for r in rows]
+    return factory_repo.factories_among(ids, url)
 
 
 def factory(factory_id: str, url: str | None = None) -> dict[str, Any] | None:
     """One factory (id, names, province, time zone), or None if the store does not know it."""
-    with transaction(url) as conn:
-        row = conn.execute(select(*_FACTORY_COLUMNS).where(s.factories.c.id == factory_id)).mappings().first()
-    return None if row is None else dict(row)
+    return factory_repo.factory_summary(factory_id, url)
 
 
 def nodes(factory_id: str, url: str | None = None) -> list[dict[str, Any]]:
     """The factory's hierarchy, parents before children where ids allow, with the parent's code."""
-    n = s.nodes
-    with transaction(url) as conn:
-        rows = conn.execute(select(n).where(n.c.factory_id == factory_id).order_by(n.c.id)).mappings().all()
+    rows = factory_repo.node_rows(factory_id, url)
     code = {int(r["id"]): str(r["code"]) for r in rows}
     return [{"id": int(r["id"]), "code": r["code"], "kind": r["kind"], "name_zh": r["name_zh"],
              "name_en": r["name_en"] or "", "parent": code.get(r["parent_id"]) if r["parent_id"] is not None else None,
@@ -52,13 +39,7 @@ def nodes(factory_id: str, url: str | None = None) -> list[dict[str, Any]]:
 
 def meters(factory_id: str, url: str | None = None, code: str | None = None) -> list[dict[str, Any]]:
     """The factory's meters by code (only ``code`` if given), with the code of the node each hangs on."""
-    m, n = s.meters, s.nodes
-    stmt = (select(m, n.c.code.label("node_code")).select_from(m.outerjoin(n, n.c.id == m.c.node_id))
-            .where(m.c.factory_id == factory_id).order_by(m.c.code))
-    if code is not None:
-        stmt = stmt.where(m.c.code == code)
-    with transaction(url) as conn:
-        rows = conn.execute(stmt).mappings().all()
+    rows = factory_repo.meter_rows(factory_id, url, code)
     return [{"id": int(r["id"]), "code": r["code"], "name": r["name"] or "", "node": r["node_code"],
              "carrier": r["carrier"], "unit": r["unit"], "register_kind": r["register_kind"],
              "multiplier": float(r["multiplier"]), "interval_seconds": int(r["interval_seconds"]),
@@ -92,9 +73,4 @@ def readings(meter_id: int, start: int, end: int, limit: int, tz: str, url: str 
 
 def signoffs(factory_id: str, url: str | None = None, period: str | None = None) -> list[dict[str, Any]]:
     """The factory's sign-offs (only of ``period`` if given), newest first."""
-    g = s.signoffs
-    stmt = select(g).where(g.c.factory_id == factory_id).order_by(g.c.id.desc())
-    if period is not None:
-        stmt = stmt.where(g.c.period == period)
-    with transaction(url) as conn:
-        return [dict(r) for r in conn.execute(stmt).mappings()]
+    return signoff_list(factory_id, url, period)

@@ -19,7 +19,8 @@ from zerocarbon.errors import InputError, ZerocarbonError
 from zerocarbon.ingest.files import CHUNK_ROWS, FileLayout, detect_layout, ingest_file
 from zerocarbon.ingest.pipeline import IngestReport
 from zerocarbon.model.metering import FactorySetup
-from zerocarbon.store.factories import factory_exists, load_meters, save_factory_setup
+from zerocarbon.services.metering.setup import save_setup
+from zerocarbon.store.factories import factory_exists, load_meters
 
 __all__ = ["describe_meter_file", "ingest_meter_file", "load_factory_setup", "read_file_layout"]
 
@@ -86,7 +87,7 @@ def load_factory_setup(path: str | Path, url: str | None = None) -> dict[str, in
     except ValidationError as exc:
         raise _invalid(exc, file) from exc
     try:
-        return save_factory_setup(setup, url)
+        return save_setup(setup, url)
     except ZerocarbonError as exc:
         raise exc.with_location(file=str(file)) from exc
 

@@ -3,6 +3,10 @@
 
     store (meters, nodes, events, readings) → intervals (per chunk) → months / hours
                                             → virtual meters (from the intervals of their inputs)
+
+:func:`metered_year` reads the store once and returns a plain value (:class:`MeteredYear`: Arrow
+tables, no connection to the store); a caller that needs the hourly roll-ups asks for them when
+loading (``hourly=True``).
 """
 
 from __future__ import annotations
@@ -12,12 +16,9 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 import pyarrow.compute as pc
-from sqlalchemy import select
 
 from zerocarbon.errors import InputError
-from zerocarbon.store import schema as s
-from zerocarbon.store.db import transaction
-from zerocarbon.store.factories import load_meters
+from zerocarbon.store.factories import load_meters, metering_setup
 from zerocarbon.store.readings import read_current
 from zerocarbon.timeseries import carbon as tc
 from zerocarbon.timeseries.intervals import (
@@ -50,17 +51,9 @@ class FactoryMeters:
 
 def load_factory_meters(factory_id: str, url: str | None = None) -> FactoryMeters:
     """The factory record, its nodes, meters and meter events from the store."""
-    with transaction(url) as conn:
-        fac = conn.execute(select(s.factories).where(s.factories.c.id == factory_id)).mappings().first()
-        if fac is None:
-            raise InputError(f"没有工厂 {factory_id}", f"no factory '{factory_id}' in the store", field="factory_id")
-        node_rows = conn.execute(select(s.nodes.c.id, s.nodes.c.parent_id, s.nodes.c.code, s.nodes.c.kind,
-                                        s.nodes.c.cost_centre).where(s.nodes.c.factory_id == factory_id)).all()
-        event_rows = conn.execute(
-            select(s.meter_events.c.meter_id, s.meter_events.c.ts, s.meter_events.c.kind,
-                   s.meter_events.c.old_final_value, s.meter_events.c.new_initial_value)
-            .join(s.meters, s.meters.c.id == s.meter_events.c.meter_id)
-            .where(s.meters.c.factory_id == factory_id)).all()
+    fac, node_rows, event_rows = metering_setup(factory_id, url)
+    if fac is None:
+        raise InputError(f"没有工厂 {factory_id}", f"no factory '{factory_id}' in the store", field="factory_id")
     nodes = pa.table({name: pa.array([r[i] for r in node_rows], NODE_SCHEMA.field(name).type)
                       for i, name in enumerate(NODE_SCHEMA.names)}, schema=NODE_SCHEMA)
     events = pa.table({name: pa.array([r[i] for r in event_rows], EVENT_SCHEMA.field(name).type)
@@ -77,22 +70,36 @@ CHUNK_READINGS = 2_000_000
 _BASE = ["meter_id", "ts", "ts_end", "value", "flags"]
 
 
-@dataclass
+@dataclass(frozen=True)
 class MeteredYear:
-    """Roll-ups of every meter (real and virtual) of one factory and year, with gaps.
+    """Roll-ups of every meter (real and virtual) of one factory and year, with gaps: a plain value.
 
-    Built chunk by chunk (:data:`CHUNK_READINGS`): the interval values of real meters are rolled up
-    per chunk and dropped; only those a virtual meter uses are kept, to evaluate the virtual
-    meters per interval (:func:`zerocarbon.timeseries.rollups.evaluate_virtual`).
+    Built once by :func:`metered_year`, chunk by chunk (:data:`CHUNK_READINGS`): the interval
+    values of real meters are rolled up per chunk and dropped; only those a virtual meter uses are
+    kept, to evaluate the virtual meters per interval
+    (:func:`zerocarbon.timeseries.rollups.evaluate_virtual`). Nothing here reads the store.
 
     Attributes
     ----------
-    monthly_values : pa.Table
-        :func:`~zerocarbon.timeseries.rollups.rollup_time` by local month of every meter.
+    factory : FactoryMeters
+        The factory's meters, nodes and meter events.
+    year : int
+        The local calendar year.
+    start, end : int
+        The year's bounds in the factory's time zone [s since epoch, UTC], half-open.
+    estimate : {"linear", "profile"} or None
+        How gaps in counters were filled.
     gaps, unused : pa.Table
         :data:`~zerocarbon.timeseries.intervals.GAP_SCHEMA` and ``UNUSED_SCHEMA`` of the real meters.
     virtual : VirtualValues
         The virtual meters per interval and the terms of their formulas.
+    monthly_values : pa.Table
+        :func:`~zerocarbon.timeseries.rollups.rollup_time` by local month of every meter [the meter's
+        energy unit].
+    power_as_energy : bool
+        Whether power registers were converted to energy (mean power × duration).
+    hourly_values : pa.Table or None
+        The same by local hour; None unless loaded with ``hourly=True``.
     """
 
     factory: FactoryMeters
@@ -105,17 +112,23 @@ class MeteredYear:
     virtual: VirtualValues
     monthly_values: pa.Table
     power_as_energy: bool = False
-    url: str | None = None
     hourly_values: pa.Table | None = None
 
     def monthly(self) -> pa.Table:
+        """The roll-ups by local month (:attr:`monthly_values`)."""
         return self.monthly_values
 
     def hourly(self) -> pa.Table:
-        """By local hour (computed on first use: another pass over the readings, chunk by chunk)."""
+        """The roll-ups by local hour (:attr:`hourly_values`).
+
+        Raises
+        ------
+        ValueError
+            The year was loaded without them: load it with ``metered_year(..., hourly=True)``.
+        """
         if self.hourly_values is None:
-            self.hourly_values = _scan(self.factory, self.year, self.url, self.estimate, self.power_as_energy,
-                                       ("hour",)).rolled["hour"]
+            raise ValueError(f"the metered year {self.year} of {self.factory.factory_id} was loaded without hourly "
+                             "roll-ups: load it with metered_year(..., hourly=True)")
         return self.hourly_values
 
 
@@ -203,9 +216,12 @@ def metered_year(factory_id: str, year: int, url: str | None = None, *, estimate
     reading that closes the last interval of a counter) and one day before (a gap across New Year
     is bridged), eight days before with ``estimate="profile"`` (the same interval a week earlier).
     ``progress(done, total)`` is called with the number of real meters done after each chunk.
+
+    The result is a plain value: with ``hourly=False`` it holds no hourly roll-ups, and
+    :meth:`MeteredYear.hourly` raises (it never goes back to the store).
     """
     fm = load_factory_meters(factory_id, url)
     freqs: tuple[Freq, ...] = ("month", "hour") if hourly else ("month",)
     scan = _scan(fm, year, url, estimate, power_as_energy, freqs, progress)
     return MeteredYear(fm, year, scan.start, scan.end, estimate, scan.gaps, scan.unused, scan.virtual,
-                       scan.rolled["month"], power_as_energy, url, scan.rolled.get("hour"))
+                       scan.rolled["month"], power_as_energy, scan.rolled.get("hour"))

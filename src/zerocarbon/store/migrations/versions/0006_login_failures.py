@@ -5,7 +5,7 @@ Revises: 0005
 Create Date: 2026-11-25 10:00:00
 
 Failed sign-ins of the last window (``login_failures``), kept in the store so that every worker
-process of the server throttles the same attempts (``zerocarbon.services.logins``).
+process of the server throttles the same attempts (``zerocarbon.services.identity.logins``).
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ Revises: 0006
 Create Date: 2026-11-25 11:00:00
 
 The declared activity-data files of the factories, as uploaded (``declared_files``): every version
-kept, the newest one of a factory current (``zerocarbon.services.declared``).
+kept, the newest one of a factory current (``zerocarbon.services.inventory.declared``).
 """
 
 from __future__ import annotations
