@@ -100,7 +100,7 @@ def build_store(workdir: Path, meters: int, days: int) -> tuple[str, float]:
 def ensure_user(url: str, migrate_store: bool) -> None:
     from sqlalchemy import inspect
 
-    from zerocarbon.services.users import create_user, get_user_by_name
+    from zerocarbon.services.identity.users import create_user, get_user_by_name
     from zerocarbon.store.db import get_engine, migrate
 
     if "users" not in inspect(get_engine(url)).get_table_names():

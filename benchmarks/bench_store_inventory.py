@@ -27,9 +27,9 @@ STAGES = ("metered_year", "activity_lines", "run_store_inventory", "hourly")
 
 
 def child(stage: str, url: str, factory: str, year: int) -> dict[str, Any]:
-    from zerocarbon.services import meter_inventory as mi
-    from zerocarbon.services import metered
-    from zerocarbon.services.inventory import run_store_inventory
+    from zerocarbon.services.inventory.runs import run_store_inventory
+    from zerocarbon.services.metering import activity as mi
+    from zerocarbon.services.metering import year as metered
 
     t0 = time.perf_counter()
     out: dict[str, Any] = {"stage": stage, "chunk_readings": metered.CHUNK_READINGS}

@@ -94,8 +94,8 @@ class DemoStore:
 def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoStore]:
     from zerocarbon.demo.generator import SAMPLE_FILE, YEAR
     from zerocarbon.model.metering import FactorySetup
-    from zerocarbon.services.demo import run_demo
-    from zerocarbon.services.users import create_user
+    from zerocarbon.services.demo.main import run_demo
+    from zerocarbon.services.identity.users import create_user
     from zerocarbon.store.db import get_engine
     from zerocarbon.store.factories import save_factory_setup
 

@@ -48,7 +48,7 @@ def test_seeded_and_reproducible() -> None:
 
 
 def test_sample_inventory_reports_both(sample_path) -> None:  # type: ignore[no-untyped-def]
-    from zerocarbon.services.inventory import run_inventory
+    from zerocarbon.services.inventory.runs import run_inventory
 
     inv = run_inventory(sample_path).inventory
     u = inv.uncertainty

@@ -18,10 +18,11 @@ from fastapi.testclient import TestClient
 from zerocarbon.api.app import create_app
 from zerocarbon.api.security import create_access_token
 from zerocarbon.api.settings import Settings
-from zerocarbon.ingest.rest import ReadingBatchIn, push_readings
 from zerocarbon.model.metering import FactorySetup
-from zerocarbon.services import api_keys, signoff, users
-from zerocarbon.store.factories import save_factory_setup
+from zerocarbon.services.identity import api_keys, users
+from zerocarbon.services.inventory import signoff
+from zerocarbon.services.metering.feeds import ReadingBatchIn, push_batch
+from zerocarbon.services.metering.setup import save_setup
 
 SECRET = "test-secret-" + "k" * 40
 OURS = "JS-OURS-01"
@@ -79,8 +80,8 @@ class World:
 
 def build_world(url: str) -> World:
     for fid, name, province in ((OURS, "本省示范工厂", "江苏"), (FOREIGN, FOREIGN_NAME, "浙江")):
-        save_factory_setup(FactorySetup.model_validate(setup_doc(fid, name, province)), url)
-        push_readings(ReadingBatchIn.model_validate(readings_doc()), fid, url, client=f"{fid}:rest:seed")
+        save_setup(FactorySetup.model_validate(setup_doc(fid, name, province)), url)
+        push_batch(ReadingBatchIn.model_validate(readings_doc()), fid, url, client=f"{fid}:rest:seed")
     people = {
         "admin": users.create_user("root", PASSWORD, "admin", url=url),
         "factory_manager": users.create_user("mgr", PASSWORD, "factory_manager", factories=[OURS], url=url),

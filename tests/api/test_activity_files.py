@@ -27,8 +27,9 @@ from zerocarbon.ingest.activity_file import load_activity_file
 from zerocarbon.ingest.columns import ACTIVITY
 from zerocarbon.ingest.template import write_template
 from zerocarbon.model.metering import FactorySetup
-from zerocarbon.services import dashboard, declared
-from zerocarbon.services.inventory import run_store_inventory
+from zerocarbon.services import dashboard
+from zerocarbon.services.inventory import declared
+from zerocarbon.services.inventory.runs import run_store_inventory
 from zerocarbon.store import audit
 from zerocarbon.store import schema as s
 from zerocarbon.store.db import get_engine
@@ -326,7 +327,7 @@ def test_the_store_file_comes_before_the_directory(world: World, tmp_path: Path,
 # ------------------------------------------------------------------------------------------- schema
 def test_one_migration_head_and_the_table_as_declared(store_url: str) -> None:
     cfg = Config()
-    cfg.set_main_option("script_location", str(Path(declared.__file__).parents[1] / "store" / "migrations"))
+    cfg.set_main_option("script_location", str(Path(declared.__file__).parents[2] / "store" / "migrations"))
     assert len(ScriptDirectory.from_config(cfg).get_heads()) == 1
     with get_engine(store_url).connect() as conn:
         diffs = compare_metadata(MigrationContext.configure(conn), s.metadata)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tests.api.conftest import FOREIGN, OURS, T0, World
 
-from zerocarbon.services import api_keys
+from zerocarbon.services.identity import api_keys
 from zerocarbon.store import audit
 
 BATCH = {"readings": [{"meter": "E1", "ts": T0 + 10 * 86_400 + i * 900, "value": 5.0} for i in range(4)]}

@@ -9,7 +9,7 @@ import jwt
 from tests.api.conftest import PASSWORD, SECRET, World
 
 from zerocarbon.api.security import create_access_token
-from zerocarbon.services import tokens, users
+from zerocarbon.services.identity import tokens, users
 from zerocarbon.store import audit
 
 TOKEN = "/api/v1/auth/token"

@@ -20,8 +20,8 @@ from typer.testing import CliRunner
 
 from zerocarbon.api.deps import get_now
 from zerocarbon.api.settings import Settings, get_settings
-from zerocarbon.cli import app as cli
-from zerocarbon.services import logins
+from zerocarbon.cli.main import app as cli
+from zerocarbon.services.identity import logins
 from zerocarbon.store import audit
 
 TOKEN = "/api/v1/auth/token"

@@ -9,7 +9,7 @@ from decimal import Decimal
 from openpyxl import load_workbook
 from tests.api.conftest import FOREIGN, OURS, T0, World, setup_doc
 
-from zerocarbon.services.inventory import run_store_inventory
+from zerocarbon.services.inventory.runs import run_store_inventory
 from zerocarbon.store import audit
 
 BASE = f"/api/v1/factories/{OURS}"

@@ -28,7 +28,7 @@ from tests.api.conftest import OURS, SECRET, World, build_world
 
 from zerocarbon.api.app import create_app
 from zerocarbon.api.settings import Settings
-from zerocarbon.services import users
+from zerocarbon.services.identity import users
 from zerocarbon.store.db import get_engine, migrate
 
 EXAMPLES = 10

@@ -27,7 +27,8 @@ from starlette.routing import BaseRoute, Route
 from tests.api.conftest import FOREIGN, FOREIGN_NAME, T0, World, readings_doc, setup_doc
 from tests.api.test_activity_files import declared_yaml
 
-from zerocarbon.services import api_keys, declared, users
+from zerocarbon.services.identity import api_keys, users
+from zerocarbon.services.inventory import declared
 
 PRINCIPALS = ("factory_manager", "data_entry", "verifier", "authority", "apikey")
 PARAM = re.compile(r"{([^}:]+)(?::[^}]+)?}")

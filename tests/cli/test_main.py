@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from zerocarbon.cli import app
-from zerocarbon.services.inventory import run_inventory
+from zerocarbon.cli.main import app
+from zerocarbon.services.inventory.runs import run_inventory
 
 runner = CliRunner()
 

@@ -35,7 +35,7 @@ def workbooks(server: Any, tmp_path_factory: pytest.TempPathFactory) -> dict[str
     from zerocarbon.ingest.columns import ACTIVITY
     from zerocarbon.ingest.template import write_template
     from zerocarbon.model.metering import FactorySetup
-    from zerocarbon.services.users import create_user
+    from zerocarbon.services.identity.users import create_user
     from zerocarbon.store.factories import save_factory_setup
 
     save_factory_setup(FactorySetup.model_validate({
@@ -61,8 +61,8 @@ def workbooks(server: Any, tmp_path_factory: pytest.TempPathFactory) -> dict[str
 def test_upload_activity_data_on_the_reports_page(page: Any, server: Any, workbooks: dict[str, bytes],
                                                   tmp_path: Path, artifacts: Path) -> None:
     from zerocarbon.ingest.columns import ACTIVITY
-    from zerocarbon.services import declared
-    from zerocarbon.services.inventory import run_store_inventory
+    from zerocarbon.services.inventory import declared
+    from zerocarbon.services.inventory.runs import run_store_inventory
 
     page.goto(f"{server.base}/login")
     page.fill("[data-testid=username]", CLERK)

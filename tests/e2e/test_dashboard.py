@@ -38,7 +38,7 @@ def close(text: str, value: Decimal) -> bool:
 @pytest.fixture(scope="module")
 def engine(server: Any) -> Any:
     from zerocarbon.services.dashboard import declared_file
-    from zerocarbon.services.inventory import run_store_inventory
+    from zerocarbon.services.inventory.runs import run_store_inventory
 
     return run_store_inventory(FACTORY, server.year, url=server.url, declared=declared_file(FACTORY))
 
@@ -46,7 +46,7 @@ def engine(server: Any) -> Any:
 def month_engine(server: Any, month: str) -> Any:
     """The engine's own inventory of one month (``run_store_inventory(month=...)``)."""
     from zerocarbon.services.dashboard import declared_file
-    from zerocarbon.services.inventory import run_store_inventory
+    from zerocarbon.services.inventory.runs import run_store_inventory
 
     return run_store_inventory(FACTORY, server.year, url=server.url, declared=declared_file(FACTORY), month=month,
                                mc_draws=0).inventory

@@ -20,7 +20,7 @@ from zerocarbon.ingest import files
 from zerocarbon.ingest.files import FileLayout, ingest_file
 from zerocarbon.ingest.pipeline import ingest_table as real_ingest_table
 from zerocarbon.model.metering import FactorySetup
-from zerocarbon.services.metering import describe_meter_file, ingest_meter_file, load_factory_setup
+from zerocarbon.services.metering.intake import describe_meter_file, ingest_meter_file, load_factory_setup
 from zerocarbon.store import schema as s
 from zerocarbon.store.db import transaction
 from zerocarbon.store.factories import load_meters, save_factory_setup

@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from zerocarbon.ingest.mqtt import FlushReport, drop_session, parse_topic, prepare_session, run_subscriber, topics_for
 from zerocarbon.model.metering import FactorySetup
-from zerocarbon.services import data_quality
+from zerocarbon.services.metering import quality as data_quality
 from zerocarbon.store import schema as s
 from zerocarbon.store.db import transaction
 from zerocarbon.store.factories import save_factory_setup

@@ -60,7 +60,7 @@ def manager(client: TestClient) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def engine(dashboard_env: Any) -> Any:
     from zerocarbon.services.dashboard import declared_file
-    from zerocarbon.services.inventory import run_store_inventory
+    from zerocarbon.services.inventory.runs import run_store_inventory
 
     return run_store_inventory(FACTORY, dashboard_env.year, url=dashboard_env.url, declared=declared_file(FACTORY))
 
@@ -122,7 +122,7 @@ def test_portfolio_for_the_authority_only(client: TestClient, manager: dict[str,
 def test_overview_equals_the_engine(client: TestClient, manager: dict[str, str], engine: Any,
                                     dashboard_env: Any) -> None:
     from zerocarbon.services.dashboard import declared_file
-    from zerocarbon.services.inventory import run_store_inventory
+    from zerocarbon.services.inventory.runs import run_store_inventory
 
     r = client.get(f"{base()}/overview", headers=manager)
     assert r.status_code == 200, r.text
@@ -187,7 +187,7 @@ def test_emissions_series_add_up_to_the_engine_breakdowns(client: TestClient, ma
 
 def test_energy_is_the_comprehensive_energy_of_the_inventory(client: TestClient, manager: dict[str, str],
                                                              engine: Any) -> None:
-    from zerocarbon.services.demo_metering import energy_of
+    from zerocarbon.energy.uses import energy_of
 
     d = client.get(f"{base()}/energy", headers=manager).json()
     expected = energy_of(engine.inventory).total_tce
@@ -219,7 +219,7 @@ def test_inventory_lines_and_filters(client: TestClient, manager: dict[str, str]
 
 
 def test_trace_of_a_metered_line(client: TestClient, manager: dict[str, str], engine: Any) -> None:
-    from zerocarbon.services.inventory import explain_line
+    from zerocarbon.services.inventory.runs import explain_line
 
     r = client.get(f"{base()}/lines/NG-UT-2023-03", headers=manager)
     assert r.status_code == 200, r.text
@@ -269,19 +269,16 @@ def test_quality_lists_gaps_and_counts_dead_letters(client: TestClient, manager:
                                                     dashboard_env: Any) -> None:
     import time
 
-    from sqlalchemy import insert
-
-    from zerocarbon.store import schema as s
-    from zerocarbon.store.db import transaction
+    from zerocarbon.store.readings import write_dead_letters
 
     d = client.get(f"{base()}/quality", headers=manager).json()
     assert d["summary"]["missing_intervals"] == 8 and d["summary"]["dead_letters"] == 0
     assert d["gaps"][0]["meter"] == "NG-UT"
-    with transaction(dashboard_env.url) as conn:  # a message the MQTT subscriber could not read
-        conn.execute(insert(s.dead_letters).values(received_at=int(time.time()), topic=f"zerocarbon/{FACTORY}/readings",
-                                                   payload="{not json", reason="not JSON"))
-        conn.execute(insert(s.dead_letters).values(received_at=int(time.time()), topic=f"zerocarbon/{FOREIGN}/readings",
-                                                   payload="x", reason="not JSON"))
+    # messages the MQTT subscriber could not read, written as it writes them (audited)
+    write_dead_letters([{"received_at": int(time.time()), "topic": f"zerocarbon/{FACTORY}/readings",
+                         "payload": "{not json", "reason": "not JSON"},
+                        {"received_at": int(time.time()), "topic": f"zerocarbon/{FOREIGN}/readings",
+                         "payload": "x", "reason": "not JSON"}], None, dashboard_env.url)
     after = client.get(f"{base()}/quality", headers=manager).json()
     assert after["summary"]["dead_letters"] == 1, "a new dead letter changes the store version: no stale cache"
     assert after["dead_letters"][0]["reason"] == "not JSON"

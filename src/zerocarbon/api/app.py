@@ -1,19 +1,20 @@
-"""The application: ``create_app`` (routers under ``/api/v1``, the dashboard when installed) and ``serve``."""
+"""The application: ``create_app`` (routers under ``/api/v1``, and the dashboard) and ``serve``."""
 
 from __future__ import annotations
 
-import importlib
 import logging
-from typing import Any
 
 from fastapi import APIRouter, FastAPI
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 import zerocarbon
-from zerocarbon.api.errors import install_error_handlers
+from zerocarbon.api import deps
+from zerocarbon.api.errors import ApiError, install_error_handlers
+from zerocarbon.api.roles import GLOBAL, GlobalPermission
 from zerocarbon.api.routes import activity, auth, factories, inventories, portfolio, quality, readings, users
 from zerocarbon.api.settings import Settings, get_settings
 from zerocarbon.store.audit import current_actor
+from zerocarbon.web import DashboardAccess, dashboard_router
 
 API_PREFIX = "/api/v1"
 log = logging.getLogger(__name__)
@@ -48,12 +49,18 @@ def api_router() -> APIRouter:
     return router
 
 
-def _dashboard_router() -> Any | None:
-    try:
-        web = importlib.import_module("zerocarbon.web")
-    except ImportError:
-        return None
-    return getattr(web, "router", None)
+def _require_portfolio(principal: deps.Principal) -> None:
+    deps.require_global(principal, GlobalPermission.PORTFOLIO)
+
+
+def dashboard_access() -> DashboardAccess:
+    """What the dashboard takes from the API: the caller, the store, the rules of access, the error format."""
+    return DashboardAccess(
+        principal=deps.get_principal, store_url=deps.get_store_url, factory_id=deps.FACTORY_ID_PATH,
+        require_factory=deps.require_factory, require_portfolio=_require_portfolio,
+        # Roles with the global permission see the portfolio (the ranking of the factories they oversee).
+        portfolio_roles=tuple(role for role, perms in GLOBAL.items() if GlobalPermission.PORTFOLIO in perms),
+        error=ApiError)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -75,9 +82,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.dependency_overrides[get_settings] = lambda: cfg
     install_error_handlers(app)
     app.include_router(api_router(), prefix=API_PREFIX)
-    dashboard = _dashboard_router()
-    if dashboard is not None:
-        app.include_router(dashboard)
+    app.include_router(dashboard_router(dashboard_access()))
     app.add_middleware(ActorScope)
     return app
 

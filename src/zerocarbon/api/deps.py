@@ -32,13 +32,13 @@ from zerocarbon.api import security
 from zerocarbon.api.errors import ApiError, forbidden, not_found, unauthorized
 from zerocarbon.api.roles import API_KEY_PERMISSIONS, GLOBAL, MATRIX, WRITES, GlobalPermission, Permission
 from zerocarbon.api.settings import Settings, get_settings
-from zerocarbon.services import api_keys, users
+from zerocarbon.services.identity import api_keys, users
 from zerocarbon.store.audit import current_actor
 
 __all__ = [
-    "API_KEY_SCOPE_KEY", "ClientIp", "FactoryId", "FactoryIdPath", "Now", "Principal", "PrincipalDep", "SettingsDep",
-    "StoreUrl", "api_key_route", "factory_permission", "get_client_ip", "get_now", "get_principal", "get_store_url",
-    "require_factory", "require_global", "require_permission",
+    "API_KEY_SCOPE_KEY", "FACTORY_ID_PATH", "ClientIp", "FactoryId", "FactoryIdPath", "Now", "Principal",
+    "PrincipalDep", "SettingsDep", "StoreUrl", "api_key_route", "factory_permission", "get_client_ip", "get_now",
+    "get_principal", "get_store_url", "require_factory", "require_global", "require_permission",
 ]
 
 #: The ``openapi_extra`` key naming the scope an API key needs on a route.
@@ -77,8 +77,10 @@ ClientIp = Annotated[str, Depends(get_client_ip)]
 
 #: A factory id as it may appear in a path: 1–64 characters, no control characters.
 FactoryId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[^\x00-\x1f\x7f/]+$")]
-FactoryIdPath = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[^\x00-\x1f\x7f/]+$",
-                                    description="factory id", examples=["SAMPLE-001"])]
+#: The declaration of a factory id in a path (each route gets its own copy through ``Annotated``).
+FACTORY_ID_PATH = Path(min_length=1, max_length=64, pattern=r"^[^\x00-\x1f\x7f/]+$", description="factory id",
+                       examples=["SAMPLE-001"])
+FactoryIdPath = Annotated[str, FACTORY_ID_PATH]
 
 
 class Principal(BaseModel):

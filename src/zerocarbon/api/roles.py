@@ -1,6 +1,6 @@
 """The role matrix: what each role may do in the factories it can see (one table, used to decide and to document).
 
-Which factories a principal sees is separate (:func:`zerocarbon.services.users.visible_factories`):
+Which factories a principal sees is separate (:func:`zerocarbon.services.identity.users.visible_factories`):
 admin all, authority its region's, the other roles their assigned ones, an API key its own. A
 factory the principal cannot see answers 404 whatever the permission; a visible factory where the
 role lacks the permission answers 403.

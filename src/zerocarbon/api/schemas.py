@@ -14,7 +14,8 @@ from typing import Any, Generic, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from zerocarbon.api.deps import FactoryId
-from zerocarbon.services.users import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
+from zerocarbon.model.entities import METER, api_field
+from zerocarbon.services.identity.users import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 
 RoleName = Literal["admin", "factory_manager", "data_entry", "verifier", "authority"]
 T = TypeVar("T")
@@ -136,22 +137,23 @@ class SetupResult(Out):
 
 
 class MeterPublic(Out):
-    id: int
-    code: str
-    name: str
-    node: str | None = Field(description="code of the node it measures")
-    carrier: str
-    unit: str = Field(description="unit of the register")
-    register_kind: str = Field(description="cumulative | interval | instantaneous")
-    multiplier: float = Field(description="CT/PT ratio or pulse weight [1]")
-    interval_seconds: int = Field(description="[s]")
-    timezone: str
-    category: str | None
-    item: str | None
-    cost_centre: str | None
-    electricity_kind: str | None
-    is_virtual: bool
-    virtual_formula: str | None
+    # The API view of zerocarbon.model.entities.METER (decimals as JSON numbers); a test checks the types.
+    id: int = api_field(METER, "id")
+    code: str = api_field(METER, "code")
+    name: str = api_field(METER, "name")
+    node: str | None = api_field(METER, "node")
+    carrier: str = api_field(METER, "carrier")
+    unit: str = api_field(METER, "unit")
+    register_kind: str = api_field(METER, "register_kind")
+    multiplier: float = api_field(METER, "multiplier")
+    interval_seconds: int = api_field(METER, "interval_seconds")
+    timezone: str = api_field(METER, "timezone")
+    category: str | None = api_field(METER, "category")
+    item: str | None = api_field(METER, "item")
+    cost_centre: str | None = api_field(METER, "cost_centre")
+    electricity_kind: str | None = api_field(METER, "electricity_kind")
+    is_virtual: bool = api_field(METER, "is_virtual")
+    virtual_formula: str | None = api_field(METER, "virtual_formula")
 
 
 # ---------------------------------------------------------------------------------------- readings

@@ -16,7 +16,7 @@ from typing import Any, Literal
 import jwt
 
 from zerocarbon.api.settings import Settings
-from zerocarbon.services import tokens, users
+from zerocarbon.services.identity import tokens, users
 
 ALGORITHM = "HS256"
 ISSUER = "zerocarbon"
@@ -89,7 +89,7 @@ def rotate(refresh_token: str, settings: Settings, url: str,
            client_ip: str | None = None) -> tuple[users.User, TokenPair] | None:
     """Spend a refresh token and return the user with a new pair, or None when it is refused.
 
-    See :func:`zerocarbon.services.tokens.rotate_refresh_token` (a token spent twice revokes them
+    See :func:`zerocarbon.services.identity.tokens.rotate_refresh_token` (a token spent twice revokes them
     all, and the audit chain records it with ``client_ip``).
     """
     try:

@@ -1,8 +1,9 @@
 """Command line of the audit chain and sign-offs (``zerocarbon audit …``).
 
-Registered by :mod:`zerocarbon.cli`; thin, every command calls :mod:`zerocarbon.store.audit` or
-:mod:`zerocarbon.services.signoff`. Exit codes: 0 intact / unchanged, 1 a broken chain or a changed
-sign-off, 2 a usage or input error.
+Registered by :mod:`zerocarbon.cli.main`; thin, every command calls a service:
+:mod:`zerocarbon.services.identity.audit`, :mod:`zerocarbon.services.identity.users` or
+:mod:`zerocarbon.services.inventory.signoff`. Exit codes: 0 intact / unchanged, 1 a broken chain or
+a changed sign-off, 2 a usage or input error.
 """
 
 from __future__ import annotations
@@ -61,7 +62,7 @@ def verify_cmd(
     as_json: AsJson = False,
     db: Db = None,
 ) -> None:
-    from zerocarbon.store.audit import verify
+    from zerocarbon.services.identity.audit import verify
 
     result = verify(db, anchor=anchor)
     if as_json:
@@ -86,7 +87,7 @@ def log_cmd(
     as_json: AsJson = False,
     db: Db = None,
 ) -> None:
-    from zerocarbon.store.audit import entries
+    from zerocarbon.services.identity.audit import entries
 
     found = entries(db, factory_id=factory, limit=limit, action=action)
     if as_json:
@@ -105,7 +106,7 @@ def log_cmd(
 
 
 def _run_for(factory: str, period: str, declared: Path | None, db: str | None) -> Any:
-    from zerocarbon.services.signoff import store_run
+    from zerocarbon.services.inventory.signoff import store_run
 
     return store_run(factory, period, db, declared)
 
@@ -120,21 +121,17 @@ def sign_cmd(
     note: Annotated[str, typer.Option("--note", help="备注 / note")] = "",
     db: Db = None,
 ) -> None:
-    from sqlalchemy import select
-
-    from zerocarbon.services.signoff import sign_off
-    from zerocarbon.store import schema as s
+    from zerocarbon.services.identity.users import get_user_by_name
+    from zerocarbon.services.inventory.signoff import sign_off
     from zerocarbon.store.audit import acting_as
-    from zerocarbon.store.db import transaction
 
     try:
-        with transaction(db) as conn:
-            user_id = conn.execute(select(s.users.c.id).where(s.users.c.username == user)).scalar()
-        if user_id is None:
+        verifier = get_user_by_name(user, db)
+        if verifier is None:
             raise InputError(f"没有用户 {user}", f"no user '{user}'", field="user")
         run = _run_for(factory, period, declared, db)
         with acting_as(user):
-            signoff_id = sign_off(factory, period, run, int(user_id), note, db)
+            signoff_id = sign_off(factory, period, run, verifier.id, note, db)
     except ZerocarbonError as exc:
         fail(exc)
     console.print(f"签字记录 / sign-off #{signoff_id}: {factory} {period} by {user}")
@@ -150,7 +147,7 @@ def signoff_check_cmd(
     as_json: AsJson = False,
     db: Db = None,
 ) -> None:
-    from zerocarbon.services.signoff import check_signoff, get_signoff
+    from zerocarbon.services.inventory.signoff import check_signoff, get_signoff
 
     try:
         so = get_signoff(signoff_id, db)

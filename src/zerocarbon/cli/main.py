@@ -13,9 +13,9 @@ from rich.table import Table
 from typer.core import TyperGroup
 
 from zerocarbon import __version__
-from zerocarbon.cli_audit import audit_app
-from zerocarbon.cli_server import serve, user_app
-from zerocarbon.cli_store import ingest_app, readings_app, store_app
+from zerocarbon.cli.audit import audit_app
+from zerocarbon.cli.server import serve, user_app
+from zerocarbon.cli.store import ingest_app, readings_app, store_app
 from zerocarbon.errors import ZerocarbonError
 
 console = Console()
@@ -69,8 +69,7 @@ def _root(version: Annotated[bool, typer.Option("--version", help="版本 / vers
 
 def print_summary(run: Any, lang: str = "zh") -> None:
     """Headline totals and breakdowns as a table in the terminal."""
-    from zerocarbon.ingest.columns import CATEGORY_EN, CATEGORY_NAMES
-    from zerocarbon.model.inventory_input import Category
+    from zerocarbon.model.vocabulary import category_label
 
     inv = run.inventory
     zh = lang == "zh"
@@ -92,8 +91,7 @@ def print_summary(run: Any, lang: str = "zh") -> None:
         table.add_row(label, _fmt(value))
     table.add_section()
     for key, value in inv.breakdowns["category"].items():
-        cat = Category(key)
-        table.add_row(("  " + CATEGORY_NAMES[cat]) if zh else ("  " + CATEGORY_EN[cat]), _fmt(value))
+        table.add_row("  " + category_label(key, lang), _fmt(value))
     if inv.uncertainty:
         u = inv.uncertainty
         table.add_section()
@@ -124,7 +122,7 @@ def inventory_run(
     out: Annotated[Path | None, typer.Option("--out", help="报告输出目录 / write reports to this folder")] = None,
     lang: Lang = "zh",
 ) -> None:
-    from zerocarbon.services.inventory import run_inventory, run_store_inventory
+    from zerocarbon.services.inventory.runs import run_inventory, run_store_inventory
 
     if file is None and factory is None:
         err_console.print("请给出活动数据文件或 --factory / give a FILE or --factory")
@@ -135,7 +133,7 @@ def inventory_run(
         else:
             run = run_inventory(file, year, month=month)  # type: ignore[arg-type]
         if out is not None:
-            from zerocarbon.services.outputs import write_outputs
+            from zerocarbon.services.reports.outputs import write_outputs
 
             write_outputs(run, out)
     except ZerocarbonError as exc:
@@ -153,7 +151,7 @@ def inventory_explain(
     year: Annotated[int | None, typer.Option("--year", help="数据年份 / data year")] = None,
     lang: Lang = "zh",
 ) -> None:
-    from zerocarbon.services.inventory import explain_line, run_inventory
+    from zerocarbon.services.inventory.runs import explain_line, run_inventory
 
     try:
         run = run_inventory(file, year, mc_draws=0)
@@ -169,7 +167,7 @@ def demo(
 ) -> None:
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    from zerocarbon.services.demo import run_demo
+    from zerocarbon.services.demo.main import run_demo
 
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console,
                   transient=False) as progress:
@@ -194,8 +192,8 @@ def template(
     path: Annotated[Path, typer.Argument(help="输出文件 / output .xlsx")] = Path("zerocarbon_template.xlsx"),
     example: Annotated[bool, typer.Option("--example", help="填入示例工厂数据 / fill with the sample factory")] = False,
 ) -> None:
-    from zerocarbon.ingest.template import write_template
-    from zerocarbon.services.demo import sample_input
+    from zerocarbon.services.demo.main import sample_input
+    from zerocarbon.services.inventory.template import write_template
 
     written = write_template(path, sample_input() if example else None)
     console.print(f"{written}")
@@ -209,7 +207,7 @@ def factors_list(
     region: Annotated[str | None, typer.Option("--region", help="地区 / region")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
 ) -> None:
-    from zerocarbon.services.factors import list_factors
+    from zerocarbon.services.inventory.factors import list_factors
 
     try:
         rows = list_factors(item=item, parameter=parameter, year=year, region=region)
@@ -229,7 +227,7 @@ def factors_list(
 
 @factors_app.command("show", help="显示一个因子的全部信息 / show one factor (id) or an item's factors.")
 def factors_show(key: Annotated[str, typer.Argument(help="因子编号或品种 / factor id or item")]) -> None:
-    from zerocarbon.services.factors import show_factor
+    from zerocarbon.services.inventory.factors import show_factor
 
     try:
         console.print(show_factor(key), highlight=False, markup=False, soft_wrap=True)

@@ -1,6 +1,6 @@
 """Command line of the management centre: the server, users and API keys.
 
-Registered by :mod:`zerocarbon.cli`; thin, every command calls a service function.
+Registered by :mod:`zerocarbon.cli.main`; thin, every command calls a service function.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from zerocarbon.cli_store import Db, fail
+from zerocarbon.cli.store import Db, fail
 from zerocarbon.errors import ZerocarbonError
 
 console = Console()
@@ -49,7 +49,7 @@ def user_add(
     region: Annotated[str | None, typer.Option("--region", help="主管部门所辖省份 / an authority's province")] = None,
     db: Db = None,
 ) -> None:
-    from zerocarbon.services.users import create_user
+    from zerocarbon.services.identity.users import create_user
     from zerocarbon.store.db import database_url, migrate
 
     try:
@@ -67,7 +67,7 @@ def user_api_key(
     name: Annotated[str, typer.Option("--name", help="网关名称 / gateway name")] = "",
     db: Db = None,
 ) -> None:
-    from zerocarbon.services.api_keys import create_api_key
+    from zerocarbon.services.identity.api_keys import create_api_key
     from zerocarbon.store.db import database_url
 
     try:

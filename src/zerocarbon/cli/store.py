@@ -1,6 +1,6 @@
 """Command line of the data platform: the store, meter-data ingestion and corrections.
 
-Registered by :mod:`zerocarbon.cli`; thin, every command calls a service function. The store is the
+Registered by :mod:`zerocarbon.cli.main`; thin, every command calls a service function. The store is the
 embedded SQLite file unless ``--db`` or ``ZEROCARBON_DATABASE_URL`` names another.
 """
 
@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
-from zoneinfo import ZoneInfo
 
 import typer
 from rich.console import Console
@@ -57,7 +55,7 @@ def store_init(db: Db = None) -> None:
 
 @store_app.command("load", help="导入工厂、层级、表计与产品定义 / load a factory setup (YAML/JSON).")
 def store_load(path: Annotated[Path, typer.Argument(help="工厂定义文件 / factory setup file")], db: Db = None) -> None:
-    from zerocarbon.services.metering import load_factory_setup
+    from zerocarbon.services.metering.intake import load_factory_setup
     from zerocarbon.store.db import migrate
 
     try:
@@ -78,7 +76,7 @@ def ingest_file_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
     db: Db = None,
 ) -> None:
-    from zerocarbon.services.metering import ingest_meter_file, read_file_layout
+    from zerocarbon.services.metering.intake import ingest_meter_file, read_file_layout
 
     try:
         spec = read_file_layout(layout) if layout else None
@@ -101,22 +99,16 @@ def readings_correct(
     by: Annotated[str, typer.Option("--by", help="更正人 / corrected by")] = "",
     db: Db = None,
 ) -> None:
-    from zerocarbon.store.factories import load_meters
-    from zerocarbon.store.readings import correct_reading
+    from zerocarbon.services.metering.corrections import UnknownMeter, correct
 
-    meters = load_meters(factory, db)
-    if meter not in meters:
-        err_console.print(f"未知表计 / unknown meter {meter}")
-        raise typer.Exit(2)
-    row = meters[meter]
-    moment = datetime.fromisoformat(time)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=ZoneInfo(row.timezone))
     try:
-        revision = correct_reading(row.id, int(moment.timestamp()), value, reason, by, db)
+        done = correct(factory, meter, time, value, reason, by, db)
+    except UnknownMeter:
+        err_console.print(f"未知表计 / unknown meter {meter}")
+        raise typer.Exit(2) from None
     except ZerocarbonError as exc:
         fail(exc)
-    console.print(f"{meter} {moment.isoformat()}: revision {revision} = {value} {row.unit}")
+    console.print(f"{meter} {done.moment.isoformat()}: revision {done.revision} = {value} {done.unit}")
 
 
 @ingest_app.command("mqtt", help="订阅 MQTT 计量数据并写入数据库（Ctrl-C 停止）/ subscribe to meter readings "
@@ -134,7 +126,7 @@ def ingest_mqtt_cmd(
     import threading
     from dataclasses import asdict
 
-    from zerocarbon.ingest.mqtt import run_subscriber
+    from zerocarbon.services.metering.feeds import subscribe
     from zerocarbon.store.db import migrate
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
@@ -143,5 +135,5 @@ def ingest_mqtt_cmd(
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
     console.print(f"订阅 / subscribing {host}:{port} → {factory or '*'} (Ctrl-C)")
-    stats = run_subscriber(factory, db, host, port, topic, client_id, stop)
+    stats = subscribe(factory, db, host, port, topic, client_id, stop)
     console.print_json(data=asdict(stats))

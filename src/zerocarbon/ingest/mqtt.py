@@ -53,7 +53,7 @@ from typing import Any
 
 import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, select, update
 
 from zerocarbon.ingest.mqtt_messages import TOPIC_PREFIX, Message, dead_letter_row, decode, parse_topic, topics_for
 from zerocarbon.ingest.mqtt_session import (
@@ -66,9 +66,9 @@ from zerocarbon.ingest.mqtt_session import (
 )
 from zerocarbon.ingest.pipeline import IngestReport, close_batch, ingest_table, open_batch
 from zerocarbon.ingest.rest import factory_timezone
-from zerocarbon.store import audit
 from zerocarbon.store import schema as s
 from zerocarbon.store.db import transaction
+from zerocarbon.store.readings import write_dead_letters
 
 # The public face of MQTT ingestion: callers import these from here.
 __all__ = ["SESSION_EXPIRY_S", "SOURCE", "TOPIC_PREFIX", "FlushReport", "SubscriberStats", "drop_session", "main",
@@ -306,15 +306,7 @@ class _Subscriber:
         return known[0]
 
     def _dead_letters(self, dead: list[tuple[Message, str]]) -> None:
-        rows = [dead_letter_row(m, reason) for m, reason in dead]
-        reasons: dict[str, int] = {}
-        for _, reason in dead:
-            reasons[reason] = reasons.get(reason, 0) + 1
-        with transaction(self.url) as conn:
-            conn.execute(insert(s.dead_letters), rows)
-            audit.record(conn, "mqtt.dead_letter", "dead_letters", "", self.factory_id,
-                         after={"count": len(rows), "topics": sorted({m.topic for m, _ in dead})[:50],
-                                "reasons": reasons})
+        write_dead_letters([dead_letter_row(m, reason) for m, reason in dead], self.factory_id, self.url)
 
     # --------------------------------------------------------------------------- store batches
     def _open_store_batch(self) -> None:

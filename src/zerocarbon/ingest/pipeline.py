@@ -61,7 +61,7 @@ def open_batch(source: str, name: str, content_hash: str | None = None, url: str
     ----------
     factory_id : str or None
         The factory the batch is for: its data-quality lists show the batch
-        (:func:`zerocarbon.services.data_quality.batches`). None only for a batch that takes readings
+        (:func:`zerocarbon.services.metering.quality.batches`). None only for a batch that takes readings
         of several factories (the MQTT subscriber over every factory's topics): no factory's list
         shows it. Required, so that no path in forgets it.
     """

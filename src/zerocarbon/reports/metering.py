@@ -1,7 +1,7 @@
 """The report's metering and energy section: where the figures came from, and energy by carrier and month.
 
-Input is the plain data of :func:`zerocarbon.services.outputs.metering_dict` (no service objects),
-so the report layer stays a renderer.
+Input is the plain data of ``MeteringResult.to_dict()`` (:mod:`zerocarbon.services.demo.metering`), no
+service objects, so the report layer stays a renderer.
 """
 
 from __future__ import annotations
@@ -10,16 +10,14 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
+from zerocarbon.model.vocabulary import carrier_label
 from zerocarbon.reports.charts import stacked_bars
 from zerocarbon.reports.i18n import t
 
-CARRIERS = {"electricity": ("电力", "Electricity"), "natural_gas": ("天然气", "Natural gas"),
-            "heat": ("热力（蒸汽）", "Heat (steam)"), "diesel": ("柴油", "Diesel"), "lpg": ("液化石油气", "LPG")}
-
 
 def carrier_name(item: str, lang: str) -> str:
-    zh, en = CARRIERS.get(item, (item, item))
-    return zh if lang == "zh" else en
+    """The label of an energy carrier (``zerocarbon.model.vocabulary.CARRIERS``); others as they are."""
+    return carrier_label(item, lang)
 
 
 def energy_table(energy: dict[str, Any], lang: str) -> tuple[list[str], list[dict[str, Any]]]:

@@ -11,7 +11,7 @@ from tests.conftest import DemoStore
 
 from zerocarbon.services import dashboard
 from zerocarbon.services.dashboard import _base
-from zerocarbon.services.inventory import run_store_inventory
+from zerocarbon.services.inventory.runs import run_store_inventory
 
 FACTORY = "JS-LIB-PACK-01"
 

@@ -68,7 +68,7 @@ def test_the_month_rule() -> None:
 
 
 def test_month_scopes_are_the_engines_month_inventory(store: tuple[str, int]) -> None:
-    from zerocarbon.services.inventory import run_store_inventory
+    from zerocarbon.services.inventory.runs import run_store_inventory
 
     url, year = store
     d = overview(FACTORY, year, url)

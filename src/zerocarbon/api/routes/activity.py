@@ -9,9 +9,6 @@ factory); reading the versions is ``read``.
 from __future__ import annotations
 
 import dataclasses
-import tempfile
-from functools import cache
-from pathlib import Path as FilePath
 from typing import Annotated, Any
 from urllib.parse import quote
 
@@ -22,7 +19,7 @@ from zerocarbon.api.errors import COMMON_ERRORS, ApiError
 from zerocarbon.api.roles import Permission
 from zerocarbon.api.schemas import ActivityFilePublic, ActivityFileUploaded
 from zerocarbon.errors import InputError
-from zerocarbon.services import declared
+from zerocarbon.services.inventory import declared, template
 
 router = APIRouter(tags=["activity data"], responses=COMMON_ERRORS)
 
@@ -91,16 +88,8 @@ def get_activity_file(factory_id: ReadableFactory, file_id: FileId, url: StoreUr
                        {"ETag": f'"{version.sha256}"'})
 
 
-@cache
-def _template() -> bytes:
-    from zerocarbon.ingest.template import write_template
-
-    with tempfile.TemporaryDirectory(prefix="zerocarbon-template-") as folder:
-        return write_template(FilePath(folder) / TEMPLATE_NAME).read_bytes()
-
-
 @router.get("/activity-template.xlsx", response_class=Response,
             summary="The blank Excel template of activity data (Chinese headers, English second row)",
             responses=_binary("the template", XLSX), dependencies=[Depends(get_principal)])
 def get_activity_template() -> Response:
-    return _attachment(_template(), XLSX, TEMPLATE_NAME)
+    return _attachment(template.blank_template(TEMPLATE_NAME), XLSX, TEMPLATE_NAME)

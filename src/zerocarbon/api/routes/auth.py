@@ -12,7 +12,7 @@ from zerocarbon.api import security
 from zerocarbon.api.deps import ClientIp, Now, SettingsDep, StoreUrl
 from zerocarbon.api.errors import COMMON_ERRORS, ErrorResponse, too_many_attempts, unauthorized
 from zerocarbon.api.schemas import RefreshRequest, Token
-from zerocarbon.services import logins
+from zerocarbon.services.identity import logins
 
 router = APIRouter(prefix="/auth", tags=["auth"], responses={k: COMMON_ERRORS[k] for k in (401, 422, 500)})
 

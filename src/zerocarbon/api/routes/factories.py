@@ -27,8 +27,9 @@ from zerocarbon.api.schemas import (
     SetupResult,
 )
 from zerocarbon.model.metering import FactorySetup
-from zerocarbon.services import api_keys, catalog
-from zerocarbon.store.factories import save_factory_setup
+from zerocarbon.services.identity import api_keys
+from zerocarbon.services.metering import catalog
+from zerocarbon.services.metering.setup import save_setup
 
 router = APIRouter(prefix="/factories", tags=["factories"], responses=COMMON_ERRORS)
 
@@ -87,7 +88,7 @@ def put_setup(target: Annotated[tuple[str, bool, Principal], Depends(_setup_targ
         current = catalog.factory(factory_id, url)
         if current is not None and current["province"] != body.factory.province:
             raise forbidden("只有管理员可以更改工厂所在省份", "only an admin may change a factory's province")
-    meters = save_factory_setup(body, url)
+    meters = save_setup(body, url)
     return SetupResult(factory_id=factory_id, created=not exists, meters=meters)
 
 

@@ -24,12 +24,13 @@ from zerocarbon.api.schemas import (
     SignOffCreate,
     SignOffPublic,
 )
-from zerocarbon.model.period import Period
-from zerocarbon.services import catalog, dashboard, signoff
-from zerocarbon.services.demo_metering import energy_of
-from zerocarbon.services.inventory import InventoryRun, explain_line, run_store_inventory
-from zerocarbon.services.meter_inventory import activity_from_meters
-from zerocarbon.services.outputs import write_outputs
+from zerocarbon.energy.uses import energy_of
+from zerocarbon.services.inventory import signoff
+from zerocarbon.services.inventory.compute import factory_inventory
+from zerocarbon.services.inventory.runs import explain_line
+from zerocarbon.services.metering import catalog
+from zerocarbon.services.metering.activity import activity_from_meters
+from zerocarbon.services.reports.outputs import write_outputs
 
 router = APIRouter(prefix="/factories", tags=["results"], responses=COMMON_ERRORS)
 
@@ -40,16 +41,6 @@ LineId = Annotated[str, Path(min_length=1, max_length=200, pattern=r"^[^\x00-\x1
                              description="activity line id")]
 Estimate = Literal["linear", "profile", "none"]
 SigningFactory = Annotated[str, Depends(factory_permission(Permission.SIGN_OFF))]
-
-
-def inventory_for(factory_id: str, period: str, url: str) -> InventoryRun:
-    """The inventory of a year or month, computed as the dashboard computes it (meters, plus the
-    factory's declared activity file when one is configured); years are cached per store version."""
-    p = Period.parse(period)
-    if p.month is None:
-        return dashboard.inventory_run(factory_id, p.year, url)
-    return run_store_inventory(factory_id, p.year, url=url, declared=dashboard.declared_file(factory_id, url),
-                               month=f"{p.year}-{p.month:02d}")
 
 
 def _line(d: dict[str, Any]) -> LineResultPublic:
@@ -73,7 +64,7 @@ def get_activity(factory_id: ReadableFactory, url: StoreUrl, year: YearQuery,
 @router.get("/{factory_id}/inventories/{period}", response_model=InventoryPublic,
             summary="The inventory of a year or month, with the trace of every line")
 def get_inventory(factory_id: ReadableFactory, period: PeriodPath, url: StoreUrl) -> InventoryPublic:
-    run = inventory_for(factory_id, period, url)
+    run = factory_inventory(factory_id, period, url)
     data = run.inventory.to_dict()
     data.pop("factory", None)
     data["comparison"] = run.comparison
@@ -83,7 +74,7 @@ def get_inventory(factory_id: ReadableFactory, period: PeriodPath, url: StoreUrl
 @router.get("/{factory_id}/inventories/{period}/lines/{line_id}/trace", response_model=LineTracePublic,
             summary="The derivation of one line: activity data, formula, factors with provenance, uncertainty")
 def get_trace(factory_id: ReadableFactory, period: PeriodPath, line_id: LineId, url: StoreUrl) -> LineTracePublic:
-    run = inventory_for(factory_id, period, url)
+    run = factory_inventory(factory_id, period, url)
     try:
         result = run.inventory.line(line_id)
     except KeyError:
@@ -97,7 +88,7 @@ def get_trace(factory_id: ReadableFactory, period: PeriodPath, line_id: LineId, 
 @router.get("/{factory_id}/energy", response_model=EnergyPublic,
             summary="Comprehensive energy consumption (GB/T 2589) of the year [tce]")
 def get_energy(factory_id: ReadableFactory, url: StoreUrl, year: YearQuery) -> EnergyPublic:
-    energy = energy_of(inventory_for(factory_id, str(year), url).inventory)
+    energy = energy_of(factory_inventory(factory_id, str(year), url).inventory)
     return EnergyPublic.model_validate({**energy.to_dict(), "factory_id": factory_id, "year": year})
 
 
@@ -126,7 +117,7 @@ def get_report(factory_id: ReadableFactory, period: PeriodPath, fmt: Literal["ht
                request: Request, url: StoreUrl,
                lang: Annotated[Literal["zh", "en"] | None, Query(description="HTML language; default Accept-Language")]
                = None) -> FileResponse:
-    run = inventory_for(factory_id, period, url)
+    run = factory_inventory(factory_id, period, url)
     tmp = FilePath(tempfile.mkdtemp(prefix="zerocarbon-report-"))
     try:
         files = write_outputs(run, tmp)
@@ -159,8 +150,8 @@ def _signoff_public(so: signoff.Signoff) -> SignOffPublic:
 def post_signoff(factory_id: SigningFactory, period: PeriodPath, body: SignOffCreate, principal: PrincipalDep,
                  url: StoreUrl) -> SignOffPublic:
     """Records the digests of the inventory's results and of its inputs, as this API computes the
-    inventory (:func:`zerocarbon.services.signoff.sign_off`), with an ``inventory.signoff`` audit entry."""
-    run = inventory_for(factory_id, period, url)
+    inventory (:func:`zerocarbon.services.inventory.signoff.sign_off`), with an ``inventory.signoff`` audit entry."""
+    run = factory_inventory(factory_id, period, url)
     signoff_id = signoff.sign_off(factory_id, period, run, principal.user_id, note=body.note, url=url)
     return _signoff_public(signoff.get_signoff(signoff_id, url))
 
@@ -178,6 +169,6 @@ def check_signoff(factory_id: ReadableFactory, signoff_id: SignoffId, url: Store
     rows = [r for r in catalog.signoffs(factory_id, url) if int(r["id"]) == signoff_id]
     if not rows:
         raise ApiError(404, "signoff.not_found", "该工厂没有此签字记录", "the factory has no such sign-off")
-    status_now = signoff.check_signoff(signoff_id, inventory_for(factory_id, str(rows[0]["period"]), url), url)
+    status_now = signoff.check_signoff(signoff_id, factory_inventory(factory_id, str(rows[0]["period"]), url), url)
     return SignOffCheckPublic(unchanged=status_now.unchanged, results_changed=status_now.results_changed,
                               inputs_changed=status_now.inputs_changed, details=status_now.details)

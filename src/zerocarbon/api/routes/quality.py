@@ -9,8 +9,8 @@ from fastapi import APIRouter, Query
 from zerocarbon.api.deps import ReadableFactory, StoreUrl
 from zerocarbon.api.errors import COMMON_ERRORS
 from zerocarbon.api.schemas import AuditEntryPublic, BatchPublic, DeadLetterPublic, Page, RejectedRecordPublic
-from zerocarbon.services import data_quality
-from zerocarbon.store import audit
+from zerocarbon.services.identity import audit
+from zerocarbon.services.metering import quality as data_quality
 
 router = APIRouter(prefix="/factories", tags=["data quality"], responses=COMMON_ERRORS)
 

@@ -21,9 +21,9 @@ from zerocarbon.api.schemas import (
     MeterReadingsPublic,
     ReadingPublic,
 )
-from zerocarbon.ingest.rest import ReadingBatchIn, push_readings
-from zerocarbon.services import catalog, data_quality
-from zerocarbon.store.readings import correct_reading
+from zerocarbon.services.metering import catalog, corrections
+from zerocarbon.services.metering import quality as data_quality
+from zerocarbon.services.metering.feeds import ReadingBatchIn, push_batch
 
 router = APIRouter(prefix="/factories", tags=["readings"], responses=COMMON_ERRORS)
 
@@ -67,7 +67,7 @@ def push(factory_id: PushingFactory, body: ReadingBatchIn, principal: PrincipalD
     if _unsafe([r.model_dump() for r in body.readings]) or _unsafe([p.raw for p in body.problems]):
         raise ApiError(422, "request.invalid", "请求中含有空字符或非有限数值", "the request holds NUL characters or "
                        "non-finite numbers")
-    report = push_readings(body, factory_id, url, client=data_quality.rest_batch_name(factory_id, principal.actor))
+    report = push_batch(body, factory_id, url, client=data_quality.rest_batch_name(factory_id, principal.actor))
     return IngestReportPublic(**report.to_dict())
 
 
@@ -81,8 +81,12 @@ def _epoch(moment: datetime | None, tz: str) -> int | None:
 def _meter(factory_id: str, code: str, url: str) -> dict[str, Any]:
     found = catalog.meters(factory_id, url, code=code)
     if not found:
-        raise ApiError(404, "meter.not_found", "该工厂没有此计量表", "the factory has no such meter")
+        raise _no_meter()
     return found[0]
+
+
+def _no_meter() -> ApiError:
+    return ApiError(404, "meter.not_found", "该工厂没有此计量表", "the factory has no such meter")
 
 
 TimeParam = Annotated[datetime | None, Query(description="ISO 8601; naive = the meter's local time")]
@@ -123,9 +127,9 @@ def get_readings(factory_id: ReadableFactory, meter_code: MeterCode, url: StoreU
              summary="Correct a stored reading (a new revision; the old value stays in the store and audit)")
 def post_correction(factory_id: CorrectingFactory, body: CorrectionCreate, principal: PrincipalDep,
                     url: StoreUrl) -> CorrectionPublic:
-    meter = _meter(factory_id, body.meter, url)
-    tz = str(meter["timezone"] or "Asia/Shanghai")
-    ts = body.ts if isinstance(body.ts, int) else _epoch(body.ts, tz)
-    assert ts is not None
-    revision = correct_reading(int(meter["id"]), ts, body.value, body.reason, corrected_by=principal.actor, url=url)
-    return CorrectionPublic(meter=body.meter, ts=ts, revision=revision)
+    try:
+        done = corrections.correct(factory_id, body.meter, body.ts, body.value, body.reason,
+                                   corrected_by=principal.actor, url=url)
+    except corrections.UnknownMeter:
+        raise _no_meter() from None
+    return CorrectionPublic(meter=body.meter, ts=done.ts, revision=done.revision)

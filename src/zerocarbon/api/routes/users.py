@@ -20,7 +20,7 @@ from zerocarbon.api.errors import COMMON_ERRORS, ApiError, forbidden, too_many_a
 from zerocarbon.api.roles import GlobalPermission
 from zerocarbon.api.routes.auth import THROTTLED
 from zerocarbon.api.schemas import MePublic, PasswordChange, UserCreate, UserPublic, UserUpdate
-from zerocarbon.services import logins, users
+from zerocarbon.services.identity import logins, users
 
 router = APIRouter(prefix="/users", tags=["users"], responses=COMMON_ERRORS)
 UserId = Annotated[int, Path(ge=1, le=2**31 - 1, description="user id")]

@@ -1,34 +1,40 @@
-"""Data of the dashboard pages, assembled from the service functions the CLI and the API call.
+"""Data of the dashboard pages: read models that select, label and format the engine's results.
 
-Every figure here is the engine's: the inventory comes from
-:func:`zerocarbon.services.inventory.run_store_inventory` (meters in the store, plus the factory's
-declared activity file when one is configured, see :func:`declared_file`), energy from
-:func:`zerocarbon.services.demo_metering.energy_uses` and
-:func:`zerocarbon.energy.comprehensive.comprehensive_energy`, meter intervals from
-:func:`zerocarbon.timeseries.intervals.interval_consumption`. This module selects, labels and
-groups them (sums of the engine's line figures, in Decimal), and never computes an emission another
-way. The browser only formats what it receives.
+No figure is defined here. Every figure is the core's, computed by the service functions the CLI
+and the API call:
 
-Two figures are defined here because the engine has no single function for them; both are sums
-of the engine's line data, with their derivation returned beside them:
+* the inventory: :func:`zerocarbon.services.inventory.runs.run_store_inventory` (meters in the
+  store, plus the factory's declared activity file when one is configured, see :func:`declared_file`);
+* energy: :func:`zerocarbon.energy.uses.line_energy_use` (the energy uses per carrier) and
+  :func:`zerocarbon.energy.comprehensive.comprehensive_energy` (GB/T 2589);
+* meter intervals: :func:`zerocarbon.timeseries.intervals.interval_consumption`;
+* the **renewable share of electricity** [%] with its parts [MWh], formula and derivation:
+  :func:`zerocarbon.renewables.share.renewable_share`;
+* emissions and energy **per unit of product**: the one allocation rule of
+  :func:`zerocarbon.footprint.allocation.allocate` (the inventory's ``intensities``);
+* **progress toward zero**: the change against the base year of
+  :func:`zerocarbon.accounting.inventory.compare_years` (``delta`` = E_year − E_base, ``pct`` =
+  delta / E_base × 100, a reduction is negative). The overview relabels it as a positive
+  reduction, ``reduction_pct`` = −pct = (E_base − E_year) / E_base × 100 (GB/T 32150 view), and
+  computes nothing else (:func:`~zerocarbon.services.dashboard.views.progress_toward_zero`).
 
-* **renewable share of electricity** [%] = (on-site renewable generation consumed on site
-  + green power bought + green certificates applied) / electricity consumed, where
-  electricity consumed = grid purchases + green power + on-site generation − electricity exported
-  (as in :func:`~zerocarbon.services.demo_metering.energy_uses`), on-site generation consumed =
-  max(generation − export, 0) (exports are counted against on-site generation first), and the
-  certificates are those the engine applied to grid purchases (``certificates_applied``) [MWh].
-* **progress toward zero** [%] = (base-year total − this year's total) / base-year total × 100,
-  GB/T 32150 view, from :func:`zerocarbon.accounting.inventory.compare_years`.
+The read models group the engine's line figures (sums in Decimal) for charts and tables; the
+browser only formats what it receives. They read the store only through its repositories
+(:mod:`zerocarbon.store.factories`, :mod:`zerocarbon.store.readings`, :mod:`zerocarbon.store.audit`)
+and the metering services.
 
 Caching
 -------
 Results are cached in memory per (function, store, factory, period, store data version). The
-version (:func:`store_version`) changes whenever data that can change a figure is written: a new
-or updated ingest batch (id, accepted count, status), a correction, a rejected record, a dead
-letter, a meter, a meter event or a production record; plus the declared file's modification time.
-Figures are therefore never stale, and an unchanged store is answered from memory. Concurrent
-requests for the same missing entry compute it once (the others wait for it)."""
+version (:func:`store_version`) is :func:`zerocarbon.store.audit.data_version`: the newest entry of
+the audit chain that is not about identity. Every write that can change a figure is audited in its
+own transaction (a factory set-up with its meters, meter events and production, a batch of
+readings opened and closed with its rejected records, a correction, dead letters, a declared
+file), so the version changes with each of them; while a batch of readings is still being written
+the version also changes every few seconds. The declared file's path and modification time are
+part of the key as well (a file in ``$ZEROCARBON_DECLARED_DIR`` is not in the store). Figures are
+therefore never stale, and an unchanged store is answered from memory. Concurrent requests for the
+same missing entry compute it once (the others wait for it)."""
 
 from __future__ import annotations
 
@@ -54,10 +60,10 @@ from zerocarbon.services.dashboard.meters import (
     meter_list,
     meter_series,
 )
+from zerocarbon.services.dashboard.portfolio import portfolio
 from zerocarbon.services.dashboard.quality import (
     data_quality,
     data_quality_summary,
-    portfolio,
     reports,
 )
 from zerocarbon.services.dashboard.views import (

@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import re
 import threading
-import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from datetime import datetime
@@ -15,18 +14,17 @@ from pathlib import Path
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
-
 from zerocarbon.accounting.results import Inventory, plain
 from zerocarbon.errors import InputError
 from zerocarbon.model.period import Period
-from zerocarbon.services import declared as uploads
-from zerocarbon.services import progress as work_progress
-from zerocarbon.services.inventory import InventoryRun, run_store_inventory
-from zerocarbon.services.metered import FactoryMeters, MeteredYear, load_factory_meters, metered_year
-from zerocarbon.store import schema as s
-from zerocarbon.store.db import database_url, transaction
-from zerocarbon.units import conversion_factor
+from zerocarbon.services.dashboard import progress as work_progress
+from zerocarbon.services.inventory import declared as uploads
+from zerocarbon.services.inventory.runs import InventoryRun, run_store_inventory
+from zerocarbon.services.metering.year import FactoryMeters, MeteredYear, load_factory_meters, metered_year
+from zerocarbon.store import audit
+from zerocarbon.store.db import database_url
+from zerocarbon.store.factories import factory_list, factory_record
+from zerocarbon.store.readings import latest_reading_time
 
 #: Directory of declared activity files, one per factory: ``<factory id>.yaml|.yml|.json|.xlsx``.
 DECLARED_DIR_ENV = "ZEROCARBON_DECLARED_DIR"
@@ -101,32 +99,9 @@ def cache_stats() -> dict[str, dict[str, int]]:
 
 
 def store_version(url: str | None = None) -> tuple[int, ...]:
-    """A fingerprint of the data in the store that figures depend on (see the module docstring).
-
-    Cheap: maxima and counts over small tables (batches, corrections, rejects, meters, declared
-    files), never over the readings themselves.
-    """
-    b = s.batches
-    with transaction(url) as conn:
-        row = conn.execute(select(
-            select(func.coalesce(func.max(b.c.id), 0)).scalar_subquery(),
-            select(func.coalesce(func.sum(b.c.accepted), 0)).scalar_subquery(),
-            select(func.count()).select_from(b).where(b.c.status == "running").scalar_subquery(),
-            select(func.count()).select_from(s.corrections).scalar_subquery(),
-            select(func.coalesce(func.max(s.rejected.c.id), 0)).scalar_subquery(),
-            select(func.coalesce(func.max(s.dead_letters.c.id), 0)).scalar_subquery(),
-            select(func.count()).select_from(s.meters).scalar_subquery(),
-            select(func.count()).select_from(s.meter_events).scalar_subquery(),
-            select(func.count()).select_from(s.production).scalar_subquery(),
-            select(func.count()).select_from(s.factories).scalar_subquery(),
-            select(func.coalesce(func.max(s.declared_files.c.id), 0)).scalar_subquery(),
-        )).one()
-    version = tuple(int(v or 0) for v in row)
-    if version[2]:
-        # A batch still being written changes the readings without changing the counts above until it
-        # closes: figures over it are recomputed at most every few seconds.
-        version = (*version, int(time.time() // 5))
-    return version
+    """The version of the data in the store that figures depend on: :func:`zerocarbon.store.audit.data_version`
+    (the newest data entry of the audit chain; see the module docstring). Cheap: two index lookups."""
+    return audit.data_version(url)
 
 
 def _cached(kind: str, url: str | None, factory_id: str, period: object, compute: Callable[[], T],
@@ -144,7 +119,7 @@ _DETAIL_KINDS = frozenset({"meter_series", "trace"})
 # ----------------------------------------------------------------------------------------- helpers
 def declared_file(factory_id: str, url: str | None = None) -> Path | None:
     """The declared activity file of ``factory_id``: the current version uploaded to the store at
-    ``url`` (:func:`zerocarbon.services.declared.current_path`), else the one in
+    ``url`` (:func:`zerocarbon.services.inventory.declared.current_path`), else the one in
     ``$ZEROCARBON_DECLARED_DIR``, else None.
 
     Metered flows come from the meters and everything else (fuels bought by invoice, process
@@ -173,29 +148,20 @@ def fig(value: Decimal | None, places: int = 2) -> dict[str, str | None]:
     return {"value": plain(value, 28), "display": f"{rounded:,.{places}f}"}
 
 
-def _mwh(amount: Decimal, unit: str) -> Decimal:
-    return amount if unit == "MWh" else amount * conversion_factor(unit, "MWh")
-
-
 def _local(ts: int, tz: str) -> str:
     return datetime.fromtimestamp(int(ts), ZoneInfo(tz)).strftime("%Y-%m-%d %H:%M")
 
 
 def _factory_row(factory_id: str, url: str | None) -> dict[str, Any]:
-    with transaction(url) as conn:
-        row = conn.execute(select(s.factories).where(s.factories.c.id == factory_id)).mappings().first()
+    row = factory_record(factory_id, url)
     if row is None:
         raise InputError(f"没有工厂 {factory_id}", f"no factory '{factory_id}' in the store", field="factory_id")
-    return dict(row)
+    return row
 
 
 def factories(url: str | None = None) -> list[dict[str, Any]]:
     """Every factory in the store: id, names, province, time zone."""
-    with transaction(url) as conn:
-        rows = conn.execute(select(s.factories.c.id, s.factories.c.name_zh, s.factories.c.name_en,
-                                   s.factories.c.province, s.factories.c.timezone)
-                            .order_by(s.factories.c.id)).mappings().all()
-    return [dict(r) for r in rows]
+    return factory_list(url)
 
 
 def _factory_meters(factory_id: str, url: str | None) -> FactoryMeters:
@@ -207,14 +173,7 @@ def _latest_reading(factory_id: str, url: str | None) -> int | None:
     fm = _factory_meters(factory_id, url)
     ids = [int(m) for m, v in zip(fm.meters["meter_id"].to_pylist(), fm.meters["is_virtual"].to_pylist(),
                                   strict=True) if not v]
-    latest: int | None = None
-    r = s.readings
-    with transaction(url) as conn:
-        for mid in ids:
-            ts = conn.execute(select(func.max(r.c.ts)).where(r.c.meter_id == mid)).scalar()
-            if ts is not None and (latest is None or int(ts) > latest):
-                latest = int(ts)
-    return latest
+    return latest_reading_time(ids, url)
 
 
 def data_year(factory_id: str, url: str | None = None) -> int | None:
@@ -249,7 +208,8 @@ def _work_key(factory_id: str, year: int, url: str | None) -> tuple[str, str, st
 
 
 def progress(factory_id: str, year: int, url: str | None = None) -> dict[str, Any] | None:
-    """How far the computation of the factory's year has got (:mod:`zerocarbon.services.progress`), or None."""
+    """How far the computation of the factory's year has got (:mod:`zerocarbon.services.dashboard.progress`),
+    or None."""
     return work_progress.current(_work_key(factory_id, year, url))
 
 

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import replace
 from decimal import Decimal
 from itertools import pairwise
 from typing import Any
 
-from sqlalchemy import select
-
 from zerocarbon.accounting.results import LineResult
 from zerocarbon.energy.comprehensive import comprehensive_energy
+from zerocarbon.energy.uses import line_energy_use
 from zerocarbon.errors import ZerocarbonError
 from zerocarbon.factors import default_library
 from zerocarbon.model.inventory_input import Category
+from zerocarbon.model.vocabulary import ENERGY_USES
 from zerocarbon.services.dashboard._base import (
     ZERO,
     _cached,
@@ -23,18 +22,10 @@ from zerocarbon.services.dashboard._base import (
     fig,
     inventory_run,
 )
-from zerocarbon.services.demo_metering import energy_uses
-from zerocarbon.store import schema as s
-from zerocarbon.store.db import transaction
+from zerocarbon.store.factories import factory_nodes
 
 # ----------------------------------------------------------------------------------------- energy
-_CARRIER_NAMES = {
-    "grid_electricity": ("电网购电", "Grid electricity"),
-    "green_power": ("绿电交易", "Green power"),
-    "onsite_renewable": ("厂内光伏等可再生能源发电", "On-site renewable generation"),
-    "electricity_exported": ("上网/输出电量", "Electricity exported"),
-    "heat": ("外购蒸汽/热力", "Purchased steam / heat"),
-}
+_CARRIER_NAMES = ENERGY_USES  # (zh, en) labels of the supply flows, from the one vocabulary
 
 
 def _carrier(r: LineResult) -> str:
@@ -60,20 +51,11 @@ def _carrier_name(key: str) -> tuple[str, str]:
         return key, key
 
 
-def _nodes(factory_id: str, url: str | None) -> list[dict[str, Any]]:
-    n, p = s.nodes, s.nodes.alias("parent")
-    with transaction(url) as conn:
-        rows = conn.execute(select(n.c.code, n.c.kind, n.c.name_zh, n.c.name_en, p.c.code.label("parent"))
-                            .select_from(n.outerjoin(p, p.c.id == n.c.parent_id))
-                            .where(n.c.factory_id == factory_id)).mappings().all()
-    return [dict(r) for r in rows]
-
-
 def energy_sankey(factory_id: str, year: int, url: str | None = None) -> dict[str, Any]:
     """Comprehensive energy (GB/T 2589, electricity at its equivalent value) [tce] by carrier and month,
     and a Sankey of its flow: carriers → site → the hierarchy's nodes → facilities.
 
-    Each inventory line that is an energy use (:func:`energy_uses`) is converted by
+    Each inventory line that is an energy use (:func:`zerocarbon.energy.uses.line_energy_use`) is converted by
     :func:`comprehensive_energy`; a facility's value is the sum of its lines. On-site generation
     enters the site as a carrier; exported electricity leaves it; what on-site generation leaves
     on site after the export is consumed by the site as a whole (node "not attributed").
@@ -84,7 +66,8 @@ def energy_sankey(factory_id: str, year: int, url: str | None = None) -> dict[st
         meta: list[tuple[LineResult, str]] = []
         uses = []
         for r in inv.lines:
-            for use in energy_uses(replace(inv, lines=[r])):
+            use = line_energy_use(r)
+            if use is not None:
                 uses.append(use)
                 meta.append((r, _carrier(r)))
         if not uses:
@@ -107,7 +90,7 @@ def energy_sankey(factory_id: str, year: int, url: str | None = None) -> dict[st
                 by_facility[r.line.facility] += line.tce
         carriers = sorted(by_carrier, key=lambda k: -by_carrier[k])
         facility_names = _facility_names(run)
-        nodes_rows = _nodes(factory_id, url)
+        nodes_rows = factory_nodes(factory_id, url)
         node_info = {n["code"]: n for n in nodes_rows}
         site = next((n["code"] for n in nodes_rows if n["parent"] is None and n["kind"] == "site"), None)
         site_key = f"node:{site}" if site else "node:__site__"

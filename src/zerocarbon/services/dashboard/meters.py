@@ -26,8 +26,8 @@ from zerocarbon.services.dashboard._base import (
     fig,
     inventory_run,
 )
-from zerocarbon.services.inventory import explain_line
-from zerocarbon.services.metered import FactoryMeters
+from zerocarbon.services.inventory.runs import explain_line
+from zerocarbon.services.metering.year import FactoryMeters
 from zerocarbon.store.factories import period_bounds
 from zerocarbon.store.readings import read_current
 from zerocarbon.timeseries.intervals import FLAG_ESTIMATED, Intervals, interval_consumption

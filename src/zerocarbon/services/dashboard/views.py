@@ -9,8 +9,9 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from zerocarbon.accounting.results import Inventory, Totals, plain
-from zerocarbon.model.inventory_input import SCOPE1, Category
+from zerocarbon.accounting.results import Inventory, Totals
+from zerocarbon.model.inventory_input import SCOPE1
+from zerocarbon.renewables.share import renewable_share as core_renewable_share
 from zerocarbon.reports.content import category_name
 from zerocarbon.services.dashboard._base import (
     ZERO,
@@ -18,14 +19,13 @@ from zerocarbon.services.dashboard._base import (
     _facility_names,
     _factory_row,
     _months,
-    _mwh,
     _periods,
     declared_file,
     fig,
     inventory_run,
 )
 from zerocarbon.services.dashboard.quality import data_quality_summary
-from zerocarbon.services.inventory import InventoryRun, run_loaded
+from zerocarbon.services.inventory.runs import InventoryRun, run_loaded
 
 #: The scope figures the overview shows, for the year and for its month [tCO2e].
 SCOPE_KEYS = ("scope1", "scope2_location", "scope2_market")
@@ -33,35 +33,51 @@ SCOPE_KEYS = ("scope1", "scope2_location", "scope2_market")
 
 # ------------------------------------------------------------------------------------- renewables
 def renewable_share(inv: Inventory) -> dict[str, Any]:
-    """Renewable share of electricity consumed [%] and its parts [MWh] (definition: module docstring)."""
-    grid = green = generated = exported = ZERO
-    for r in inv.lines:
-        line = r.line
-        if line.category is Category.ELECTRICITY_PURCHASED:
-            mwh = _mwh(line.amount, line.unit)
-            if line.electricity_kind == "green_power":
-                green += mwh
-            else:
-                grid += mwh
-        elif line.category is Category.ONSITE_RENEWABLE:
-            generated += _mwh(line.amount, line.unit)
-        elif line.category is Category.ELECTRICITY_EXPORTED:
-            exported += _mwh(line.amount, line.unit)
-    # certificates applied to grid purchases (bundled ones are the proof of green power, not listed here)
-    certificates = sum((Decimal(c["mwh"]) for c in inv.certificates_applied), ZERO)
-    consumed = grid + green + generated - exported
-    onsite = max(generated - exported, ZERO)
-    renewable = onsite + green + certificates
-    share = renewable / consumed * 100 if consumed > 0 else None
+    """The renewable share of electricity consumed [%] and its parts [MWh], formatted for display.
+
+    The figure, its formula and derivation are :func:`zerocarbon.renewables.share.renewable_share`'s.
+    """
+    r = core_renewable_share(inv)
     return {
-        "share_pct": fig(share, 1), "renewable_mwh": fig(renewable), "consumed_mwh": fig(consumed),
-        "parts": {"onsite_consumed_mwh": fig(onsite), "onsite_generated_mwh": fig(generated),
-                  "exported_mwh": fig(exported), "green_power_mwh": fig(green), "certificates_mwh": fig(certificates),
-                  "grid_mwh": fig(grid)},
-        "formula": "(max(PV − export, 0) + green power + GEC) / (grid + green power + PV − export) × 100",
-        "derivation": f"({plain(onsite, 3)} + {plain(green, 3)} + {plain(certificates, 3)}) MWh / "
-                      f"{plain(consumed, 3)} MWh",
+        "share_pct": fig(r.share_pct, 1), "renewable_mwh": fig(r.renewable_mwh), "consumed_mwh": fig(r.consumed_mwh),
+        "parts": {"onsite_consumed_mwh": fig(r.onsite_consumed_mwh),
+                  "onsite_generated_mwh": fig(r.onsite_generated_mwh), "exported_mwh": fig(r.exported_mwh),
+                  "green_power_mwh": fig(r.green_power_mwh),
+                  "certificates_mwh": fig(r.certificates_mwh), "grid_mwh": fig(r.grid_mwh)},
+        "formula": r.formula,
+        "derivation": r.derivation,
     }
+
+
+# ---------------------------------------------------------------------------------------- progress
+#: How the dashboard labels progress toward zero; the figure is −pct of compare_years' vs_base change.
+PROGRESS_FORMULA = "(E_base − E_year) / E_base × 100  (GB/T 32150 view)"
+
+
+def progress_toward_zero(run: InventoryRun, months_with_data: int) -> dict[str, Any]:
+    """Progress against the base year, from the engine's year comparison (``run.comparison``).
+
+    :func:`zerocarbon.accounting.inventory.compare_years` gives the change of the GB/T 32150 total
+    against the base year (``delta`` = E_year − E_base, ``pct`` = delta / E_base × 100; a reduction is
+    negative). The dashboard shows the reduction as a positive progress: ``reduction_pct`` = −pct,
+    ``change`` = delta. This is a relabelling of that figure, not another computation.
+    """
+    base_year = run.data.factory.base_year
+    out: dict[str, Any] = {"base_year": base_year, "available": False}
+    vs_base = run.comparison.get("vs_base", {})
+    change = vs_base.get(str(run.year)) if isinstance(vs_base, dict) else None
+    if base_year is None or change is None:
+        return out
+    total = change["gbt32150_total"]
+    pct = total["pct"]
+    out.update({
+        "available": True, "base_total": fig(Decimal(total["from"])), "current_total": fig(Decimal(total["to"])),
+        "change": fig(Decimal(total["delta"])),
+        "reduction_pct": fig(ZERO - Decimal(pct) if pct is not None else None, 1),
+        "months_with_data": months_with_data,
+        "formula": PROGRESS_FORMULA,
+    })
+    return out
 
 
 # --------------------------------------------------------------------------------------- overview
@@ -80,7 +96,7 @@ def overview_month(year: int, months: list[str], now: datetime) -> str | None:
 def month_inventory(run: InventoryRun, month: str) -> Inventory:
     """The engine's inventory of one month of the run's year.
 
-    :func:`~zerocarbon.services.inventory.run_loaded` with ``month`` on the run's own input (the
+    :func:`~zerocarbon.services.inventory.runs.run_loaded` with ``month`` on the run's own input (the
     same path as ``run_store_inventory(month=...)``, without reading the meters again and without
     Monte Carlo): every line is computed for the year, certificates allocated over the year, then
     the month's lines are totalled, so its figures are the engine's for that month to the digit.
@@ -110,18 +126,7 @@ def overview(factory_id: str, year: int, url: str | None = None) -> dict[str, An
         months = _months(inv)
         month = overview_month(year, months, now)
         month_inv = month_inventory(run, month) if month in months else None
-        base_year = run.data.factory.base_year
-        progress: dict[str, Any] = {"base_year": base_year, "available": False}
-        if base_year is not None and base_year in run.inventories and base_year != year:
-            base = run.inventories[base_year].totals.gbt32150_total
-            current = inv.totals.gbt32150_total
-            progress.update({
-                "available": True, "base_total": fig(base), "current_total": fig(current),
-                "change": fig(current - base),
-                "reduction_pct": fig((base - current) / base * 100 if base else None, 1),
-                "months_with_data": len(months),
-                "formula": "(E_base − E_year) / E_base × 100  (GB/T 32150 view)",
-            })
+        progress = progress_toward_zero(run, len(months))
         quality = data_quality_summary(factory_id, year, url)
         return {
             "factory": {"id": factory_id, "name_zh": inv.factory_name_zh, "name_en": inv.factory_name_en},

@@ -18,10 +18,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from zerocarbon.demo.generator import SAMPLE_FILE, YEAR
+from zerocarbon.energy.uses import energy_of
 from zerocarbon.ingest.activity_file import load_activity_file
 from zerocarbon.model.inventory_input import InventoryInput
-from zerocarbon.services.demo_metering import MeteringResult, energy_of, energy_per_product, meter_stage
-from zerocarbon.services.inventory import InventoryRun, run_loaded
+from zerocarbon.services.demo.metering import MeteringResult, energy_per_product, meter_stage
+from zerocarbon.services.inventory.runs import InventoryRun, run_loaded
+from zerocarbon.services.reports.outputs import write_outputs
 
 
 @dataclass
@@ -38,8 +40,6 @@ def sample_input() -> InventoryInput:
 
 def run_demo(out_dir: Path, progress: Callable[[str], None] | None = None) -> DemoResult:
     """Run every stage of the main job for the sample factory and write ``out_dir``."""
-    from zerocarbon.services.outputs import write_outputs
-
     say = progress or (lambda _m: None)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -55,5 +55,5 @@ def run_demo(out_dir: Path, progress: Callable[[str], None] | None = None) -> De
     metering.energy = energy_of(run.inventory)
     metering.energy_per_product = energy_per_product(run.data, run.inventory)
     say("reports / 报告")
-    files = write_outputs(run, out, metering)
+    files = write_outputs(run, out, metering.to_dict())
     return DemoResult(run, metering, files)

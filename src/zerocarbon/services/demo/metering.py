@@ -15,18 +15,20 @@ from typing import Any
 
 from zerocarbon.accounting.results import Inventory, plain
 from zerocarbon.demo.meters import METERS, meter_setup, write_readings_csv
-from zerocarbon.energy.comprehensive import ComprehensiveEnergy, EnergyUse, comprehensive_energy
+from zerocarbon.energy.comprehensive import ComprehensiveEnergy, comprehensive_energy
+from zerocarbon.energy.uses import facility_energy_uses
+from zerocarbon.footprint.allocation import allocate, product_output
 from zerocarbon.ingest.activity_file import LoadedInput
-from zerocarbon.model.inventory_input import ActivityLine, Category, InventoryInput
+from zerocarbon.model.inventory_input import ActivityLine, InventoryInput
 from zerocarbon.model.period import Period
-from zerocarbon.services.meter_inventory import (
+from zerocarbon.services.metering.activity import (
     ConsistencyCheck,
     activity_from_meters,
     check_hourly_against_inventory,
     merge_metered,
 )
-from zerocarbon.services.metered import metered_year
-from zerocarbon.services.metering import ingest_meter_file, load_factory_setup
+from zerocarbon.services.metering.intake import ingest_meter_file, load_factory_setup
+from zerocarbon.services.metering.year import metered_year
 from zerocarbon.store.db import migrate
 from zerocarbon.units import conversion_factor
 
@@ -55,6 +57,16 @@ class MeteringResult:
     def reconciled(self) -> bool:
         return all(r["ok"] for r in self.reconciliation)
 
+    def to_dict(self) -> dict[str, object]:
+        """The metering stage's findings as JSON-able data (``metering.json``, the reports' metering section)."""
+        return {
+            "store": self.store_url, "readings_file": str(self.readings_file), "ingest": self.ingest,
+            "meter_activity_lines": self.meter_lines, "gaps": self.gaps, "reconciled_with_declared": self.reconciled,
+            "reconciliation": self.reconciliation, "hourly_vs_annual": self.consistency.to_dict(),
+            "energy": self.energy.to_dict() if self.energy else None,
+            "energy_per_product": self.energy_per_product,
+        }
+
 
 def _declared_meter(line: ActivityLine) -> str | None:
     for prefix, code in DECLARED_PREFIX.items():
@@ -80,7 +92,7 @@ def meter_stage(data: InventoryInput, year: int, out_dir: Path) -> tuple[LoadedI
     declared = {(_declared_meter(a), a.period): a for a in data.activity if _declared_meter(a)}
     reconciliation = []
     for line in from_meters:
-        code = line.id.rsplit("-", 2)[0]
+        code = ", ".join(line.meters)
         ref = declared.get((code, line.period))
         if ref is None:
             continue
@@ -90,7 +102,7 @@ def meter_stage(data: InventoryInput, year: int, out_dir: Path) -> tuple[LoadedI
                                "declared": str(ref.amount), "metered": str(metered_amount),
                                "rel_diff": float(rel), "ok": rel <= Decimal("1e-9")})
     merged = merge_metered(data, from_meters, year)
-    locations = {ln.id: {"file": url, "sheet": None, "row": None, "entry": f"meter {ln.id.rsplit('-', 2)[0]}"}
+    locations = {ln.id: {"file": url, "sheet": None, "row": None, "entry": f"meter {', '.join(ln.meters)}"}
                  for ln in from_meters}
     consistency = check_hourly_against_inventory(data.factory.id, year, url, estimate="linear")
     codes = {int(r["meter_id"]): str(r["code"]) for r in metered.factory.meters.to_pylist()}
@@ -101,60 +113,26 @@ def meter_stage(data: InventoryInput, year: int, out_dir: Path) -> tuple[LoadedI
     return LoadedInput(merged, out_dir / "sample_meters.json", locations), result
 
 
-def energy_uses(inv: Inventory, facilities: set[str] | None = None) -> list[EnergyUse]:
-    """Energy carriers consumed in the inventory year, from its activity lines (meters and declared).
-
-    Electricity consumed = grid purchases + green power + on-site PV generation − PV exported.
-    Steam enters as the heat computed for the inventory (enthalpy tables), valued at GB/T 2589's
-    heat coefficient; fuels by their physical amounts.
-    """
-    uses: list[EnergyUse] = []
-    for r in inv.lines:
-        line = r.line
-        if facilities is not None and line.facility not in facilities:
-            continue
-        cat = line.category
-        if cat in (Category.ELECTRICITY_PURCHASED, Category.ONSITE_RENEWABLE, Category.ELECTRICITY_EXPORTED):
-            uses.append(EnergyUse("electricity", line.period, line.amount, line.unit,
-                                  direction="output" if cat is Category.ELECTRICITY_EXPORTED else "input",
-                                  source=line.source or line.id))
-        elif cat is Category.HEAT_PURCHASED:
-            gj = Decimal(r.figures["gbt32150"].intermediates["AD_GJ"])
-            uses.append(EnergyUse("heat", line.period, gj, "GJ", source=f"{line.id} (steam → heat)"))
-        elif cat is Category.FUEL_COMBUSTION and line.item:
-            uses.append(EnergyUse(line.item, line.period, line.amount, line.unit, source=line.source or line.id))
-    return uses
-
-
-def energy_of(inv: Inventory) -> ComprehensiveEnergy:
-    return comprehensive_energy(energy_uses(inv))
-
-
 def energy_per_product(data: InventoryInput, inv: Inventory) -> list[dict[str, Any]]:
     """Comprehensive energy per unit of product (单位产品综合能耗) [tce per unit], attributed like emissions.
 
-    A product gets the energy of its dedicated facilities plus its declared share
-    (``shared_allocation``) of the energy of facilities dedicated to no product: the same
-    attribution as the emission intensities (accounting.inventory), so the two can be read together.
+    The energy of each line (:func:`zerocarbon.energy.uses.facility_energy_uses`, GB/T 2589) is
+    allocated to products by the same rule as the emission intensities
+    (:func:`zerocarbon.footprint.allocation.allocate`), so the two can be read together.
     """
-    products = data.factory.products
-    dedicated = {f for p in products for f in p.facilities}
-    everything = {ln.line.facility for ln in inv.lines}
-    shared_uses = energy_uses(inv, everything - dedicated)
-    shared = comprehensive_energy(shared_uses).total_tce if shared_uses else Decimal(0)
-    period = Period.parse(inv.settings.get("period", str(inv.year)))
+    if not data.factory.products:
+        return []
+    uses = facility_energy_uses(inv)
+    lines = comprehensive_energy([use for _, use in uses]).lines if uses else []
+    allocated = allocate(data.factory.products,
+                         ((facility, line.tce) for (facility, _), line in zip(uses, lines, strict=True)))
+    period = inv.settings.get("period", str(inv.year))
     out = []
-    for p in products:
-        own_uses = energy_uses(inv, set(p.facilities))
-        own = comprehensive_energy(own_uses).total_tce if own_uses else Decimal(0)
-        share = p.shared_allocation if p.shared_allocation is not None else (Decimal(1) if len(products) == 1
-                                                                              else Decimal(0))
-        energy = own + share * shared
-        output = sum((r.amount for r in data.production if r.product == p.id
-                      and period.contains(Period.parse(r.period))), Decimal(0))
+    for a in allocated:
+        p = a.product
+        output = product_output(data.production, p, period)
         out.append({"product": p.id, "name_zh": p.name_zh, "name_en": p.name_en, "unit": p.unit,
-                    "output": str(output), "energy_tce": str(energy),
-                    "tce_per_unit": str(energy / output) if output else None,
-                    "derivation": f"({plain(own, 4)} dedicated + {share} × {plain(shared, 4)} shared) tce / "
-                                  f"{output} {p.unit}"})
+                    "output": str(output), "energy_tce": str(a.amount),
+                    "tce_per_unit": str(a.amount / output) if output else None,
+                    "derivation": a.derivation("tce", output, lambda v: plain(v, 4))})
     return out
