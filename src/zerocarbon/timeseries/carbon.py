@@ -19,7 +19,7 @@ Two steps:
 
    The factors are the ones :func:`zerocarbon.accounting.inventory.compute_inventory` uses for the
    ``location`` view with default settings, so the year's hourly figures add up to the inventory of
-   the same meter data (``services.meter_inventory.check_hourly_against_inventory``).
+   the same meter data (``services.metering.activity.check_hourly_against_inventory``).
 
 2. :func:`hourly_carbon` — joins hourly consumption with those factors (valid for the hour's data
    year) and, when given, an hourly grid-intensity series that replaces the annual factor of
