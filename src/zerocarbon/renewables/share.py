@@ -81,7 +81,7 @@ def renewable_share(inv: Inventory) -> RenewableShare:
         line = r.line
         if line.category is Category.ELECTRICITY_PURCHASED:
             mwh = _mwh(line.amount, line.unit)
-            if line.electricity_kind == "green_power":
+            if line.electricity_kind in ("green_power", "direct_line"):
                 green += mwh
             else:
                 grid += mwh

@@ -1,0 +1,351 @@
+"""The dispatch/sizing linear programme, built directly as a sparse matrix (docs/renewables.md).
+
+One formulation serves both: dispatch fixes the capacities; sizing makes them variables with an
+annualised cost. Per step t (length Δt [h]) the variables are grid import g, export x, PV and wind
+output used (≤ available, curtailment free), contract take q_k, battery charge c, discharge d and
+energy e, heat-pump and electric-boiler heat hp, eb (the gas boiler's gb = demand − hp − eb is
+eliminated), and one peak-import variable
+D_m per billing month when a demand charge applies.
+
+Metrics are linear forms ``coef · x + const`` (:class:`LinForm`), built here once and used both for
+target constraints and for reporting, so a target and the figure reported against it are the same
+formula.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from zerocarbon.errors import InputError
+from zerocarbon.renewables.lp import INF, FloatArray, IntArray, LinearProgram
+from zerocarbon.renewables.system import EnergySystem, as_profile
+from zerocarbon.renewables.tariffs import billing_months
+
+HOURS_PER_YEAR = 8760.0
+
+
+@dataclass(frozen=True)
+class CapacityVar:
+    """A capacity decision: annualised cost and bounds.
+
+    Attributes
+    ----------
+    annual_cost : float
+        Annualised capital + fixed O&M cost per unit [CNY/(kW·a)] or [CNY/(kWh·a)].
+    lower, upper : float
+        Bounds [kW] or [kWh] (lower = existing capacity).
+    """
+
+    annual_cost: float
+    lower: float = 0.0
+    upper: float = INF
+
+
+@dataclass(frozen=True)
+class Targets:
+    """Targets over the horizon (None = none).
+
+    Attributes
+    ----------
+    non_fossil_share, physical_share, hourly_matching : float or None
+        Minimum shares [-] (definitions: docs/renewables.md).
+    residual_emissions_t : float or None
+        Maximum emissions [tCO2].
+    """
+
+    non_fossil_share: float | None = None
+    physical_share: float | None = None
+    hourly_matching: float | None = None
+    residual_emissions_t: float | None = None
+
+    def items(self) -> list[tuple[str, float]]:
+        return [(k, v) for k, v in self.__dict__.items() if v is not None]
+
+
+@dataclass(frozen=True)
+class LinForm:
+    """A linear form ``Σ coef·x[cols] + const`` over the programme's columns."""
+
+    cols: IntArray
+    coefs: FloatArray
+    const: float = 0.0
+
+    def value(self, x: FloatArray) -> float:
+        return float(self.coefs @ x[self.cols]) + self.const
+
+    def __add__(self, other: LinForm) -> LinForm:
+        return LinForm(np.concatenate([self.cols, other.cols]), np.concatenate([self.coefs, other.coefs]),
+                       self.const + other.const)
+
+    def scaled(self, k: float) -> LinForm:
+        return LinForm(self.cols, self.coefs * k, self.const * k)
+
+
+#: For each ratio target: (numerator form, denominator form) names in :attr:`Model.forms`.
+RATIOS = {"non_fossil_share": ("non_fossil_kwh", "final_energy_kwh"),
+          "physical_share": ("physical_kwh", "electricity_kwh"),
+          "hourly_matching": ("cfe_kwh", "demand_kwh")}
+
+
+@dataclass
+class Model:
+    """The built programme with what is needed to read its solution."""
+
+    lp: LinearProgram
+    forms: dict[str, LinForm]
+    capacity_cols: dict[str, int] = field(default_factory=dict)
+    target_rows: dict[str, int] = field(default_factory=dict)
+    step_hours: float = 1.0
+    renewables: list[tuple[str, FloatArray, float]] = field(default_factory=list)
+
+
+def renewable_split(model: Model, x: FloatArray) -> dict[str, FloatArray]:
+    """Hourly PV and wind output used [kW]: the shared output split pro rata to availability."""
+    if not model.renewables:
+        return {}
+    avail = {key: a * (x[model.capacity_cols[key]] if key in model.capacity_cols else cap)
+             for key, a, cap in model.renewables}
+    total = sum(avail.values(), np.zeros_like(x[model.lp.col_blocks["renewable"]]))
+    used = x[model.lp.col_blocks["renewable"]]
+    frac = np.divide(used, total, out=np.zeros_like(used), where=total > 0)
+    return {"pv" if key == "pv_kwp" else "wind": av * frac for key, av in avail.items()}
+
+
+def _const(v: float) -> LinForm:
+    return LinForm(np.zeros(0, np.int64), np.zeros(0), v)
+
+
+def _form(cols: IntArray, coefs: FloatArray | float) -> LinForm:
+    return LinForm(cols, np.broadcast_to(np.asarray(coefs, float), cols.shape).copy())
+
+
+def build(sys: EnergySystem, capacities: dict[str, CapacityVar] | None = None,
+          targets: Targets | None = None, capex_scale: float | None = None) -> Model:
+    """Build the programme.
+
+    Parameters
+    ----------
+    sys : EnergySystem
+        Inputs; capacities in it are fixed unless named in ``capacities``.
+    capacities : dict, optional
+        Capacity decisions among ``pv_kwp``, ``wind_kw``, ``battery_kwh``, ``battery_kw``,
+        ``heat_pump_kw``.
+    targets : Targets, optional
+        Targets added to the system's own ``co2_cap_t`` and ``min_non_fossil_share``.
+    capex_scale : float, optional
+        Share of a year the horizon stands for; default horizon hours / 8760 (annual costs are
+        charged pro rata).
+    """
+    caps = dict(capacities or {})
+    unknown = set(caps) - {"pv_kwp", "wind_kw", "battery_kwh", "battery_kw", "heat_pump_kw"}
+    if unknown:
+        raise InputError(f"未知容量决策 {sorted(unknown)}", f"unknown capacity decisions {sorted(unknown)}",
+                         field="capacities", expected="pv_kwp, wind_kw, battery_kwh, battery_kw, heat_pump_kw")
+    n, dt = sys.steps, sys.step_hours
+    t = np.arange(n)
+    lp = LinearProgram()
+    tariff, grid = sys.grid.tariff, sys.grid
+    price = tariff.energy_prices(sys.index)
+    ef = as_profile(grid.emission_factor, n, "grid.emission_factor")
+    nf = as_profile(grid.non_fossil_share, n, "grid.non_fossil_share")
+    load = as_profile(sys.load_kw, n, "load_kw")
+    cp = sys.carbon_price / 1000.0  # CNY/kg
+    scale = capex_scale if capex_scale is not None else n * dt / HOURS_PER_YEAR
+
+    cap_cols: dict[str, int] = {}
+    for name, cv in caps.items():
+        cap_cols[name] = int(lp.add_vars(name, 1, cv.lower, cv.upper, cv.annual_cost * scale)[0])
+
+    g = lp.add_vars("import", n, 0.0, grid.import_limit_kw, dt * (price + cp * ef))
+    x = lp.add_vars("export", n, 0.0, grid.export_limit_kw, -dt * tariff.export_price)
+    supply: list[tuple[IntArray, float | FloatArray]] = [(g, 1.0), (x, -1.0)]
+    # PV and wind share one output variable (both free, curtailable): one availability row instead of
+    # two; the hourly split is reported pro rata to availability (:func:`renewable_split`).
+    sources = [(prof, cap, key) for prof, cap, key in ((sys.pv_profile, sys.pv_kwp, "pv_kwp"),
+                                                       (sys.wind_profile, sys.wind_kw, "wind_kw"))
+               if prof is not None or key in caps]
+    renew: list[IntArray] = []
+    if sources:
+        avails = [(as_profile(prof if prof is not None else 0.0, n, key.split("_")[0] + "_profile"), cap, key)
+                  for prof, cap, key in sources]
+        fixed = sum((a * cap for a, cap, key in avails if key not in caps), np.zeros(n))
+        sized = [(a, key) for a, _, key in avails if key in caps]
+        col = lp.add_vars("renewable", n, 0.0, INF if sized else fixed, 0.0)
+        if sized:
+            lp.add_rows("renewable_avail", n, [(t, col, 1.0)] + [(t, cap_cols[key], -a) for a, key in sized],
+                        upper=fixed)
+        renew.append(col)
+        supply.append((col, 1.0))
+    q_phys: list[IntArray] = []
+    q_all: list[IntArray] = []
+    for k, cont in enumerate(sys.contracts):
+        prof = as_profile(cont.profile_kw, n, f"contracts[{k}].profile_kw")
+        col = lp.add_vars(f"contract:{cont.name}", n, prof if cont.must_take else 0.0, prof, dt * cont.price)
+        q_all.append(col)
+        if cont.physical:
+            q_phys.append(col)
+        supply.append((col, 1.0))
+
+    bat = sys.battery
+    if bat is not None or "battery_kwh" in caps or "battery_kw" in caps:
+        if bat is None:
+            raise InputError("储能容量决策需要储能参数", "battery sizing needs battery parameters", field="battery")
+        pmax = INF if "battery_kw" in caps else bat.power_kw
+        c = lp.add_vars("charge", n, 0.0, pmax, 0.0)
+        d = lp.add_vars("discharge", n, 0.0, pmax, dt * bat.degradation_cost)
+        e_sized = "battery_kwh" in caps
+        e = lp.add_vars("soc", n, 0.0 if e_sized else bat.soc_min * bat.energy_kwh,
+                        INF if e_sized else bat.soc_max * bat.energy_kwh, 0.0)
+        a = (1.0 - bat.self_discharge) ** dt
+        prev = np.roll(e, 1)
+        terms = [(t, e, 1.0), (t, c, -bat.eta_charge * dt), (t, d, dt / bat.eta_discharge)]
+        rhs = np.zeros(n)
+        if bat.soc_initial is None:  # cyclic: e_{-1} = e_{T-1}
+            terms.append((t, prev, -a))
+        else:
+            terms.append((t[1:], prev[1:], -a))
+            if e_sized:
+                terms.append((np.array([0]), np.array([cap_cols["battery_kwh"]]), -a * bat.soc_initial))
+            else:
+                rhs[0] = a * bat.soc_initial * bat.energy_kwh
+        lp.add_rows("soc_balance", n, terms, lower=rhs, upper=rhs)
+        if bat.soc_initial is not None:  # end no lower than the start
+            if e_sized:
+                lp.add_rows("soc_end", 1, [(0, e[-1], 1.0), (0, cap_cols["battery_kwh"], -bat.soc_initial)],
+                            lower=0.0)
+            else:
+                lp.add_rows("soc_end", 1, [(0, e[-1], 1.0)], lower=bat.soc_initial * bat.energy_kwh)
+        if e_sized:
+            ecol = cap_cols["battery_kwh"]
+            lp.add_rows("soc_max", n, [(t, e, 1.0), (t, ecol, -bat.soc_max)], upper=0.0)
+            if bat.soc_min > 0:
+                lp.add_rows("soc_min", n, [(t, e, 1.0), (t, ecol, -bat.soc_min)], lower=0.0)
+        if "battery_kw" in caps:
+            pcol = cap_cols["battery_kw"]
+            if _disposal_is_free(sys, price):
+                # one row c + d ≤ P instead of c ≤ P and d ≤ P: exact when surplus energy can always be
+                # disposed of at no cost (curtailable on-site output, reducible imports at prices ≥ 0,
+                # no must-take contract, export price ≥ 0), since then some optimum never charges and
+                # discharges in the same step; it cuts the simplex iterations of the sizing problem
+                lp.add_rows("power_max", n, [(t, c, 1.0), (t, d, 1.0), (t, pcol, -1.0)], upper=0.0)
+            else:
+                lp.add_rows("charge_max", n, [(t, c, 1.0), (t, pcol, -1.0)], upper=0.0)
+                lp.add_rows("discharge_max", n, [(t, d, 1.0), (t, pcol, -1.0)], upper=0.0)
+        supply += [(d, 1.0), (c, -1.0)]
+        battery_cols = (c, d)
+    else:
+        battery_cols = None
+
+    heat = sys.heat
+    elec_heat: LinForm = _const(0.0)
+    gas_fuel: LinForm = _const(0.0)
+    if heat is not None or "heat_pump_kw" in caps:
+        if heat is None:
+            raise InputError("热泵容量决策需要热负荷", "heat-pump sizing needs a heat demand", field="heat")
+        hd = as_profile(heat.demand_kw, n, "heat.demand_kw")
+        cop = as_profile(heat.cop, n, "heat.cop")
+        if np.any(cop <= 0):
+            raise InputError("COP 须为正", "COP must be positive", field="heat.cop", expected="> 0")
+        gas_cost = dt * (heat.gas_price + cp * heat.gas_emission_factor) / heat.gas_boiler_efficiency
+        if "heat_pump_kw" in caps:
+            hp = lp.add_vars("heat_pump", n, 0.0, INF, -gas_cost)
+            lp.add_rows("heat_pump_max", n, [(t, hp, 1.0), (t, cap_cols["heat_pump_kw"], -1.0)], upper=0.0)
+        else:
+            hp = lp.add_vars("heat_pump", n, 0.0, heat.heat_pump_kw, -gas_cost)
+        # the gas boiler is eliminated: gb = hd − hp − eb, so 0 ≤ gb ≤ cap_gb becomes the ranged row
+        # hd − cap_gb ≤ hp + eb ≤ hd, and its cost moves to an offset and to −cost on hp and eb
+        heat_cols = [hp]
+        if heat.electric_boiler_kw > 0:
+            eb = lp.add_vars("electric_boiler", n, 0.0, heat.electric_boiler_kw, -gas_cost)
+            heat_cols.append(eb)
+            supply.append((eb, -1.0 / heat.electric_boiler_efficiency))
+            elec_heat = _form(eb, dt / heat.electric_boiler_efficiency)
+        lp.offset += gas_cost * float(hd.sum())
+        lp.add_rows("heat_balance", n, [(t, col_, 1.0) for col_ in heat_cols], lower=hd - heat.gas_boiler_kw,
+                    upper=hd)
+        supply.append((hp, -1.0 / cop))
+        elec_heat = elec_heat + _form(hp, dt / cop)
+        gas_fuel = _const(float(hd.sum()) * dt / heat.gas_boiler_efficiency)
+        for col_ in heat_cols:
+            gas_fuel = gas_fuel + _form(col_, -dt / heat.gas_boiler_efficiency)
+        gas_ef = heat.gas_emission_factor
+    else:
+        gas_ef = 0.0
+
+    lp.add_rows("balance", n, [(t, col, coef) for col, coef in supply], lower=load, upper=load)
+
+    if tariff.demand_charge > 0:
+        months = billing_months(sys.index)
+        dm = lp.add_vars("peak_import", int(months.max()) + 1, 0.0, INF, tariff.demand_charge)
+        lp.add_rows("peak_import", n, [(t, g, 1.0), (t, dm[months], -1.0)], upper=0.0)
+
+    # metrics as linear forms [kWh] / [kg]
+    renew_f = _sum([_form(c_, dt) for c_ in renew])
+    q_f = _sum([_form(c_, dt) for c_ in q_all])
+    qp_f = _sum([_form(c_, dt) for c_ in q_phys])
+    exp_f = _form(x, -dt)
+    imp_f = _form(g, dt)
+    electricity = imp_f + renew_f + q_f + exp_f  # consumed incl. heat and battery losses
+    forms = {
+        "import_kwh": imp_f, "export_kwh": exp_f.scaled(-1.0), "onsite_renewable_kwh": renew_f,
+        "contract_kwh": q_f, "contract_physical_kwh": qp_f, "electricity_kwh": electricity,
+        "heat_electricity_kwh": elec_heat, "gas_kwh": gas_fuel,
+        "final_energy_kwh": electricity + gas_fuel,
+        "non_fossil_kwh": renew_f + q_f + exp_f + _form(g, dt * nf),
+        "physical_kwh": renew_f + qp_f + exp_f,
+        "demand_kwh": _const(float(load.sum() * dt)) + elec_heat,
+        "cfe_kwh": _const(float(load.sum() * dt)) + elec_heat + _form(g, -dt * (1.0 - nf)),
+        "emissions_kg": _form(g, dt * ef) + gas_fuel.scaled(gas_ef),
+    }
+    if battery_cols is not None:
+        forms["charge_kwh"] = _form(battery_cols[0], dt)
+        forms["discharge_kwh"] = _form(battery_cols[1], dt)
+
+    model = Model(lp, forms, cap_cols, {}, dt)
+    model.renewables = [(key, a, cap) for a, cap, key in avails] if sources else []
+    tg = targets or Targets()
+    merged = Targets(
+        tg.non_fossil_share if tg.non_fossil_share is not None else sys.min_non_fossil_share,
+        tg.physical_share, tg.hourly_matching,
+        min(v for v in (tg.residual_emissions_t, sys.co2_cap_t) if v is not None)
+        if (tg.residual_emissions_t is not None or sys.co2_cap_t is not None) else None)
+    for name, level in merged.items():
+        add_target(model, name, level)
+    return model
+
+
+def _disposal_is_free(sys: EnergySystem, price: FloatArray) -> bool:
+    """True when surplus electricity can be disposed of at no cost (see the battery power rows)."""
+    return (all(not c.must_take for c in sys.contracts) and sys.grid.tariff.export_price >= 0
+            and bool(np.all(price >= 0)) and sys.carbon_price >= 0)
+
+
+def _sum(forms: list[LinForm]) -> LinForm:
+    out = _const(0.0)
+    for f in forms:
+        out = out + f
+    return out
+
+
+def target_form(model: Model, name: str, level: float) -> tuple[LinForm, float, float]:
+    """A target as ``lower ≤ form ≤ upper``: ratio targets as num − level·den ≥ 0 [kWh]."""
+    if name == "residual_emissions_t":
+        f = model.forms["emissions_kg"]
+        return f, -INF, level * 1000.0
+    if name not in RATIOS:
+        raise InputError(f"未知目标 {name}", f"unknown target {name}", field="targets",
+                         expected=", ".join([*RATIOS, "residual_emissions_t"]))
+    if not 0.0 <= level <= 1.0:
+        raise InputError(f"目标 {name} 须在 [0, 1] 内", f"target {name} must be within [0, 1]", field=name,
+                         expected="a share 0–1")
+    num, den = (model.forms[k] for k in RATIOS[name])
+    return num + den.scaled(-level), 0.0, INF
+
+
+def add_target(model: Model, name: str, level: float) -> None:
+    """Add one target row to the model."""
+    f, lo, hi = target_form(model, name, level)
+    rows = model.lp.add_rows(f"target:{name}", 1, [(0, f.cols, f.coefs)], lower=lo - f.const, upper=hi - f.const)
+    model.target_rows[name] = int(rows[0])
