@@ -1,9 +1,11 @@
 """A small factory whose inventory is worked out by hand, line by line, in every view.
 
-Factors (all in the shipped library): natural gas 389.31 GJ/10⁴Nm3, 0.0153 tC/GJ, 0.99
-(GB/T 32151.34—2024 Table C.1); 2023 grid factors 0.5306 national, 0.6096 national excluding
-market-traded non-fossil power, 0.5500 华东 (MEE/NBS 公告2025年第47号); heat 0.11 tCO2/GJ
-(GB/T 32150—2025 §7.5.6); HFC-134a GWP AR6 1530 (IPCC AR6 WG1 Table 7.SM.7).
+Factors (all in the shipped library, rows valid for data year 2023): natural gas 389.31 GJ/10⁴Nm3,
+0.0153 tC/GJ, 0.99 (the pre-2025 compilation rows, same values as GB/T 32151.34—2024 Table C.1,
+which is valid only from 2025-03-01); 2023 grid factors 0.5306 national, 0.6096 national excluding
+market-traded non-fossil power, 0.5500 华东 (MEE/NBS 公告2025年第47号); heat 0.11 tCO2/GJ (the
+pre-2025 row; GB/T 32150—2025 §7.5.6 from 2026-07-01); HFC-134a GWP AR6 1530 (IPCC AR6 WG1 Table 7.SM.7).
+Data year 2023 is under GB/T 32150-2015 (accounting/data/regimes.yaml).
 """
 
 from __future__ import annotations
@@ -45,7 +47,7 @@ def factory(**overrides: Any) -> dict[str, Any]:
              "period": "2023", "evidence": "回收利用计量记录"},
         ],
         "certificates": [{"serial": "G1", "mwh": "40", "generation_period": "2023-05", "retired": True,
-                          "retired_for": "2023"}],
+                          "retired_for": "2023", "retirement_proof": "RP-G1"}],
         "production": [{"product": "P", "period": "2023", "amount": "1000", "unit": "t"}],
     }
     doc.update(overrides)
@@ -60,15 +62,19 @@ def test_hand_worked_inventory() -> None:
     inv = run(factory())
     e = {r.line.id: r for r in inv.lines}
     assert e["ng"].emissions() == NG
-    # GB/T 32150 view, regional grid (上海 → 华东 0.5500); green power counted (setting off by default)
+    # GB/T 32150-2015 view, regional grid (上海 → 华东 0.5500). Changed for issue 9: green power bought
+    # with its consumption proof counts at 0 under the regime (MEE practice, 环办气候函〔2023〕332号), and
+    # the retired unbundled certificate G1 does not reduce the GB/T figure (before: gp 27.5 t counted).
     assert e["el"].emissions() == D("55.00")
-    assert e["gp"].emissions() == D("27.500")
+    assert e["gp"].emissions() == 0
     assert e["ex"].emissions() == D("-5.500")
     assert e["ht"].emissions() == D("11.00")
     assert e["hfc"].emissions() == D("15.300")
     assert e["rec"].emissions() == D("-5")
-    assert inv.totals.gbt32150_total == NG + D("55") + D("27.5") - D("5.5") + D("11") + D("15.3") - D("5")
-    assert inv.totals.scope1 == NG + D("15.3")
+    assert inv.totals.gbt32150_total == NG + D("55") - D("5.5") + D("11") + D("15.3") - D("5")
+    # scope 1 adds the natural gas's CH4/N2O (IPCC 2006 Vol. 2 Table 2.3: 1 and 0.1 kg/TJ; AR6 29.8, 273):
+    # 3893.1 GJ × (1 × 29.8 + 0.1 × 273) × 10⁻⁶ = 0.22259… t (tests/accounting/test_scope1_combustion.py)
+    assert inv.totals.scope1 == NG + D("3893.1") * (D("29.8") + D("27.3")) / D(10**6) + D("15.3")
     # location: 上海 2023 provincial factor if published, else 华东; read it from the trace
     loc_ef = e["el"].figures["location"].factors[0].value
     assert inv.totals.scope2_location == (D(100) + D(50)) * loc_ef + D(11)
@@ -83,11 +89,15 @@ def test_hand_worked_inventory() -> None:
     assert inv.intensities[0].intensity == inv.totals.gbt32150_total / D(1000)
 
 
-def test_green_power_zero_in_gbt_view_uses_certificates_too() -> None:
+def test_unbundled_certificates_do_not_reduce_the_gbt_view() -> None:
+    """Changed for issue 9: under GB/T 32150-2015 (with the MEE practice) retired unbundled certificates do
+    not reduce the figure (before: 60 MWh × 0.5306); green power with proof still counts at 0."""
     inv = run(factory(settings={"gbt32150_grid_scope": "national", "gbt32150_green_power_zero": True}))
     e = {r.line.id: r for r in inv.lines}
     assert e["gp"].emissions() == 0
-    assert e["el"].emissions() == D(60) * D("0.5306")  # 40 MWh covered by the retired GEC G1
+    assert e["el"].emissions() == D(100) * D("0.5306")
+    assert e["el"].figures["gbt32150"].intermediates["GEC_MWh_not_counted"] == "40"
+    assert e["el"].figures["market"].emissions == D(60) * D("0.6096")
 
 
 def test_biomass_reported_separately() -> None:
@@ -126,7 +136,7 @@ def test_measured_values_override_defaults() -> None:
 
 def test_certificates_larger_than_purchase_raise() -> None:
     doc = factory(certificates=[{"serial": "G1", "mwh": "100.5", "generation_period": "2023-05",
-                                 "retired": True, "retired_for": "2023"}])
+                                 "retired": True, "retired_for": "2023", "retirement_proof": "RP-G1"}])
     with pytest.raises(InputError) as err:
         run(doc)
     assert "larger than purchased" in err.value.message_en

@@ -38,6 +38,7 @@ def test_category_labels_are_the_published_ones() -> None:
         "process_carbonate": ("过程排放-碳酸盐", "Process: carbonates"),
         "process_mass_balance": ("过程排放-碳质量平衡", "Process: carbon mass balance"),
         "process_gas": ("过程排放-温室气体", "Process: greenhouse gas released"),
+        "fugitive": ("逸散排放", "Fugitive emissions"),
         "electricity_purchased": ("购入电力", "Purchased electricity"),
         "electricity_exported": ("输出电力", "Exported electricity"),
         "heat_purchased": ("购入热力", "Purchased heat"),
@@ -58,7 +59,8 @@ def test_carrier_and_flow_labels_are_the_published_ones() -> None:
         "electricity_exported": ("上网/输出电量", "Electricity exported"),
         "heat": ("外购蒸汽/热力", "Purchased steam / heat"),
     }
-    assert {k: v.zh for k, v in ELECTRICITY_KINDS.items()} == {"grid": "电网购电", "green_power": "绿电交易"}
+    assert {k: v.zh for k, v in ELECTRICITY_KINDS.items()} == {"grid": "电网购电", "green_power": "绿电交易",
+                                                               "direct_line": "绿电直连"}
     for labels in (CARRIERS, ELECTRICITY_KINDS, ENERGY_USES):
         assert all(isinstance(v, Label) and v.zh and v.en for v in labels.values())
 

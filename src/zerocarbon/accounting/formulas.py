@@ -53,6 +53,16 @@ def fuel_emission_factor(carbon_content: Decimal, oxidation_rate: Decimal) -> De
     return carbon_content * oxidation_rate * CO2_PER_C
 
 
+def fuel_co2(heat_gj: Decimal, carbon_content: Decimal, oxidation_rate: Decimal) -> Decimal:
+    """CO2 of a fuel from its heat: E = AD × CC × OF × 44/12 [tCO2] (GB/T 32150-2015 §7.4).
+
+    Multiplies first and divides by 12 last, so a figure whose exact value terminates is exact
+    (12 × 0.0153 … never meets a rounded 3.666…7). ``heat_gj`` is AD [GJ] (FC × NCV, or the heat
+    stated), ``carbon_content`` CC [tC/GJ], ``oxidation_rate`` OF [fraction].
+    """
+    return heat_gj * carbon_content * oxidation_rate * 44 / 12
+
+
 def fuel_combustion_co2(consumption: Decimal, ncv: Decimal, carbon_content: Decimal,
                         oxidation_rate: Decimal) -> Decimal:
     """E = FC × NCV × CC × OF × 44/12 [tCO2] (GB/T 32150-2015 §7.4; the issue's general method).
@@ -62,7 +72,34 @@ def fuel_combustion_co2(consumption: Decimal, ncv: Decimal, carbon_content: Deci
     The GHGTOOL public vector ``fuel_volume_emission("2","0.015","0.98") = 0.1078`` is
     2 GJ × 0.015 tC/GJ × 0.98 × 44/12 (NCV folded into the 2 GJ of activity data).
     """
-    return fuel_activity_gj(consumption, ncv) * fuel_emission_factor(carbon_content, oxidation_rate)
+    return fuel_co2(fuel_activity_gj(consumption, ncv), carbon_content, oxidation_rate)
+
+
+def combustion_gas_mass(heat_gj: Decimal, factor: Decimal) -> Decimal:
+    """CH4 or N2O from burning a fuel, Tier 1: E_gas = AD × EF_gas [t of the gas].
+
+    IPCC 2006 Guidelines Vol. 2 Ch. 2 Equation 2.1 (stationary combustion, factors of Tables 2.2/2.3),
+    Ch. 3 Equation 3.2.1 (road transport, Table 3.2.2) and Equation 3.3.1 (off-road mobile, Table
+    3.3.1); all three multiply the fuel's heat by a default factor per unit of heat.
+
+    Parameters
+    ----------
+    heat_gj : Decimal
+        Heat of the fuel burnt AD [GJ] (net calorific basis, as the IPCC tables are).
+    factor : Decimal
+        Emission factor of the gas EF_gas [t/GJ] (the tables print kg/TJ = 10⁻⁶ t/GJ).
+
+    Returns
+    -------
+    Decimal
+        Mass of the gas [t]; multiply by its GWP for tCO2e (:func:`gas_co2e`).
+
+    Examples
+    --------
+    Off-road diesel, 100 t × 42.652 GJ/t = 4 265.2 GJ at 28.6 kg N2O/TJ (Table 3.3.1):
+    4 265.2 × 28.6 × 10⁻⁶ = 0.12198472 t N2O.
+    """
+    return heat_gj * factor
 
 
 def carbonate_co2(mass: Decimal, purity: Decimal, emission_factor: Decimal,
@@ -88,7 +125,12 @@ def mass_balance_co2(inputs: Iterable[tuple[Decimal, Decimal]], outputs: Iterabl
 
 
 def gas_co2e(mass: Decimal, gwp: Decimal) -> Decimal:
-    """A non-CO2 greenhouse gas in CO2-equivalent: E = M × GWP [tCO2e] (GB/T 32150-2015 §7.4 and its GWP appendix)."""
+    """A non-CO2 greenhouse gas in CO2-equivalent: E = M × GWP [tCO2e].
+
+    GB/T 32150-2015 §7.4 and its GWP appendix; the same product gives fugitive emissions (逸散排放:
+    refrigerant top-ups, SF6 from switchgear), where M is the mass lost, e.g. the mass refilled in
+    the year [t], and the CH4/N2O of combustion in CO2-equivalent.
+    """
     return mass * gwp
 
 

@@ -16,7 +16,9 @@ from collections.abc import Mapping
 from dataclasses import replace
 from decimal import Decimal
 
+from zerocarbon.accounting.drivers import explain_all
 from zerocarbon.accounting.lines import LineContext, compute_line
+from zerocarbon.accounting.regimes import regime_totals
 from zerocarbon.accounting.results import (
     ExcludedInstrument,
     Intensity,
@@ -26,13 +28,14 @@ from zerocarbon.accounting.results import (
     Uncertainty,
     UncertaintyPart,
 )
-from zerocarbon.accounting.scope2 import allocate_certificates
+from zerocarbon.accounting.scope2 import allocate_certificates, net_of_green_inside_meter
 from zerocarbon.accounting.uncertainty import DEFAULT_DRAWS, DEFAULT_SEED, UncertainLine, approach1, monte_carlo
 from zerocarbon.errors import FactorError, InputError, ZerocarbonError
 from zerocarbon.factors import FactorLibrary, default_library
 from zerocarbon.footprint.allocation import allocate, product_output
-from zerocarbon.model.inventory_input import SCOPE1, Category, InventoryInput
+from zerocarbon.model.inventory_input import SCOPE1, ActivityLine, Category, InventoryInput
 from zerocarbon.model.period import Period
+from zerocarbon.units import conversion_factor
 
 ZERO = Decimal(0)
 
@@ -121,8 +124,11 @@ def compute_inventory(
     except FactorError as exc:
         raise exc.with_location(field="factory.province") from exc
     try:
+        activity, netted = net_of_green_inside_meter(list(data.activity))  # green power inside the meter: once
+        lines = [a for a in activity if Period.parse(a.period).year == year]
+        ctx.regime_warnings.extend(netted)
         covered, serials, applied, excluded = allocate_certificates(
-            list(data.activity), list(data.certificates), year, data.settings.certificate_matching)
+            activity, list(data.certificates), year, data.settings.certificate_matching)
     except ZerocarbonError as exc:
         if "line" in exc.details:
             line_id = str(exc.details["line"])
@@ -130,6 +136,7 @@ def compute_inventory(
         serial = str(exc.details.get("certificate", ""))
         raise _located(exc, where, f"certificate:{serial}", f"certificates[serial={serial}]") from exc
     ctx.covered_mwh, ctx.covered_serials = covered, serials
+    ctx.exports_onsite = _exports_onsite(lines)
     results: list[LineResult] = []
     for line in lines:
         try:
@@ -165,8 +172,30 @@ def compute_inventory(
         year=year, settings=settings, factor_library_version=lib.version, lines=results, totals=totals,
         breakdowns=_breakdowns(results), intensities=_intensities(data, month or str(year), results),
         uncertainty=unc[0], certificates_applied=applied, certificates_excluded=excluded,
-        warnings=sorted(_warnings(results, excluded) + extra_warnings),
+        warnings=sorted(_warnings(results, excluded) + extra_warnings + _regime_warnings(ctx)),
+        regimes={reg.id: {**reg.to_dict(), "totals": regime_totals(reg, results)} for reg in ctx.regimes},
     )
+
+
+def _exports_onsite(lines: list[ActivityLine]) -> bool:
+    """Whether the year's exported electricity is within its on-site renewable generation [MWh]."""
+    def mwh(cat: Category) -> Decimal:
+        return sum((a.amount * conversion_factor(a.unit, "MWh") for a in lines if a.category is cat), ZERO)
+    exported = mwh(Category.ELECTRICITY_EXPORTED)
+    return exported > 0 and exported <= mwh(Category.ONSITE_RENEWABLE)
+
+
+def _regime_warnings(ctx: LineContext) -> list[str]:
+    """Choices of method a verifier must see: regimes chosen off their years, overrides, refused stated values."""
+    out = list(ctx.regime_warnings) + list(dict.fromkeys(ctx.refusals))
+    override = ctx.settings.gbt32150_green_power_zero
+    if override is not None and "gbt32150" in ctx.views:
+        regime, method = ctx.views["gbt32150"]
+        if override != method.electricity.green_power_zero:
+            out.append(f"settings override the {regime.id} rule for green power with proof: "
+                       f"{'zero' if override else 'grid factor'} instead of the regime's "
+                       f"{'zero' if method.electricity.green_power_zero else 'grid factor'}")
+    return out
 
 
 def _totals(results: list[LineResult]) -> Totals:
@@ -188,7 +217,8 @@ def _totals(results: list[LineResult]) -> Totals:
 
 def _breakdowns(results: list[LineResult]) -> dict[str, dict[str, Decimal]]:
     out: dict[str, dict[str, Decimal]] = {k: {} for k in (
-        "category", "facility", "source", "gas_co2e", "gas_mass_t", "period", "scope_location", "scope_market")}
+        "category", "facility", "source", "gas_co2e", "gas_mass_t", "period", "scope_location", "scope_market",
+        "scope1_gas_co2e", "scope1_gas_mass_t")}
     for r in results:
         if r.biomass:
             continue
@@ -198,9 +228,16 @@ def _breakdowns(results: list[LineResult]) -> dict[str, dict[str, Decimal]]:
         _add(out["source"], r.item_name_zh, e)
         _add(out["period"], r.line.period, e)
         if r.scope == "1" or r.category in SCOPE1:
-            _add(out["gas_co2e"], r.gas, e)
-            if r.gas_mass_t is not None:
-                _add(out["gas_mass_t"], r.gas, r.gas_mass_t)
+            # by gas: GB/T 32150 view (gas_*) and the GHG Protocol scope 1 (scope1_gas_*: + CH4/N2O of combustion)
+            for key, fig in (("", r.figures.get("gbt32150")), ("scope1_", r.figures.get("location"))):
+                if fig is not None and fig.gases:
+                    for g, mass in fig.gases.items():
+                        _add(out[f"{key}gas_co2e"], g, fig.gases_co2e.get(g, ZERO))
+                        _add(out[f"{key}gas_mass_t"], g, mass)
+                elif fig is not None:
+                    _add(out[f"{key}gas_co2e"], r.gas, fig.emissions)
+                    if r.gas_mass_t is not None:
+                        _add(out[f"{key}gas_mass_t"], r.gas, r.gas_mass_t)
         if r.scope:
             _add(out["scope_location"], f"scope{r.scope}", r.emissions("location"))
             _add(out["scope_market"], f"scope{r.scope}", r.emissions("market"))
@@ -250,6 +287,8 @@ def _warnings(results: list[LineResult], excluded: list[ExcludedInstrument]) -> 
     causes: dict[str, list[str]] = defaultdict(list)
     for r in results:
         for fig in r.figures.values():
+            for omitted in fig.warnings:  # what a figure leaves out (e.g. CH4/N2O without a factor)
+                causes[omitted].append(r.line.id)
             for fv in fig.factors:
                 if fv.fallback:
                     causes[f"factor {fv.item}/{fv.parameter} fallback ({fv.fallback})"].append(r.line.id)
@@ -290,6 +329,8 @@ def compare_years(inventories: Mapping[int, Inventory], base_year: int | None) -
     dict
         ``years``, ``base_year``, ``yoy`` (year → total → change against the year before) and
         ``vs_base`` (year → total → change against the base year); figures as strings (full precision).
+        ``drivers`` holds, under the same ``yoy``/``vs_base`` → year → total keys, each change split
+        into activity, factor, instruments and boundary (:func:`zerocarbon.accounting.drivers.explain_all`).
     """
     def change(a: Decimal, b: Decimal) -> dict[str, str | None]:
         return {"from": str(b), "to": str(a), "delta": str(a - b),
@@ -297,13 +338,22 @@ def compare_years(inventories: Mapping[int, Inventory], base_year: int | None) -
 
     years = sorted(inventories)
     out: dict[str, object] = {"years": years, "base_year": base_year, "yoy": {}, "vs_base": {}}
+    drivers: dict[str, dict[str, object]] = {"yoy": {}, "vs_base": {}}
     keys = ("gbt32150_total", "scope1", "scope2_location", "scope2_market")
     for year in years:
         t = inventories[year].totals
         if year - 1 in inventories:
             p = inventories[year - 1].totals
             out["yoy"][str(year)] = {k: change(getattr(t, k), getattr(p, k)) for k in keys}  # type: ignore[index]
+            drivers["yoy"][str(year)] = _drivers(inventories[year - 1], inventories[year])
         if base_year is not None and base_year in inventories and year != base_year:
             b = inventories[base_year].totals
             out["vs_base"][str(year)] = {k: change(getattr(t, k), getattr(b, k)) for k in keys}  # type: ignore[index]
+            drivers["vs_base"][str(year)] = _drivers(inventories[base_year], inventories[year])
+    out["drivers"] = drivers
     return out
+
+
+def _drivers(before: Inventory, after: Inventory) -> dict[str, object]:
+    """Each compared total's change split by driver (:mod:`zerocarbon.accounting.drivers`)."""
+    return {key: d.to_dict() for key, d in explain_all(before, after).items()}

@@ -1,97 +1,161 @@
 """Emissions of one activity line in each accounting view, with the factors used and the trace.
 
-The GB/T 32150 view (``gbt32150``) follows GB/T 32150: exported energy and recovered CO2 subtract.
-The scope views (``location`` and ``market``) follow the GHG Protocol Scope 2 Guidance: scope 1 lines
-are the same figure in every view; purchased electricity and heat get a location-based and a
-market-based figure; exported energy is not netted out of scope 2.
+The views and what each counts come from the method regimes chosen for the inventory
+(:mod:`zerocarbon.accounting.regimes`): ``gbt32150`` (the GB/T 32150 edition in force for the data
+year), ``location`` and ``market`` (GHG Protocol Scope 2), ``ets`` and ``zero_carbon``. Direct
+emissions are computed here; electricity, heat, recovery and on-site generation in
+:mod:`zerocarbon.accounting.indirect`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import replace
 from decimal import Decimal
 
 from zerocarbon.accounting import formulas as fx
+from zerocarbon.accounting.context import LineContext, amount_in, in_unit
+from zerocarbon.accounting.indirect import (
+    GRID_AVERAGE,
+    GRID_RESIDUAL,
+    direct_view,
+    electricity,
+    heat,
+    onsite,
+    recovered,
+)
+from zerocarbon.accounting.regimes import check_measured
 from zerocarbon.accounting.results import Figure, LineResult, plain
-from zerocarbon.accounting.steam import steam_enthalpy, steam_heat_gj
 from zerocarbon.errors import FactorError, InputError, UnitError
-from zerocarbon.factors import FactorLibrary, FactorValue, FallbackPolicy
-from zerocarbon.model.inventory_input import ActivityLine, Category, Settings
-from zerocarbon.units import conversion_factor, parse_unit, same_dimension
+from zerocarbon.factors import FactorValue
+from zerocarbon.model.inventory_input import ActivityLine, Category
+from zerocarbon.units import conversion_factor, same_dimension
 
-GRID_AVERAGE = "electricity_grid_average"
-GRID_RESIDUAL = "electricity_grid_excl_market_nonfossil"
-
-
-@dataclass
-class LineContext:
-    """What every line of one inventory shares: library, data year, region and settings."""
-
-    library: FactorLibrary
-    year: int
-    province: str
-    settings: Settings
-    #: MWh of each grid line covered by retired certificates (filled by the scope 2 step)
-    covered_mwh: dict[str, Decimal] = field(default_factory=dict)
-    covered_serials: dict[str, list[str]] = field(default_factory=dict)
-
-    @property
-    def policy(self) -> FallbackPolicy:
-        return FallbackPolicy(region_fallback=True, allow_earlier_year=self.settings.allow_earlier_factor_year)
-
-    def factor(self, line: ActivityLine, item: str, parameter: str, *, region: str = "CN",
-               variant: str = "", year: int | None = None) -> FactorValue:
-        """A measured value from the line if given, else the library's row by the lookup rule."""
-        measured = line.measured.get(parameter)
-        if measured is not None:
-            return FactorValue.measured(item, parameter, measured.value, measured.unit, measured.evidence)
-        return self.library.lookup(item, parameter, data_year=year if year is not None else self.year,
-                                   region=region, variant=variant, policy=self.policy)
-
-    def grid_region(self) -> str:
-        chain = self.library.region_chain(self.province)
-        return chain[1] if len(chain) > 2 and self.library.regions[self.province].level == "province" else chain[0]
+__all__ = ["GRID_AVERAGE", "GRID_RESIDUAL", "LineContext", "compute_line", "electricity", "heat", "recovered"]
 
 
 def _in_unit(value: FactorValue, unit: str) -> Decimal:
-    """The factor's value in ``unit``; a factor of the wrong dimension raises."""
-    return value.value * conversion_factor(value.unit, unit)
+    return in_unit(value, unit)
 
 
 def _amount_in(line: ActivityLine, unit: str, what_zh: str, what_en: str) -> Decimal:
-    if not same_dimension(line.unit, unit):
-        raise UnitError(f"{what_zh}的单位 “{line.unit}” 量纲不对",
-                        f"unit '{line.unit}' of {what_en} has the wrong dimension",
-                        field="unit", expected=f"a unit convertible to {unit}")
-    return line.amount * conversion_factor(line.unit, unit)
+    return amount_in(line, unit, what_zh, what_en)
 
 
 def _q(value: Decimal) -> str:
     return plain(value)
 
 
-def fuel_combustion(line: ActivityLine, ctx: LineContext, item: str) -> tuple[Decimal, Figure]:
-    """Fuel combustion (燃料燃烧): E = FC × NCV × CC × OF × 44/12."""
+#: How a fuel is burnt → (variants of combustion_nonco2.csv tried in order, the IPCC table they come from).
+NONCO2_TABLES: dict[str, tuple[tuple[str, ...], str]] = {
+    "stationary": (("stationary_manufacturing",),
+                   "IPCC 2006 Vol. 2 Ch. 2 Table 2.3 (manufacturing industries and construction)"),
+    "mobile_offroad": (("offroad_industry", "offroad_industry_4stroke"),
+                       "IPCC 2006 Vol. 2 Ch. 3 Table 3.3.1 (off-road, industry)"),
+    "mobile_road": (("road", "road_ldv_1995_on"), "IPCC 2006 Vol. 2 Ch. 3 Table 3.2.2 (road transport)"),
+}
+#: The mode a fuel line takes when it does not say (docs/activity-data-format.md): gasoline is burnt
+#: in vehicles; every other fuel in boilers, furnaces, kilns or generators.
+DEFAULT_COMBUSTION = {"gasoline": "mobile_road"}
+FUEL_PARAMETERS = ("ncv", "carbon_content", "oxidation_rate", "ch4_ef", "n2o_ef")
+#: Units of a fuel stated as heat (kWh and MWh are refused: on a fuel line they are a mistake, not a heat)
+HEAT_UNITS = ("GJ", "TJ", "MJ", "kJ")
+CO2_ONLY_NOTE = ("CO2 only: GB/T 32150-2015 as applied with the NDRC enterprise guides counts the CO2 of fuel "
+                 "combustion (CH4 and N2O are in the GHG Protocol scope 1 views)")
+
+
+def _fuel_heat(line: ActivityLine, ctx: LineContext, item: str) -> tuple[Decimal, list[FactorValue], dict[str, str]]:
+    """Heat of the fuel burnt [GJ]: stated as heat (GJ, MJ, TJ …) or FC × NCV."""
+    unused = sorted(set(line.measured) - set(FUEL_PARAMETERS))
+    if same_dimension(line.unit, "GJ") and line.unit.strip() not in HEAT_UNITS:
+        raise UnitError(f"以热量计的燃料用量须以 GJ、TJ 或 MJ 为单位（不是 “{line.unit}”）",
+                        f"a fuel given as heat is stated in GJ, TJ or MJ, not '{line.unit}'",
+                        field="unit", expected="GJ, TJ, MJ (heat) or a mass/volume the NCV applies to")
+    if same_dimension(line.unit, "GJ"):
+        unused = sorted({*unused, *(["ncv"] if "ncv" in line.measured else [])})
+    if unused:
+        raise InputError(f"燃料燃烧不使用实测参数 {unused}", f"fuel combustion does not use the measured {unused}",
+                         field="measured", expected=f"only {', '.join(FUEL_PARAMETERS)} (no ncv for a fuel "
+                                                    "given as heat)")
+    if same_dimension(line.unit, "GJ"):
+        heat = line.amount * conversion_factor(line.unit, "GJ")
+        return heat, [], {"AD_given_as_heat": f"{line.amount} {line.unit}"}
     ncv = ctx.factor(line, item, "ncv")
-    cc = ctx.factor(line, item, "carbon_content")
-    of = ctx.factor(line, item, "oxidation_rate")
     try:
         to_gj = conversion_factor(f"({line.unit})*({ncv.unit})", "GJ")
     except UnitError as exc:
         raise UnitError(
             f"燃料用量单位 “{line.unit}” 与低位发热量单位 “{ncv.unit}” 不匹配",
             f"fuel amount unit '{line.unit}' does not match the NCV unit '{ncv.unit}'",
-            field="unit", expected=f"a unit that {ncv.unit} applies to (e.g. t, Nm3, 万Nm3)",
+            field="unit", expected=f"a unit that {ncv.unit} applies to (e.g. t, Nm3, 万Nm3), or heat (GJ, TJ, MJ)",
         ) from exc
-    heat = fx.fuel_activity_gj(line.amount * to_gj, ncv.value)
+    return fx.fuel_activity_gj(line.amount * to_gj, ncv.value), [ncv], {"FC": f"{line.amount} {line.unit}"}
+
+
+def _combustion_gas(line: ActivityLine, ctx: LineContext, item: str, gas: str, mode: str,
+                    heat_gj: Decimal) -> tuple[Decimal, Decimal, list[FactorValue]] | None:
+    """Mass [t] and CO2e [t] of CH4 or N2O from the fuel (IPCC 2006 Tier 1); None without a factor."""
+    parameter = f"{gas.lower()}_ef"
+    variants, _ = NONCO2_TABLES[mode]
+    ef: FactorValue | None = None
+    for variant in variants:
+        try:
+            ef = ctx.factor(line, item, parameter, region="*", variant=variant)
+            break
+        except FactorError as exc:
+            if exc.details.get("reason") != "no_factor":  # e.g. outside validity: never taken as "no factor"
+                raise
+            continue
+    if ef is None:
+        return None
+    gas_item = "CH4_biogenic" if gas == "CH4" and ctx.library.items[item].biomass else gas
+    gwp = ctx.library.lookup(gas_item, "gwp", variant=ctx.settings.gwp_set, region="*")
+    mass = fx.combustion_gas_mass(heat_gj, _in_unit(ef, "t/GJ"))
+    return mass, fx.gas_co2e(mass, _in_unit(gwp, "dimensionless")), [ef, gwp]
+
+
+def fuel_combustion(line: ActivityLine, ctx: LineContext, item: str) -> dict[str, Figure]:
+    """Fuel combustion (燃料燃烧) in each view.
+
+    CO2: E = FC × NCV × CC × OF × 44/12 (GB/T 32150-2015 §7.4), or E = AD × CC × OF × 44/12 for a
+    fuel stated as heat AD [GJ]. The GB/T 32150 view counts this CO2 only. The scope views add CH4
+    and N2O: E_gas = AD × EF_gas × GWP_gas, with the IPCC 2006 Vol. 2 factor of the line's
+    combustion mode (:data:`NONCO2_TABLES`) and the inventory's GWP set; a gas without a factor is
+    left out with a warning, never guessed.
+    """
+    heat_gj, heat_factors, heat_inter = _fuel_heat(line, ctx, item)
+    cc = ctx.factor(line, item, "carbon_content")
+    of = ctx.factor(line, item, "oxidation_rate")
     cc_v, of_v = _in_unit(cc, "tC/GJ"), _in_unit(of, "dimensionless")
     ef = fx.fuel_emission_factor(cc_v, of_v)
-    co2 = heat * ef
-    figure = Figure("gbt32150", co2, "E = FC × NCV × CC × OF × 44/12", [ncv, cc, of], {
-        "FC": f"{line.amount} {line.unit}", "AD_GJ": _q(heat), "CC_tC_per_GJ": _q(cc_v), "OF": _q(of_v),
-        "EF_tCO2_per_GJ": _q(ef),
-    })
-    return co2, figure
+    co2 = fx.fuel_co2(heat_gj, cc_v, of_v)
+    inter = {**heat_inter, "AD_GJ": _q(heat_gj), "CC_tC_per_GJ": _q(cc_v), "OF": _q(of_v), "EF_tCO2_per_GJ": _q(ef)}
+    formula = "E = FC × NCV × CC × OF × 44/12" if heat_factors else "E = AD × CC × OF × 44/12 (fuel given as heat)"
+    co2_factors = [*heat_factors, cc, of]
+    gbt = Figure("gbt32150", co2, formula, co2_factors, dict(inter), note=CO2_ONLY_NOTE,
+                 gases={"CO2": co2}, gases_co2e={"CO2": co2})
+    mode = line.combustion or DEFAULT_COMBUSTION.get(item, "stationary")
+    table = NONCO2_TABLES[mode][1]
+    ghg_inter = {**inter, "combustion": mode if line.combustion else f"{mode} (default for {item})",
+                 "nonco2_table": table}
+    gases, gases_co2e, factors, missing = {"CO2": co2}, {"CO2": co2}, list(co2_factors), []
+    for gas in ("CH4", "N2O"):
+        found = _combustion_gas(line, ctx, item, gas, mode, heat_gj)
+        if found is None:
+            missing.append(gas)
+            continue
+        gases[gas], gases_co2e[gas] = found[0], found[1]
+        factors += found[2]
+        ghg_inter.update({f"{gas}_t": _q(found[0]), f"{gas}_tCO2e": _q(found[1])})
+    warnings = [f"{'/'.join(missing)} of {item} ({mode}) not counted: no factor in {table} in the library; "
+                f"give {' and '.join(f'measured.{g.lower()}_ef' for g in missing)} [kg/TJ] with evidence"
+                ] if missing else []
+    total = sum(gases_co2e.values(), Decimal(0))
+    ghg_formula = (f"{formula} + AD × EF_CH4 × GWP_CH4 + AD × EF_N2O × GWP_N2O "
+                   f"(GWP {ctx.settings.gwp_set})")
+    note = f"CO2 + CH4 + N2O; CH4/N2O per {table}"
+    return {"gbt32150": gbt, **{view: Figure(view, total, ghg_formula, list(factors), dict(ghg_inter), note,
+                                             dict(gases), dict(gases_co2e), list(warnings))
+                                for view in ("location", "market")}}
 
 
 def process_carbonate(line: ActivityLine, ctx: LineContext, item: str) -> tuple[Decimal, Figure]:
@@ -122,126 +186,36 @@ def process_mass_balance(line: ActivityLine, ctx: LineContext, item: str) -> tup
 
 
 def process_gas(line: ActivityLine, ctx: LineContext, item: str) -> tuple[Decimal, Decimal, Figure]:
-    """Direct release of a greenhouse gas: E = M × GWP (GWP set chosen per inventory)."""
+    """Direct release of a greenhouse gas by a process: E = M × GWP (GWP set chosen per inventory)."""
+    return _released_gas(line, ctx, item, "E = M × GWP", "")
+
+
+def fugitive(line: ActivityLine, ctx: LineContext, item: str) -> tuple[Decimal, Decimal, Figure]:
+    """Fugitive emissions (逸散排放): E = M × GWP, M the mass lost (e.g. refrigerant or SF6 refilled) [t].
+
+    GB/T 32150-2015 §7.4 and its GWP appendix for the product; GHG Protocol Corporate Standard,
+    direct (scope 1) fugitive emissions. Counted in every view that counts the gas.
+    """
+    return _released_gas(line, ctx, item, "E = M × GWP (fugitive)",
+                         "逸散排放 (fugitive): mass lost, e.g. refrigerant or SF6 refilled")
+
+
+def _released_gas(line: ActivityLine, ctx: LineContext, item: str, formula: str,
+                  note: str) -> tuple[Decimal, Decimal, Figure]:
+    if line.measured:
+        raise InputError(f"温室气体排放量不使用实测参数 {sorted(line.measured)}（GWP 取自清单设置）",
+                         f"a released gas uses no measured {sorted(line.measured)} (the GWP set is a setting)",
+                         field="measured", expected="no measured values")
     gwp = ctx.library.lookup(item, "gwp", variant=ctx.settings.gwp_set, region="*")
     mass = _amount_in(line, "t", "气体排放量", "gas mass")
     gwp_v = _in_unit(gwp, "dimensionless")
     co2e = fx.gas_co2e(mass, gwp_v)
-    return mass, co2e, Figure("gbt32150", co2e, f"E = M × GWP({ctx.settings.gwp_set})", [gwp], {
-        "M_t": _q(mass), "GWP": _q(gwp_v),
-    })
-
-
-def _electricity_factor(line: ActivityLine, ctx: LineContext, item: str, region: str) -> FactorValue:
-    return ctx.factor(line, item, "emission_factor", region=region)
-
-
-def electricity(line: ActivityLine, ctx: LineContext) -> dict[str, Figure]:
-    """Purchased or exported electricity in the three views."""
-    mwh = _amount_in(line, "MWh", "电量", "electricity")
-    sign = Decimal(-1) if line.category is Category.ELECTRICITY_EXPORTED else Decimal(1)
-    scope = ctx.settings.gbt32150_grid_scope
-    gbt_region = {"national": "CN", "regional": ctx.grid_region(), "provincial": ctx.province}[scope]
-    gbt_fv = ctx.library.lookup(GRID_AVERAGE, "emission_factor", data_year=ctx.year, region=gbt_region,
-                                policy=ctx.policy)
-    green = line.electricity_kind == "green_power"
-    figures: dict[str, Figure] = {}
-    if green and ctx.settings.gbt32150_green_power_zero and sign > 0:
-        figures["gbt32150"] = Figure("gbt32150", Decimal(0), "E = AD × 0 (green power with proof)", [], {
-            "AD_MWh": _q(mwh), "evidence": line.evidence or ""},
-            note="GB/T 32151.34—2024 §5.2.6.1 / 附录 D.1.1: non-fossil electricity with proof counts at 0")
-    elif sign > 0 and ctx.settings.gbt32150_green_power_zero and ctx.covered_mwh.get(line.id):
-        # Grid purchase partly covered by retired GECs: the covered MWh are proven non-fossil (0).
-        ef = _in_unit(gbt_fv, "tCO2/MWh")
-        covered = ctx.covered_mwh[line.id]
-        figures["gbt32150"] = Figure("gbt32150", fx.electricity_co2(mwh - covered, ef), "E = (AD − GEC) × EF",
-                                     [gbt_fv], {"AD_MWh": _q(mwh), "GEC_MWh": _q(covered),
-                                                "EF_tCO2_per_MWh": _q(ef),
-                                                "certificates": ", ".join(ctx.covered_serials.get(line.id, []))},
-                                     note="GB/T 32151.34—2024 §5.2.6.1: non-fossil electricity with proof (绿证) at 0")
-    else:
-        ef = _in_unit(gbt_fv, "tCO2/MWh")
-        figures["gbt32150"] = Figure("gbt32150", sign * fx.electricity_co2(mwh, ef),
-                                     "E = AD × EF" if sign > 0 else "E = −AD × EF (exported)", [gbt_fv],
-                                     {"AD_MWh": _q(mwh), "EF_tCO2_per_MWh": _q(ef)})
-    if line.category is Category.ELECTRICITY_EXPORTED:
-        return figures
-    loc_fv = _electricity_factor(line, ctx, GRID_AVERAGE, ctx.province)
-    loc_ef = _in_unit(loc_fv, "tCO2/MWh")
-    figures["location"] = Figure("location", fx.electricity_co2(mwh, loc_ef), "E = AD × EF(grid average)",
-                                 [loc_fv], {"AD_MWh": _q(mwh), "EF_tCO2_per_MWh": _q(loc_ef)})
-    if green:
-        figures["market"] = Figure("market", Decimal(0), "E = AD × 0 (green power with proof)", [],
-                                   {"AD_MWh": _q(mwh), "evidence": line.evidence or ""},
-                                   note="绿电交易/直供绿电，凭证为证 (green-power trade or direct line, with proof)")
-        return figures
-    covered = ctx.covered_mwh.get(line.id, Decimal(0))
-    residual_mwh = mwh - covered
-    if ctx.settings.market_residual_factor == "excl_market_nonfossil":
-        res_fv = ctx.library.lookup(GRID_RESIDUAL, "emission_factor", data_year=ctx.year, region="CN",
-                                    policy=ctx.policy)
-    else:
-        res_fv = ctx.library.lookup(GRID_AVERAGE, "emission_factor", data_year=ctx.year, region="CN",
-                                    policy=ctx.policy)
-    res_ef = _in_unit(res_fv, "tCO2/MWh")
-    figures["market"] = Figure("market", fx.electricity_co2(residual_mwh, res_ef),
-                               "E = (AD − GEC) × EF(residual)", [res_fv], {
-                                   "AD_MWh": _q(mwh), "GEC_MWh": _q(covered), "residual_MWh": _q(residual_mwh),
-                                   "EF_tCO2_per_MWh": _q(res_ef),
-                                   "certificates": ", ".join(ctx.covered_serials.get(line.id, [])),
-                               })
-    return figures
-
-
-def heat(line: ActivityLine, ctx: LineContext) -> dict[str, Figure]:
-    """Purchased or exported heat (steam converted with the enthalpy tables)."""
-    intermediates: dict[str, str] = {}
-    if same_dimension(line.unit, "GJ"):
-        gj = line.amount * conversion_factor(line.unit, "GJ")
-    elif same_dimension(line.unit, "t"):
-        if line.steam is None:
-            raise InputError("以质量计的蒸汽需要给出压力（及过热温度）", "steam given as a mass needs its pressure "
-                             "(and temperature if superheated)", field="steam", expected="steam.pressure_mpa")
-        mass = line.amount * conversion_factor(line.unit, "t")
-        enthalpy = steam_enthalpy(line.steam.pressure_mpa, line.steam.temperature_c, gauge=line.steam.gauge)
-        if ctx.settings.steam_heat_reference == "water_20c":
-            gj = steam_heat_gj(mass, enthalpy.value)
-            heat_formula = "AD = Ma × (En − 83.74) × 10⁻³"
-        else:
-            gj = steam_heat_gj(mass, enthalpy.value, Decimal(0))
-            heat_formula = "AD = Ma × En × 10⁻³"
-        intermediates.update({"steam_t": _q(mass), "enthalpy_kJ_per_kg": _q(enthalpy.value),
-                              "enthalpy_method": enthalpy.method, "enthalpy_source": enthalpy.source,
-                              "heat_formula": heat_formula})
-    else:
-        raise UnitError(f"热力单位 “{line.unit}” 不对", f"heat unit '{line.unit}' is neither energy nor steam mass",
-                        field="unit", expected="GJ, MJ, TJ, kWh or t of steam")
-    ef_fv = ctx.factor(line, "heat", "emission_factor", region="*")
-    ef = _in_unit(ef_fv, "tCO2/GJ")
-    sign = Decimal(-1) if line.category is Category.HEAT_EXPORTED else Decimal(1)
-    intermediates.update({"AD_GJ": _q(gj), "EF_tCO2_per_GJ": _q(ef)})
-    co2 = sign * fx.heat_co2(gj, ef)
-    formula = "E = AD × EF" if sign > 0 else "E = −AD × EF (exported)"
-    figures = {"gbt32150": Figure("gbt32150", co2, formula, [ef_fv], dict(intermediates))}
-    if sign > 0:
-        figures["location"] = Figure("location", co2, formula, [ef_fv], dict(intermediates))
-        figures["market"] = Figure("market", co2, formula, [ef_fv], dict(intermediates),
-                                   note="supplier-specific factor" if ef_fv.origin == "measured" else "")
-    return figures
-
-
-def recovered(line: ActivityLine) -> Figure:
-    """CO2 recovered and utilised (回收利用): subtracted in the GB/T 32150 view, with evidence."""
-    if parse_unit(line.unit).dimensionality == parse_unit("tCO2").dimensionality:
-        mass = line.amount * conversion_factor(line.unit, "tCO2")
-    else:
-        mass = _amount_in(line, "t", "回收二氧化碳量", "recovered CO2")
-    return Figure("gbt32150", -mass, "E = −R (CO2 recovered and utilised)", [],
-                  {"R_tCO2": _q(mass), "evidence": line.evidence or ""})
+    return mass, co2e, Figure("gbt32150", co2e, f"{formula.replace('GWP', f'GWP({ctx.settings.gwp_set})', 1)}",
+                              [gwp], {"M_t": _q(mass), "GWP": _q(gwp_v)}, note=note,
+                              gases={item: mass}, gases_co2e={item: co2e})
 
 
 _DIRECT_CO2 = {
-    Category.FUEL_COMBUSTION: fuel_combustion,
     Category.PROCESS_CARBONATE: process_carbonate,
     Category.PROCESS_MASS_BALANCE: process_mass_balance,
 }
@@ -257,6 +231,7 @@ def compute_line(line: ActivityLine, ctx: LineContext) -> LineResult:
 
 
 def _compute_line(line: ActivityLine, ctx: LineContext) -> LineResult:
+    check_measured(line)
     cat = line.category
     lib = ctx.library
     scope: str | None
@@ -269,9 +244,13 @@ def _compute_line(line: ActivityLine, ctx: LineContext) -> LineResult:
         assert item_id is not None  # the model requires an item for these categories
         co2, fig = _DIRECT_CO2[cat](line, ctx, item_id)
         figures, scope, gas_mass = _same_in_all_views(fig), "1", co2
-    elif cat is Category.PROCESS_GAS:
+    elif cat is Category.FUEL_COMBUSTION:
         assert item_id is not None
-        gas_mass, _, fig = process_gas(line, ctx, item_id)
+        figures, scope = fuel_combustion(line, ctx, item_id), "1"
+        gas_mass = figures["gbt32150"].emissions  # tCO2; CH4/N2O of the scope views in figures[...].gases
+    elif cat in (Category.PROCESS_GAS, Category.FUGITIVE):
+        assert item_id is not None
+        gas_mass, _, fig = (process_gas if cat is Category.PROCESS_GAS else fugitive)(line, ctx, item_id)
         figures, scope, gas = _same_in_all_views(fig), "1", item_id
     elif cat in (Category.ELECTRICITY_PURCHASED, Category.ELECTRICITY_EXPORTED):
         figures = electricity(line, ctx)
@@ -279,19 +258,22 @@ def _compute_line(line: ActivityLine, ctx: LineContext) -> LineResult:
         name_zh, name_en = ("购入电力", "purchased electricity") if scope else ("输出电力", "exported electricity")
         if line.electricity_kind == "green_power":
             name_zh, name_en = "购入绿电", "purchased green power"
+        elif line.electricity_kind == "direct_line":
+            name_zh, name_en = "绿电直连", "green power, direct line"
     elif cat in (Category.HEAT_PURCHASED, Category.HEAT_EXPORTED):
         figures = heat(line, ctx)
         scope = "2" if cat is Category.HEAT_PURCHASED else None
         name_zh, name_en = ("购入热力", "purchased heat") if scope else ("输出热力", "exported heat")
     elif cat is Category.CO2_RECOVERED:
-        figures, scope = {"gbt32150": recovered(line)}, None
+        figures, scope = recovered(line, ctx), None
         name_zh, name_en = "二氧化碳回收利用", "CO2 recovered and utilised"
     else:  # ONSITE_RENEWABLE: zero-emission generation, recorded for the energy balance
-        _amount_in(line, "MWh", "厂内发电量", "on-site generation")
-        zero = Figure("gbt32150", Decimal(0), "E = 0 (on-site renewable generation, self-consumed)", [],
-                      {"generation": f"{line.amount} {line.unit}"})
-        figures, scope = {"gbt32150": zero}, None
+        figures, scope = onsite(line, ctx), None
         name_zh, name_en = "厂内可再生能源发电", "on-site renewable generation"
+    if scope == "1":  # direct emissions in the regime views beyond GB/T and the scope views (ETS, zero-carbon)
+        for view, (regime, method) in ctx.views.items():
+            if view not in figures:
+                figures[view] = direct_view(figures["gbt32150"], view, regime, method)
     if biomass:
         name_zh, name_en = f"{name_zh}（生物质）", f"{name_en} (biomass)"
     return LineResult(line=line, item_name_zh=name_zh, item_name_en=name_en, gas=gas, gas_mass_t=gas_mass,
@@ -300,5 +282,6 @@ def _compute_line(line: ActivityLine, ctx: LineContext) -> LineResult:
 
 def _same_in_all_views(fig: Figure) -> dict[str, Figure]:
     """A direct-emission figure is the same number in the GB/T 32150 view and both scope views."""
-    return {view: Figure(view, fig.emissions, fig.formula, fig.factors, fig.intermediates, fig.note)
+    gases = fig.gases or {"CO2": fig.emissions}  # a direct-CO2 figure (carbonates, mass balance)
+    return {view: replace(fig, view=view, gases=dict(gases), gases_co2e=dict(fig.gases_co2e or gases))
             for view in ("gbt32150", "location", "market")}

@@ -29,7 +29,10 @@ class Figure:
     """One calculated emission figure in one accounting view, with its derivation.
 
     ``emissions`` is signed as it enters the view's total [tCO2e]: exported energy and recovered
-    CO2 are negative in the GB/T 32150 view.
+    CO2 are negative in the GB/T 32150 view. A direct-emission figure also says which gases make it
+    up: ``gases`` [t of each gas] and ``gases_co2e`` [tCO2e of each gas], which sum to ``emissions``;
+    empty for indirect figures. ``warnings`` name what the figure leaves out (e.g. a gas without a
+    factor); the inventory lists them.
     """
 
     view: str
@@ -38,9 +41,12 @@ class Figure:
     factors: list[FactorValue]
     intermediates: dict[str, str] = field(default_factory=dict)
     note: str = ""
+    gases: dict[str, Decimal] = field(default_factory=dict)
+    gases_co2e: dict[str, Decimal] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "view": self.view,
             "emissions_tco2e": str(self.emissions),
             "formula": self.formula,
@@ -48,6 +54,12 @@ class Figure:
             "intermediates": dict(self.intermediates),
             "note": self.note,
         }
+        if self.gases:
+            out["gases"] = {g: {"mass_t": str(m), "co2e_t": str(self.gases_co2e.get(g, Decimal(0)))}
+                            for g, m in self.gases.items()}
+        if self.warnings:
+            out["warnings"] = list(self.warnings)
+        return out
 
 
 @dataclass
@@ -176,6 +188,8 @@ class Inventory:
     certificates_applied: list[dict[str, str]]
     certificates_excluded: list[ExcludedInstrument]
     warnings: list[str]
+    #: regime id → name, edition, documents, rules, views and totals (accounting/data/regimes.yaml)
+    regimes: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def line(self, line_id: str) -> LineResult:
         for result in self.lines:
@@ -212,5 +226,6 @@ class Inventory:
                 for c in self.certificates_excluded
             ],
             "warnings": self.warnings,
+            "regimes": self.regimes,
             "lines": [r.to_dict() for r in self.lines],
         }

@@ -11,19 +11,28 @@ Rules (GHG Protocol Scope 2 Guidance quality criteria; NEA GEC rules in standard
   no month looks greener than another by the order of allocation); with month matching each
   certificate covers its generation month's purchases in period order. A claim larger than the
   grid electricity it could cover is an error (never a silent cap).
+* An unbundled certificate counts only with its serial and the retirement proof (核销凭证, NEA GEC
+  rules: a certificate conveys the attribute to one consumer only once it is retired for it); one
+  without it is listed as excluded.
+* Green power stated inside the settlement meter's reading (``inside_settlement_meter: true``) is
+  already in the metered grid lines of its period: :func:`net_of_green_inside_meter` subtracts it
+  from them (pro rata), so it is not added on top; more green MWh than grid MWh is an error.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import replace
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 
 from zerocarbon.accounting.results import ExcludedInstrument
 from zerocarbon.errors import InputError
-from zerocarbon.model.inventory_input import ActivityLine, Category, Certificate
+from zerocarbon.model.inventory_input import GREEN_KINDS, ActivityLine, Category, Certificate
 from zerocarbon.model.period import Period
 from zerocarbon.units import conversion_factor
+
+#: Precision of a pro-rata certificate share [MWh]: 1 Wh.
+SHARE_QUANTUM = Decimal("0.000001")
 
 
 def _mwh(line: ActivityLine) -> Decimal:
@@ -73,7 +82,7 @@ def allocate_certificates(
             continue
         if cert.bundled_with:
             target = by_id.get(cert.bundled_with)
-            if target is None or target.electricity_kind != "green_power":
+            if target is None or target.electricity_kind not in GREEN_KINDS:
                 raise InputError(f"绿证 {cert.serial} 绑定的 “{cert.bundled_with}” 不是绿电交易行",
                                  f"certificate {cert.serial} is bundled with '{cert.bundled_with}', "
                                  "which is not a green-power line", field="bundled_with",
@@ -86,6 +95,10 @@ def allocate_certificates(
         elif gen.year != year:
             excluded.append(ExcludedInstrument(cert.serial, cert.mwh, f"生产年份 {gen.year} 与核算年份 {year} 不符",
                                                f"generated in {gen.year}, not in {year}"))
+        elif not cert.retirement_proof:
+            excluded.append(ExcludedInstrument(
+                cert.serial, cert.mwh, "缺少核销凭证编号（retirement_proof），无法证明已为本企业核销",
+                "no retirement proof (核销凭证, retirement_proof): retirement for this factory is not evidenced"))
         else:
             usable.append(cert)
     for line_id, mwh in bundled.items():
@@ -117,8 +130,9 @@ def _pro_rata(grid: list[ActivityLine], certs: list[Certificate], year: int
               ) -> tuple[dict[str, Decimal], dict[str, list[str]], list[dict[str, str]]]:
     """Year matching: the certificates cover every grid line of the year in proportion to its MWh.
 
-    Each line's covered MWh = its MWh × (certificate MWh / grid MWh); the last line takes the exact
-    remainder, so the covered MWh add up to the certificates to the last digit.
+    Each line's covered MWh = its MWh × (certificate MWh / grid MWh), rounded to 1 Wh (10⁻⁶ MWh) so
+    that every figure computed from it is an exact decimal; the last line takes the exact remainder,
+    so the covered MWh add up to the certificates to the last digit.
     """
     grid_total = sum((_mwh(line) for line in grid), Decimal(0))
     running = Decimal(0)
@@ -130,7 +144,8 @@ def _pro_rata(grid: list[ActivityLine], certs: list[Certificate], year: int
     covered: dict[str, Decimal] = {}
     given = Decimal(0)
     for i, line in enumerate(grid):
-        share = cert_total - given if i == len(grid) - 1 else _mwh(line) * cert_total / grid_total
+        share = (cert_total - given if i == len(grid) - 1
+                 else (_mwh(line) * cert_total / grid_total).quantize(SHARE_QUANTUM, ROUND_HALF_EVEN))
         covered[line.id] = share
         given += share
     names = [c.serial for c in certs]
@@ -166,3 +181,57 @@ def _by_month(grid: list[ActivityLine], certs: list[Certificate]
         if left > 0:
             raise _over_claim(cert, left, str(gen))
     return dict(covered), dict(serials), applied
+
+
+def net_of_green_inside_meter(lines: list[ActivityLine]) -> tuple[list[ActivityLine], list[str]]:
+    """Grid lines net of the green power inside their settlement meter's reading [MWh].
+
+    A green-power or direct-line purchase stated ``inside_settlement_meter: true`` is part of the
+    reading of the settlement meters whose grid lines are in the inventory: its MWh are subtracted
+    from the grid lines whose period contains it (or that it contains), in proportion to their MWh
+    (1 Wh steps, the last line takes the exact remainder), so every MWh is counted once.
+
+    Returns
+    -------
+    lines : list
+        The lines, grid lines reduced (their note says by what); other lines unchanged.
+    notes : list
+        One warning per green line netted, for the inventory's warnings.
+
+    Raises
+    ------
+    InputError
+        No grid line of the period, or green MWh larger than the grid MWh they are inside.
+    """
+    out = list(lines)
+    notes: list[str] = []
+    for green in (ln for ln in lines if ln.inside_settlement_meter and ln.electricity_kind in GREEN_KINDS):
+        gp = Period.parse(green.period)
+        idx = [i for i, ln in enumerate(out) if ln.category is Category.ELECTRICITY_PURCHASED
+               and ln.electricity_kind == "grid" and (Period.parse(ln.period).contains(gp)
+                                                      or gp.contains(Period.parse(ln.period)))]
+        grid_total = sum((_mwh(out[i]) for i in idx), Decimal(0))
+        need = _mwh(green)
+        if need > grid_total:
+            raise InputError(
+                f"绿电 {green.id} 标明含在结算表计读数内（inside_settlement_meter），"
+                f"但同期电网购电只有 {grid_total} MWh，少于其 {need} MWh",
+                f"green power {green.id} is stated inside the settlement meter's reading, but the grid lines of "
+                f"{green.period} hold only {grid_total} MWh, less than its {need} MWh",
+                field="inside_settlement_meter", details={"line": green.id},
+                expected="inside: grid lines of the period that contain it; outside: inside_settlement_meter false")
+        given = Decimal(0)
+        for n, i in enumerate(idx):
+            line = out[i]
+            share = (need - given if n == len(idx) - 1
+                     else (_mwh(line) * need / grid_total).quantize(SHARE_QUANTUM, ROUND_HALF_EVEN))
+            given += share
+            per_unit = conversion_factor(line.unit, "MWh")
+            note = (f"{line.note}; " if line.note else "") + (
+                f"含绿电 {green.id} {share} MWh（在结算表计内，已扣除） / net of {share} MWh of {green.id} "
+                f"(green power inside the settlement meter)")
+            out[i] = line.model_copy(update={"amount": line.amount - share / per_unit, "note": note})
+        notes.append(f"green power {green.id} ({need} MWh) is inside the settlement meter's reading: subtracted from "
+                     f"{len(idx)} grid line(s) of {green.period} pro rata, not added on top / 绿电 {green.id} 含在结算"
+                     f"表计读数内：已按比例从同期 {len(idx)} 条电网购电行中扣除")
+    return out, notes

@@ -88,7 +88,7 @@ def build() -> dict[str, Any]:
         add(f"NG-{m:02d}", "UT", "fuel_combustion", gas[i], "万Nm3", month, item="天然气",
             source="燃气公司结算单", data_quality="invoice")
         add(f"DSL-FL-{m:02d}", "LG", "fuel_combustion", forklift[i], "t", month, item="柴油",
-            source="加油卡台账", data_quality="statistical")
+            combustion="mobile_offroad", source="加油卡台账", data_quality="statistical")
         add(f"LPG-{m:02d}", "CT", "fuel_combustion", lpg[i], "t", month, item="液化石油气",
             source="采购发票", data_quality="invoice")
         for fac, series in (("L1", grid_l1), ("L2", grid_l2), ("UT", grid_ut)):
@@ -100,20 +100,20 @@ def build() -> dict[str, Any]:
         add(f"NA2CO3-{m:02d}", "WW", "process_carbonate", soda[i], "t", month, item="Na2CO3", purity="0.98",
             source="药剂领用台账", data_quality="statistical", note="酸性废水中和，碳酸钠全部分解")
         add(f"PV-GEN-{m:02d}", "PV", "onsite_renewable", pv_gen[i], "MWh", month, item=None,
-            source="光伏逆变器计量", data_quality="metered")
+            source="光伏逆变器计量", data_quality="metered", certificates_kept=True)
         add(f"PV-EXP-{m:02d}", "PV", "electricity_exported", pv_exp[i], "MWh", month,
-            source="上网电量结算单", data_quality="metered")
+            source="上网电量结算单", data_quality="metered", certificates_kept=True)
     add("DSL-EG-2023", "EG", "fuel_combustion", "3.42", "t", str(YEAR), item="柴油",
         source="应急发电机加油记录", data_quality="statistical")
-    add("HFC-2023", "UT", "process_gas", "0.085", "t", str(YEAR), item="HFC-134a",
+    add("HFC-2023", "UT", "fugitive", "0.085", "t", str(YEAR), item="HFC-134a",
         source="冷水机组制冷剂补充记录", data_quality="estimated")
     add("GP-2023", "L1", "electricity_purchased", "6000", "MWh", str(YEAR), electricity_kind="green_power",
         evidence="江苏电力交易中心 2023 年度绿电交易结算单 JS-GP-2023-0117（合成示例）",
-        source="绿电交易结算单", data_quality="invoice")
+        source="绿电交易结算单", data_quality="invoice", inside_settlement_meter=False)
     # Base year 2022, annual figures
     base: list[tuple[str, str, str, str, str, dict[str, Any]]] = [
         ("NG-2022", "UT", "fuel_combustion", "93.2", "万Nm3", {"item": "天然气"}),
-        ("DSL-FL-2022", "LG", "fuel_combustion", "66.4", "t", {"item": "柴油"}),
+        ("DSL-FL-2022", "LG", "fuel_combustion", "66.4", "t", {"item": "柴油", "combustion": "mobile_offroad"}),
         ("DSL-EG-2022", "EG", "fuel_combustion", "3.10", "t", {"item": "柴油"}),
         ("LPG-2022", "CT", "fuel_combustion", "19.1", "t", {"item": "液化石油气"}),
         ("EL-L1-2022", "L1", "electricity_purchased", "24850", "MWh", {}),
@@ -121,8 +121,8 @@ def build() -> dict[str, Any]:
         ("EL-UT-2022", "UT", "electricity_purchased", "6980", "MWh", {}),
         ("STM-2022", "UT", "heat_purchased", "6620", "t", {"steam": {"pressure_mpa": "0.8", "gauge": True}}),
         ("NA2CO3-2022", "WW", "process_carbonate", "42.3", "t", {"item": "Na2CO3", "purity": "0.98"}),
-        ("HFC-2022", "UT", "process_gas", "0.11", "t", {"item": "HFC-134a"}),
-        ("PV-GEN-2022", "PV", "onsite_renewable", "1980", "MWh", {}),
+        ("HFC-2022", "UT", "fugitive", "0.11", "t", {"item": "HFC-134a"}),
+        ("PV-GEN-2022", "PV", "onsite_renewable", "1980", "MWh", {"certificates_kept": True}),
     ]
     for line_id, fac, cat, amount, unit, extra in base:
         add(line_id, fac, cat, amount, unit, str(BASE_YEAR), source="2022 年度能源统计报表",
@@ -135,9 +135,11 @@ def build() -> dict[str, Any]:
          "retired_for": "2023", "bundled_with": "GP-2023", "technology": "陆上风电",
          "evidence": "随绿电交易划转（合成示例）"},
         {"serial": "GEC-2023-PV-03", "mwh": "5000", "generation_period": "2023-03", "retired": True,
-         "retired_for": "2023", "technology": "集中式光伏", "evidence": "绿证核销证明 2023-03（合成示例）"},
+         "retired_for": "2023", "technology": "集中式光伏", "evidence": "绿证核销证明 2023-03（合成示例）",
+         "retirement_proof": "GEC-RET-2023-0312（合成示例）"},
         {"serial": "GEC-2023-WD-09", "mwh": "3000", "generation_period": "2023-09", "retired": True,
-         "retired_for": "2023", "technology": "海上风电", "evidence": "绿证核销证明 2023-09（合成示例）"},
+         "retired_for": "2023", "technology": "海上风电", "evidence": "绿证核销证明 2023-09（合成示例）",
+         "retirement_proof": "GEC-RET-2023-0927（合成示例）"},
         {"serial": "GEC-2022-PV-11", "mwh": "1000", "generation_period": "2022-11", "retired": True,
          "retired_for": "2023", "technology": "分布式光伏",
          "evidence": "2022 年生产的绿证，不能计入 2023 年（演示排除规则）"},

@@ -3,12 +3,21 @@
 Lookup rule (documented in ``docs/factor-library.md`` and applied by :meth:`FactorLibrary.lookup`)
 -------------------------------------------------------------------------------------------------
 1. Candidates are the rows of the requested ``item``, ``parameter`` and ``variant`` whose validity
-   period (``valid_from``/``valid_to``) contains the requested date, if one is given.
+   period (``valid_from``/``valid_to``) contains the requested date, if one is given, and that are
+   valid for the requested data year (:meth:`FactorRow.valid_for_year`): a row stated for one data
+   year is that year's factor (its ``valid_from`` is the publication date, which may come after the
+   data year); a row valid for every year (``data_year`` ``*``) is usable for data year Y only when
+   its period [valid_from, valid_to] overlaps the calendar year Y (a document in force on some day
+   of Y). A row outside its validity is never taken silently: when it is the only match the lookup
+   raises :class:`FactorError` naming the row and the year, unless the policy accepts it
+   (``allow_outside_validity``), and then the fallback is recorded.
 2. Region: the requested region first, then each parent in ``regions.csv`` (province → grid region
    → ``CN``), then ``*``. Every step past the requested region is recorded as a fallback.
 3. Data year: the requested year first, then rows valid for every year (``*``). A row of another
    year is never taken unless the policy allows the latest earlier year, and then it is recorded.
-4. Among the rows that remain at the first step that has any, the one marked ``preferred``.
+4. Among the rows that remain at the first step that has any, the one marked ``preferred``; when the
+   preferred row is not valid for the data year, the best of the valid rows by status (verified,
+   single-source, unverified, conflict, assumption), recorded as a fallback.
 5. Nothing found raises :class:`FactorError`: nothing is silently defaulted.
 
 A measured value (实测值) given by the user replaces the library row and is recorded with its
@@ -19,7 +28,7 @@ from __future__ import annotations
 
 import csv
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -31,6 +40,8 @@ from zerocarbon.units import parse_unit
 
 FACTOR_FILES = (
     "fuels.csv", "electricity.csv", "heat.csv", "carbonates.csv", "gwp.csv", "gbt2589.csv",
+    "defaults_pre2025.csv",  # defaults for data years before 2025-03-01 (docs/method-regimes.md)
+    "fuels_raw_coal.csv", "combustion_nonco2.csv",  # raw coal; CH4/N2O of combustion (IPCC 2006 Vol. 2)
 )
 FACTOR_COLUMNS = (
     "factor_id", "item", "parameter", "variant", "gas", "value", "unit", "region", "data_year",
@@ -73,6 +84,22 @@ class FactorRow:
         if self.clause:
             parts.append(self.clause)
         return " ".join(parts)
+
+    def valid_for_year(self, data_year: int | None) -> bool:
+        """Whether the row may serve data year ``data_year`` (see the lookup rule, step 1)."""
+        if data_year is None or self.data_year is not None:
+            return True
+        if self.valid_from and self.valid_from > date(data_year, 12, 31):
+            return False
+        return not (self.valid_to and self.valid_to < date(data_year, 1, 1))
+
+    def validity(self) -> str:
+        """The validity period as printed in listings: ``2025-03-01 … `` (open end), ``… 2025-02-28``."""
+        if not self.valid_from and not self.valid_to:
+            return "*"
+        start = self.valid_from.isoformat() if self.valid_from else ""
+        end = self.valid_to.isoformat() if self.valid_to else ""
+        return f"{start} … {end}".strip()
 
     def valid_on(self, day: date | None) -> bool:
         if day is None:
@@ -174,6 +201,8 @@ class FallbackPolicy:
 
     region_fallback: bool = True
     allow_earlier_year: bool = False
+    #: take a row outside its validity period when nothing valid exists (recorded as a fallback)
+    allow_outside_validity: bool = False
 
 
 def _parse_decimal(text: str, where: str) -> Decimal:
@@ -341,7 +370,40 @@ class FactorLibrary:
             When no row matches; its message says what was asked for.
         """
         item_id = self.resolve_item(item)
-        candidates = [r for r in self._by_key.get((item_id, parameter, variant), []) if r.valid_on(on)]
+        on_date = [r for r in self._by_key.get((item_id, parameter, variant), []) if r.valid_on(on)]
+        candidates = [r for r in on_date if r.valid_for_year(data_year)]
+        outside = [r for r in on_date if not r.valid_for_year(data_year)]
+        found = self._pick(item_id, parameter, candidates, region, data_year, policy)
+        if found is not None:
+            return found
+        if outside:
+            late = self._pick(item_id, parameter, outside, region, data_year, policy)
+            if late is not None and late.row is not None:
+                row = late.row
+                if not policy.allow_outside_validity:
+                    raise FactorError(
+                        f"因子 {row.factor_id} 的有效期（{row.validity()}）不含数据年份 {data_year}；"
+                        "请提供该年份适用的因子或实测值，或在设置中接受（allow_factor_outside_validity）",
+                        f"factor {row.factor_id} is valid {row.validity()}, not for data year {data_year}; give a "
+                        "factor valid for that year or a measured value, or accept it in the settings "
+                        "(allow_factor_outside_validity)",
+                        expected=f"a factor valid in {data_year}",
+                        details={"reason": "outside_validity", "factor_id": row.factor_id,
+                                 "data_year": data_year})
+                note = f"outside validity: {row.factor_id} valid {row.validity()}, data year {data_year} (accepted)"
+                return replace(late, fallback="; ".join(n for n in (late.fallback, note) if n))
+        year_txt = data_year if data_year is not None else "*"
+        what = f"{item_id}/{parameter}{'/' + variant if variant else ''}"
+        raise FactorError(
+            f"因子库中没有 {what}（数据年份 {year_txt}，地区 {region}）",
+            f"no factor {what} for data year {year_txt}, region {region}",
+            expected="a data year and region covered by the factor library (`zerocarbon factors list`)",
+            details={"reason": "no_factor"},
+        )
+
+    def _pick(self, item_id: str, parameter: str, candidates: list[FactorRow], region: str,
+              data_year: int | None, policy: FallbackPolicy) -> FactorValue | None:
+        """Steps 2–4 of the lookup rule on ``candidates``; None when nothing matches."""
         regions = self.region_chain(region) if policy.region_fallback else [region, ANY]
         for step, reg in enumerate(regions):
             in_region = [r for r in candidates if r.region == reg]
@@ -359,22 +421,30 @@ class FactorLibrary:
                     year_note = f"data year {data_year} → {latest}"
             if not chosen:
                 continue
-            row = next(r for r in chosen if r.preferred) if any(r.preferred for r in chosen) else chosen[0]
             notes = []
+            preferred = [r for r in chosen if r.preferred]
+            # A recorded alternative ("conflict", "assumption") never stands in for the preferred row.
+            stand_ins = [r for r in chosen if r.status in ("verified", "single-source", "unverified")]
+            if preferred:
+                row = preferred[0]
+            elif stand_ins:
+                row = min(stand_ins, key=lambda r: STATUSES.index(r.status))
+                group = [r for r in self._by_key.get((row.item, row.parameter, row.variant), [])
+                         if r.preferred and r.region == row.region and r.data_year == row.data_year]
+                if group:
+                    notes.append(f"preferred {group[0].factor_id} not valid for data year {data_year} "
+                                 f"→ {row.factor_id}")
+            elif any(r.data_year is not None for r in chosen):
+                row = chosen[0]  # year-specific rows are exactly one group (one preferred, checked on load)
+            else:
+                continue
             if step > 0 and reg != ANY:
                 notes.append(f"region {region} → {reg}")
             if year_note:
                 notes.append(year_note)
             return FactorValue(item=item_id, parameter=parameter, value=row.value, unit=row.unit,
                                origin="default", row=row, fallback="; ".join(notes) or None)
-        year_txt = data_year if data_year is not None else "*"
-        what = f"{item_id}/{parameter}{'/' + variant if variant else ''}"
-        raise FactorError(
-            f"因子库中没有 {what}（数据年份 {year_txt}，地区 {region}）",
-            f"no factor {what} for data year {year_txt}, region {region}",
-            expected="a data year and region covered by the factor library (`zerocarbon factors list`)",
-            details={"reason": "no_factor"},
-        )
+        return None
 
     def quality_tier(self, applies_to: str, tier: str) -> QualityTier:
         """The uncertainty a stated data-quality tier implies (``data_quality.csv``)."""

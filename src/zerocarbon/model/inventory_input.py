@@ -56,8 +56,10 @@ class Model(BaseModel):
 
 
 SCOPE1 = {Category.FUEL_COMBUSTION, Category.PROCESS_CARBONATE, Category.PROCESS_MASS_BALANCE,
-          Category.PROCESS_GAS}
+          Category.PROCESS_GAS, Category.FUGITIVE}
 ENERGY_INDIRECT = {Category.ELECTRICITY_PURCHASED, Category.HEAT_PURCHASED}
+#: Electricity kinds of non-fossil power bought with proof: green-power trade and direct line (绿电直连).
+GREEN_KINDS = ("green_power", "direct_line")
 
 
 class MeasuredValue(Model):
@@ -96,13 +98,32 @@ class ActivityLine(Model):
     calcination_fraction: Dec = Field(Decimal(1), gt=0, le=1, description="fraction decomposed [fraction]")
     direction: Literal["input", "output"] | None = Field(None, description="mass-balance flow direction")
     # electricity and heat
-    electricity_kind: Literal["grid", "green_power"] = Field(
-        "grid", description="grid purchase, or green power bought through a green-power trade or direct line")
+    electricity_kind: Literal["grid", "green_power", "direct_line"] = Field(
+        "grid", description="grid purchase; green power bought through a green-power trade (绿电交易); or green "
+                            "power from a direct line (绿电直连) to a non-fossil plant")
     steam: SteamSpec | None = None
+    # fuel combustion: which IPCC 2006 CH4/N2O table applies (docs/activity-data-format.md)
+    combustion: Literal["stationary", "mobile_offroad", "mobile_road"] | None = Field(
+        None, description="stationary | mobile_offroad | mobile_road; empty: the fuel's default "
+                          "(gasoline mobile_road, every other fuel stationary)")
     evidence: str | None = Field(None, description="proof for green power or CO2 recovery")
     note: str = ""
     meters: tuple[str, ...] = Field((), description="codes of the meters the amount was read from; "
                                                     "empty for declared data (invoices, ledgers …)")
+    # evidence that decides a claim (docs/activity-data-format.md, "Evidence fields")
+    certificates_kept: bool | None = Field(
+        None, description="on-site generation (onsite_renewable, or electricity_exported from it): whether the "
+                          "factory kept the green certificates (绿证) issued for it, true, or sold/transferred them, "
+                          "false; empty: not stated")
+    inside_settlement_meter: bool | None = Field(
+        None, description="green power (electricity_kind green_power): whether its MWh are inside the reading of "
+                          "the settlement meters whose grid lines are also in the inventory, true, or delivered "
+                          "outside them, false; empty: not stated")
+    # the declared figure of the same flow and period, kept beside a metered line (set by the merge)
+    declared_id: str | None = Field(None, description="id of the declared line (invoice) of the same flow and period")
+    declared_amount: Dec | None = Field(None, description="its amount [declared_unit]")
+    declared_unit: str | None = None
+    declared_source: str | None = None
 
     @model_serializer(mode="wrap")
     def _without_empty_meters(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
@@ -110,6 +131,12 @@ class ActivityLine(Model):
         data: dict[str, Any] = handler(self)
         if not self.meters:
             data.pop("meters", None)
+        for name in ("certificates_kept", "inside_settlement_meter", "declared_id", "declared_amount",
+                     "declared_unit", "declared_source"):  # evidence fields not stated: dumped as before
+            if data.get(name) is None:
+                data.pop(name, None)
+        if self.combustion is None:  # likewise for lines that do not state how a fuel is burnt
+            data.pop("combustion", None)
         return data
 
     @field_validator("period")
@@ -128,15 +155,26 @@ class ActivityLine(Model):
     def _consistent(self) -> ActivityLine:
         # Messages start with "<field>: " so readers can point at the field (see ingest.activity_file).
         needs_item = {Category.FUEL_COMBUSTION, Category.PROCESS_CARBONATE, Category.PROCESS_GAS,
-                      Category.PROCESS_MASS_BALANCE}
+                      Category.PROCESS_MASS_BALANCE, Category.FUGITIVE}
         if self.category in needs_item and not self.item:
             raise ValueError(f"item: category {self.category} needs an item (a fuel, carbonate or gas)")
+        if self.combustion is not None and self.category is not Category.FUEL_COMBUSTION:
+            raise ValueError(f"combustion: only a fuel-combustion line says how the fuel is burnt, "
+                             f"not a {self.category} line")
         if self.category is Category.PROCESS_MASS_BALANCE and self.direction is None:
             raise ValueError("direction: a mass-balance line needs direction: input or output")
         if self.category is Category.CO2_RECOVERED and not self.evidence:
             raise ValueError("evidence: recovered CO2 can only be subtracted with evidence (证明材料)")
-        if self.electricity_kind == "green_power" and not self.evidence:
-            raise ValueError("evidence: green power counts as zero only with proof (绿电交易凭证/绿证)")
+        if self.electricity_kind in GREEN_KINDS and not self.evidence:
+            raise ValueError("evidence: green power counts as zero only with proof (绿电交易凭证/绿证/直连供电合同)")
+        if self.certificates_kept is not None and self.category not in (Category.ONSITE_RENEWABLE,
+                                                                        Category.ELECTRICITY_EXPORTED):
+            raise ValueError(f"certificates_kept: only on-site generation and exported electricity say whether "
+                             f"their certificates were kept, not a {self.category} line")
+        if self.inside_settlement_meter is not None and (self.category is not Category.ELECTRICITY_PURCHASED
+                                                         or self.electricity_kind not in GREEN_KINDS):
+            raise ValueError("inside_settlement_meter: only a green-power or direct-line purchase says whether it is "
+                             "inside the settlement meter's reading")
         return self
 
     @property
@@ -155,6 +193,16 @@ class Certificate(Model):
     bundled_with: str | None = Field(None, description="id of the green-power line it came with (绿电交易)")
     technology: str = ""
     evidence: str = ""
+    retirement_proof: str = Field("", description="id of the retirement proof (核销凭证) issued for this factory; "
+                                                  "an unbundled certificate counts only with it")
+
+    @model_serializer(mode="wrap")
+    def _without_empty_proof(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # A certificate without a retirement proof dumps as before the field existed (digests stay the same).
+        data: dict[str, Any] = handler(self)
+        if not self.retirement_proof:
+            data.pop("retirement_proof", None)
+        return data
 
     @field_validator("generation_period", "retired_for")
     @classmethod
@@ -193,14 +241,24 @@ class Product(Model):
                                           description="share of shared facilities' emissions [fraction]")
 
 
+#: Method regimes an inventory can be computed under (``accounting/data/regimes.yaml``).
+RegimeId = Literal["gbt32150-2015", "gbt32150-2025", "ets", "ghg-protocol", "zero-carbon"]
+
+
 class Settings(Model):
     """Choices made for one inventory; every choice is recorded in the results."""
 
+    regimes: list[RegimeId] | None = Field(
+        None, description="method regimes to compute (docs/method-regimes.md); default: the GB/T 32150 edition in "
+                          "force for the data year, ghg-protocol and zero-carbon")
     gwp_set: Literal["SAR", "AR4", "AR5", "AR6"] = "AR6"
     gbt32150_grid_scope: Literal["national", "regional", "provincial"] = Field(
         "national", description="which grid factor the GB/T 32150 view uses for purchased/exported electricity")
-    gbt32150_green_power_zero: bool = Field(
-        False, description="count proven green power at 0 in the GB/T 32150 view (GB/T 32151.34-2024 §5.2.6.1)")
+    gbt32150_green_power_zero: bool | None = Field(
+        None, description="override the GB/T 32150 regime's rule for green power bought with its consumption proof "
+                          "(the regime counts it at 0); an override is recorded as a warning")
+    location_grid_scope: Literal["national", "regional", "provincial"] = Field(
+        "provincial", description="grid level of the GHG Protocol location-based factor (stated in the results)")
     market_residual_factor: Literal["excl_market_nonfossil", "grid_average"] = Field(
         "excl_market_nonfossil", description="factor for grid electricity not covered by green power or GECs")
     certificate_matching: Literal["year", "month"] = Field(
@@ -210,6 +268,24 @@ class Settings(Model):
                                  "or Ma × En × 10⁻³ (GB/T 32151.34—2024 calculator vectors)")
     allow_earlier_factor_year: bool = Field(
         False, description="use the latest earlier data year when the data year has no factor (recorded)")
+    allow_factor_outside_validity: bool = Field(
+        False, description="accept a library factor outside its validity period for the data year (a warning "
+                           "in the results); without it such a factor is an error")
+    zero_carbon_fossil_factor: Literal["printed", "data_year"] = Field(
+        "printed", description="zero-carbon regime: the fossil-power factor printed in 发改环资〔2025〕910号 annex 4 "
+                               "(0.8325, MEE/NBS 2022 data), or the MEE/NBS fossil factor of the data year")
+    equal_value_coefficient: Dec | None = Field(
+        None, gt=0, description="electricity 等价值 [kgce/kWh] (that year's 供电标准煤耗) for the zero-carbon "
+                                "intensity; no default: without it the intensity is not assessable")
+    equal_value_source: str = Field("", description="document, table and year of equal_value_coefficient")
+
+    @model_validator(mode="after")
+    def _equal_value_sourced(self) -> Settings:
+        if self.equal_value_coefficient is not None and not self.equal_value_source:
+            raise ValueError("equal_value_source: an equal-value coefficient needs its source (document, table, year)")
+        if self.regimes is not None and len([r for r in self.regimes if r.startswith("gbt32150")]) > 1:
+            raise ValueError("regimes: at most one GB/T 32150 edition per inventory")
+        return self
 
 
 class FactoryInfo(Model):

@@ -5,9 +5,10 @@ reader, the dashboard, the command line) takes the label from here, so a term is
 in both languages. Importers map the words of a file onto these keys at the edge
 (:func:`zerocarbon.ingest.columns.enum_value`); the core only knows the keys.
 
-Three families of keys:
+Four families of keys:
 
 * :class:`Category`: the GB/T 32150 emission categories an activity line belongs to.
+* :data:`COMBUSTION_MODES`: stationary or mobile combustion of a fuel line (for CH4 and N2O).
 * :data:`CARRIERS`: energy carriers as the report's energy table names them (the keys of the
   energy uses by carrier: ``electricity``, ``natural_gas`` …); a fuel not listed is named by the
   factor library.
@@ -42,7 +43,8 @@ class Category(StrEnum):
     FUEL_COMBUSTION = "fuel_combustion"          # 燃料燃烧排放
     PROCESS_CARBONATE = "process_carbonate"      # 过程排放：碳酸盐分解/使用
     PROCESS_MASS_BALANCE = "process_mass_balance"  # 过程排放：碳质量平衡
-    PROCESS_GAS = "process_gas"                  # 过程排放：直接逸散的温室气体（CH4, N2O, HFCs …）
+    PROCESS_GAS = "process_gas"                  # 过程排放：工艺过程释放的温室气体（CH4, N2O, HFCs …）
+    FUGITIVE = "fugitive"                        # 逸散排放：制冷剂补充、开关设备 SF6 等（E = M × GWP）
     ELECTRICITY_PURCHASED = "electricity_purchased"  # 购入电力
     ELECTRICITY_EXPORTED = "electricity_exported"    # 输出电力
     HEAT_PURCHASED = "heat_purchased"            # 购入热力
@@ -57,12 +59,21 @@ CATEGORIES: dict[Category, Label] = {
     Category.PROCESS_CARBONATE: Label("过程排放-碳酸盐", "Process: carbonates"),
     Category.PROCESS_MASS_BALANCE: Label("过程排放-碳质量平衡", "Process: carbon mass balance"),
     Category.PROCESS_GAS: Label("过程排放-温室气体", "Process: greenhouse gas released"),
+    Category.FUGITIVE: Label("逸散排放", "Fugitive emissions"),
     Category.ELECTRICITY_PURCHASED: Label("购入电力", "Purchased electricity"),
     Category.ELECTRICITY_EXPORTED: Label("输出电力", "Exported electricity"),
     Category.HEAT_PURCHASED: Label("购入热力", "Purchased heat"),
     Category.HEAT_EXPORTED: Label("输出热力", "Exported heat"),
     Category.CO2_RECOVERED: Label("二氧化碳回收利用", "CO2 recovered and utilised"),
     Category.ONSITE_RENEWABLE: Label("厂内可再生能源发电", "On-site renewable generation"),
+}
+
+#: How a fuel is burnt (``ActivityLine.combustion``): selects the IPCC 2006 Vol. 2 CH4/N2O table
+#: (stationary: Ch. 2 Table 2.3; off-road mobile: Ch. 3 Table 3.3.1; road: Ch. 3 Table 3.2.2).
+COMBUSTION_MODES: dict[str, Label] = {
+    "stationary": Label("固定源燃烧（锅炉、窑炉、发电机等）", "Stationary combustion (boilers, furnaces, generators)"),
+    "mobile_offroad": Label("非道路移动源（叉车、工程机械等）", "Off-road mobile (forklifts, site machinery)"),
+    "mobile_road": Label("道路移动源（车辆）", "Road transport (vehicles)"),
 }
 
 #: Energy carriers as the report's energy table names them (key: the carrier of the energy uses).
@@ -78,6 +89,7 @@ CARRIERS: dict[str, Label] = {
 ELECTRICITY_KINDS: dict[str, Label] = {
     "grid": Label("电网购电", "Grid electricity"),
     "green_power": Label("绿电交易", "Green power"),
+    "direct_line": Label("绿电直连", "Green power, direct line"),
 }
 
 #: Supply flows of the dashboard's energy balance (key: the flow; fuels are named by the factor library).
