@@ -321,11 +321,11 @@ def test_progress_of_the_first_computation_of_a_year(client: TestClient, manager
     import threading
 
     from zerocarbon.services import dashboard
-    from zerocarbon.services.dashboard import _base
+    from zerocarbon.services.inventory import cached
 
     year = dashboard_env.year
     started, release = threading.Event(), threading.Event()
-    real = _base.metered_year
+    real = cached.metered_year
 
     def slow(*args: Any, progress: Any = None, **kwargs: Any) -> Any:
         def report(done: int, total: int) -> None:
@@ -335,7 +335,7 @@ def test_progress_of_the_first_computation_of_a_year(client: TestClient, manager
                 release.wait(60)
         return real(*args, progress=report, **kwargs)
 
-    monkeypatch.setattr(_base, "metered_year", slow)
+    monkeypatch.setattr(cached, "metered_year", slow)
     dashboard.cache_clear()
     path = f"{base()}/progress?year={year}"
     assert client.get(path, headers=manager).json() == {"busy": False, "year": year}

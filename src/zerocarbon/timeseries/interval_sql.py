@@ -2,13 +2,31 @@
 
 Placeholders in braces are filled by the caller (window, flag bits, week). Tables the SQL expects:
 ``r`` readings, ``m`` meters, ``e`` events (see the schemas in :mod:`zerocarbon.timeseries.intervals`).
+
+Every value is computed twice, side by side: ``value`` in float64 (as before, for charts, hourly
+carbon and power) and ``xvalue`` exactly, in DECIMAL(38, 12) (:data:`EXACT`): a reading, multiplier,
+roll-over or event value enters the exact path only when its float64 is the float of a decimal with
+at most 6 decimals (``{exact_in}`` below: the value cast to DECIMAL(38, 6) and back is the same
+float); else its exact value is NULL and the interval is flagged FLAG_INEXACT, never rounded silently.
 """
+
+#: The exact column's SQL type: 38 digits, 12 of them decimals (a reading of ≤ 6 decimals × a
+#: multiplier of ≤ 6 decimals), 26 integer digits.
+EXACT = "DECIMAL(38,12)"
+
+
+def exact_in(column: str) -> str:
+    """SQL: ``column`` (DOUBLE) as DECIMAL(38, 6) when it has at most 6 decimals, else NULL."""
+    return (f"CASE WHEN TRY_CAST({column} AS DECIMAL(38,6))::DOUBLE = {column} "
+            f"THEN TRY_CAST({column} AS DECIMAL(38,6)) END")
+
 
 # The SQL below is written once, columnar: window functions, joins and aggregates over the whole
 # table, no per-row Python. Names: r = readings, m = meters, e = events.
 PREP = """
 CREATE TEMP TABLE bounds AS
 SELECT meter_id, register_kind AS kind, interval_seconds AS step, multiplier AS mult, rollover_at, spike_limit,
+       {x_mult} AS xmult, {x_roll} AS xroll,
        greatest({start}, coalesce(valid_from, {start})) AS lo0,
        least({end}, coalesce(valid_to, {end})) AS hi
 FROM m WHERE NOT is_virtual;
@@ -19,6 +37,7 @@ FROM bounds WHERE kind IN ('cumulative', 'interval') OR (kind = 'instantaneous' 
 -- cumulative counters: consecutive readings on the grid
 CREATE TEMP TABLE cum AS
 SELECT r.meter_id, r.ts, r.value, r.flags & {reading_flags} AS rflags, u.step, u.mult, u.rollover_at, u.spike_limit,
+       r.xvalue, u.xmult, u.xroll, lag(r.xvalue) OVER w AS prev_xvalue,
        lag(r.ts) OVER w AS prev_ts, lag(r.value) OVER w AS prev_value,
        lag(r.flags & {reading_flags}) OVER w AS prev_flags
 FROM r JOIN used_meters u USING (meter_id)
@@ -30,6 +49,11 @@ CREATE TEMP TABLE ev AS
 SELECT e.meter_id, c.ts AS pair_ts, count(*) AS n_events, count(e.old_final_value) AS n_old,
        sum(e.old_final_value - coalesce(e.new_initial_value, 0)) AS adj_known,
        max(coalesce(e.new_initial_value, 0)) AS new_initial,
+       CASE WHEN bool_and(e.xold IS NOT NULL OR e.old_final_value IS NULL)
+             AND bool_and(e.xnew IS NOT NULL OR e.new_initial_value IS NULL)
+            THEN sum(e.xold - coalesce(e.xnew, 0)) END AS xadj_known,
+       CASE WHEN bool_and(e.xnew IS NOT NULL OR e.new_initial_value IS NULL)
+            THEN max(coalesce(e.xnew, 0)) END AS xnew_initial,
        bool_or(e.kind = 'replacement') AS replaced, bool_or(e.kind = 'reset') AS was_reset
 FROM e ASOF JOIN cum c ON e.meter_id = c.meter_id AND e.ts <= c.ts
 GROUP BY e.meter_id, c.ts;
@@ -40,6 +64,9 @@ WITH j AS (
          CASE WHEN ev.n_events IS NULL THEN 0
               WHEN ev.n_old = ev.n_events THEN ev.adj_known
               WHEN ev.n_events = 1 THEN c.prev_value - ev.new_initial END AS adj_event,
+         CASE WHEN ev.n_events IS NULL THEN 0
+              WHEN ev.n_old = ev.n_events THEN ev.xadj_known
+              WHEN ev.n_events = 1 THEN c.prev_xvalue - ev.xnew_initial END AS xadj_event,
          CASE WHEN ev.replaced THEN {f_repl} ELSE 0 END | CASE WHEN ev.was_reset THEN {f_reset} ELSE 0 END AS eflags
   FROM cum c LEFT JOIN ev ON ev.meter_id = c.meter_id AND ev.pair_ts = c.ts
   WHERE c.prev_ts IS NOT NULL
@@ -48,6 +75,9 @@ WITH j AS (
          CASE WHEN n_events IS NOT NULL THEN adj_event
               WHEN value >= prev_value THEN 0
               WHEN rollover_at IS NOT NULL THEN rollover_at END AS adjustment,
+         CASE WHEN n_events IS NOT NULL THEN xadj_event
+              WHEN value >= prev_value THEN 0
+              WHEN rollover_at IS NOT NULL THEN xroll END AS xadjustment,
          (n_events IS NULL AND value < prev_value AND rollover_at IS NOT NULL) AS rolled
   FROM j
 ), d AS (
@@ -59,7 +89,9 @@ WITH j AS (
 )
 SELECT meter_id, prev_ts, ts, prev_value, value, step, mult, span,
        CASE WHEN method = 'difference' THEN adjustment END AS adjustment,
-       CASE WHEN method = 'difference' THEN diff * mult END AS total, method,
+       CASE WHEN method = 'difference' THEN diff * mult END AS total,
+       CASE WHEN method = 'difference' THEN ((xvalue - prev_xvalue + xadjustment) * xmult)::{exact} END AS xtotal,
+       method,
        rflags | prev_flags | eflags | CASE WHEN rolled AND method = 'difference' THEN {f_roll} ELSE 0 END
          | CASE WHEN method = 'counter decreased' THEN {f_decr} ELSE 0 END
          | CASE WHEN method = 'difference' AND spike_limit IS NOT NULL AND diff / span > spike_limit
@@ -88,19 +120,21 @@ FROM pieces WHERE pe > ps GROUP BY meter_id, b, step;
 
 MEASURED = """
 CREATE TEMP TABLE measured AS
-SELECT r.meter_id, r.ts, r.ts + u.step AS ts_end, r.value * u.mult AS value, r.flags & {reading_flags} AS flags,
+SELECT r.meter_id, r.ts, r.ts + u.step AS ts_end, r.value * u.mult AS value, (r.xvalue * u.xmult)::{exact} AS xvalue,
+       r.flags & {reading_flags} AS flags,
        'register' AS method, u.step AS seconds, NULL::BIGINT AS reading_from_ts, r.ts AS reading_to_ts,
        NULL::DOUBLE AS register_from, r.value AS register_to, NULL::DOUBLE AS adjustment, 1::BIGINT AS samples
 FROM r JOIN used_meters u USING (meter_id) WHERE u.kind = 'interval' AND r.ts % u.step = 0
 UNION ALL
-SELECT meter_id, ts - step, ts, total, flags, method, step, prev_ts, ts, prev_value, value, adjustment, 2
+SELECT meter_id, ts - step, ts, total, xtotal, flags, method, step, prev_ts, ts, prev_value, value, adjustment, 2
 FROM pairs WHERE span = 1
 UNION ALL
-SELECT meter_id, prev_ts + i * step, prev_ts + (i + 1) * step, NULL, flags, method, step, prev_ts, ts,
+SELECT meter_id, prev_ts + i * step, prev_ts + (i + 1) * step, NULL, NULL, flags, method, step, prev_ts, ts,
        prev_value, value, adjustment, 2
 FROM (SELECT *, unnest(range(span)) AS i FROM pairs WHERE span > 1 AND total IS NULL)
 UNION ALL
-SELECT p.meter_id, p.ts, p.ts_end, p.mean_power * (p.ts_end - p.ts) / 3600.0, p.flags, 'mean power', p.seconds,
+SELECT p.meter_id, p.ts, p.ts_end, p.mean_power * (p.ts_end - p.ts) / 3600.0,
+       TRY_CAST(p.mean_power * (p.ts_end - p.ts) / 3600.0 AS {exact}), p.flags, 'mean power', p.seconds,
        p.first_ts, p.last_ts, NULL, NULL, NULL, p.samples
 FROM power p JOIN used_meters u USING (meter_id);
 
@@ -130,26 +164,31 @@ FROM g LEFT JOIN (SELECT * FROM pairs WHERE span > 1 AND total IS NOT NULL) b
 LINEAR = """
 CREATE TEMP TABLE est AS
 SELECT meter_id, prev_ts + i * step AS ts, prev_ts + (i + 1) * step AS ts_end, total / span AS value,
+       ((xunits // span + CASE WHEN i < xunits % span THEN 1 ELSE 0 END)::DECIMAL(38,0)
+         * 0.000000000001::{exact})::{exact} AS xvalue,
        flags | {f_est} AS flags, 'estimated: linear' AS method, step AS seconds, prev_ts AS reading_from_ts,
        ts AS reading_to_ts, prev_value AS register_from, value AS register_to, adjustment, 2::BIGINT AS samples
-FROM (SELECT *, unnest(range(span)) AS i FROM pairs WHERE span > 1 AND total IS NOT NULL);
+FROM (SELECT *, (xtotal * 1000000000000)::HUGEINT AS xunits, unnest(range(span)) AS i
+      FROM pairs WHERE span > 1 AND total IS NOT NULL);
 """
 
 PROFILE = """
 CREATE TEMP TABLE est AS
 WITH lw AS (
-  SELECT meter_id, ts, value FROM measured
+  SELECT meter_id, ts, value, xvalue FROM measured
   WHERE value IS NOT NULL AND method IN ('register', 'difference', 'mean power')
 ), pair_slots AS (
   SELECT p.meter_id, p.ts AS pair_ts, p.prev_ts + i * p.step AS ts, p.step, p.span, p.total, p.flags, p.prev_ts,
          p.prev_value, p.value AS reg_to, p.adjustment
   FROM (SELECT *, unnest(range(span)) AS i FROM pairs WHERE span > 1 AND total IS NOT NULL) p
 ), pair_lw AS (
-  SELECT s.*, lw.value AS lw_value FROM pair_slots s LEFT JOIN lw ON lw.meter_id = s.meter_id AND lw.ts = s.ts - {week}
+  SELECT s.*, lw.value AS lw_value, lw.xvalue AS lw_xvalue
+  FROM pair_slots s LEFT JOIN lw ON lw.meter_id = s.meter_id AND lw.ts = s.ts - {week}
 ), pair_scale AS (
   SELECT meter_id, pair_ts, count(lw_value) AS n, sum(lw_value) AS lw_sum FROM pair_lw GROUP BY meter_id, pair_ts
 ), bridged AS (
   SELECT l.meter_id, l.ts, l.ts + l.step AS ts_end, l.lw_value * l.total / s.lw_sum AS value,
+         TRY_CAST(l.lw_value * l.total / s.lw_sum AS {exact}) AS xvalue,
          l.flags | {f_est} AS flags, l.step AS seconds, l.prev_ts AS reading_from_ts, l.pair_ts AS reading_to_ts,
          l.prev_value AS register_from, l.reg_to AS register_to, l.adjustment
   FROM pair_lw l JOIN pair_scale s USING (meter_id, pair_ts)
@@ -157,7 +196,8 @@ WITH lw AS (
 ), slots AS (
   SELECT meter_id, start + i * step AS ts, step FROM (SELECT *, unnest(range(count)) AS i FROM gaps0)
 ), unbridged AS (
-  SELECT sl.meter_id, sl.ts, sl.ts + sl.step AS ts_end, lw.value, {f_est}::BIGINT AS flags, sl.step AS seconds,
+  SELECT sl.meter_id, sl.ts, sl.ts + sl.step AS ts_end, lw.value, lw.xvalue, {f_est}::BIGINT AS flags,
+         sl.step AS seconds,
          lw.ts AS reading_from_ts, lw.ts + sl.step AS reading_to_ts, NULL::DOUBLE AS register_from,
          NULL::DOUBLE AS register_to, NULL::DOUBLE AS adjustment
   FROM slots sl JOIN lw ON lw.meter_id = sl.meter_id AND lw.ts = sl.ts - {week}
@@ -168,5 +208,5 @@ UNION ALL
 SELECT *, 'estimated: profile' AS method, NULL::BIGINT AS samples FROM unbridged;
 """
 
-COLUMNS = ("meter_id, ts, ts_end, value, flags, method, seconds, reading_from_ts, reading_to_ts, register_from, "
-            "register_to, adjustment, samples")
+COLUMNS = ("meter_id, ts, ts_end, value, xvalue, flags, method, seconds, reading_from_ts, reading_to_ts, "
+           "register_from, register_to, adjustment, samples")

@@ -47,6 +47,20 @@ Gaps and estimation
     ``'estimated: profile'``; the gaps stay listed, with the number of estimated intervals.
     Intervals that were not used (counter decreased) are not estimated.
 
+Exact values
+    Every interval carries ``value`` (float64, for charts, hourly carbon and power) and
+    ``value_exact`` (Arrow ``decimal128(38, 12)``): the same figure computed in decimal arithmetic
+    (DuckDB DECIMAL), so that a sum of intervals is the exact sum of the readings behind them and an
+    activity line reads 1406600 kWh, not 1406600.000000003. A reading (or multiplier, roll-over
+    value, event value) enters the exact path when its float64 is the float of a decimal with at
+    most 6 decimals (the store keeps readings as float64, so that is what the input text had). A
+    reading with more decimals is never rounded silently: the intervals it feeds have a null
+    ``value_exact`` and FLAG_INEXACT, and an activity line over them is refused
+    (:func:`zerocarbon.timeseries.activity.meter_lines`). Documented approximations, rounded to
+    10⁻¹² in ``value_exact``: mean power × duration of power registers, and ``estimate="profile"``
+    scaling of a bridged gap. A linear estimate spreads the counter difference exactly (units of
+    10⁻¹², the remainder one unit each to the first intervals), so it sums to the difference.
+
 Late data needs nothing special: everything here is computed on read, so a back-filled reading is
 in the next result (its FLAG_LATE is carried into the interval's flags).
 """
@@ -63,7 +77,7 @@ import pyarrow as pa
 from zerocarbon.duck import connection
 from zerocarbon.model.entities import METER, arrow_type_name
 from zerocarbon.model.metering import MeterRow
-from zerocarbon.timeseries.interval_sql import COLUMNS, LINEAR, MEASURED, PREP, PROFILE
+from zerocarbon.timeseries.interval_sql import COLUMNS, EXACT, LINEAR, MEASURED, PREP, PROFILE, exact_in
 
 # Reading flags, the same bits as zerocarbon.store.schema (kept equal by a test; the core does not
 # import the store).
@@ -78,8 +92,11 @@ FLAG_RESET = 32          # a meter reset between the two readings
 FLAG_DECREASE = 64       # the counter decreased without explanation: not used
 FLAG_ESTIMATED = 128     # estimated, see ``method``
 FLAG_INCOMPLETE = 256    # an aggregate or a virtual meter lacks some of its inputs
+FLAG_INEXACT = 512       # a reading with more than 6 decimals: no exact value (see "Exact values")
 
 MEASURED_METHODS = ("register", "difference", "mean power")
+#: Arrow type of exact values [the meter's energy unit]: 38 digits, 12 decimals (see "Exact values").
+EXACT_TYPE = pa.decimal128(38, 12)
 WEEK = 7 * 86_400
 
 Estimate = Literal["linear", "profile"]
@@ -113,6 +130,7 @@ INTERVAL_SCHEMA = pa.schema([
     ("flags", pa.int64()), ("method", pa.string()), ("seconds", pa.int64()),
     ("reading_from_ts", pa.int64()), ("reading_to_ts", pa.int64()), ("register_from", pa.float64()),
     ("register_to", pa.float64()), ("adjustment", pa.float64()), ("samples", pa.int64()),
+    ("value_exact", EXACT_TYPE),
 ])
 GAP_SCHEMA = pa.schema([("meter_id", pa.int64()), ("start", pa.int64()), ("end", pa.int64()),
                         ("count", pa.int64()), ("bridged_value", pa.float64()), ("estimated", pa.int64())])
@@ -237,6 +255,21 @@ def conform(table: pa.Table, schema: pa.Schema) -> pa.Table:
     return pa.Table.from_arrays(cols, schema=schema)
 
 
+def _sql_format(start: int, end: int, power: bool) -> dict[str, object]:
+    return {"start": int(start), "end": int(end), "power": "true" if power else "false",
+            "reading_flags": READING_FLAGS, "f_repl": FLAG_REPLACEMENT, "f_reset": FLAG_RESET,
+            "f_roll": FLAG_ROLLOVER, "f_decr": FLAG_DECREASE, "f_spike": FLAG_SPIKE, "f_est": FLAG_ESTIMATED,
+            "week": WEEK, "exact": EXACT, "x_mult": exact_in("multiplier"), "x_roll": exact_in("rollover_at")}
+
+
+def _exact_inputs(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """Views ``r`` and ``e`` over the registered ``r0`` and ``e0`` with their exact values (see "Exact values")."""
+    con.execute(f"CREATE TEMP VIEW r AS SELECT *, {exact_in('value')} AS xvalue FROM r0")
+    con.execute(f"CREATE TEMP VIEW e AS SELECT *, {exact_in('old_final_value')} AS xold, "
+                f"{exact_in('new_initial_value')} AS xnew FROM e0")
+    return con
+
+
 def interval_consumption(readings: pa.Table, meters: pa.Table, *, start: int, end: int,
                          events: pa.Table | None = None, estimate: Estimate | None = None,
                          power_as_energy: bool = False) -> Intervals:
@@ -270,11 +303,8 @@ def interval_consumption(readings: pa.Table, meters: pa.Table, *, start: int, en
     r = conform(readings, READING_SCHEMA)
     m = conform(meters, METER_SCHEMA)
     e = conform(events, EVENT_SCHEMA) if events is not None else empty_events()
-    fmt = {"start": int(start), "end": int(end), "power": "true" if power_as_energy else "false",
-           "reading_flags": READING_FLAGS, "f_repl": FLAG_REPLACEMENT, "f_reset": FLAG_RESET,
-           "f_roll": FLAG_ROLLOVER, "f_decr": FLAG_DECREASE, "f_spike": FLAG_SPIKE, "f_est": FLAG_ESTIMATED,
-           "week": WEEK}
-    con = connect(r=r, m=m, e=e)
+    fmt = _sql_format(start, end, power_as_energy)
+    con = _exact_inputs(connect(r0=r, m=m, e0=e))
     try:
         con.execute(PREP.format(**fmt))
         con.execute(MEASURED.format(**fmt))
@@ -285,7 +315,11 @@ def interval_consumption(readings: pa.Table, meters: pa.Table, *, start: int, en
         else:
             con.execute(f"CREATE TEMP TABLE est AS SELECT {COLUMNS} FROM measured WHERE false")
         values = fetch(con, f"""
-            SELECT x.* FROM (SELECT {COLUMNS} FROM measured UNION ALL SELECT {COLUMNS} FROM est) x
+            SELECT x.* EXCLUDE (xvalue, flags),
+                   x.flags | CASE WHEN x.value IS NOT NULL AND x.xvalue IS NULL THEN {FLAG_INEXACT} ELSE 0 END
+                     AS flags,
+                   x.xvalue AS value_exact
+            FROM (SELECT {COLUMNS} FROM measured UNION ALL SELECT {COLUMNS} FROM est) x
             JOIN used_meters u USING (meter_id) WHERE x.ts >= u.lo AND x.ts < u.hi
             ORDER BY x.meter_id, x.ts""", INTERVAL_SCHEMA)
         gaps = fetch(con, """
@@ -328,10 +362,8 @@ def interval_power(readings: pa.Table, meters: pa.Table, *, start: int, end: int
     """
     r = conform(readings, READING_SCHEMA)
     m = conform(meters, METER_SCHEMA)
-    fmt = {"start": int(start), "end": int(end), "power": "true", "reading_flags": READING_FLAGS,
-           "f_repl": FLAG_REPLACEMENT, "f_reset": FLAG_RESET, "f_roll": FLAG_ROLLOVER, "f_decr": FLAG_DECREASE,
-           "f_spike": FLAG_SPIKE, "f_est": FLAG_ESTIMATED, "week": WEEK}
-    con = connect(r=r, m=m, e=empty_events())
+    fmt = _sql_format(start, end, True)
+    con = _exact_inputs(connect(r0=r, m=m, e0=empty_events()))
     try:
         con.execute(PREP.format(**fmt))
         return fetch(con, """

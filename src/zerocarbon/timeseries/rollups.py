@@ -25,6 +25,10 @@ Roll-ups compose: the output has the input's column names (``ts``, ``ts_end``, `
 ``n_null`` (intervals without a value: not used or a virtual meter lacking an input), which a
 further roll-up adds up; hour → day gives the same as interval → day.
 
+Exact sums: energy roll-ups also sum ``value_exact`` (decimal, see
+:mod:`zerocarbon.timeseries.intervals`) exactly; a period in which some value has no exact value
+gets a null ``value_exact`` (never a partial sum). Power roll-ups have no exact value.
+
 Sums are deterministic: every float sum runs in time order within its group (``sum(x ORDER BY
 ts)``; a virtual meter's terms in input order), so a result does not change in its last digits
 with the order in which DuckDB's threads happen to meet the rows.
@@ -44,6 +48,7 @@ import pyarrow as pa
 
 from zerocarbon.errors import InputError
 from zerocarbon.timeseries.intervals import (
+    EXACT_TYPE,
     FLAG_ESTIMATED,
     FLAG_INCOMPLETE,
     METER_SCHEMA,
@@ -111,10 +116,13 @@ def rollup_time(values: pa.Table, freq: Freq, *, tz: str = "Asia/Shanghai", quan
              else f"CASE WHEN coalesce(flags, 0) & {FLAG_ESTIMATED} <> 0 THEN 1 ELSE 0 END")
     n_null = "n_null" if "n_null" in cols else "CASE WHEN value IS NULL THEN 1 ELSE 0 END"
     flags = "coalesce(flags, 0)" if "flags" in cols else "0"
+    exact = "value_exact::DECIMAL(38,12)" if "value_exact" in cols else "NULL::DECIMAL(38,12)"
     if quantity == "energy":
         agg = "sum(value ORDER BY v.ts)"
         secs = "sum(seconds)"
+        agg_exact = "CASE WHEN count(value) = count(value_exact) THEN sum(value_exact) END"
     else:
+        agg_exact = "NULL::DECIMAL(38,12)"
         agg = ("sum(value * seconds ORDER BY v.ts) FILTER (WHERE value IS NOT NULL)"
                " / nullif(sum(seconds) FILTER (WHERE value IS NOT NULL), 0)")
         secs = "coalesce(sum(seconds) FILTER (WHERE value IS NOT NULL), 0)"
@@ -122,7 +130,8 @@ def rollup_time(values: pa.Table, freq: Freq, *, tz: str = "Asia/Shanghai", quan
     local = f"timezone('{tzq}', to_timestamp(h))"
     sql = f"""
         WITH v AS (
-          SELECT {keys_sel}ts, ts_end, value::DOUBLE AS value, {flags}::BIGINT AS flags, {seconds}::BIGINT AS seconds,
+          SELECT {keys_sel}ts, ts_end, value::DOUBLE AS value, {exact} AS value_exact,
+                 {flags}::BIGINT AS flags, {seconds}::BIGINT AS seconds,
                  {n_int}::BIGINT AS n_intervals, {n_est}::BIGINT AS n_estimated, {n_null}::BIGINT AS n_null,
                  ts - ts % 3600 AS h
           FROM src
@@ -138,7 +147,7 @@ def rollup_time(values: pa.Table, freq: Freq, *, tz: str = "Asia/Shanghai", quan
         SELECT {keys_sel}p.p_start AS ts, p.p_end AS ts_end, p.period, {agg} AS value, bit_or(v.flags) AS flags,
                {secs}::BIGINT AS seconds, sum(n_intervals)::BIGINT AS n_intervals,
                sum(n_estimated)::BIGINT AS n_estimated, sum(n_null)::BIGINT AS n_null,
-               max(v.ts_end) > p.p_end AS straddles
+               max(v.ts_end) > p.p_end AS straddles, ({agg_exact})::DECIMAL(38,12) AS value_exact
         FROM v JOIN periods p USING (h)
         GROUP BY {keys_sel}p.p_start, p.p_end, p.period
         ORDER BY {keys_sel}p.p_start"""
@@ -152,7 +161,9 @@ def rollup_time(values: pa.Table, freq: Freq, *, tz: str = "Asia/Shanghai", quan
         n = sum(1 for s in straddle if s)
         raise ValueError(f"{n} period(s) of {freq}: an input row runs past the end of its period; roll up from "
                          "intervals that fit inside the periods (e.g. 15-minute or hourly)")
-    return out.drop_columns(["straddles"])
+    out = out.drop_columns(["straddles"])
+    return out.set_column(out.schema.get_field_index("value_exact"), "value_exact",
+                          out["value_exact"].cast(EXACT_TYPE))
 
 
 # --------------------------------------------------------------------------------------- hierarchy
@@ -386,17 +397,23 @@ def evaluate_virtual(values: pa.Table, meters: pa.Table, nodes: pa.Table | None 
         "input_id": pa.array([k[1] for k in term_rows], pa.int64()),
         "input_code": pa.array([code_of[k[1]] for k in term_rows], pa.string()),
         "coefficient": pa.array([float(c) for c in term_rows.values()], pa.float64()),
+        # exact when the coefficient has at most 6 decimals (a unit conversion may not): else no exact value
+        "coefficient_exact": pa.array([c if c == c.quantize(Decimal("1e-6")) else None for c in term_rows.values()],
+                                      pa.decimal128(24, 6)),
     })
     flags = "coalesce(flags, 0)" if "flags" in values.column_names else "0"
     out_schema = pa.schema([("meter_id", pa.int64()), ("ts", pa.int64()), ("ts_end", pa.int64()),
                             ("value", pa.float64()), ("flags", pa.int64()), ("method", pa.string()),
-                            ("inputs_present", pa.int64()), ("inputs_expected", pa.int64())])
+                            ("inputs_present", pa.int64()), ("inputs_expected", pa.int64()),
+                            ("value_exact", EXACT_TYPE)])
+    exact = "value_exact::DECIMAL(38,12)" if "value_exact" in values.column_names else "NULL::DECIMAL(38,12)"
     con = connect(src=values, t=terms_table)
     try:
         con.execute(f"""CREATE TEMP TABLE vals AS SELECT meter_id, ts, ts_end, value::DOUBLE AS value,
-                        {flags}::BIGINT AS flags FROM src""")
+                        {flags}::BIGINT AS flags, {exact} AS value_exact FROM src""")
         con.execute("CREATE TEMP TABLE out (meter_id BIGINT, ts BIGINT, ts_end BIGINT, value DOUBLE, flags BIGINT, "
-                    "method VARCHAR, inputs_present BIGINT, inputs_expected BIGINT, mixed BOOLEAN)")
+                    "method VARCHAR, inputs_present BIGINT, inputs_expected BIGINT, mixed BOOLEAN, "
+                    "value_exact DECIMAL(38,12))")
         con.execute("CREATE TEMP TABLE n_in AS SELECT meter_id, count(*) AS n FROM t GROUP BY meter_id")
         for level in order:
             ids = ",".join(str(i) for i in level)
@@ -406,11 +423,14 @@ def evaluate_virtual(values: pa.Table, meters: pa.Table, nodes: pa.Table | None 
                        CASE WHEN count(v.value) = any_value(n_in.n)
                             THEN sum(t.coefficient * v.value ORDER BY t.input_id) END,
                        bit_or(v.flags) | CASE WHEN count(v.value) < any_value(n_in.n) THEN {FLAG_INCOMPLETE} ELSE 0 END,
-                       'virtual', count(v.value), any_value(n_in.n), min(v.ts_end) <> max(v.ts_end)
+                       'virtual', count(v.value), any_value(n_in.n), min(v.ts_end) <> max(v.ts_end),
+                       CASE WHEN count(v.value) = any_value(n_in.n) AND count(v.value_exact) = count(v.value)
+                             AND count(t.coefficient_exact) = count(*)
+                            THEN sum(t.coefficient_exact * v.value_exact)::DECIMAL(38,12) END
                 FROM t JOIN n_in USING (meter_id) JOIN vals v ON v.meter_id = t.input_id
                 WHERE t.meter_id IN ({ids})
                 GROUP BY t.meter_id, v.ts""")
-            con.execute(f"INSERT INTO vals SELECT meter_id, ts, ts_end, value, flags FROM out "
+            con.execute(f"INSERT INTO vals SELECT meter_id, ts, ts_end, value, flags, value_exact FROM out "
                         f"WHERE meter_id IN ({ids})")
         result = fetch(con, "SELECT * FROM out ORDER BY meter_id, ts")
     finally:

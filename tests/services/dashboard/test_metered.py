@@ -11,6 +11,7 @@ from tests.conftest import DemoStore
 
 from zerocarbon.services import dashboard
 from zerocarbon.services.dashboard import _base
+from zerocarbon.services.inventory import cached
 from zerocarbon.services.inventory.runs import run_store_inventory
 
 FACTORY = "JS-LIB-PACK-01"
@@ -28,13 +29,13 @@ def test_one_pass_over_the_readings_serves_inventory_and_quality(store: tuple[st
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     url, year = store
     calls: list[tuple[Any, ...]] = []
-    real = _base.metered_year
+    real = cached.metered_year
 
     def counting(*args: Any, **kwargs: Any) -> Any:
         calls.append((args, tuple(sorted(kwargs.items()))))
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(_base, "metered_year", counting)
+    monkeypatch.setattr(cached, "metered_year", counting)
     dashboard.cache_clear()
     dashboard.overview(FACTORY, year, url)
     dashboard.data_quality(FACTORY, year, url)

@@ -54,6 +54,9 @@ def test_store_inventory_equals_declared(store_url: str, tmp_path: Path, sample_
     alone = run_store_inventory(FACTORY, 2023, url=store_url, mc_draws=0)
     assert {r.line.category.value for r in alone.inventory.lines} == {
         "electricity_purchased", "electricity_exported", "onsite_renewable", "fuel_combustion", "heat_purchased"}
+    # issue 10: an inventory from meters alone says the declared data are missing
+    assert alone.inventory.warnings[0].startswith("declared data missing")
+    assert not any(w.startswith("declared data missing") for w in merged.inventory.warnings)
     march = run_store_inventory(FACTORY, url=store_url, declared=sample_path, month="2023-03", mc_draws=0)
     expected = declared.inventory.breakdowns["period"]["2023-03"]
     assert abs(march.inventory.totals.gbt32150_total - expected) <= expected * Decimal("1e-12")

@@ -18,6 +18,7 @@ from zerocarbon.services.metering import year as metered
 from zerocarbon.store import schema as s
 from zerocarbon.store.db import transaction
 from zerocarbon.store.factories import save_factory_setup
+from zerocarbon.timeseries import year as core_year
 
 TZ = ZoneInfo("Asia/Shanghai")
 T0 = int(datetime(2022, 12, 31, tzinfo=TZ).timestamp())  # one local day before the data year
@@ -201,8 +202,8 @@ def test_chunks_of_meters_give_the_same_year(store_url: str, monkeypatch: pytest
     """One meter per chunk (the memory bound for thousands of meters) gives exactly the one-chunk result."""
     _load(store_url)
     whole = metered.metered_year("F1", 2023, store_url, estimate="linear", hourly=True)
-    monkeypatch.setattr(metered, "CHUNK_READINGS", 1)
-    assert len(metered._chunks(whole.factory.meters, 86_400)) == 6  # the real meters, one each
+    monkeypatch.setattr(core_year, "CHUNK_READINGS", 1)
+    assert len(core_year._chunks(whole.factory.meters, 86_400)) == 6  # the real meters, one each
     parts = metered.metered_year("F1", 2023, store_url, estimate="linear", hourly=True)
     assert parts.monthly().equals(whole.monthly())
     assert parts.hourly().equals(whole.hourly())

@@ -13,7 +13,7 @@ def _row_dict(row: FactorRow) -> dict[str, Any]:
         "gas": row.gas, "value": str(row.value), "unit": row.unit, "region": row.region,
         "data_year": str(row.data_year) if row.data_year else "*",
         "valid_from": row.valid_from.isoformat() if row.valid_from else None,
-        "valid_to": row.valid_to.isoformat() if row.valid_to else None,
+        "valid_to": row.valid_to.isoformat() if row.valid_to else None, "validity": row.validity(),
         "source": row.citation(), "source_document": row.source_document, "edition": row.edition,
         "clause": row.clause, "status": row.status, "preferred": row.preferred,
         "uncertainty_pct": str(row.uncertainty_pct) if row.uncertainty_pct is not None else None,
@@ -23,13 +23,14 @@ def _row_dict(row: FactorRow) -> dict[str, Any]:
 
 def list_factors(item: str | None = None, parameter: str | None = None, year: int | None = None,
                  region: str | None = None, library: FactorLibrary | None = None) -> list[dict[str, Any]]:
-    """Factor rows, filtered; ``item`` may be a name or alias (天然气)."""
+    """Factor rows, filtered; ``item`` may be a name or alias (天然气); ``year`` keeps the rows usable for
+    that data year (its own rows, and rows for every year whose validity period overlaps it)."""
     lib = library or default_library()
     item_id = lib.resolve_item(item) if item else None
     rows = [r for r in lib.rows
             if (item_id is None or r.item == item_id)
             and (parameter is None or r.parameter == parameter)
-            and (year is None or r.data_year in (year, None))
+            and (year is None or (r.data_year in (year, None) and r.valid_for_year(year)))
             and (region is None or r.region == region)]
     return [_row_dict(r) for r in rows]
 

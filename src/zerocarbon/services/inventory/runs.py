@@ -7,20 +7,32 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from zerocarbon.accounting.inventory import compare_years, compute_inventory
 from zerocarbon.accounting.results import Inventory, plain
 from zerocarbon.accounting.uncertainty import DEFAULT_DRAWS, DEFAULT_SEED
-from zerocarbon.errors import InputError
+from zerocarbon.errors import InputError, InputErrors, ZerocarbonError
 from zerocarbon.factors import FactorLibrary, default_library
 from zerocarbon.ingest.activity_file import LoadedInput, load_activity_file
-from zerocarbon.model.inventory_input import InventoryInput
+from zerocarbon.model.inventory_input import ActivityLine, InventoryInput
 from zerocarbon.model.period import Period
-from zerocarbon.services.metering import activity as mi
-from zerocarbon.services.metering.year import MeteredYear
+from zerocarbon.services.inventory.indicator import zero_carbon_indicator
+from zerocarbon.services.metering.year import MeteredYear, metered_year
+from zerocarbon.store.readings import read_current
+from zerocarbon.timeseries.activity import (
+    INVOICE_TOLERANCE,
+    discrepancies,
+    discrepancy,
+    exact_amount,
+    merge_metered,
+    meter_lines,
+)
+from zerocarbon.timeseries.activity import inventory_input as metered_input
 
 Progress = Callable[[str], None]
 
@@ -33,6 +45,10 @@ class InventoryRun:
     year: int
     inventories: dict[int, Inventory]
     comparison: dict[str, Any]
+    #: Lines of a multi-year file outside the reported year and the base year (id, period, place).
+    left_out: list[dict[str, Any]] = field(default_factory=list)
+    #: the metered year behind the lines read from meters (store runs), for ``explain_line``
+    metered: MeteredYear | None = None
 
     @property
     def data(self) -> InventoryInput:
@@ -45,23 +61,29 @@ class InventoryRun:
     def to_dict(self) -> dict[str, Any]:
         inv = self.inventory.to_dict()
         inv["source_file"] = str(self.loaded.path)
+        if "zero-carbon" in inv.get("regimes", {}):
+            inv["regimes"]["zero-carbon"]["indicator"] = zero_carbon_indicator(self.inventory).to_dict()
         inv["comparison"] = self.comparison
         inv["other_years"] = {str(y): i.totals.to_dict() for y, i in self.inventories.items() if y != self.year}
+        if self.left_out:
+            inv["left_out"] = self.left_out
         return inv
 
 
 def run_inventory(path: str | Path, year: int | None = None, *, library: FactorLibrary | None = None,
                   mc_draws: int = DEFAULT_DRAWS, mc_seed: int = DEFAULT_SEED,
-                  progress: Progress | None = None, month: str | None = None) -> InventoryRun:
-    """Read ``path`` and compute the inventory of ``year`` (default: the latest year in the file).
+                  progress: Progress | None = None, month: str | None = None,
+                  multi_year: bool = False) -> InventoryRun:
+    """Read ``path`` and compute the inventory of ``year`` (default: the file's reporting year).
 
     Every other data year in the file is computed too (without Monte Carlo) for the base-year and
-    year-on-year comparison; a problem in any year raises, naming where it is.
+    year-on-year comparison; a problem in any year raises, naming where it is. The year rules are
+    those of :func:`run_loaded` (``multi_year``).
     """
     say = progress or (lambda _msg: None)
     say("read")
     return run_loaded(load_activity_file(path), year, library=library, mc_draws=mc_draws, mc_seed=mc_seed,
-                      progress=progress, month=month)
+                      progress=progress, month=month, multi_year=multi_year)
 
 
 def run_store_inventory(factory_id: str, year: int | None = None, *, url: str | None = None,
@@ -72,9 +94,9 @@ def run_store_inventory(factory_id: str, year: int | None = None, *, url: str | 
 
     With ``declared`` (an activity-data file), metered flows come from the meters and the rest (fuels
     bought by invoice, process sources, green-power contracts, other years) from the file
-    (:func:`zerocarbon.services.metering.activity.merge_metered`). Gaps in counters are filled linearly
+    (:func:`zerocarbon.timeseries.activity.merge_metered`). Gaps in counters are filled linearly
     and flagged as estimated unless ``estimate`` is None. ``metered`` is the year's metered data when
-    already computed (:func:`zerocarbon.services.metering.activity.metered_year` with the same year and
+    already computed (:func:`zerocarbon.services.metering.year.metered_year` with the same year and
     ``estimate``), to reuse it.
     """
     target = year if year is not None else (Period.parse(month).year if month else None)
@@ -84,27 +106,43 @@ def run_store_inventory(factory_id: str, year: int | None = None, *, url: str | 
                                 or metered.factory.factory_id != factory_id):
         raise ValueError(f"metered data of {metered.factory.factory_id} {metered.year} (estimate "
                          f"{metered.estimate}) given for {factory_id} {target} (estimate {estimate})")
-    lines = mi.activity_from_meters(factory_id, target, url, estimate=estimate,  # type: ignore[arg-type]
-                                    metered=metered)
+    my = metered or metered_year(factory_id, target, url, estimate=estimate)  # type: ignore[arg-type]
+    lines = meter_lines(my)
     if declared is not None:
         base = load_activity_file(declared)
-        data = mi.merge_metered(base.data, lines, target)
+        data = merge_metered(base.data, lines, target)
         locations = dict(base.locations)
         path = base.path
-    else:
-        data = mi.inventory_input(factory_id, lines, url)
+    else:  # the factory's meters are already in the metered year: not read again
+        data = metered_input(my.factory, lines)
         locations, path = {}, Path(f"store:{factory_id}")
     locations.update({ln.id: {"file": f"store:{factory_id}", "sheet": None, "row": None,
                               "entry": f"meter {', '.join(ln.meters)}"} for ln in lines})
-    return run_loaded(LoadedInput(data, path, locations), target, mc_draws=mc_draws, month=month)
+    run = run_loaded(LoadedInput(data, path, locations), target, mc_draws=mc_draws, month=month)
+    run.metered = my
+    if declared is None:
+        run.inventory.warnings.insert(0, METERS_ONLY_WARNING)
+    return run
+
+
+#: Said by an inventory made from meter data alone: what no meter measures is not in it.
+METERS_ONLY_WARNING = ("declared data missing: computed from meter data alone; no declared data file (invoices, "
+                       "ledgers, process sources, green-power contracts) was given, so sources no meter measures "
+                       "are not in this inventory")
 
 
 def run_loaded(loaded: LoadedInput, year: int | None = None, *, library: FactorLibrary | None = None,
                mc_draws: int = DEFAULT_DRAWS, mc_seed: int = DEFAULT_SEED,
-               progress: Progress | None = None, month: str | None = None) -> InventoryRun:
+               progress: Progress | None = None, month: str | None = None,
+               multi_year: bool = False) -> InventoryRun:
     """The inventory of input already read (from a file, or assembled from meters and declared data).
 
     With ``month`` (YYYY-MM) the reported inventory is that month's (see ``compute_inventory``).
+
+    The year never changes silently: a file holds one reporting year (and the base year's lines,
+    ``factory.base_year``); a line of any other year is an error naming it. With ``multi_year`` and
+    a ``year``, a file of several years is accepted: the run reports ``year`` and lists the lines
+    of the other years (neither ``year`` nor the base year) in ``left_out``.
     """
     if month is not None and year is None:
         year = Period.parse(month).year
@@ -112,22 +150,82 @@ def run_loaded(loaded: LoadedInput, year: int | None = None, *, library: FactorL
     say = progress or (lambda _msg: None)
     path = loaded.path
     years = loaded.data.years()
-    target = year if year is not None else years[-1]
+    target, left_out = _choose_year(loaded, year, multi_year)
     if target not in years:
         raise InputError(f"文件中没有 {target} 年的数据", f"the file has no data for {target}", file=str(path),
                          field="period", expected=f"one of {years}")
     inventories: dict[int, Inventory] = {}
     for y in years:
         say(f"compute {y}")
-        inventories[y] = compute_inventory(loaded.data, y, lib, locations=loaded.locations,
-                                           mc_draws=mc_draws if y == target else 0, mc_seed=mc_seed,
-                                           month=month if y == target else None)
+        try:
+            inventories[y] = compute_inventory(loaded.data, y, lib, locations=loaded.locations,
+                                               mc_draws=mc_draws if y == target else 0, mc_seed=mc_seed,
+                                               month=month if y == target else None)
+        except ZerocarbonError as exc:  # a problem of the input names the file it came from
+            raise exc.with_location(file=str(path)) from exc
+    for inv in inventories.values():  # a meter that disagrees with its invoice is visible, with both figures
+        shown = {r.line.id for r in inv.lines}
+        inv.warnings = sorted(inv.warnings + discrepancies([a for a in loaded.data.activity if a.id in shown]))
     comparison = compare_years(inventories, loaded.data.factory.base_year)
-    return InventoryRun(loaded, target, inventories, comparison)
+    return InventoryRun(loaded, target, inventories, comparison, left_out)
 
 
-def explain_line(run: InventoryRun, line_id: str, lang: str = "zh") -> str:
-    """The derivation of one line in every view, as text a verifier can re-check by hand."""
+def _choose_year(loaded: LoadedInput, year: int | None, multi_year: bool) -> tuple[int, list[dict[str, Any]]]:
+    """The reported year and the lines left out of it (see :func:`run_loaded`), or an error naming
+    each line outside the year."""
+    data, path = loaded.data, str(loaded.path)
+    if not data.activity:
+        raise InputError("文件中没有活动数据（活动数据表为空）", "the file has no activity data (the activity sheet "
+                         "is empty)", file=path, sheet="活动数据" if loaded.path.suffix.lower() in (".xlsx", ".xlsm")
+                         else None, field="activity")
+    base = data.factory.base_year
+    lines_of: dict[int, list[Any]] = {}
+    for line in data.activity:
+        lines_of.setdefault(line.period_obj.year, []).append(line)
+    reporting = sorted(y for y in lines_of if y != base) or sorted(lines_of)
+    if multi_year:
+        if year is None:
+            raise InputError("多年份文件需用 --year 指定核算年份", "a multi-year file needs --year to say which year "
+                             "to report", file=path, field="year", expected=f"one of {sorted(lines_of)}")
+        return year, [_where(loaded, ln) for y in sorted(lines_of) if y not in (year, base) for ln in lines_of[y]]
+    if len(reporting) <= 1:
+        return (year if year is not None else reporting[0]), []
+    # the inventory's year: the one asked for, else the year most lines are in (the latest on a tie)
+    target = year if year is not None else max(reporting, key=lambda y: (len(lines_of[y]), y))
+    outside = [ln for y in reporting if y != target for ln in lines_of[y]]
+    problems = [InputError(
+        f"活动数据行 {ln.id} 的期间 {ln.period} 不在核算年度 {target} 内",
+        f"activity line {ln.id} is dated {ln.period}, outside the inventory year {target}",
+        **{k: v for k, v in _where(loaded, ln).items() if k in ("file", "sheet", "row")},
+        field=_period_field(_where(loaded, ln)),
+        expected=f"{target}-MM，或用 --multi-year --year {target} 核算多年份文件 / {target}-MM, or --multi-year "
+                 f"--year {target} for a file of several years") for ln in outside]
+    if len(problems) == 1:
+        raise problems[0]
+    raise InputErrors(f"{len(problems)} 行活动数据不在核算年度 {target} 内",
+                      f"{len(problems)} activity lines are outside the inventory year {target}", file=path,
+                      field="period", problems=problems[:200])
+
+
+def _period_field(where: dict[str, Any]) -> str:
+    """The period's place: its column header in the template, its entry path in YAML/JSON."""
+    if where.get("sheet"):
+        return "期间"
+    return f"{where['entry']}.period" if where.get("entry") else "period"
+
+
+def _where(loaded: LoadedInput, line: Any) -> dict[str, Any]:
+    place = loaded.locations.get(line.id, {})
+    return {"id": line.id, "period": line.period, "file": place.get("file", str(loaded.path)),
+            "sheet": place.get("sheet"), "row": place.get("row"), "entry": place.get("entry")}
+
+
+def explain_line(run: InventoryRun, line_id: str, lang: str = "zh", *, url: str | None = None) -> str:
+    """The derivation of one line in every view, as text a verifier can re-check by hand.
+
+    A metered line (a store run, ``run.metered`` set) shows its meters' month: intervals, gaps and
+    their sum, and, with the store ``url``, the first and last reading time stamps of the month.
+    """
     try:
         result = run.inventory.line(line_id)
     except KeyError:
@@ -147,10 +245,11 @@ def explain_line(run: InventoryRun, line_id: str, lang: str = "zh") -> str:
     if where:
         loc = ", ".join(f"{k}={v}" for k, v in where.items() if v is not None)
         out.append(f"  {'位置' if zh else 'read from'}: {loc}")
+    out.extend(_metered_lines(run, line, zh, url))
     labels = {"gbt32150": "GB/T 32150", "location": "scope (location-based)", "market": "scope (market-based)"}
     for view, fig in result.figures.items():
         out.append("")
-        out.append(f"  [{labels[view]}] {fig.formula}  =  {plain(fig.emissions)} tCO2e")
+        out.append(f"  [{labels.get(view, view)}] {fig.formula}  =  {plain(fig.emissions)} tCO2e")
         for key, value in fig.intermediates.items():
             out.append(f"      {key} = {value}")
         for fv in fig.factors:
@@ -165,6 +264,61 @@ def explain_line(run: InventoryRun, line_id: str, lang: str = "zh") -> str:
     out.append(f"  {'不确定性' if zh else 'uncertainty'} (95%): ±{result.uncertainty_pct:.2f}%  = √(" +
                " + ".join(f"{p.name} {p.pct}%²" for p in result.uncertainty_parts) + ")")
     return "\n".join(out)
+
+
+def _reading_span(meter_id: int, start: int, end: int, tz: str, url: str, zh: bool) -> str:
+    """First and last stored reading of a meter in the month [start, end] (the reading at ``end``
+    closes a counter's last interval), in the meter's local time."""
+    ts = read_current([meter_id], start, end + 1, url)["ts"].to_pylist()
+    if not ts:
+        return f"      {'本月无读数' if zh else 'no readings in the month'}"
+    return (f"      {'首个读数' if zh else 'first reading'} {_local(min(ts), tz)}, "
+            f"{'最后读数' if zh else 'last reading'} {_local(max(ts), tz)} "
+            f"({len(ts)} {'个读数' if zh else 'readings'})")
+
+
+def _metered_lines(run: InventoryRun, line: ActivityLine, zh: bool, url: str | None = None) -> list[str]:
+    """The meters and readings behind a metered line, and the declared invoice beside it."""
+    if not line.meters:
+        return []
+    out = []
+    my = run.metered
+    if my is None:
+        out.append(f"  {'表计' if zh else 'meters'}: {', '.join(line.meters)}  "
+                   f"({'未载入表计数据' if zh else 'metered year not loaded'})")
+    else:
+        ids = {str(r["code"]): int(r["meter_id"]) for r in my.factory.meters.to_pylist()}
+        month = my.monthly().to_pylist()
+        tz = my.factory.timezone
+        for code in line.meters:
+            mid = ids.get(code)
+            for r in (r for r in month if r["meter_id"] == mid and r["period"] == line.period):
+                total = exact_amount(r["value_exact"]) if r["value_exact"] is not None else "-"
+                out.append(f"  {'表计' if zh else 'meter'} {code}: {'区间' if zh else 'intervals'} {r['n_intervals']}"
+                           f" ({'估算' if zh else 'estimated'} {r['n_estimated']}, {'未用' if zh else 'not used'} "
+                           f"{r['n_null']}), {_local(r['ts'], tz)} – {_local(r['ts_end'], tz)}; "
+                           f"Σ {'区间值' if zh else 'intervals'} = {total} {line.unit}")
+                if url is not None and mid is not None:
+                    out.append(_reading_span(mid, int(r["ts"]), int(r["ts_end"]), tz, url, zh))
+                for g in my.gaps.to_pylist():
+                    if g["meter_id"] == mid and g["start"] < r["ts_end"] and g["end"] > r["ts"]:
+                        how = f" ({my.estimate})" if my.estimate else ""
+                        out.append(f"      {'缺测' if zh else 'gap'} {_local(g['start'], tz)} – "
+                                   f"{_local(g['end'], tz)}: {g['count']} {'个区间' if zh else 'intervals'}, "
+                                   f"{'估算' if zh else 'estimated'} {g['estimated']}{how}")
+    if line.declared_id is not None:
+        found = discrepancy(line)
+        tol = f"{INVOICE_TOLERANCE * 100} %"
+        verdict = (f"{'差异超出容差' if zh else 'DIFFERS beyond tolerance'} {tol}" if found
+                   else f"{'在容差内' if zh else 'within tolerance'} {tol}")
+        out.append(f"  {'申报（结算单）' if zh else 'declared (invoice)'} {line.declared_id}: {line.declared_amount} "
+                   f"{line.declared_unit or line.unit}  ← {line.declared_source or '-'}  [{verdict}; "
+                   f"{'采用表计值' if zh else 'the meter is used'}]")
+    return out
+
+
+def _local(ts: int, tz: str) -> str:
+    return datetime.fromtimestamp(int(ts), ZoneInfo(tz)).strftime("%Y-%m-%d %H:%M")
 
 
 def write_json(run: InventoryRun, path: Path) -> Path:

@@ -1,8 +1,8 @@
 """Use cases of meter data: activity data for the inventory, hourly carbon, and the check between them.
 
     store (meters, nodes, events, readings) → intervals → virtual meters → hours / months
-        (the metered year, :mod:`zerocarbon.services.metering.year`)
-        → activity lines (one per meter and month) → compute_inventory
+        (the metered year, :mod:`zerocarbon.services.metering.year` → :mod:`zerocarbon.timeseries.year`)
+        → activity lines (one per meter and month, :mod:`zerocarbon.timeseries.activity`) → compute_inventory
         → hourly carbon (annual or hourly factors)
 
 Everything is computed on read, so back-filled (late) readings are in the next result.
@@ -10,9 +10,10 @@ Everything is computed on read, so back-filled (late) readings are in the next r
 Consistency check
 -----------------
 :func:`check_hourly_against_inventory` computes the year's inventory from the monthly activity
-lines (Decimal, :func:`zerocarbon.accounting.inventory.compute_inventory`, location-based view)
+lines (Decimal, :func:`zerocarbon.accounting.inventory.compute_inventory`, location-based view, its CO2)
 and compares it, per meter and in total, with the sum of the hourly carbon (float64) of the same
-meters with the annual factors. Both come from the same intervals and the same library rows, so
+meters with the annual factors (summed with ``math.fsum``: correctly rounded, so the same in
+every run). Both come from the same intervals and the same library rows, so
 they agree to rounding: the check passes when |hourly − inventory| ≤ 1e-6 × |inventory| (relative
 tolerance, documented float tolerance; an absolute 1e-9 tCO2 when the inventory is 0). Only the
 categories in the hourly carbon are compared (fuel combustion, purchased electricity and heat,
@@ -22,6 +23,7 @@ on-site renewables); meters of other categories are listed as not compared.
 from __future__ import annotations
 
 import json
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -29,62 +31,33 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
-from pydantic import ValidationError
 
 from zerocarbon.accounting.inventory import compute_inventory
+from zerocarbon.accounting.results import Figure
 from zerocarbon.errors import InputError
 from zerocarbon.factors import FactorLibrary, default_library
-from zerocarbon.model.inventory_input import ActivityLine, Category, Facility, FactoryInfo, InventoryInput, SteamSpec
-from zerocarbon.model.period import Period
+from zerocarbon.model.inventory_input import ActivityLine, InventoryInput
 from zerocarbon.services.metering.year import FactoryMeters, MeteredYear, load_factory_meters, metered_year
 from zerocarbon.store.grid_series import series_rows
+from zerocarbon.timeseries import activity as ta
 from zerocarbon.timeseries import carbon as tc
+from zerocarbon.timeseries.activity import merge_metered
 from zerocarbon.timeseries.intervals import Estimate
+
+__all__ = ["ConsistencyCheck", "MeterComparison", "activity_from_meters", "carbon_trace",
+           "check_hourly_against_inventory", "hourly_carbon", "inventory_input", "merge_metered"]
 
 #: Relative tolerance of the hourly-vs-inventory check (float64 sums against Decimal).
 REL_TOL = 1e-6
 ABS_TOL = 1e-9
 
 
-def _check_power_meters(fm: FactoryMeters, power_as_energy: bool) -> None:
-    """A power register that feeds a category would silently drop out without power_as_energy: refuse."""
-    if power_as_energy:
-        return
-    for m in fm.meters.to_pylist():
-        if m["category"] and m["register_kind"] == "instantaneous":
-            raise InputError(f"表计 {m['code']} 为功率表（瞬时值），须以 power_as_energy=True 折算为电量",
-                             f"meter {m['code']} is a power register feeding {m['category']}: pass "
-                             "power_as_energy=True to convert it to energy (mean power × duration)",
-                             field="power_as_energy", details={"meter": m["code"]})
-
-
-def _codes(fm: FactoryMeters) -> dict[int, dict[str, Any]]:
-    return {int(r["meter_id"]): r for r in fm.meters.to_pylist()}
-
-
-def _sources(my: MeteredYear) -> dict[int, str]:
-    """'meters: <codes>' per meter: itself, or for a virtual meter the meters its formula uses."""
-    meters = _codes(my.factory)
-    out = {mid: f"meters: {m['code']}" for mid, m in meters.items()}
-    inputs: dict[int, list[str]] = defaultdict(list)
-    for row in my.virtual.terms.to_pylist():
-        inputs[int(row["meter_id"])].append(str(row["input_code"]))
-    for mid, codes in inputs.items():
-        m = meters[mid]
-        out[mid] = f"meters: {', '.join(sorted(codes))} (virtual {m['code']} = {m['virtual_formula']})"
-    return out
-
-
 def activity_from_meters(factory_id: str, year: int, url: str | None = None, *, estimate: Estimate | None = None,
                          evidence: dict[str, str] | None = None, power_as_energy: bool = False,
                          metered: MeteredYear | None = None) -> list[ActivityLine]:
-    """Activity data from the meters: one line per meter with a category and month.
-
-    Each line: id ``<meter>-<YYYY-MM>``, facility = the meter's node (else the factory), category,
-    item and electricity kind from the meter, amount = Σ of the month's intervals [the meter's unit
-    × multiplier] (Decimal of the float sum), period ``YYYY-MM`` (local months), source
-    ``"meters: <codes>"``, data quality ``metered``; the note counts the month's intervals, missing
-    ones, estimated ones and ones not used, so an incomplete month is visible.
+    """Activity data from the meters: one line per meter with a category and month
+    (:func:`zerocarbon.timeseries.activity.meter_lines` on the metered year, loaded from the store
+    unless ``metered`` is given).
 
     Parameters
     ----------
@@ -93,68 +66,16 @@ def activity_from_meters(factory_id: str, year: int, url: str | None = None, *, 
         green power counts as zero only with proof.
     metered : MeteredYear, optional
         Already computed intervals (to reuse them).
-
-    Raises
-    ------
-    InputError
-        A green-power meter without evidence, or a negative monthly amount (a virtual meter whose
-        formula gives less than zero), naming the meter.
     """
     my = metered or metered_year(factory_id, year, url, estimate=estimate, power_as_energy=power_as_energy)
-    _check_power_meters(my.factory, my.power_as_energy)
-    meters = _codes(my.factory)
-    sources = _sources(my)
-    proofs = evidence or {}
-    lines: list[ActivityLine] = []
-    for row in my.monthly().to_pylist():
-        m = meters[int(row["meter_id"])]
-        if not m["category"] or row["value"] is None:
-            continue
-        code = str(m["code"])
-        kind = m["electricity_kind"] or "grid"
-        proof = proofs.get(code)
-        if kind == "green_power" and not proof:
-            raise InputError(f"表计 {code} 为绿电，须提供绿电交易凭证 (evidence)",
-                             f"meter {code} is green power: give its proof in evidence={{'{code}': ...}}",
-                             field="evidence", details={"meter": code})
-        expected = (int(row["ts_end"]) - int(row["ts"])) // int(m["interval_seconds"])
-        missing = expected - int(row["n_intervals"]) - int(row["n_null"])
-        note = (f"{row['n_intervals']} of {expected} intervals; {missing} missing; {row['n_estimated']} estimated"
-                f"{' (' + my.estimate + ')' if my.estimate else ''}; {row['n_null']} not used")
-        try:
-            lines.append(ActivityLine(
-                id=f"{code}-{row['period']}", facility=m["node_code"] or factory_id, category=Category(m["category"]),
-                item=m["item"], amount=Decimal(repr(float(row["value"]))), unit=str(m["energy_unit"]),
-                period=str(row["period"]), source=sources[int(row["meter_id"])], data_quality="metered",
-                electricity_kind=kind, evidence=proof, note=note, steam=_steam(m), meters=(code,)))
-        except ValidationError as exc:
-            raise InputError(f"表计 {code} {row['period']} 的活动数据无效：{exc.errors()[0]['msg']}",
-                             f"meter {code}, {row['period']}: activity line not valid: {exc.errors()[0]['msg']}",
-                             field="amount", details={"meter": code}) from exc
-    return lines
-
-
-def _steam(meter: dict[str, Any]) -> SteamSpec | None:
-    """The steam state of a steam meter (None for other meters), for the heat of its mass."""
-    if meter.get("steam_pressure_mpa") is None:
-        return None
-    temperature = meter.get("steam_temperature_c")
-    return SteamSpec(pressure_mpa=Decimal(repr(float(meter["steam_pressure_mpa"]))),
-                     temperature_c=None if temperature is None else Decimal(repr(float(temperature))),
-                     gauge=bool(meter.get("steam_gauge")))
+    return ta.meter_lines(my, evidence)
 
 
 def inventory_input(factory_id: str, lines: list[ActivityLine], url: str | None = None,
                     factory: FactoryMeters | None = None) -> InventoryInput:
-    """An :class:`InventoryInput` of the factory with the given (meter) activity lines."""
-    fm = factory or load_factory_meters(factory_id, url)
-    names = {str(r["code"]): r for r in fm.nodes.to_pylist()}
-    facilities = sorted({ln.facility for ln in lines})
-    return InventoryInput(
-        factory=FactoryInfo(id=fm.factory_id, name_zh=fm.name_zh, name_en=fm.name_en, province=fm.province,
-                            facilities=[Facility(id=f, name_zh=str(names[f]["code"]) if f in names else f)
-                                        for f in facilities] or [Facility(id=factory_id, name_zh=fm.name_zh)]),
-        activity=lines)
+    """An :class:`InventoryInput` of the factory with the given (meter) activity lines; the factory's
+    meters are read from the store only when ``factory`` is not given."""
+    return ta.inventory_input(factory or load_factory_meters(factory_id, url), lines)
 
 
 def _load_series(name: str, start: int, end: int, url: str | None) -> pa.Table:
@@ -180,7 +101,7 @@ def hourly_carbon(factory_id: str, year: int, url: str | None = None, series: st
     """
     my = metered or metered_year(factory_id, year, url, estimate=estimate, power_as_energy=power_as_energy,
                                  hourly=True)
-    _check_power_meters(my.factory, my.power_as_energy)
+    ta.check_power_meters(my.factory, my.power_as_energy)
     fm = my.factory
     factors = tc.annual_factors(fm.meters, year, fm.province, library=library or default_library(), tz=fm.timezone)
     rows = series
@@ -244,10 +165,23 @@ class ConsistencyCheck:
 
     def to_dict(self) -> dict[str, Any]:
         return {"factory_id": self.factory_id, "year": self.year, "inventory_tco2": str(self.inventory_tco2),
-                "hourly_tco2": self.hourly_tco2, "rel_diff": self.rel_diff, "rel_tol": self.rel_tol, "ok": self.ok,
+                "hourly_tco2": self.hourly_tco2, "rel_diff": shown_rel(self.rel_diff), "rel_tol": self.rel_tol,
+                "ok": self.ok,
                 "meters": [{"meter": m.meter, "inventory_tco2": str(m.inventory_tco2), "hourly_tco2": m.hourly_tco2,
-                            "rel_diff": m.rel_diff, "ok": m.ok} for m in self.meters],
+                            "rel_diff": shown_rel(m.rel_diff), "ok": m.ok} for m in self.meters],
                 "not_compared": self.not_compared}
+
+
+#: Relative differences below this are under the resolution of a float64 sum of hourly values.
+FLOAT_RESOLUTION = 1e-12
+
+
+def shown_rel(rel: float) -> float:
+    """A relative difference as shown [fraction]: two significant digits, 0 below :data:`FLOAT_RESOLUTION`.
+
+    The verdict (``ok``) is taken on the full value; what is shown carries no float noise.
+    """
+    return 0.0 if rel < FLOAT_RESOLUTION else float(f"{rel:.2g}")
 
 
 def _rel(a: float, b: Decimal) -> tuple[float, bool]:
@@ -259,6 +193,16 @@ def _rel(a: float, b: Decimal) -> tuple[float, bool]:
     return rel, rel <= REL_TOL
 
 
+def _co2_part(figure: Figure | None) -> Decimal:
+    """The CO2 of a location-based figure [tCO2]: hourly carbon is CO2 only, while the GHG Protocol's
+    scope 1 of a fuel also carries its CH4 and N2O (``Figure.gases_co2e``)."""
+    if figure is None:
+        return Decimal(0)
+    if figure.gases_co2e:
+        return figure.gases_co2e.get("CO2", Decimal(0))
+    return figure.emissions
+
+
 def check_hourly_against_inventory(factory_id: str, year: int, url: str | None = None, *,
                                    estimate: Estimate | None = None, evidence: dict[str, str] | None = None,
                                    power_as_energy: bool = False,
@@ -266,47 +210,31 @@ def check_hourly_against_inventory(factory_id: str, year: int, url: str | None =
     """Annual inventory from meters = Σ of its hourly carbon, per meter and in total (see module docstring)."""
     lib = library or default_library()
     my = metered_year(factory_id, year, url, estimate=estimate, power_as_energy=power_as_energy, hourly=True)
-    _check_power_meters(my.factory, my.power_as_energy)
+    ta.check_power_meters(my.factory, my.power_as_energy)
     lines = activity_from_meters(factory_id, year, url, evidence=evidence, metered=my)
     data = inventory_input(factory_id, lines, url, factory=my.factory)
     inventory = compute_inventory(data, year, lib, mc_draws=0)
     carbon = hourly_carbon(factory_id, year, url, library=lib, metered=my)
-    hourly_by_meter: dict[str, float] = defaultdict(float)
-    for row in tc.summarise(carbon, by=("meter",)).to_pylist():
-        hourly_by_meter[str(row["meter"])] += float(row["co2_t"] or 0.0)
+    # math.fsum: the correctly rounded sum of every hour, whatever the order the rows come in
+    hours: dict[str, list[float]] = defaultdict(list)
+    for code, co2 in zip(carbon["meter"].cast(pa.string()).to_pylist(), carbon["co2_t"].to_pylist(), strict=True):
+        if co2 is not None:
+            hours[str(code)].append(float(co2))
+    hourly_by_meter = {code: math.fsum(values) for code, values in hours.items()}
     compared = {str(r["meter"]) for r in carbon_trace(carbon).get("factors", [])}
     inv_by_meter: dict[str, Decimal] = defaultdict(Decimal)
     for result in inventory.lines:
         for code in result.line.meters:
             if code in compared:
-                inv_by_meter[code] += result.emissions("location")
+                inv_by_meter[code] += _co2_part(result.figures.get("location"))
     comparisons = []
     for code in sorted(compared):
         rel, ok = _rel(hourly_by_meter.get(code, 0.0), inv_by_meter.get(code, Decimal(0)))
         comparisons.append(MeterComparison(code, inv_by_meter.get(code, Decimal(0)), hourly_by_meter.get(code, 0.0),
                                            rel, ok))
     inv_total = sum(inv_by_meter.values(), Decimal(0))
-    hourly_total = sum(hourly_by_meter.get(c, 0.0) for c in compared)
+    hourly_total = math.fsum(v for c in compared for v in hours.get(c, []))
     rel, ok = _rel(hourly_total, inv_total)
     not_compared = list(carbon_trace(carbon).get("skipped", []))
     return ConsistencyCheck(factory_id, year, inv_total, hourly_total, rel, REL_TOL,
                             ok and all(c.ok for c in comparisons), comparisons, not_compared)
-
-
-def _line_key(line: ActivityLine) -> tuple[str, str, str | None, str]:
-    item = default_library().resolve_item(line.item) if line.item else None
-    return (line.facility, line.category.value, item, line.electricity_kind)
-
-
-def merge_metered(declared: InventoryInput, metered: list[ActivityLine], year: int) -> InventoryInput:
-    """Declared data with the year's metered lines taken from the meters.
-
-    A declared line of ``year`` gives way when a meter line has the same facility, category, item
-    and electricity kind (the meters measure that flow); every other declared line stays (fuels
-    bought by invoice, green power by contract, process sources, other years).
-    """
-    covered = {_line_key(m) for m in metered}
-    kept = [a for a in declared.activity
-            if not (Period.parse(a.period).year == year and _line_key(a) in covered)]
-    return InventoryInput.model_validate({**declared.model_dump(), "activity": [
-        *(a.model_dump() for a in kept), *(m.model_dump() for m in metered)]})

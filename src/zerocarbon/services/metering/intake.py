@@ -44,10 +44,16 @@ def _read_mapping(path: str | Path, what_zh: str, what_en: str) -> tuple[Path, d
         raise InputError(f"不支持的文件类型 {suffix}", f"unsupported file type {suffix}", file=str(file),
                          expected=".yaml, .yml or .json")
     try:
-        text = file.read_text(encoding="utf-8")
-        raw = json.loads(text, parse_float=str) if suffix == ".json" else yaml.load(text, _TextFloatLoader)
-    except (yaml.YAMLError, json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise InputError(f"文件格式错误：{exc}", f"malformed file: {exc}", file=str(file)) from exc
+        data = file.read_bytes()
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = data.decode("gb18030")  # what Chinese Windows editors save
+        raw = (json.loads(text, parse_float=str, parse_constant=str) if suffix == ".json"
+               else yaml.load(text, _TextFloatLoader))
+    except (yaml.YAMLError, ValueError, UnicodeDecodeError, RecursionError, OSError) as exc:
+        reason = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+        raise InputError(f"文件格式错误：{reason}", f"malformed file: {reason}", file=str(file)) from exc
     if not isinstance(raw, dict):
         raise InputError("文件顶层应为映射（字典）", "the top level must be a mapping", file=str(file))
     return file, raw
@@ -102,6 +108,8 @@ def read_file_layout(source: str | Path | Mapping[str, Any]) -> FileLayout:
         return FileLayout.model_validate(raw)
     except ValidationError as exc:
         raise _invalid(exc, file) from exc
+    except ZerocarbonError as exc:  # an unknown time zone or encoding, named by the validator
+        raise exc.with_location(file=str(file)) from exc
 
 
 def _layout(layout: FileLayout | Mapping[str, Any] | None) -> FileLayout | None:
@@ -112,8 +120,9 @@ def _layout(layout: FileLayout | Mapping[str, Any] | None) -> FileLayout | None:
 
 def _require_factory(factory_id: str, url: str | None) -> list[str]:
     if not factory_exists(factory_id, url):
-        raise InputError(f"未知企业 “{factory_id}”", f"unknown factory '{factory_id}'", field="factory_id",
-                         expected="a factory saved first with its setup file (load_factory_setup)")
+        raise InputError(f"未知企业 “{factory_id}”：请先用 `zerocarbon store load 工厂定义.yaml` 导入工厂定义",
+                         f"unknown factory '{factory_id}': load its setup first with `zerocarbon store load "
+                         "SETUP.yaml`", field="factory_id", expected="a factory of the store")
     return list(load_meters(factory_id, url))
 
 

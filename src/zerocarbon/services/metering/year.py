@@ -1,52 +1,26 @@
-"""The metered year of a factory: its meters from the store, and their intervals rolled up by month
-(and hour), computed chunk by chunk of meters so that memory stays bounded at thousands of meters.
+"""Use case: load a factory's metered year from the store, once, and hand it to the core.
 
-    store (meters, nodes, events, readings) → intervals (per chunk) → months / hours
-                                            → virtual meters (from the intervals of their inputs)
+    store (meters, nodes, events) → :class:`~zerocarbon.timeseries.year.FactoryMeters`
+    store (readings, read per chunk of meters) → :func:`zerocarbon.timeseries.year.scan_year`
+        → :class:`~zerocarbon.timeseries.year.MeteredYear` (a plain value)
 
-:func:`metered_year` reads the store once and returns a plain value (:class:`MeteredYear`: Arrow
-tables, no connection to the store); a caller that needs the hourly roll-ups asks for them when
-loading (``hourly=True``).
+The chunked scan, the roll-ups and the value itself live in the core
+(:mod:`zerocarbon.timeseries.year`); this module only wires the store's reader into it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from zerocarbon.errors import InputError
 from zerocarbon.store.factories import load_meters, metering_setup
 from zerocarbon.store.readings import read_current
-from zerocarbon.timeseries import carbon as tc
-from zerocarbon.timeseries.intervals import (
-    EVENT_SCHEMA,
-    GAP_SCHEMA,
-    INTERVAL_SCHEMA,
-    NODE_SCHEMA,
-    UNUSED_SCHEMA,
-    WEEK,
-    Estimate,
-    interval_consumption,
-    meter_table,
-)
-from zerocarbon.timeseries.rollups import Freq, VirtualValues, evaluate_virtual, rollup_time
+from zerocarbon.timeseries.intervals import EVENT_SCHEMA, NODE_SCHEMA, Estimate, meter_table
+from zerocarbon.timeseries.year import CHUNK_READINGS, FactoryMeters, MeteredYear, scan_year
 
-
-@dataclass
-class FactoryMeters:
-    """A factory's metering set-up as the timeseries functions take it."""
-
-    factory_id: str
-    name_zh: str
-    name_en: str
-    province: str
-    timezone: str
-    meters: pa.Table  # METER_SCHEMA
-    nodes: pa.Table   # NODE_SCHEMA
-    events: pa.Table  # EVENT_SCHEMA
+__all__ = ["CHUNK_READINGS", "FactoryMeters", "MeteredYear", "load_factory_meters", "metered_year"]
 
 
 def load_factory_meters(factory_id: str, url: str | None = None) -> FactoryMeters:
@@ -63,165 +37,21 @@ def load_factory_meters(factory_id: str, url: str | None = None) -> FactoryMeter
                          str(fac["timezone"] or "Asia/Shanghai"), meters, nodes, events)
 
 
-#: Readings per chunk of meters: intervals are computed for this many readings at a time, so the
-#: memory of :func:`metered_year` is bounded by the chunk (and the roll-ups), not by the year's
-#: readings of every meter (70 M for 2,000 meters × a year of 15 minutes would not fit).
-CHUNK_READINGS = 2_000_000
-_BASE = ["meter_id", "ts", "ts_end", "value", "flags"]
-
-
-@dataclass(frozen=True)
-class MeteredYear:
-    """Roll-ups of every meter (real and virtual) of one factory and year, with gaps: a plain value.
-
-    Built once by :func:`metered_year`, chunk by chunk (:data:`CHUNK_READINGS`): the interval
-    values of real meters are rolled up per chunk and dropped; only those a virtual meter uses are
-    kept, to evaluate the virtual meters per interval
-    (:func:`zerocarbon.timeseries.rollups.evaluate_virtual`). Nothing here reads the store.
-
-    Attributes
-    ----------
-    factory : FactoryMeters
-        The factory's meters, nodes and meter events.
-    year : int
-        The local calendar year.
-    start, end : int
-        The year's bounds in the factory's time zone [s since epoch, UTC], half-open.
-    estimate : {"linear", "profile"} or None
-        How gaps in counters were filled.
-    gaps, unused : pa.Table
-        :data:`~zerocarbon.timeseries.intervals.GAP_SCHEMA` and ``UNUSED_SCHEMA`` of the real meters.
-    virtual : VirtualValues
-        The virtual meters per interval and the terms of their formulas.
-    monthly_values : pa.Table
-        :func:`~zerocarbon.timeseries.rollups.rollup_time` by local month of every meter [the meter's
-        energy unit].
-    power_as_energy : bool
-        Whether power registers were converted to energy (mean power × duration).
-    hourly_values : pa.Table or None
-        The same by local hour; None unless loaded with ``hourly=True``.
-    """
-
-    factory: FactoryMeters
-    year: int
-    start: int
-    end: int
-    estimate: Estimate | None
-    gaps: pa.Table
-    unused: pa.Table
-    virtual: VirtualValues
-    monthly_values: pa.Table
-    power_as_energy: bool = False
-    hourly_values: pa.Table | None = None
-
-    def monthly(self) -> pa.Table:
-        """The roll-ups by local month (:attr:`monthly_values`)."""
-        return self.monthly_values
-
-    def hourly(self) -> pa.Table:
-        """The roll-ups by local hour (:attr:`hourly_values`).
-
-        Raises
-        ------
-        ValueError
-            The year was loaded without them: load it with ``metered_year(..., hourly=True)``.
-        """
-        if self.hourly_values is None:
-            raise ValueError(f"the metered year {self.year} of {self.factory.factory_id} was loaded without hourly "
-                             "roll-ups: load it with metered_year(..., hourly=True)")
-        return self.hourly_values
-
-
-@dataclass
-class _Scan:
-    rolled: dict[Freq, pa.Table]
-    gaps: pa.Table
-    unused: pa.Table
-    virtual: VirtualValues
-    start: int
-    end: int
-
-
-def _chunks(meters: pa.Table, span: int) -> list[list[int]]:
-    """Real meter ids in chunks of about :data:`CHUNK_READINGS` readings over ``span`` seconds."""
-    chunks: list[list[int]] = [[]]
-    size = 0
-    for row in sorted(meters.filter(pc.invert(meters["is_virtual"])).select(["meter_id", "interval_seconds"])
-                      .to_pylist(), key=lambda r: int(r["meter_id"])):
-        n = span // max(1, int(row["interval_seconds"] or 900))
-        if chunks[-1] and size + n > CHUNK_READINGS:
-            chunks.append([])
-            size = 0
-        chunks[-1].append(int(row["meter_id"]))
-        size += n
-    return [c for c in chunks if c]
-
-
-def _scan(fm: FactoryMeters, year: int, url: str | None, estimate: Estimate | None, power_as_energy: bool,
-          freqs: tuple[Freq, ...], progress: Callable[[int, int], None] | None = None) -> _Scan:
-    """Intervals of the real meters chunk by chunk, rolled up by ``freqs``; the virtual meters after."""
-    start, end = tc.year_bounds(year, fm.timezone)
-    steps = [int(x) for x in fm.meters["interval_seconds"].to_pylist() if x is not None] or [900]
-    before = (WEEK + 86_400 if estimate == "profile" else 86_400) + max(steps)
-    after = 86_400 + max(steps)
-    terms = evaluate_virtual(pa.table({c: pa.array([], pa.int64() if c in ("meter_id", "ts", "ts_end", "flags")
-                                                    else pa.float64()) for c in _BASE}),
-                             fm.meters, fm.nodes).terms
-    needed = pa.array(sorted({int(i) for i in terms["input_id"].to_pylist()}), pa.int64())
-    rolled: dict[Freq, list[pa.Table]] = {f: [] for f in freqs}
-    gaps, unused, kept = [], [], []
-    chunks = _chunks(fm.meters, end - start + before + after)
-    total, done = sum(len(c) for c in chunks), 0
-    if progress is not None:
-        progress(0, total)
-    for ids in chunks:
-        readings = read_current(ids, start - before, end + after, url)
-        chunk = fm.meters.filter(pc.is_in(fm.meters["meter_id"], pa.array(ids, pa.int64())))
-        iv = interval_consumption(readings, chunk, start=start, end=end, events=fm.events, estimate=estimate,
-                                  power_as_energy=power_as_energy)
-        del readings
-        base = iv.values.select(_BASE)
-        for f in freqs:
-            rolled[f].append(rollup_time(base, f, tz=fm.timezone))
-        gaps.append(iv.gaps)
-        unused.append(iv.unused)
-        if len(needed):
-            kept.append(base.filter(pc.is_in(base["meter_id"], needed)))
-        done += len(ids)
-        if progress is not None:
-            progress(done, total)
-    inputs = pa.concat_tables(kept) if kept else INTERVAL_SCHEMA.empty_table().select(_BASE)
-    virtual = evaluate_virtual(inputs, fm.meters, fm.nodes)
-    for f in freqs:
-        if virtual.values.num_rows:
-            rolled[f].append(rollup_time(virtual.values.select(_BASE), f, tz=fm.timezone))
-    return _Scan({f: _concat(t, f, fm.timezone) for f, t in rolled.items()},
-                 pa.concat_tables(gaps) if gaps else GAP_SCHEMA.empty_table(),
-                 pa.concat_tables(unused) if unused else UNUSED_SCHEMA.empty_table(), virtual, start, end)
-
-
-def _concat(tables: list[pa.Table], freq: Freq, tz: str) -> pa.Table:
-    if tables:
-        return pa.concat_tables(tables)
-    return rollup_time(INTERVAL_SCHEMA.empty_table().select(_BASE), freq, tz=tz)
-
-
 def metered_year(factory_id: str, year: int, url: str | None = None, *, estimate: Estimate | None = None,
                  power_as_energy: bool = False, hourly: bool = False,
-                 progress: Callable[[int, int], None] | None = None) -> MeteredYear:
-    """Monthly (and with ``hourly=True`` hourly) roll-ups of the factory's meters over the local calendar ``year``.
+                 progress: Callable[[int, int], None] | None = None,
+                 factory: FactoryMeters | None = None) -> MeteredYear:
+    """Monthly (and with ``hourly=True`` hourly) roll-ups of the factory's meters over the local calendar
+    ``year`` (:func:`zerocarbon.timeseries.year.scan_year` on the store's readings).
 
-    Intervals per :mod:`zerocarbon.timeseries.intervals`, computed chunk by chunk of meters
-    (:data:`CHUNK_READINGS`). Readings are read with a margin around the year: one day after (the
-    reading that closes the last interval of a counter) and one day before (a gap across New Year
-    is bridged), eight days before with ``estimate="profile"`` (the same interval a week earlier).
-    ``progress(done, total)`` is called with the number of real meters done after each chunk.
-
-    The result is a plain value: with ``hourly=False`` it holds no hourly roll-ups, and
-    :meth:`MeteredYear.hourly` raises (it never goes back to the store).
+    ``factory`` is the factory's meters when already loaded (:func:`load_factory_meters`). The result is
+    a plain value: with ``hourly=False`` it holds no hourly roll-ups, and
+    :meth:`~zerocarbon.timeseries.year.MeteredYear.hourly` raises (it never goes back to the store).
     """
-    fm = load_factory_meters(factory_id, url)
-    freqs: tuple[Freq, ...] = ("month", "hour") if hourly else ("month",)
-    scan = _scan(fm, year, url, estimate, power_as_energy, freqs, progress)
-    return MeteredYear(fm, year, scan.start, scan.end, estimate, scan.gaps, scan.unused, scan.virtual,
-                       scan.rolled["month"], power_as_energy, scan.rolled.get("hour"))
+    fm = factory or load_factory_meters(factory_id, url)
+
+    def read(ids: list[int], start: int, end: int) -> pa.Table:
+        return read_current(ids, start, end, url)
+
+    return scan_year(fm, year, read, estimate=estimate, power_as_energy=power_as_energy, hourly=hourly,
+                     progress=progress)
