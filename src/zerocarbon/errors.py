@@ -11,6 +11,11 @@ from dataclasses import dataclass, replace
 from dataclasses import field as dc_field
 
 
+def printable(text: str) -> str:
+    """``text`` with characters that cannot be encoded as UTF-8 (lone surrogates) written as escapes."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 @dataclass(eq=False)
 class ZerocarbonError(Exception):
     """Base class: a message in Chinese and English, and where the problem is."""
@@ -25,6 +30,12 @@ class ZerocarbonError(Exception):
     details: dict[str, object] = dc_field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        # Text from a broken file (a lone surrogate of a JSON "\\ud800") must not break whoever prints
+        # or encodes the message: such characters are shown as their escape.
+        for name in ("message_zh", "message_en", "file", "sheet", "field", "expected"):
+            value = getattr(self, name)
+            if isinstance(value, str):
+                object.__setattr__(self, name, printable(value))
         super().__init__(self.__str__())
 
     def location(self, lang: str = "zh") -> str:
@@ -75,6 +86,21 @@ class InputError(ZerocarbonError):
 @dataclass(eq=False)
 class UnitError(InputError):
     """A unit that is unknown or of the wrong dimension."""
+
+
+@dataclass(eq=False)
+class InputErrors(InputError):
+    """Several problems of one file, found in one reading: ``problems`` lists each, located.
+
+    The message is a summary; ``message(lang)`` lists every problem on its own line.
+    """
+
+    problems: list[InputError] = dc_field(default_factory=list)
+
+    def message(self, lang: str = "zh") -> str:
+        head = super().message(lang)
+        lines = [(replace(p, file=None) if p.file == self.file else p).message(lang) for p in self.problems]
+        return "\n".join([head, *(f"  {n}. {line}" for n, line in enumerate(lines, start=1))])
 
 
 @dataclass(eq=False)

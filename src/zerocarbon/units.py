@@ -23,6 +23,7 @@ the tabulated GB/T 2589 coefficients, not this definition.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from functools import lru_cache
 
@@ -86,9 +87,34 @@ UNIT_ALIASES: dict[str, str] = {
 
 _PART_ALIASES = sorted((k for k in UNIT_ALIASES if k not in ("", "1")), key=len, reverse=True)
 
+#: Longest unit text accepted [characters]. A unit longer than any real one is refused before
+#: parsing: pint's parser takes time quadratic in the length of its input.
+MAX_UNIT_LENGTH = 32
+#: Largest power of a unit accepted (``m3`` is 3; ``kg**999999999`` is a typo or an attack).
+MAX_UNIT_POWER = 4
+
+#: The spellings of the units this project names, matched without regard to case where that is
+#: unambiguous ("mwh", "KWH" → MWh, kWh). Prefixed forms that differ only in case from another
+#: unit (mWh, Mt, MJ vs mJ…) are listed in their intended form only.
+ACCEPTED_UNITS: tuple[str, ...] = (
+    "t", "kg", "g", "GJ", "MJ", "TJ", "kJ", "kWh", "MWh", "GWh", "Nm3", "wan_Nm3", "wan_kWh", "wan_tce",
+    "tce", "kgce", "tCO2", "tCO2e", "kgCO2", "kgCO2e", "gCO2", "gCO2e", "tC", "kgC", "percent",
+    "dimensionless", "MPa", "kPa", "degC", "h", "kW", "MW", "kVarh", "kvar", "kVA",
+)
+_BY_LOWER: dict[str, str] = {u.lower(): u for u in ACCEPTED_UNITS}
+_TOKEN = re.compile(r"[A-Za-z_][A-Za-z_0-9]*")
+#: Characters a unit may hold: letters (Chinese included), digits, the operators pint reads, ³ ⁴ ² ·.
+_ALLOWED = re.compile(r"^[\w\s/*^().·%²³⁴⁻-]*$")
+_PLAIN_M3 = re.compile(r"(?<![A-Za-z])m(3|³|\^3|\*\*3)(?![0-9])|立方米")
+
+#: Spellings shown in an error message, so a user sees what to write.
+SPELLINGS_HINT = "t, kg, GJ, MWh, kWh, 万kWh, Nm3, 万Nm3, tce, tCO2, tCO2e, %"
+
 
 def _normalise(unit: str) -> str:
     text = unit.strip().replace(" ", "")
+    # case-insensitive where unambiguous: each name this project accepts, in any case
+    text = _TOKEN.sub(lambda m: _BY_LOWER.get(m.group(0).lower(), m.group(0)), text)
     if text in UNIT_ALIASES:
         return UNIT_ALIASES[text]
     for alias in _PART_ALIASES:  # inside compound units such as "GJ/万Nm3"; longest first
@@ -97,29 +123,54 @@ def _normalise(unit: str) -> str:
     return text
 
 
+def _unknown(unit: str, reason_zh: str = "", reason_en: str = "") -> UnitError:
+    shown = unit if len(unit) <= MAX_UNIT_LENGTH else unit[:MAX_UNIT_LENGTH] + "…"
+    return UnitError(f"无法识别的单位 “{shown}”{reason_zh}", f"unknown unit '{shown}'{reason_en}",
+                     expected=f"one of {SPELLINGS_HINT} (not case-sensitive)")
+
+
+def check_unit_text(unit: object) -> str:
+    """The unit text, or :class:`UnitError` when it is too long, holds characters no unit has, or is
+    a plain cubic metre (gas volumes are stated at normal conditions: Nm3 or 万Nm3)."""
+    if not isinstance(unit, str):
+        raise _unknown(str(unit)[:MAX_UNIT_LENGTH], "（不是文本）", " (not text)")
+    if len(unit) > MAX_UNIT_LENGTH:
+        raise _unknown(unit, f"（超过 {MAX_UNIT_LENGTH} 个字符）", f" (longer than {MAX_UNIT_LENGTH} characters)")
+    if not _ALLOWED.match(unit) or any(0xD800 <= ord(c) <= 0xDFFF for c in unit):
+        raise _unknown(unit, "（含有单位中不会出现的字符）", " (holds characters no unit has)")
+    if _PLAIN_M3.search(unit.replace(" ", "")):
+        raise UnitError(
+            f"单位 “{unit}” 没有说明标准状态：气体体积请写 Nm3 或 万Nm3",
+            f"unit '{unit}' does not state reference conditions: write Nm3 or 万Nm3 for gas volumes",
+            expected="Nm3 | 万Nm3")
+    return unit
+
+
 @lru_cache(maxsize=512)
 def parse_unit(unit: str) -> pint.Unit:
     """Parse a user's or a data file's unit string into a registry unit.
 
+    The names of :data:`ACCEPTED_UNITS` are matched without regard to case; the text is checked for
+    length (at most :data:`MAX_UNIT_LENGTH` characters) and characters before pint reads it.
+
     Parameters
     ----------
     unit : str
-        A unit as written, e.g. ``"万Nm3"``, ``"t"``, ``"GJ/wan_Nm3"``, ``"tCO2/MWh"``.
+        A unit as written, e.g. ``"万Nm3"``, ``"t"``, ``"GJ/wan_Nm3"``, ``"tCO2/MWh"``, ``"mwh"``.
 
     Raises
     ------
     UnitError
-        When the text is not a unit the registry knows.
+        When the text is not a unit the registry knows (the message lists accepted spellings).
     """
-    text = _normalise(unit)
+    text = _normalise(check_unit_text(unit))
     try:
-        return ureg.parse_units(text)
-    except (pint.errors.UndefinedUnitError, pint.errors.DefinitionSyntaxError, ValueError,
-            AttributeError, TypeError) as exc:
-        raise UnitError(
-            f"无法识别的单位 “{unit}”", f"unknown unit '{unit}'", expected="a unit such as t, Nm3, "
-            "万Nm3, MWh, GJ, tCO2"
-        ) from exc
+        parsed = ureg.parse_units(text)
+    except Exception as exc:  # pint's parser raises tokenize, assertion and decimal errors on odd text
+        raise _unknown(unit) from exc
+    if any(abs(float(power)) > MAX_UNIT_POWER for power in dict(parsed._units).values()):  # type: ignore[arg-type]
+        raise _unknown(unit, "（幂次过大）", " (power too large)")
+    return parsed
 
 
 def conversion_factor(from_unit: str, to_unit: str) -> Decimal:
@@ -133,6 +184,9 @@ def conversion_factor(from_unit: str, to_unit: str) -> Decimal:
     source, target = parse_unit(from_unit), parse_unit(to_unit)
     try:
         value = Quantity(Decimal(1), source).to(target).magnitude
+    except ArithmeticError as exc:
+        raise UnitError(f"单位 “{from_unit}” 无法换算", f"unit '{from_unit}' cannot be converted",
+                        expected=f"a unit such as {to_unit}") from exc
     except pint.errors.DimensionalityError as exc:
         raise UnitError(
             f"单位 “{from_unit}” 不能换算为 “{to_unit}”（量纲不同）",

@@ -110,8 +110,9 @@ CASES: dict[str, Case] = {
                             (InputError,), ACTIVITY_SHEET, NG, ("amount", "数量")),
     "missing_unit": Case(_set_line(NG, "unit", None), _set_cell(ACTIVITY_SHEET, NG, "单位", None),
                          (InputError,), ACTIVITY_SHEET, NG, ("unit", "单位")),
-    "fuel_in_mwh": Case(_set_line(NG, "unit", "MWh"), _set_cell(ACTIVITY_SHEET, NG, "单位", "MWh"),
-                        (UnitError,), ACTIVITY_SHEET, NG, ("unit", "单位")),
+    # A fuel stated as heat (MWh, GJ) is accepted since CH4/N2O landed; a power (kW) is not an amount of fuel.
+    "fuel_in_kw": Case(_set_line(NG, "unit", "kW"), _set_cell(ACTIVITY_SHEET, NG, "单位", "kW"),
+                       (UnitError,), ACTIVITY_SHEET, NG, ("unit", "单位")),
     "electricity_in_t": Case(_set_line(GRID, "unit", "t"), _set_cell(ACTIVITY_SHEET, GRID, "单位", "t"),
                              (UnitError,), ACTIVITY_SHEET, GRID, ("unit", "单位")),
     # 2015 has no grid factor in the library; the field may name the period or the (factor) item.

@@ -226,13 +226,18 @@ def test_chinese_excel_csv_gb18030_semicolon_decimal_comma(store_url: str, tmp_p
     assert stored(store_url) == [("E1", MIDNIGHT, 1_234_500.0)]
 
 
-def test_a_ragged_csv_row_stops_the_import_naming_the_row(store_url: str, tmp_path: Path) -> None:
+def test_a_ragged_csv_row_is_rejected_naming_the_row_and_the_import_goes_on(store_url: str, tmp_path: Path) -> None:
+    """Issue 10: a row with the wrong number of fields is a reject (with its row), not the end of the import;
+    the rows after it keep their own row numbers."""
     save_factory_setup(setup(), store_url)
     path = tmp_path / "ragged.csv"
-    path.write_text(f"meter,time,value\nE1,{hhmm(0)},1\nE1,{hhmm(Q)}\n", encoding="utf-8")
-    with pytest.raises(InputError) as err:
-        ingest_meter_file(path, "F", url=store_url)
-    assert (err.value.file, err.value.row) == ("ragged.csv", 3)
+    path.write_text(f"meter,time,value\nE1,{hhmm(0)},1\nE1,{hhmm(Q)}\nE1,{hhmm(2 * Q)},3,9\nE1,{hhmm(3 * Q)},x\n"
+                    f"E1,{hhmm(4 * Q)},5\n", encoding="utf-8")
+    report = ingest_meter_file(path, "F", url=store_url)
+    assert (report.accepted, report.rejected) == (2, 3)
+    found = rejects(store_url, report.batch_id)
+    assert found["ragged.csv row 3"][0] == "row" and found["ragged.csv row 4"][0] == "row"
+    assert found["ragged.csv row 5"][0] == "value"  # numbered as in the file, after the set-aside rows
 
 
 def test_bad_setup_and_unknown_factory_are_input_errors(store_url: str, tmp_path: Path) -> None:

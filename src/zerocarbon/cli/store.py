@@ -13,6 +13,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from zerocarbon.errors import ZerocarbonError
@@ -22,7 +23,7 @@ err_console = Console(stderr=True)
 
 store_app = typer.Typer(no_args_is_help=True, help="数据存储 / the store (SQLite embedded, PostgreSQL server).")
 ingest_app = typer.Typer(no_args_is_help=True, help="计量数据接入 / meter data in (files, MQTT).")
-readings_app = typer.Typer(no_args_is_help=True, help="计量读数 / meter readings (corrections).")
+readings_app = typer.Typer(no_args_is_help=True, help="计量读数 / meter readings (corrections, rejected rows).")
 
 Db = Annotated[str | None, typer.Option("--db", help="数据库 URL / store URL (default: ZEROCARBON_DATABASE_URL or "
                                                    "sqlite:///zerocarbon.db)")]
@@ -33,7 +34,9 @@ def fail(exc: ZerocarbonError) -> None:
     raise typer.Exit(2)
 
 
-def report_table(report: dict[str, Any], title: str) -> None:
+def report_table(report: dict[str, Any], title: str, lang: str = "zh") -> None:
+    from zerocarbon.services.metering.quality import reason_text
+
     table = Table(title=title)
     table.add_column("项目 / item")
     table.add_column("数量 / count", justify="right")
@@ -42,15 +45,38 @@ def report_table(report: dict[str, Any], title: str) -> None:
         table.add_row(f"{zh} / {key}", f"{report.get(key, 0):,}")
     console.print(table)
     for reason, count in sorted(report.get("reasons", {}).items(), key=lambda kv: -kv[1])[:10]:
-        console.print(f"  [yellow]{count:>8,}[/]  {reason}", highlight=False)
+        console.print(f"  [yellow]{count:>8,}[/]  {escape(reason_text(reason, lang))}", highlight=False)
+
+
+Lang = Annotated[str, typer.Option("--lang", help="输出语言 zh|en / output language")]
+SHOWN_REJECTS = 50
+
+
+def rejects_table(rows: list[dict[str, Any]], title: str, lang: str) -> Table:
+    from zerocarbon.services.metering.quality import REJECT_HEADERS
+
+    heads = REJECT_HEADERS["zh" if lang == "zh" else "en"]
+    table = Table(title=title)
+    for head in heads[1:6]:
+        table.add_column(head, overflow="fold")
+    for r in rows:
+        table.add_row(escape(str(r["file"])), "" if r["row"] is None else str(r["row"]), r["column"] or "",
+                      escape(str(r["field"])), escape(str(r["reason"])))
+    return table
 
 
 @store_app.command("init", help="创建或升级数据库结构 / create or upgrade the store schema.")
 def store_init(db: Db = None) -> None:
-    from zerocarbon.store.db import database_url, migrate
+    from sqlalchemy import inspect
 
+    from zerocarbon.store.db import get_engine, migrate
+
+    existed = "alembic_version" in inspect(get_engine(db)).get_table_names()
     migrate(db)
-    console.print(f"{database_url(db)}: schema up to date / 数据库结构已是最新")
+    if existed:
+        console.print("数据库结构已是最新 / the store's schema is up to date")
+    else:
+        console.print("已创建数据库结构 / created the store's schema")
 
 
 @store_app.command("load", help="导入工厂、层级、表计与产品定义 / load a factory setup (YAML/JSON).")
@@ -74,9 +100,11 @@ def ingest_file_cmd(
     resume: Annotated[bool, typer.Option("--resume", help="从中断处继续 / continue an interrupted import")] = False,
     progress: Annotated[bool, typer.Option("--progress/--no-progress", help="进度条 / progress bar")] = True,
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
+    lang: Lang = "zh",
     db: Db = None,
 ) -> None:
     from zerocarbon.services.metering.intake import ingest_meter_file, read_file_layout
+    from zerocarbon.services.metering.quality import reject_list
 
     try:
         spec = read_file_layout(layout) if layout else None
@@ -85,8 +113,51 @@ def ingest_file_cmd(
         fail(exc)
     if as_json:
         sys.stdout.write(json.dumps(report.to_dict(), ensure_ascii=False) + "\n")
-    else:
-        report_table(report.to_dict(), f"{path.name} → {factory}")
+        return
+    zh = lang == "zh"
+    report_table(report.to_dict(), f"{path.name} → {factory}", lang)
+    rows = reject_list(factory, db, batch_id=report.batch_id, lang=lang, limit=SHOWN_REJECTS)
+    if rows:
+        console.print(rejects_table(rows, "拒绝的行 / rejected rows" if zh else "Rejected rows", lang))
+    more = report.rejected - report.repeated - len(rows)
+    cmd = f"zerocarbon readings rejects --factory {factory} --batch {report.batch_id} --out rejects.xlsx"
+    if more > 0:
+        console.print((f"另有 {more:,} 行被拒绝，全部列出：{cmd}" if zh else
+                       f"{more:,} more rows were rejected; list them all: {cmd}"), highlight=False, markup=False)
+    if report.repeated:
+        console.print((f"{report.repeated:,} 行在之前导入同一文件时已被拒绝并记录，本次未重复记录"
+                       f"（zerocarbon readings rejects --factory {factory}）" if zh else
+                       f"{report.repeated:,} rejected rows were already recorded when this file was imported "
+                       f"before and were not recorded again (zerocarbon readings rejects --factory {factory})"),
+                      highlight=False, markup=False)
+
+
+@readings_app.command("rejects", help="列出被拒绝的读数行（可筛选、导出）/ list rejected rows (filter, export).")
+def readings_rejects(
+    factory: Annotated[str, typer.Option("--factory", help="工厂编号 / factory id")],
+    batch: Annotated[int | None, typer.Option("--batch", help="导入批次 / ingest batch id")] = None,
+    reason: Annotated[str | None, typer.Option("--reason", help="原因包含 / reason contains (zh or en)")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="导出到 .csv 或 .xlsx / export to .csv or .xlsx")] = None,
+    limit: Annotated[int, typer.Option("--limit", help="屏幕上最多显示的行数 / rows shown on screen")] = 200,
+    lang: Lang = "zh",
+    db: Db = None,
+) -> None:
+    from zerocarbon.services.metering.quality import export_rejects, reject_list
+
+    zh = lang == "zh"
+    try:
+        rows = reject_list(factory, db, batch_id=batch, reason=reason, lang=lang)
+        if out is not None:
+            written = export_rejects(rows, out, lang)
+            console.print(f"{len(rows):,} {'行已导出到' if zh else 'rows written to'} {written}", highlight=False)
+            return
+    except ZerocarbonError as exc:
+        fail(exc)
+    title = f"{'被拒绝的行' if zh else 'Rejected rows'} · {factory} ({len(rows):,})"
+    console.print(rejects_table(rows[:limit], title, lang))
+    if len(rows) > limit:
+        hidden = "行未显示，请用 --out 导出" if zh else "more: export them with --out"
+        console.print(f"… {len(rows) - limit:,} {hidden}")
 
 
 @readings_app.command("correct", help="更正一条读数（保留原值）/ correct a reading (the original is kept).")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
@@ -22,7 +22,6 @@ import pyarrow.compute as pc
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from zerocarbon.errors import InputError
-from zerocarbon.timeseries.validation import INPUT_SCHEMA
 
 #: Header aliases by role. Matching ignores case, spaces, ``_`` and ``-`` and a trailing unit in
 #: brackets (``读数(kWh)`` is the value column, in kWh).
@@ -106,6 +105,27 @@ class FileLayout(BaseModel):
         if value is not None:
             check_timezone(value)
         return value
+
+    @field_validator("encoding")
+    @classmethod
+    def _encoding(cls, value: str | None) -> str | None:
+        if value is not None:
+            check_encoding(value)
+        return value
+
+
+def check_encoding(name: str) -> str:
+    """The codec's name (``utf-8``, ``gb18030`` …), or InputError for an encoding Python does not know."""
+    import codecs
+
+    try:
+        found = codecs.lookup(name)
+    except (LookupError, ValueError, TypeError) as exc:
+        raise InputError(f"未知编码 “{name[:40]}”", f"unknown encoding '{name[:40]}'", field="encoding",
+                         expected="utf-8 or gb18030") from exc
+    if found.name in ("utf-8-sig", "utf_8_sig"):
+        return "utf-8"
+    return str(found.name)
 
 
 def check_timezone(name: str) -> ZoneInfo:
@@ -376,118 +396,3 @@ def _parse_with_format(text: pa.Array, tz: str, time_format: str) -> tuple[np.nd
         return local, ok & exists
     ts = np.asarray(pc.fill_null(parsed.cast(pa.int64()), 0).to_numpy(zero_copy_only=False))
     return ts, ok
-
-
-# ------------------------------------------------------------------------------------ text → readings
-@dataclass
-class Chunk:
-    """Rows of a file as text columns, numbered as a spreadsheet shows them."""
-
-    columns: dict[int, pa.Array]  # header position → text (null where empty)
-    first_row: int                # 1-based row in the file/sheet of the chunk's first data row
-    num_rows: int
-
-
-def _letter(index: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return str(get_column_letter(index + 1))
-
-
-@dataclass
-class ReadContext:
-    """What turning text into readings needs besides the text."""
-
-    where: str
-    resolved: ResolvedLayout
-    layout: FileLayout
-    tz: str
-    shift: dict[str, int]  # meter code → seconds subtracted from a time that labels the interval end
-
-
-def _present(raw: pa.Array) -> np.ndarray:
-    return np.asarray(pc.fill_null(pc.not_equal(pc.utf8_trim_whitespace(raw), ""), False)
-                      .to_numpy(zero_copy_only=False))
-
-
-def _time_text(chunk: Chunk, r: ResolvedLayout) -> pa.Array:
-    if r.date is None:
-        return chunk.columns[r.time]
-    return pc.binary_join_element_wise(chunk.columns[r.date], chunk.columns[r.time], " ")
-
-
-def _shifts(codes: pa.Array, shift: dict[str, int]) -> np.ndarray:
-    if not shift:
-        return np.zeros(len(codes), dtype=np.int64)
-    keys = list(shift)
-    at = pc.index_in(codes, value_set=pa.array(keys, pa.string()))
-    table = pa.array([shift[k] for k in keys], pa.int64())
-    return np.asarray(pc.fill_null(pc.take(table, at), 0).to_numpy(zero_copy_only=False))
-
-
-def to_readings(chunk: Chunk, ctx: ReadContext) -> tuple[pa.Table, list[dict[str, Any]]]:
-    """One chunk of text as the pipeline's input table, plus the rows that could not be read."""
-    r = ctx.resolved
-    rows = np.arange(chunk.first_row, chunk.first_row + chunk.num_rows)
-    time_raw = _time_text(chunk, r)
-    times = parse_times(time_raw, ctx.tz, ctx.layout.time_format)
-    time_list = time_raw.to_pylist()
-    rejects: list[dict[str, Any]] = []
-    parts: list[pa.Table] = []
-
-    def reject(at: str, fld: str, reason: str, raw: dict[str, Any]) -> None:
-        rejects.append({"location": at, "field": fld, "reason": reason, "raw": raw})
-
-    def part(keep: np.ndarray, codes: pa.Array, values: pa.Array, units: pa.Array, suffix: str) -> None:
-        mask = pa.array(keep)
-        codes, values, units = codes.filter(mask), values.filter(mask), units.filter(mask)
-        ts = times.ts[keep] - _shifts(codes, ctx.shift)
-        parts.append(pa.table({"meter": codes, "ts": pa.array(ts, pa.int64()), "value": values, "unit": units,
-                               "location": pa.array([f"{ctx.where} row {n}{suffix}" for n in rows[keep]])},
-                              schema=INPUT_SCHEMA))
-
-    if r.kind == "long":
-        assert r.meter is not None and r.value is not None
-        meter_raw, value_raw = chunk.columns[r.meter], chunk.columns[r.value]
-        unit_raw = (pc.utf8_trim_whitespace(chunk.columns[r.unit]) if r.unit is not None
-                    else pa.array([r.value_unit] * chunk.num_rows, pa.string()))
-        unit_raw = pc.if_else(pc.equal(unit_raw, ""), pa.scalar(None, pa.string()), unit_raw)
-        if r.value_unit is not None:
-            unit_raw = pc.fill_null(unit_raw, r.value_unit)
-        codes = pc.utf8_trim_whitespace(meter_raw)
-        has_meter, has_value = _present(meter_raw), _present(value_raw)
-        values, ok = parse_values(value_raw, ctx.layout.decimal_comma)
-        used = has_meter | has_value | _present(time_raw)  # an empty line is not a reading
-        bad = used & ~(has_meter & times.ok & ok)
-        meter_list, value_list, unit_list = meter_raw.to_pylist(), value_raw.to_pylist(), unit_raw.to_pylist()
-        for i in np.flatnonzero(bad):
-            raw = {"meter": meter_list[i], "time": time_list[i], "value": value_list[i], "unit": unit_list[i]}
-            at = f"{ctx.where} row {rows[i]}"
-            if not has_meter[i]:
-                reject(at, "meter", "no meter code", raw)
-            elif not times.ok[i]:
-                reject(at, "ts", str(times.reason[i]), raw)
-            else:
-                reject(at, "value", "not a number" if has_value[i] else "no value", raw)
-        part(used & ~bad, codes, values, unit_raw, "")
-    else:
-        for col in r.meters:
-            raw_col = chunk.columns[col.index]
-            present = _present(raw_col)
-            values, ok = parse_values(raw_col, ctx.layout.decimal_comma)
-            bad = present & ~(times.ok & ok)
-            letter = _letter(col.index)
-            raw_list = raw_col.to_pylist() if bad.any() else []
-            for i in np.flatnonzero(bad):
-                raw = {"meter": col.code, "time": time_list[i], "value": raw_list[i], "unit": col.unit}
-                at = f"{ctx.where} row {rows[i]} col {letter}"
-                if not times.ok[i]:
-                    reject(at, "ts", str(times.reason[i]), raw)
-                else:
-                    reject(at, "value", "not a number", raw)
-            n = int(present.sum())
-            if n:
-                part(present & ~bad, pa.array([col.code] * chunk.num_rows, pa.string()), values,
-                     pa.array([col.unit] * chunk.num_rows, pa.string()), f" col {letter}")
-    table = pa.concat_tables(parts) if parts else INPUT_SCHEMA.empty_table()
-    return table, rejects

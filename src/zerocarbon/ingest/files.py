@@ -14,9 +14,8 @@ for wide files, column). After every chunk the batch records how many data rows 
 
 from __future__ import annotations
 
-import codecs
-import csv
 import hashlib
+import math
 import signal
 import threading
 from collections.abc import Iterator
@@ -27,23 +26,16 @@ from types import FrameType
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.csv as pacsv
 from sqlalchemy import func, select, update
 
 from zerocarbon.errors import InputError
-from zerocarbon.ingest.file_layouts import (
-    Chunk,
-    FileLayout,
-    ReadContext,
-    check_timezone,
-    find_header_row,
-    resolve,
-    role_of,
-    to_readings,
-)
+from zerocarbon.ingest.csv_source import CsvSource, check_text
+from zerocarbon.ingest.file_layouts import FileLayout, check_timezone, find_header_row, resolve
+from zerocarbon.ingest.file_rows import Chunk, ReadContext, to_readings
 from zerocarbon.ingest.pipeline import IngestReport, close_batch, ingest_table, open_batch
 from zerocarbon.model.metering import MeterRow
 from zerocarbon.store import schema as s
+from zerocarbon.store.batches import rejects_of_file as known_rejects
 from zerocarbon.store.db import transaction
 from zerocarbon.store.factories import load_meters
 
@@ -51,9 +43,7 @@ __all__ = ["CHUNK_ROWS", "FileLayout", "detect_layout", "file_hash", "ingest_fil
 
 CHUNK_ROWS = 100_000
 SOURCE = "file"
-_SNIFF_BYTES = 1 << 16
 _SNIFF_ROWS = 30
-_DELIMITERS = (",", ";", "\t", "|")
 
 
 def file_hash(path: str | Path) -> str:
@@ -66,101 +56,6 @@ def file_hash(path: str | Path) -> str:
 
 
 # ------------------------------------------------------------------------------------------ sources
-class _CsvSource:
-    """A CSV file read as text columns through pyarrow's streaming reader."""
-
-    def __init__(self, file: Path, layout: FileLayout) -> None:
-        self.file, self.layout, self.where = file, layout, file.name
-        self.size = file.stat().st_size
-        self.total_rows: int | None = None
-        with open(file, "rb") as fh:
-            sample = fh.read(_SNIFF_BYTES)
-        self.encoding = layout.encoding or _guess_encoding(sample)
-        text = codecs.getincrementaldecoder(self.encoding)(errors="replace").decode(sample, final=False)
-        text = text.removeprefix("\ufeff")
-        lines = text.splitlines()
-        if len(sample) == _SNIFF_BYTES and lines:
-            lines = lines[:-1]  # the last line may be cut
-        lines = lines[:_SNIFF_ROWS]
-        best: tuple[tuple[bool, int], str, int, list[str]] | None = None
-        for d in [layout.delimiter] if layout.delimiter else _DELIMITERS:
-            rows = [[c.strip() for c in r] for r in csv.reader(lines, delimiter=d)]
-            at = find_header_row(rows, layout)
-            header = rows[at] if at < len(rows) else []
-            score = (any(role_of(h) in ("time", "date") for h in header), len(header))
-            if best is None or score > best[0]:
-                best = (score, d, at, header)
-        assert best is not None
-        _, self.delimiter, at, self.header = best
-        self.header_row = at + 1
-        self._fh: Any = None
-
-    def position(self) -> int:
-        return int(self._fh.tell()) if self._fh is not None else 0
-
-    def chunks(self, needed: list[int], offset: int, chunk_rows: int) -> Iterator[Chunk]:
-        width = len(self.header)
-        names = [f"c{i}" for i in range(width)]
-        invalid: list[str] = []
-
-        def on_invalid(row: Any) -> str:
-            invalid.append(str(row.text))
-            return "skip"
-
-        read = pacsv.ReadOptions(skip_rows=self.header_row, column_names=names, skip_rows_after_names=offset,
-                                 encoding="utf8" if self.encoding == "utf-8" else self.encoding,
-                                 block_size=1 << 22, use_threads=False)
-        parse = pacsv.ParseOptions(delimiter=self.delimiter, ignore_empty_lines=False, invalid_row_handler=on_invalid)
-        convert = pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
-                                       include_columns=[names[i] for i in needed], null_values=[""],
-                                       strings_can_be_null=True, quoted_strings_can_be_null=True)
-        self._fh = pa.OSFile(str(self.file))
-        try:
-            reader = pacsv.open_csv(self._fh, read_options=read, parse_options=parse, convert_options=convert)
-            pending: list[pa.RecordBatch] = []
-            held = 0
-            row = self.header_row + offset + 1
-            for batch in reader:
-                if invalid:
-                    raise self._ragged(width)
-                pending.append(batch)
-                held += batch.num_rows
-                while held >= chunk_rows:
-                    table = pa.Table.from_batches(pending)
-                    piece, rest = table.slice(0, chunk_rows), table.slice(chunk_rows)
-                    yield Chunk({i: piece.column(names[i]).combine_chunks() for i in needed}, row, piece.num_rows)
-                    row += piece.num_rows
-                    pending, held = rest.to_batches(), rest.num_rows
-            if invalid:
-                raise self._ragged(width)
-            if held:
-                table = pa.Table.from_batches(pending)
-                yield Chunk({i: table.column(names[i]).combine_chunks() for i in needed}, row, table.num_rows)
-        finally:
-            self._fh.close()
-            self._fh = None
-
-    def _ragged(self, width: int) -> InputError:
-        """The first row with the wrong number of fields (found by a plain scan: rare, so not fast)."""
-        with open(self.file, encoding=self.encoding, errors="replace", newline="") as fh:
-            for number, fields in enumerate(csv.reader(fh, delimiter=self.delimiter), start=1):
-                if number > self.header_row and fields and len(fields) != width:
-                    return InputError(f"该行有 {len(fields)} 个字段，表头有 {width} 个",
-                                      f"the row has {len(fields)} fields, the header {width}",
-                                      file=self.where, row=number, expected=f"{width} fields")
-        return InputError("某行字段数与表头不符", "a row has a different number of fields than the header",
-                          file=self.where, expected=f"{width} fields")
-
-
-def _guess_encoding(sample: bytes) -> str:
-    """UTF-8 when the sample decodes as UTF-8, else GB18030 (Excel's 'CSV' on Chinese Windows)."""
-    try:
-        codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
-        return "utf-8"
-    except UnicodeDecodeError:
-        return "gb18030"
-
-
 def _header_text(value: Any) -> str:
     if value is None:
         return ""
@@ -176,14 +71,24 @@ class _XlsxSource:
         import openpyxl
 
         self.layout = layout
-        self.wb = openpyxl.load_workbook(file, read_only=True, data_only=True)
+        try:
+            self.wb = openpyxl.load_workbook(file, read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises several types for a broken file
+            raise InputError(f"无法读取 Excel 文件：{str(exc)[:200]}", f"cannot read the workbook: {str(exc)[:200]}",
+                             file=file.name, expected="an .xlsx file saved by Excel or WPS") from exc
         if layout.sheet is not None and layout.sheet not in self.wb.sheetnames:
             self.wb.close()
             raise InputError(f"没有工作表 “{layout.sheet}”", f"no sheet '{layout.sheet}'", file=file.name,
                              field="sheet", expected=f"one of {self.wb.sheetnames}")
         self.ws = self.wb[layout.sheet] if layout.sheet else self.wb.worksheets[0]
         self.where = f"{file.name} {self.ws.title}"
-        rows = [[_header_text(v) for v in r] for r in self.ws.iter_rows(max_row=_SNIFF_ROWS, values_only=True)]
+        rows: list[list[str]] = []
+        try:
+            for r in self.ws.iter_rows(max_row=_SNIFF_ROWS, values_only=True):
+                rows.append([_header_text(v) for v in r])
+        except Exception as exc:  # a broken part of the workbook (bad date, truncated XML …)
+            self.wb.close()
+            raise self._unreadable(exc, len(rows) + 1) from exc
         at = find_header_row(rows, layout)
         self.header = rows[at] if at < len(rows) else []
         self.header_row = at + 1
@@ -195,6 +100,11 @@ class _XlsxSource:
     def position(self) -> int:
         return 0
 
+    def _unreadable(self, exc: BaseException, row: int) -> InputError:
+        text = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+        return InputError(f"无法读取该行：{text}", f"the row cannot be read: {text}", file=self.where, row=row,
+                          expected="cells as Excel or WPS save them")
+
     def close(self) -> None:
         self.wb.close()
 
@@ -202,7 +112,14 @@ class _XlsxSource:
         first = self.header_row + offset + 1
         cells: dict[int, list[str | None]] = {i: [] for i in needed}
         held = 0
-        for values in self.ws.iter_rows(min_row=first, values_only=True):
+        rows = self.ws.iter_rows(min_row=first, values_only=True)
+        while True:
+            try:
+                values = next(rows, None)
+            except Exception as exc:  # a broken part of the workbook (bad date, truncated XML …)
+                raise self._unreadable(exc, first + held) from exc
+            if values is None:
+                break
             for i in needed:
                 cells[i].append(self._text(values[i] if i < len(values) else None, i))
             held += 1
@@ -232,6 +149,8 @@ class _XlsxSource:
             return value.strftime("%H:%M:%S")
         if isinstance(value, bool):
             return str(value).upper()
+        if isinstance(value, float) and not math.isfinite(value):
+            return repr(value)
         if isinstance(value, int | float):
             if index == self.time_index and fmt is None:
                 from openpyxl.utils.datetime import from_excel
@@ -246,24 +165,24 @@ def _excel_serial_text(value: float, from_excel: Any) -> str:
     """A number in a time column without a format is an Excel serial date (days since 1899-12-30)."""
     try:
         moment = from_excel(value)
-    except (ValueError, OverflowError):
+    except (ValueError, OverflowError, ArithmeticError, TypeError):
         return repr(value)
     return moment.strftime("%Y-%m-%d %H:%M:%S") if isinstance(moment, datetime) else repr(value)
 
 
-def _open(file: Path, layout: FileLayout) -> _CsvSource | _XlsxSource:
+def _open(file: Path, layout: FileLayout) -> CsvSource | _XlsxSource:
     if not file.exists():
         raise InputError(f"找不到文件 {file}", f"file {file} does not exist", file=str(file))
     suffix = file.suffix.lower()
     if suffix in (".csv", ".txt", ".tsv"):
-        return _CsvSource(file, layout)
+        return CsvSource(file, layout)
     if suffix in (".xlsx", ".xlsm"):
         return _XlsxSource(file, layout)
     raise InputError(f"不支持的文件类型 {suffix}", f"unsupported file type {suffix}", file=file.name,
                      expected=".csv or .xlsx")
 
 
-def _close(source: _CsvSource | _XlsxSource) -> None:
+def _close(source: CsvSource | _XlsxSource) -> None:
     if isinstance(source, _XlsxSource):
         source.close()
 
@@ -338,7 +257,7 @@ def _close_after(exc: BaseException, report: IngestReport, offset: int, url: str
         exc.add_note(f"closing batch {report.batch_id} failed too: {closing!r}")
 
 
-def _progress_bar(enabled: bool, source: _CsvSource | _XlsxSource) -> AbstractContextManager[Any]:
+def _progress_bar(enabled: bool, source: CsvSource | _XlsxSource) -> AbstractContextManager[Any]:
     if not enabled:
         return nullcontext(None)
     from rich.console import Console
@@ -367,7 +286,7 @@ def detect_layout(path: str | Path, meter_codes: list[str], layout: FileLayout |
                   "unit_column": h[r.unit] if r.unit is not None else None}
     else:
         named["meter_columns"] = {h[m.index]: m.code for m in r.meters}
-    if isinstance(source, _CsvSource):
+    if isinstance(source, CsvSource):
         named |= {"delimiter": source.delimiter, "encoding": source.encoding}
     elif given.sheet is None:
         named["sheet"] = source.ws.title
@@ -412,8 +331,9 @@ def ingest_file(path: str | Path, factory_id: str, layout: FileLayout | None = N
     meters: dict[str, MeterRow] = load_meters(factory_id, url)
     factory_tz = _factory_timezone(factory_id, url)
     if factory_tz is None:
-        raise InputError(f"未知企业 “{factory_id}”", f"unknown factory '{factory_id}'", field="factory_id",
-                         expected="a factory saved with its setup file first")
+        raise InputError(f"未知企业 “{factory_id}”：请先用 `zerocarbon store load 工厂定义.yaml` 导入工厂定义",
+                         f"unknown factory '{factory_id}': load its setup first with `zerocarbon store load "
+                         "SETUP.yaml`", field="factory_id", expected="a factory of the store")
     tz = given.timezone or factory_tz
     check_timezone(tz)
     source = _open(file, given)
@@ -425,7 +345,10 @@ def ingest_file(path: str | Path, factory_id: str, layout: FileLayout | None = N
         shift = ({c: m.interval_seconds for c, m in meters.items() if m.register_kind == "interval"}
                  if given.timestamp_is == "end" else {})
         ctx = ReadContext(source.where, resolved, given, tz, shift)
+        if isinstance(source, CsvSource):
+            check_text(file, source.encoding, source.where)  # refused whole, before anything is written
         digest = file_hash(file)
+        known = known_rejects(digest, factory_id, url)
         found = _resumable(digest, factory_id, url) if resume else None
         if found is None:
             report = IngestReport(open_batch(SOURCE, _batch_name(factory_id, file), digest, url, factory_id=factory_id))
@@ -443,8 +366,9 @@ def ingest_file(path: str | Path, factory_id: str, layout: FileLayout | None = N
                     table, extra = to_readings(chunk, ctx)
                     with _interrupt_after_commit():
                         if table.num_rows or extra:
-                            report.add(ingest_table(table, factory_id, report.batch_id, SOURCE, url, now, extra))
-                        offset += chunk.num_rows
+                            report.add(ingest_table(table, factory_id, report.batch_id, SOURCE, url, now, extra,
+                                                    known=known))
+                        offset += chunk.rows_covered
                         _save_progress(report, offset, url)
                     if bar is not None and task is not None:
                         done = source.position() if source.size is not None else offset

@@ -4,8 +4,9 @@
 
 Rejected rows are kept in ``rejected_records`` with their factory, location, field and reason
 (:func:`~zerocarbon.store.readings.write_rejects`); the batch row in ``ingest_batches`` records the
-counts. Re-sending the same readings changes nothing: they count as duplicates. Rejects are a log
-of what each sending brought: a bad row sent twice is rejected, and kept, twice (once per batch).
+counts. Re-sending the same readings changes nothing: they count as duplicates. A file sent again
+(the same bytes) records no reject a second time: its rows already rejected are counted in the
+report (``repeated``) but not stored again (``known`` of :func:`ingest_table`).
 """
 
 from __future__ import annotations
@@ -17,8 +18,10 @@ from typing import Any
 import pyarrow as pa
 from sqlalchemy import insert, select, update
 
+from zerocarbon.errors import printable
 from zerocarbon.store import audit
 from zerocarbon.store import schema as s
+from zerocarbon.store.batches import reject_key
 from zerocarbon.store.columnar import finalize_batch, write_part
 from zerocarbon.store.db import transaction
 from zerocarbon.store.factories import load_meters
@@ -37,8 +40,11 @@ class IngestReport:
     rejected: int = 0
     flagged: int = 0
     reasons: dict[str, int] = field(default_factory=dict)
+    #: Rejected rows already recorded from an earlier sending of the same file (not stored again).
+    repeated: int = 0
 
     def add(self, other: IngestReport) -> None:
+        self.repeated += other.repeated
         self.received += other.received
         self.accepted += other.accepted
         self.duplicates += other.duplicates
@@ -113,11 +119,14 @@ def as_input_table(rows: dict[str, list[Any]] | pa.Table) -> pa.Table:
 
 
 def ingest_table(table: pa.Table, factory_id: str, batch_id: int, source: str, url: str | None = None,
-                 now: int | None = None, extra_rejects: list[dict[str, Any]] | None = None) -> IngestReport:
+                 now: int | None = None, extra_rejects: list[dict[str, Any]] | None = None, *,
+                 known: set[tuple[str, str, str]] | None = None) -> IngestReport:
     """Validate and store one chunk of readings of ``factory_id``; returns its report.
 
     ``extra_rejects`` are rows an adapter could not even parse (bad JSON, unreadable time …), stored
-    with the others so nothing is lost.
+    with the others so nothing is lost. ``known`` are the keys
+    (:func:`zerocarbon.store.batches.reject_key`) of rejects already stored from an earlier sending
+    of the same file: counted, not stored again.
     """
     rows = as_input_table(table)
     meters = load_meters(factory_id, url)
@@ -135,9 +144,26 @@ def ingest_table(table: pa.Table, factory_id: str, batch_id: int, source: str, u
         rejects.append({"location": r.get("location") or "", "field": "value",
                         "reason": "conflicts with the accepted value for this meter and time (send a correction)",
                         "raw": {"meter": by_id.get(r["meter_id"]), "ts": r["ts"], "value": r["value"]}})
+    rejects = [_printable(r) for r in rejects]
     report.rejected = len(rejects)
     report.flagged = checked.flagged
     for r in rejects:
         report.reasons[r["reason"]] = report.reasons.get(r["reason"], 0) + 1
+    if known:
+        new = [r for r in rejects if reject_key(str(r.get("location") or ""), str(r.get("field") or ""),
+                                                str(r["reason"])) not in known]
+        report.repeated = len(rejects) - len(new)
+        rejects = new
     write_rejects(rejects, factory_id, batch_id, source, url)
     return report
+
+
+def _printable(value: Any) -> Any:
+    """A reject as stored: text a broken sender put in it (lone surrogates) written as escapes."""
+    if isinstance(value, str):
+        return printable(value)
+    if isinstance(value, dict):
+        return {printable(str(k)): _printable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_printable(v) for v in value]
+    return value

@@ -94,3 +94,40 @@ def dead_letter_page(factory_id: str, limit: int, offset: int, url: str | None =
     cond = dead_letter_filter(factory_id)
     return _page(select(d).where(cond).order_by(d.c.id.desc()), select(func.count()).select_from(d).where(cond),
                  limit, offset, url)
+
+
+def reject_key(location: str, field: str, reason: str) -> tuple[str, str, str]:
+    """What makes a rejected record the same one when a file is sent again: its row (and column) in
+    the file, field and reason; not the file's name (``… row 12 col C``)."""
+    at = location.rfind(" row ")
+    return (location[at + 1:] if at >= 0 else location, field, reason)
+
+
+def rejects_of_file(content_hash: str, factory_id: str, url: str | None = None) -> set[tuple[str, str, str]]:
+    """The keys (:func:`reject_key`) of the records already rejected from a file with these bytes
+    (sha256 ``content_hash``) for ``factory_id``, in any earlier batch."""
+    r, b = s.rejected, s.batches
+    with transaction(url) as conn:
+        rows = conn.execute(select(r.c.location, r.c.field, r.c.reason).join(b, b.c.id == r.c.batch_id)
+                            .where(b.c.content_hash == content_hash, b.c.factory_id == factory_id,
+                                   r.c.factory_id == factory_id)).all()
+    return {reject_key(str(loc or ""), str(fld or ""), str(why or "")) for loc, fld, why in rows}
+
+
+def rejected_rows(factory_id: str, url: str | None = None, batch_id: int | None = None, reason: str | None = None,
+                  limit: int | None = None) -> list[dict[str, Any]]:
+    """The factory's rejected records in the order they were stored (oldest first), of one batch and
+    with a reason containing ``reason`` (case-insensitive) when given."""
+    r, b = s.rejected, s.batches
+    cond = rejected_filter(factory_id)
+    if batch_id is not None:
+        cond = cond & (r.c.batch_id == batch_id)
+    if reason:
+        cond = cond & func.lower(r.c.reason).like(f"%{_like(reason.lower())}%", escape="\\")
+    stmt = (select(r.c.id, r.c.batch_id, b.c.name.label("batch_name"), r.c.source, r.c.location, r.c.field,
+                   r.c.reason, r.c.raw, r.c.created_at)
+            .select_from(r.outerjoin(b, b.c.id == r.c.batch_id)).where(cond).order_by(r.c.id))
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    with transaction(url) as conn:
+        return [dict(row) for row in conn.execute(stmt).mappings().all()]
