@@ -38,7 +38,8 @@ def test_inventory_table_and_explain(sample_path: Path) -> None:
     assert result.exit_code == 0 and "GB/T 32150" in result.output
     result = runner.invoke(app, ["inventory", "explain", str(sample_path), "NG-01", "--lang", "en"])
     assert result.exit_code == 0, result.output
-    assert "FC × NCV × CC × OF × 44/12" in result.output and "GB/T 32151.34" in result.output
+    # 2023 data: the pre-2025 default rows (GB/T 32151.34—2024 is valid only from 2025-03-01; issue 9)
+    assert "FC × NCV × CC × OF × 44/12" in result.output and "pre2025-compilation" in result.output
     assert "[scope (location-based)]" in result.output
 
 

@@ -134,8 +134,11 @@ def test_drill_down_from_a_figure_to_its_trace(page: Any, server: Any, engine: A
     assert page.inner_text("[data-testid=trace-emissions-gbt32150]") == shown(line.emissions("gbt32150"))
     sources = [e.inner_text() for e in page.query_selector_all("[data-testid=trace-factors-gbt32150] "
                                                                 "[data-testid=factor-source]")]
-    assert sources and all("GB/T" in s for s in sources), "each factor names its source document"
-    assert "NG-UT" in drawer and "2023-03-10 02:00" not in drawer  # the gap is listed in the meter page, below
+    expected = [f.row.source_document for f in line.figures["gbt32150"].factors if f.row is not None]
+    assert len(sources) == len(expected) and all(doc in s for doc, s in zip(expected, sources, strict=True)), \
+        "each factor names its source document"
+    # the explanation reaches the readings: the month's gap and the invoice beside the meter (issue 9)
+    assert "NG-UT" in drawer and "2023-03-10 02:00" in drawer and "NG-03" in drawer
     assert "8 estimated" in drawer  # the engine's own note of the line
     page.click("[data-testid=raw-readings] summary")
     assert page.query_selector_all("[data-testid=raw-readings] tr")  # the meter readings themselves

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -14,6 +15,7 @@ from typer.core import TyperGroup
 
 from zerocarbon import __version__
 from zerocarbon.cli.audit import audit_app
+from zerocarbon.cli.efficiency import efficiency_app, print_efficiency_summary
 from zerocarbon.cli.server import serve, user_app
 from zerocarbon.cli.store import ingest_app, readings_app, store_app
 from zerocarbon.errors import ZerocarbonError
@@ -46,6 +48,7 @@ app.add_typer(ingest_app, name="ingest")
 app.add_typer(readings_app, name="readings")
 app.add_typer(user_app, name="user")
 app.add_typer(audit_app, name="audit")
+app.add_typer(efficiency_app, name="efficiency")
 app.command("serve", help="启动管理中心（API 与看板）/ start the management centre (API and dashboard).")(serve)
 
 Lang = Annotated[str, typer.Option("--lang", help="输出语言 zh|en / output language")]
@@ -60,11 +63,16 @@ def _fail(exc: ZerocarbonError, lang: str = "zh") -> None:
     raise typer.Exit(2)
 
 
-@app.callback()
-def _root(version: Annotated[bool, typer.Option("--version", help="版本 / version")] = False) -> None:
-    if version:
-        console.print(__version__)
+def _print_version(value: bool) -> None:
+    if value:
+        console.print(f"zerocarbon {__version__}")
         raise typer.Exit()
+
+
+@app.callback()
+def _root(version: Annotated[bool, typer.Option("--version", help="版本 / version", callback=_print_version,
+                                                is_eager=True)] = False) -> None:
+    """zerocarbon — 零碳工厂 / zero-carbon factory."""
 
 
 def print_summary(run: Any, lang: str = "zh") -> None:
@@ -74,11 +82,15 @@ def print_summary(run: Any, lang: str = "zh") -> None:
     inv = run.inventory
     zh = lang == "zh"
     t = inv.totals
-    table = Table(title=f"{inv.factory_name_zh if zh else inv.factory_name_en} · {inv.year} · tCO2e")
+    period = inv.settings.get("period") or inv.year  # the month with --month, else the year
+    table = Table(title=f"{inv.factory_name_zh if zh else inv.factory_name_en} · {period} · tCO2e")
     table.add_column("项目" if zh else "Item")
     table.add_column("tCO2e", justify="right")
+    regimes = inv.to_dict().get("regimes") or {}
+    gbt = next((r for k, r in regimes.items() if k.startswith("gbt32150")), None)
+    gbt_label = f"GB/T 32150-{gbt['edition']}" if gbt else "GB/T 32150"
     rows = [
-        ("GB/T 32150 排放总量" if zh else "GB/T 32150 total", t.gbt32150_total),
+        (f"{gbt_label} 排放总量" if zh else f"{gbt_label} total", t.gbt32150_total),
         ("范围一 直接排放" if zh else "Scope 1", t.scope1),
         ("范围二 基于位置" if zh else "Scope 2 location-based", t.scope2_location),
         ("范围二 基于市场" if zh else "Scope 2 market-based", t.scope2_market),
@@ -89,6 +101,13 @@ def print_summary(run: Any, lang: str = "zh") -> None:
     ]
     for label, value in rows:
         table.add_row(label, _fmt(value))
+    for key, regime in regimes.items():  # regimes beyond the GB/T and GHG Protocol rows above
+        if key.startswith("gbt32150") or key == "ghg-protocol":
+            continue
+        total = regime.get("totals", {}).get("total_co2", regime.get("totals", {}).get("total"))
+        if total is not None:
+            name = regime["name_zh"] if zh else regime["name_en"]
+            table.add_row(f"{name.split('（')[0]} ({key})", _fmt(Decimal(total)))
     table.add_section()
     for key, value in inv.breakdowns["category"].items():
         table.add_row("  " + category_label(key, lang), _fmt(value))
@@ -117,6 +136,9 @@ def inventory_run(
     factory: Annotated[str | None, typer.Option("--factory", help="用数据库中该工厂的计量数据 / take this factory's "
                                                                  "meter data from the store")] = None,
     month: Annotated[str | None, typer.Option("--month", help="只核算一个月 / one month only (YYYY-MM)")] = None,
+    multi_year: Annotated[bool, typer.Option("--multi-year", help="文件含多个年份：只核算 --year，列出未计入的行 / "
+                                                                 "a file of several years: report --year, list the "
+                                                                 "lines left out")] = False,
     db: Annotated[str | None, typer.Option("--db", help="数据库 URL / store URL")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON / print machine-readable JSON")] = False,
     out: Annotated[Path | None, typer.Option("--out", help="报告输出目录 / write reports to this folder")] = None,
@@ -131,7 +153,7 @@ def inventory_run(
         if factory is not None:
             run = run_store_inventory(factory, year, url=db, declared=file, month=month)
         else:
-            run = run_inventory(file, year, month=month)  # type: ignore[arg-type]
+            run = run_inventory(file, year, month=month, multi_year=multi_year)  # type: ignore[arg-type]
         if out is not None:
             from zerocarbon.services.reports.outputs import write_outputs
 
@@ -142,20 +164,41 @@ def inventory_run(
         sys.stdout.write(json.dumps(run.to_dict(), ensure_ascii=False, indent=2) + "\n")
     else:
         print_summary(run, lang)
+        if run.left_out:
+            err_console.print(f"[yellow]! {'未计入' if lang == 'zh' else 'left out'} ({len(run.left_out)}): "
+                              + ", ".join(f"{r['id']} {r['period']}" for r in run.left_out[:20])
+                              + (" …" if len(run.left_out) > 20 else "") + "[/]", highlight=False)
 
 
-@inventory_app.command("explain", help="显示一行的计算过程 / print the derivation (trace) of one line.")
+@inventory_app.command("explain", help="显示一行的计算过程 / print the derivation (trace) of one line: "
+                                        "[FILE] LINE; with --factory the store inventory's own ids of metered "
+                                        "lines (e.g. EL-L1-2023-01), FILE then optional (declared data).")
 def inventory_explain(
-    file: Annotated[Path, typer.Argument(help="活动数据文件 / activity-data file")],
-    line: Annotated[str, typer.Argument(help="活动数据行编号 / activity line id")],
+    first: Annotated[str, typer.Argument(metavar="[FILE] LINE", help="活动数据文件（可省略，需 --factory）与行编号 / "
+                                                                  "activity-data file (optional with --factory) "
+                                                                  "and the line id")],
+    second: Annotated[str | None, typer.Argument(metavar="", help="")] = None,
     year: Annotated[int | None, typer.Option("--year", help="数据年份 / data year")] = None,
+    factory: Annotated[str | None, typer.Option("--factory", help="用数据库中该工厂的计量数据 / take this factory's "
+                                                                 "meter data from the store")] = None,
+    db: Annotated[str | None, typer.Option("--db", help="数据库 URL / store URL")] = None,
     lang: Lang = "zh",
 ) -> None:
-    from zerocarbon.services.inventory.runs import explain_line, run_inventory
+    from zerocarbon.services.inventory.runs import explain_line, run_inventory, run_store_inventory
+    from zerocarbon.store.db import database_url
 
+    file, line = (None, first) if second is None else (Path(first), second)
+    if file is None and factory is None:
+        err_console.print("请给出活动数据文件或 --factory / give a FILE or --factory")
+        raise typer.Exit(2)
     try:
-        run = run_inventory(file, year, mc_draws=0)
-        console.print(explain_line(run, line, lang), highlight=False, markup=False, soft_wrap=True)
+        if factory is not None:
+            run = run_store_inventory(factory, year, url=db, declared=file, mc_draws=0)
+            text = explain_line(run, line, lang, url=database_url(db))
+        else:
+            run = run_inventory(file, year, mc_draws=0)  # type: ignore[arg-type]
+            text = explain_line(run, line, lang)
+        console.print(text, highlight=False, markup=False, soft_wrap=True)
     except ZerocarbonError as exc:
         _fail(exc)
 
@@ -182,6 +225,8 @@ def demo(
             _fail(exc)
         progress.update(task, description="示例工厂 / sample factory: done", completed=1, total=1)
     print_summary(result.run, lang)
+    if result.efficiency is not None:
+        print_efficiency_summary(result.efficiency, lang)
     console.print(f"\n{'输出文件' if lang == 'zh' else 'Outputs'}:")
     for path in result.files:
         console.print(f"  {path}")
@@ -217,11 +262,12 @@ def factors_list(
         sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
         return
     table = Table(title=f"因子库 / factor library ({len(rows)})")
-    for col in ("factor_id", "value", "unit", "region", "data_year", "status", "source"):
+    for col in ("factor_id", "value", "unit", "region", "data_year", "validity", "status", "source"):
         table.add_column(col, overflow="fold")
     for r in rows:
         status = r["status"] + (" ★" if r["preferred"] else "")
-        table.add_row(r["factor_id"], r["value"], r["unit"], r["region"], r["data_year"], status, r["source"])
+        table.add_row(r["factor_id"], r["value"], r["unit"], r["region"], r["data_year"], r["validity"], status,
+                      r["source"])
     console.print(table)
 
 

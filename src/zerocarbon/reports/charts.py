@@ -11,7 +11,7 @@ from pathlib import Path
 import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 
-from zerocarbon.reports.content import Row
+from zerocarbon.reports.content import Row, round2
 from zerocarbon.reports.i18n import t
 
 PLOTLY_JS = "plotly.min.js"
@@ -47,7 +47,7 @@ def source_chart(rows: list[Row], lang: str) -> str:
     """Horizontal bars of emissions by source [tCO2e], largest on top (GB/T 32150 view)."""
     ordered = sorted(rows, key=lambda r: r.tco2e)
     fig = go.Figure(go.Bar(
-        x=[float(r.tco2e) for r in ordered], y=[r.name for r in ordered], orientation="h",
+        x=[float(round2(r.tco2e)) for r in ordered], y=[r.name for r in ordered], orientation="h",
         marker_color=[COLOURS[3] if r.tco2e < 0 else COLOURS[0] for r in ordered],
         text=[f"{float(r.tco2e):,.2f}" for r in ordered], textposition="auto",
         hovertemplate="%{y}: %{x:,.2f} tCO2e<extra></extra>",

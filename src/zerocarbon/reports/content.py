@@ -52,7 +52,8 @@ def fmt_t(value: Decimal | float | None) -> str:
     """A tCO2e figure as printed: thousands separator, 2 decimals; ``—`` when not applicable."""
     if value is None:
         return "—"
-    return f"{round2(value if isinstance(value, Decimal) else Decimal(str(value))):,.2f}"
+    rounded = round2(value if isinstance(value, Decimal) else Decimal(str(value)))
+    return f"{rounded if rounded != 0 else abs(rounded):,.2f}"  # never "-0.00"
 
 
 def fmt_num(value: Decimal | None) -> str:
@@ -167,11 +168,20 @@ class FactorUse:
         return self.trace.get("origin") == "measured"
 
 
+def inventory_views(inv: Inventory) -> list[str]:
+    """The accounting views the inventory's lines have figures in: GB/T 32150, location, market, then the
+    views of any further regime computed (``ets``, ``zero_carbon`` …), in that order."""
+    present = {view for r in inv.lines for view in r.figures}
+    order = [*VIEWS, "ets", "zero_carbon"]
+    return [v for v in order if v in present] + sorted(present - set(order))
+
+
 def distinct_factors(inv: Inventory) -> list[FactorUse]:
     """Every distinct factor used in any view, in order of first use."""
     uses: dict[str, FactorUse] = {}
+    views = inventory_views(inv)
     for result in inv.lines:
-        for view in VIEWS:
+        for view in views:
             fig = result.figures.get(view)
             for fv in fig.factors if fig else []:
                 key = factor_key(fv)
@@ -187,7 +197,7 @@ def distinct_factors(inv: Inventory) -> list[FactorUse]:
 
 def line_factor_keys(result: LineResult) -> list[str]:
     keys: list[str] = []
-    for view in VIEWS:
+    for view in [*VIEWS, *sorted(set(result.figures) - set(VIEWS))]:
         fig = result.figures.get(view)
         for fv in fig.factors if fig else []:
             if factor_key(fv) not in keys:
@@ -249,7 +259,8 @@ def month_by_category(inv: Inventory, lang: str) -> tuple[list[str], list[tuple[
             cells[k] = cells.get(k, ZERO) + r.emissions("gbt32150")
     periods = sorted({p for p, _ in cells}, key=lambda p: (Period.parse(p).month is None, Period.parse(p)))
     labels = [p if Period.parse(p).is_month else t("period.annual", lang).format(year=p) for p in periods]
-    series = [(category_name(c, lang), [float(cells.get((p, c), ZERO)) for p in periods])
+    # a chart shows what the tables print: tCO2e rounded to 2 decimals (display only)
+    series = [(category_name(c, lang), [float(round2(cells.get((p, c), ZERO))) for p in periods])
               for c in Category if any((p, c) in cells and cells[(p, c)] != 0 for p in periods)]
     return labels, series
 

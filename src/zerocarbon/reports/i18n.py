@@ -6,6 +6,8 @@ prints a raw key. Messages with ``{placeholders}`` are filled with ``str.format`
 
 from __future__ import annotations
 
+from zerocarbon.reports.messages_methods import METHOD_MESSAGES
+
 LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"
 #: File-name / ``<html lang>`` code of each report language.
@@ -312,6 +314,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "每行的计算公式、中间量和各口径所用因子。点击展开；打印时自动全部展开。",
         "en": "Each line's formula, intermediate values and factors per view. Click to expand; printing expands all."},
 }
+MESSAGES.update(METHOD_MESSAGES)
 
 
 def normalise_lang(lang: str) -> str:
