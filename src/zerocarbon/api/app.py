@@ -12,6 +12,7 @@ from zerocarbon.api import deps
 from zerocarbon.api.errors import ApiError, install_error_handlers
 from zerocarbon.api.roles import GLOBAL, GlobalPermission
 from zerocarbon.api.routes import activity, auth, factories, inventories, portfolio, quality, readings, users
+from zerocarbon.api.routes import efficiency as efficiency_routes
 from zerocarbon.api.settings import Settings, get_settings
 from zerocarbon.store.audit import current_actor
 from zerocarbon.web import DashboardAccess, dashboard_router
@@ -44,7 +45,7 @@ class ActorScope:
 def api_router() -> APIRouter:
     """Every resource of the API, to be mounted under :data:`API_PREFIX`."""
     router = APIRouter()
-    for module in (auth, users, factories, readings, inventories, quality, portfolio, activity):
+    for module in (auth, users, factories, readings, inventories, quality, portfolio, activity, efficiency_routes):
         router.include_router(module.router)
     return router
 

@@ -245,6 +245,9 @@ class FigurePublic(Out):
     factors: list[dict[str, Any]] = Field(description="factor values with provenance (source document, clause)")
     intermediates: dict[str, Any]
     note: str | None = None
+    gases: dict[str, dict[str, str]] | None = Field(
+        None, description="gas → {mass_t, co2e_t} of a direct-emission figure (CO2, CH4, N2O of combustion …)")
+    warnings: list[str] | None = Field(None, description="what the figure leaves out (e.g. a gas without a factor)")
 
 
 class LineResultPublic(Out):

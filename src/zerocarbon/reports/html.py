@@ -23,7 +23,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from zerocarbon import __version__
-from zerocarbon.accounting.results import VIEWS, Figure, Inventory
+from zerocarbon.accounting.results import Figure, Inventory
 from zerocarbon.model.inventory_input import InventoryInput
 from zerocarbon.reports import charts
 from zerocarbon.reports.content import (
@@ -42,6 +42,7 @@ from zerocarbon.reports.content import (
     fmt_pct,
     fmt_t,
     green_power_lines,
+    inventory_views,
     item_name,
     line_emissions,
     month_by_category,
@@ -54,8 +55,16 @@ from zerocarbon.reports.content import (
 )
 from zerocarbon.reports.i18n import LANG_CODES, LANGS, normalise_lang, t
 from zerocarbon.reports.metering import energy_chart, metering_context
+from zerocarbon.reports.methods import (
+    DRIVER_COLUMNS,
+    driver_sections,
+    fmt_signed,
+    instrument_sentences,
+    regime_rows,
+    treatment_differences,
+)
 
-SECTIONS = ("entity", "boundary", "summary", "breakdowns", "metering", "activity", "factors", "instruments",
+SECTIONS = ("entity", "boundary", "summary", "regimes", "breakdowns", "metering", "activity", "factors", "instruments",
             "uncertainty", "intensity", "comparison", "warnings", "trace")
 
 
@@ -83,15 +92,16 @@ def _environment(lang: str) -> Environment:
                        fmt_intensity=fmt_intensity, factor_key=factor_key, flagged_status=FLAGGED_STATUS)
     env.globals["system_name"] = partial(system_name, lang=lang)
     env.globals["fmt_ts"] = fmt_ts
+    env.globals["fmt_signed"] = fmt_signed
     env.filters["view_short"] = lambda view: t(f"vshort.{view}", lang)
     return env
 
 
-def _trace_figures(figures: Mapping[str, Figure]) -> list[tuple[str, Figure, str | None]]:
+def _trace_figures(figures: Mapping[str, Figure], views: list[str]) -> list[tuple[str, Figure, str | None]]:
     """Each view's figure, or the earlier view it repeats exactly (scope-1 lines are alike in all views)."""
     out: list[tuple[str, Figure, str | None]] = []
     seen: dict[str, str] = {}
-    for view in VIEWS:
+    for view in views:
         fig = figures.get(view)
         if fig is None:
             continue
@@ -101,8 +111,18 @@ def _trace_figures(figures: Mapping[str, Figure]) -> list[tuple[str, Figure, str
     return out
 
 
+def _primary_regime(inv: Inventory, lang: str) -> str:
+    """The name and edition of the regime the GB/T 32150 view (the headline total) follows."""
+    for reg in inv.regimes.values():
+        if "gbt32150" in reg.get("views", []):
+            name = reg.get("name_zh") if lang == "zh" else (reg.get("name_en") or reg.get("name_zh"))
+            return f"{name} ({reg.get('edition', '')})"
+    return "GB/T 32150"
+
+
 def _line_rows(data: InventoryInput, inv: Inventory, lang: str) -> list[dict[str, Any]]:
     fac = facility_names(data, lang)
+    views = inventory_views(inv)
     rows: list[dict[str, Any]] = []
     for r in inv.lines:
         line = r.line
@@ -111,10 +131,11 @@ def _line_rows(data: InventoryInput, inv: Inventory, lang: str) -> list[dict[str
             "category": category_name(r.category, lang), "item": item_name(r, lang), "period": line.period,
             "amount": line.amount, "unit": line.unit,
             "source": line.source, "quality": quality_name(line.data_quality, lang), "biomass": r.biomass,
-            **{view: line_emissions(r, view) for view in VIEWS},
+            "views": {view: line_emissions(r, view) for view in views},
+            **{view: line_emissions(r, view) for view in views},
             "uncertainty_pct": None if r.biomass else r.uncertainty_pct,
             "parts": r.uncertainty_parts,
-            "figures": _trace_figures(r.figures),
+            "figures": _trace_figures(r.figures, views),
         })
     return rows
 
@@ -137,7 +158,8 @@ def build_context(data: InventoryInput, inventories: Mapping[int, Inventory], ye
         "other_lang": LANG_CODES[other], "other_href": report_filename(other), "other_label": t("lang.switch", lang),
         "factory": factory, "factory_name": factory.name_zh if lang == "zh" else (factory.name_en or factory.name_zh),
         "synthetic": factory.synthetic, "year": year, "inv": inv,
-        "sections": [s for s in SECTIONS if (s != "comparison" or comparison) and (s != "metering" or metering)],
+        "sections": [s for s in SECTIONS if (s != "comparison" or comparison) and (s != "metering" or metering)
+                     and (s != "regimes" or inv.regimes)],
         "metering": metering_context(dict(metering), lang) if metering else None,
         "chart_energy": Markup(energy_chart(dict(metering["energy"]), lang))
         if metering and metering.get("energy") else None,
@@ -149,11 +171,14 @@ def build_context(data: InventoryInput, inventories: Mapping[int, Inventory], ye
         # plotly's own markup, built from our numbers and names (which plotly JSON-encodes)
         "chart_source": Markup(charts.source_chart(bd["source"], lang)),
         "chart_month": Markup(charts.month_chart(periods, series, lang)),
-        "lines": _line_rows(data, inv, lang), "factors": distinct_factors(inv),
+        "lines": _line_rows(data, inv, lang), "factors": distinct_factors(inv), "views": inventory_views(inv),
         "certs_applied": applied, "certs_applied_mwh": sum((c["mwh"] for c in applied), Decimal(0)),
         "green_power": green_power_lines(inv),
         "approach1_pct": inv.uncertainty.approach1_pct if inv.uncertainty else None,
         "comparison": cmp_rows if comparison else None, "compared": COMPARED,
+        "drivers": driver_sections(comparison, year, data, lang), "driver_columns": DRIVER_COLUMNS,
+        "regimes": regime_rows(inv, lang), "differences": treatment_differences(inv, lang),
+        "instrument_sentences": instrument_sentences(inv, lang), "primary_regime": _primary_regime(inv, lang),
         "by_year": totals_by_year(inventories),
         "warnings": warnings(data, inv, lang),
     }
@@ -167,8 +192,12 @@ def render_inventory_html(
     out_dir: Path,
     lang: str = "zh",
     metering: Mapping[str, Any] | None = None,
+    efficiency: Mapping[str, Any] | None = None,
 ) -> Path:
     """Write the inventory report of ``year`` as ``out_dir/inventory_report.{zh-CN|en}.html``.
+
+    ``efficiency`` (optional) is a diagnosis as plain data (``Diagnosis.to_dict()``): adds the
+    section 节能降碳诊断 (``reports/efficiency.py``, ``templates/efficiency.html.j2``).
 
     Parameters
     ----------
@@ -198,7 +227,13 @@ def render_inventory_html(
     out_dir.mkdir(parents=True, exist_ok=True)
     charts.write_plotly_js(out_dir)
     context = build_context(data, inventories, year, comparison, code, metering)
-    html = _environment(code).get_template("inventory.html.j2").render(**context)
+    env = _environment(code)
+    if efficiency:
+        from zerocarbon.reports.efficiency import efficiency_context, register_globals
+
+        register_globals(env, code)
+        context["eff"] = efficiency_context(efficiency, code)
+    html = env.get_template("inventory.html.j2").render(**context)
     path = out_dir / report_filename(code)
     path.write_text(html, encoding="utf-8")
     return path

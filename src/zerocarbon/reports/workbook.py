@@ -38,12 +38,20 @@ from zerocarbon.reports.content import (
     totals_by_year,
 )
 from zerocarbon.reports.i18n import both, normalise_lang, t
+from zerocarbon.reports.methods import (
+    DRIVER_COLUMNS,
+    driver_sections,
+    instrument_sentences,
+    regime_rows,
+    treatment_differences,
+)
 from zerocarbon.units import conversion_factor
 
 SHEETS = {
     "summary": "汇总 Summary", "breakdowns": "分类 Breakdowns", "lines": "活动数据与排放 Lines",
     "factors": "因子 Factors", "certificates": "绿证 Certificates", "uncertainty": "不确定性 Uncertainty",
-    "intensity": "强度 Intensity", "comparison": "年度比较 Comparison",
+    "intensity": "强度 Intensity", "comparison": "年度比较 Comparison", "regimes": "核算口径 Regimes",
+    "drivers": "变化原因 Drivers",
 }
 T = "#,##0.00"          # tCO2e
 PCT = "0.00"            # percent, written as a number of percent (5.39 means 5.39 %)
@@ -223,6 +231,35 @@ def _comparison_rows(inventories: Mapping[int, Inventory], year: int, comparison
     return rows
 
 
+def _regime_rows(inv: Inventory, lang: str) -> list[list[Cell]]:
+    """Each regime's totals side by side, its documents and rules, then what each view treats differently."""
+    rows: list[list[Cell]] = []
+    for r in regime_rows(inv, lang):
+        rows += [[r["name"], r["edition"], f["label"], _f(f["value"]), _f(f["diff"]), None] for f in r["figures"]]
+    for r in regime_rows(inv, lang):
+        rows += [[r["name"], r["edition"], t("rg.documents", lang), None, None,
+                  f"{d['text']} [{d['status']}] {d['url'] or ''} {d['note']}".strip()] for d in r["documents"]]
+        rows += [[r["name"], r["edition"], f"{t('rg.rules', lang)}: {rule['key']}", None, None,
+                  f"{rule['value']} {('(' + rule['clause'] + ')') if rule['clause'] else ''} [{rule['status']}] "
+                  f"{rule['note']}".strip()] for rule in r["rules"]]
+    rows += [[t("rg.instruments", lang), None, None, None, None, s] for s in instrument_sentences(inv, lang)]
+    rows += [[g["view"], None, f"{g['name']} ({len(g['lines'])})", _f(g["value"]), _f(g["diff"]),
+              " | ".join(g["notes"])] for g in treatment_differences(inv, lang)]
+    return rows
+
+
+def _driver_rows(data: InventoryInput, comparison: Mapping[str, Any] | None, year: int,
+                 lang: str) -> list[list[Cell]]:
+    rows: list[list[Cell]] = []
+    for sec in driver_sections(comparison, year, data, lang):
+        for r in sec["rows"]:
+            rows.append([sec["from_year"], r["name"], None, _f(r["delta"]),
+                         *(_f(r[k]) for k in DRIVER_COLUMNS), _f(r["residual"]), r["sentence"]])
+            rows += [[sec["from_year"], r["name"], s["name"], _f(s["delta"]), *(_f(s[k]) for k in DRIVER_COLUMNS),
+                      None, s["status"] or None] for s in r["streams"]]
+    return rows
+
+
 def write_inventory_xlsx(
     data: InventoryInput,
     inventories: dict[int, Inventory],
@@ -230,8 +267,12 @@ def write_inventory_xlsx(
     comparison: dict[str, Any] | None,
     path: Path,
     lang: str = "zh",
+    efficiency: Mapping[str, Any] | None = None,
 ) -> Path:
     """Write the inventory of ``year`` as an XLSX workbook at ``path``.
+
+    ``efficiency`` (optional, ``Diagnosis.to_dict()``) appends the diagnosis sheets of
+    ``reports/efficiency.py``.
 
     Parameters
     ----------
@@ -276,6 +317,18 @@ def write_inventory_xlsx(
     _sheet(wb, "comparison", (("col.kind", None), ("col.year", None), ("col.indicator", None), ("cmp.from", T),
                               ("cmp.to", T), ("cmp.delta", T), ("cmp.pct", PCT)),
            _comparison_rows(inventories, year, comparison, code))
+    if inv.regimes:
+        _sheet(wb, "regimes", (("rg.regime", None), ("rg.edition", None), ("rg.figure", None), ("col.tco2e", T),
+                               ("rg.diff", T), ("rg.treatment", None)), _regime_rows(inv, code))
+    drivers = _driver_rows(data, comparison, year, code)
+    if drivers:
+        _sheet(wb, "drivers", (("col.year", None), ("col.indicator", None), ("drv.stream", None), ("drv.delta", T),
+                               *((f"drv.{k}", T) for k in DRIVER_COLUMNS), ("drv.residual", T), ("note", None)),
+               drivers)
+    if efficiency:
+        from zerocarbon.reports.efficiency import add_efficiency_sheets
+
+        add_efficiency_sheets(wb, efficiency, code)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)

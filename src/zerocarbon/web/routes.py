@@ -32,8 +32,8 @@ from zerocarbon.web.i18n import catalogue, normalise_lang, t
 
 __all__ = ["DashboardAccess", "JsonResponse", "Viewer", "dashboard_router"]
 
-FACTORY_PAGES = ("overview", "emissions", "energy", "meters", "inventory", "quality", "reports")
-COMING = ("renewables", "efficiency", "footprints", "verdict")
+FACTORY_PAGES = ("overview", "emissions", "energy", "meters", "inventory", "quality", "reports", "efficiency")
+COMING = ("renewables", "footprints", "verdict")
 STATIC = {"dashboard.css": "text/css; charset=utf-8", "dashboard.js": "application/javascript; charset=utf-8",
           "favicon.svg": "image/svg+xml"}
 #: Inventory lines returned per request at most (the page asks for more as the user scrolls).

@@ -7,6 +7,8 @@ Stages (each reported to ``progress``):
    the stored readings, and check hourly carbon against the annual inventory;
 3. the GB/T 32150 inventory (科学算碳) with metered lines from the meters and the rest declared;
 4. comprehensive energy (GB/T 2589) by carrier and month;
+4a. process decarbonisation (节能降碳诊断) on the sample's equipment register
+    (``zerocarbon/demo/sample_equipment.yaml``): ``out/efficiency*``, and a section of the reports;
 5. reports (HTML zh-CN/en, JSON, XLSX) in ``out/``.
 Later capabilities extend this same job.
 """
@@ -22,8 +24,13 @@ from zerocarbon.energy.uses import energy_of
 from zerocarbon.ingest.activity_file import load_activity_file
 from zerocarbon.model.inventory_input import InventoryInput
 from zerocarbon.services.demo.metering import MeteringResult, energy_per_product, meter_stage
+from zerocarbon.services.efficiency.diagnose import Diagnosis
+from zerocarbon.services.efficiency.runs import run_efficiency
 from zerocarbon.services.inventory.runs import InventoryRun, run_loaded
 from zerocarbon.services.reports.outputs import write_outputs
+
+#: The sample factory's equipment register (synthetic), beside its activity data.
+SAMPLE_EQUIPMENT = SAMPLE_FILE.parent / "sample_equipment.yaml"
 
 
 @dataclass
@@ -31,6 +38,7 @@ class DemoResult:
     run: InventoryRun
     metering: MeteringResult
     files: list[Path]
+    efficiency: Diagnosis | None = None
 
 
 def sample_input() -> InventoryInput:
@@ -54,6 +62,8 @@ def run_demo(out_dir: Path, progress: Callable[[str], None] | None = None) -> De
     say("energy / 综合能耗")
     metering.energy = energy_of(run.inventory)
     metering.energy_per_product = energy_per_product(run.data, run.inventory)
+    say("efficiency / 节能降碳诊断")
+    efficiency, eff_files = run_efficiency(SAMPLE_EQUIPMENT, run, out, metering.store_url)
     say("reports / 报告")
-    files = write_outputs(run, out, metering.to_dict())
-    return DemoResult(run, metering, files)
+    files = write_outputs(run, out, metering.to_dict(), efficiency=efficiency.to_dict())
+    return DemoResult(run, metering, files + eff_files, efficiency)

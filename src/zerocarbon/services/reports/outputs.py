@@ -11,11 +11,13 @@ from zerocarbon.reports import render_inventory_html, write_inventory_xlsx
 from zerocarbon.services.inventory.runs import InventoryRun, write_json
 
 
-def write_outputs(run: InventoryRun, out_dir: Path, metering: Mapping[str, Any] | None = None) -> list[Path]:
+def write_outputs(run: InventoryRun, out_dir: Path, metering: Mapping[str, Any] | None = None,
+                  efficiency: Mapping[str, Any] | None = None) -> list[Path]:
     """Write every output of ``run`` into ``out_dir``; returns the files written.
 
     ``metering`` is the metering stage's findings as plain data (the main job's
     ``MeteringResult.to_dict()``): written to ``metering.json`` and shown in the reports.
+    ``efficiency`` (``Diagnosis.to_dict()``) adds the diagnosis section to the HTML and XLSX.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     files = [write_json(run, out_dir / "inventory.json")]
@@ -26,7 +28,7 @@ def write_outputs(run: InventoryRun, out_dir: Path, metering: Mapping[str, Any] 
         files.append(path)
     for lang in ("zh", "en"):
         files.append(render_inventory_html(run.data, run.inventories, run.year, run.comparison, out_dir, lang=lang,
-                                           metering=met))
+                                           metering=met, efficiency=efficiency))
     files.append(write_inventory_xlsx(run.data, run.inventories, run.year, run.comparison,
-                                      out_dir / "inventory.xlsx"))
+                                      out_dir / "inventory.xlsx", efficiency=efficiency))
     return files

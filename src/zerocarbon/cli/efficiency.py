@@ -1,0 +1,163 @@
+"""``zerocarbon efficiency``: the equipment register, grades, savings and the energy-saving diagnosis.
+
+Thin: every command calls :mod:`zerocarbon.services.efficiency.runs`.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from zerocarbon.errors import ZerocarbonError
+
+console = Console()
+err_console = Console(stderr=True)
+
+efficiency_app = typer.Typer(
+    no_args_is_help=True,
+    help="过程脱碳：设备能效台账、能效等级（GB 18613-2020 等）、节能量与投资回收期、单位产品能耗限额、能量平衡、"
+         "节能降碳诊断报告 / process decarbonisation: the equipment register, efficiency grades (GB 18613-2020 …), "
+         "savings and payback of upgrades to grade 1, unit-product energy against the quota grades, the energy "
+         "balance, and the energy-saving diagnosis report. "
+         "Examples / 示例: `zerocarbon efficiency template 台账.xlsx`, `zerocarbon efficiency grade 台账.xlsx`, "
+         "`zerocarbon efficiency diagnose 台账.xlsx --inventory 活动数据.xlsx --out out/`, "
+         "`zerocarbon efficiency diagnose 台账.xlsx --factory F01`.",
+)
+Lang = Annotated[str, typer.Option("--lang", help="输出语言 zh|en / output language")]
+AsJson = Annotated[bool, typer.Option("--json", help="输出 JSON / print machine-readable JSON")]
+Out = Annotated[Path | None, typer.Option("--out", help="写出 JSON、HTML（中英）与 XLSX 的目录 / write JSON, HTML "
+                                                        "(zh, en) and XLSX into this folder")]
+Year = Annotated[int | None, typer.Option("--year", help="数据年份（默认取台账参数） / data year (default: the "
+                                                         "register's)")]
+
+
+def _fail(exc: ZerocarbonError) -> None:
+    err_console.print(f"[bold red]错误 / error[/]\n{exc.message('zh')}\n{exc.message('en')}", highlight=False,
+                      markup=True)
+    raise typer.Exit(2)
+
+
+def _pct(value: Any) -> str:
+    return "—" if value is None else f"{float(value) * 100:.1f} %"
+
+
+def print_efficiency_summary(diagnosis: Any, lang: str = "zh") -> None:
+    """The diagnosis's headline figures and its devices as tables in the terminal."""
+    zh = lang == "zh"
+    s = diagnosis.summary()
+    table = Table(title=f"{'节能降碳诊断' if zh else 'Energy-saving diagnosis'} · {diagnosis.year}")
+    table.add_column("项目" if zh else "Item")
+    table.add_column("值" if zh else "Value", justify="right")
+    rows = [
+        ("节能装备应用占比（2级及以上）" if zh else "Rated power at grade 2 or better",
+         _pct(s["share_grade_2_or_better"])),
+        ("1级能效功率占比" if zh else "Rated power at grade 1", _pct(s["share_grade_1"])),
+        ("低于能效限定值" if zh else "Below the minimum allowed", ", ".join(s["below_minimum"]) or "—"),
+        ("标准表中无对应档位" if zh else "Rating missing from the table", ", ".join(s["missing_rows"]) or "—"),
+        ("措施数" if zh else "Measures", str(s["measures"])),
+        ("年节电量 kWh" if zh else "Electricity saved kWh/a", f"{float(s['kwh_per_year']):,.0f}"),
+        (f"{'年减排' if zh else 'CO2 abated'} tCO2 ({s['main_view']})",
+         "—" if s["tco2_per_year"] is None else f"{float(s['tco2_per_year']):,.3f}"),
+        ("年节约电费 元" if zh else "Money saved yuan/a", f"{float(s['money_per_year']):,.2f}"),
+    ]
+    if s["energy_tce"] is not None:
+        rows.append(("综合能耗 tce" if zh else "Comprehensive energy tce", f"{float(s['energy_tce']):,.2f}"))
+    if s["energy_per_value_added"] is not None:
+        rows.append(("单位工业增加值能耗 tce/万元" if zh else "Energy per 10k yuan value added",
+                     f"{float(s['energy_per_value_added']):.4f}"))
+    for label, value in rows:
+        table.add_row(label, value)
+    console.print(table)
+    for m in diagnosis.by_payback()[:5]:
+        pb = "—" if m.payback_years is None else f"{float(m.payback_years):.1f} a"
+        console.print(f"  {m.title_zh if zh else m.title_en}: {float(m.kwh_per_year):,.0f} kWh/a, {pb}",
+                      highlight=False, markup=False)
+
+
+def _devices_table(diagnosis: Any, lang: str) -> None:
+    zh = lang == "zh"
+    table = Table(title="设备能效等级 / equipment grades")
+    for col in ("编号 code", "kW", "η %", "等级 grade", "依据 why"):
+        table.add_column(col, overflow="fold")
+    for d in diagnosis.devices:
+        g = d.grade
+        table.add_row(d.code, str(d.rated_power_kw or "—"), str(d.efficiency_pct or "—"),
+                      str(g.grade) if g.grade else g.outcome, g.reason_zh if zh else g.reason_en)
+    console.print(table)
+
+
+def _emit(diagnosis: Any, out: Path | None, as_json: bool, lang: str) -> None:
+    if out is not None:
+        from zerocarbon.services.efficiency.runs import write_diagnosis
+
+        for path in write_diagnosis(diagnosis, out):
+            err_console.print(f"  {path}", highlight=False, markup=False)
+    if as_json:
+        sys.stdout.write(json.dumps(diagnosis.to_dict(), ensure_ascii=False, indent=2) + "\n")
+        return
+    _devices_table(diagnosis, lang)
+    print_efficiency_summary(diagnosis, lang)
+
+
+@efficiency_app.command("template", help="生成设备能效台账 Excel 模板（中文表头） / write the XLSX register template "
+                                         "(Chinese headers).")
+def template(
+    path: Annotated[Path, typer.Argument(help="输出文件 / output .xlsx")] = Path("设备能效台账.xlsx"),
+    example: Annotated[bool, typer.Option("--example", help="填入示例工厂台账 / fill with the sample factory's "
+                                                            "register")] = False,
+) -> None:
+    from zerocarbon.services.efficiency.runs import load_register, write_template
+
+    register = None
+    if example:
+        from zerocarbon.services.demo.main import SAMPLE_EQUIPMENT
+
+        register = load_register(SAMPLE_EQUIPMENT)
+    console.print(str(write_template(path, register)))
+
+
+@efficiency_app.command("grade", help="读取台账并评定能效等级、节能量与措施 / read a register (.xlsx/.yaml/.json) and "
+                                      "grade it: grades with the table row used, savings, measures.")
+def grade(register: Annotated[Path, typer.Argument(help="设备能效台账 / register file")], year: Year = None,
+          out: Out = None, as_json: AsJson = False, lang: Lang = "zh") -> None:
+    from zerocarbon.services.efficiency.runs import grade_register, load_register
+
+    try:
+        diagnosis = grade_register(load_register(register), year)
+    except ZerocarbonError as exc:
+        _fail(exc)
+    _emit(diagnosis, out, as_json, lang)
+
+
+@efficiency_app.command("diagnose", help="节能降碳诊断：台账 + 活动数据文件（--inventory）或库中工厂（--factory） / "
+                                         "the diagnosis from a register and an activity-data file (--inventory) or "
+                                         "a factory in the store (--factory, with its metered year).")
+def diagnose(
+    register: Annotated[Path, typer.Argument(help="设备能效台账 / register file")],
+    inventory: Annotated[Path | None, typer.Option("--inventory", help="活动数据文件 / activity-data file")] = None,
+    factory: Annotated[str | None, typer.Option("--factory", help="库中工厂编号 / factory id in the store")] = None,
+    db: Annotated[str | None, typer.Option("--db", help="数据库 URL / store URL")] = None,
+    declared: Annotated[Path | None, typer.Option("--declared", help="与 --factory 合用的申报文件 / declared file "
+                                                                     "with --factory")] = None,
+    year: Year = None, out: Out = None, as_json: AsJson = False, lang: Lang = "zh",
+) -> None:
+    from zerocarbon.services.efficiency.runs import diagnose_factory, diagnose_files
+
+    if (inventory is None) == (factory is None):
+        err_console.print("请给出 --inventory 或 --factory 之一 / give exactly one of --inventory or --factory")
+        raise typer.Exit(2)
+    try:
+        if factory is not None:
+            diagnosis = diagnose_factory(register, factory, year, url=db, declared=declared)
+        else:
+            assert inventory is not None
+            diagnosis = diagnose_files(register, inventory, year)
+    except ZerocarbonError as exc:
+        _fail(exc)
+    _emit(diagnosis, out, as_json, lang)

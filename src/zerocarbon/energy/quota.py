@@ -1,0 +1,258 @@
+"""Unit-product energy against a quota standard (能耗限额) and the benchmark/baseline levels.
+
+For an indicator whose limits are L₁ < L₂ < L₃ (lower is better; grade 3 is the 限定值) and a
+measured unit-product energy x, after the standard's corrections:
+
+* linear corrections (e.g. GB 16780-2021 5.4, clinker ratio c [%]):
+  Lg ← Lg + (c − c_ref) × kg;
+* altitude corrections (GB 16780-2021 5.3 式(1)), applied after the linear ones, to the grades the
+  standard names, when the altitude exceeds the threshold: Lg ← Lg × K, K = a − b × p / p₀;
+
+the verdict is 达到标杆 when a benchmark level B is given and x ≤ B, otherwise the best grade g with
+x ≤ Lg (1级 / 2级 / 3级), otherwise 未达限定值. Comparisons are at full Decimal precision (no
+rounding). The gap is reported per unit of product [indicator unit] and, when the production and
+(for electricity indicators) the electricity coefficient are given, in tce.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+from zerocarbon.energy.reference import GRADES, Correction, QuotaIndicator
+from zerocarbon.errors import InputError
+
+THOUSAND = Decimal(1000)
+ZERO = Decimal(0)
+
+
+@dataclass(frozen=True)
+class AppliedCorrection:
+    """A correction as applied: what it read, and the limits before and after [indicator unit]."""
+
+    id: str
+    clause: str
+    inputs: dict[str, Decimal]
+    factor: Decimal | None
+    before: dict[int, Decimal]
+    after: dict[int, Decimal]
+    note_zh: str
+    note_en: str
+
+
+@dataclass(frozen=True)
+class BenchmarkLevels:
+    """Benchmark (标杆水平) and baseline (基准水平) of one indicator, with their provenance.
+
+    Attributes
+    ----------
+    benchmark, baseline : Decimal
+        Levels [same unit as the indicator].
+    document : str
+        The document that sets them (e.g. 发改产业〔2023〕723号) and where it was read.
+    status : str
+        ``verified`` or ``unverified``.
+    """
+
+    benchmark: Decimal
+    baseline: Decimal
+    document: str
+    status: str
+
+
+def corrected_limits(indicator: QuotaIndicator, inputs: Mapping[str, Decimal]
+                     ) -> tuple[dict[int, Decimal], tuple[AppliedCorrection, ...]]:
+    """The grade limits after the standard's corrections, with the trace of each correction.
+
+    Parameters
+    ----------
+    indicator : QuotaIndicator
+    inputs : mapping of str to Decimal
+        Values the corrections read, by the names in the data file (``clinker_ratio_pct`` [%],
+        ``altitude_m`` [m], ``ambient_pressure_pa`` [Pa], ``rare_earth_ore_pct`` [%] …).
+
+    Returns
+    -------
+    limits : dict of int to Decimal
+        Corrected limits of grades 1–3 [indicator unit].
+    applied : tuple of AppliedCorrection
+
+    Raises
+    ------
+    InputError
+        An input a correction needs is missing (nothing is assumed).
+    """
+    limits = dict(indicator.grades)
+    applied: list[AppliedCorrection] = []
+    ordered = sorted(indicator.corrections, key=lambda c: c.kind != "linear")
+    for corr in ordered:
+        before = dict(limits)
+        value = _need(inputs, corr.input, indicator, corr)
+        if corr.kind == "linear":
+            for g in GRADES:
+                limits[g] = limits[g] + (value - corr.reference) * corr.per_unit[g]
+            applied.append(AppliedCorrection(corr.id, corr.clause, {corr.input: value}, None, before, dict(limits),
+                                             corr.note_zh, corr.note_en))
+        elif corr.kind == "altitude":
+            if value <= corr.above_m:
+                continue
+            pressure = _need(inputs, corr.pressure_input, indicator, corr)
+            k = corr.a - corr.b * pressure / corr.p0_pa
+            for g in corr.grades:
+                limits[g] = limits[g] * k
+            applied.append(AppliedCorrection(corr.id, corr.clause, {corr.input: value, corr.pressure_input: pressure},
+                                             k, before, dict(limits), corr.note_zh, corr.note_en))
+    return limits, tuple(applied)
+
+
+def _need(inputs: Mapping[str, Decimal], name: str, indicator: QuotaIndicator, corr: Correction) -> Decimal:
+    if name not in inputs:
+        raise InputError(f"{indicator.standard} {indicator.name_zh} 的修正（{corr.clause}）需要 {name}",
+                         f"the correction {corr.id} ({indicator.standard} {corr.clause}) of {indicator.id} "
+                         f"needs {name}", field=name)
+    value = inputs[name]
+    if not isinstance(value, Decimal):
+        raise InputError(f"{name} 须为十进制数", f"{name} must be a Decimal", field=name)
+    return value
+
+
+@dataclass(frozen=True)
+class QuotaVerdict:
+    """The verdict of one indicator, with the limits used and the gaps.
+
+    Attributes
+    ----------
+    indicator : QuotaIndicator
+    value : Decimal
+        Measured unit-product energy x [indicator unit].
+    limits : dict of int to Decimal
+        Corrected limits of grades 1–3 [indicator unit].
+    corrections : tuple of AppliedCorrection
+    grade : int or None
+        1–3, or None below the 限定值.
+    verdict_zh : str
+        达到标杆 / 1级 / 2级 / 3级 / 未达限定值.
+    verdict_en : str
+        benchmark / grade 1 / grade 2 / grade 3 / below minimum.
+    levels : BenchmarkLevels or None
+    gap_to_grade1, gap_to_limit, gap_to_benchmark : Decimal or None
+        x − L₁, x − L₃, x − B [indicator unit] when positive (what must be saved per unit); 0 when met;
+        None for the benchmark when no level is given.
+    gap_to_grade1_tce, gap_to_limit_tce, gap_to_benchmark_tce : Decimal or None
+        The same gaps times the production, in tce [t standard coal], when the production (and for
+        kWh indicators the coefficient) is given.
+    """
+
+    indicator: QuotaIndicator
+    value: Decimal
+    limits: dict[int, Decimal]
+    corrections: tuple[AppliedCorrection, ...]
+    grade: int | None
+    verdict_zh: str
+    verdict_en: str
+    levels: BenchmarkLevels | None
+    gap_to_grade1: Decimal
+    gap_to_limit: Decimal
+    gap_to_benchmark: Decimal | None
+    gap_to_grade1_tce: Decimal | None
+    gap_to_limit_tce: Decimal | None
+    gap_to_benchmark_tce: Decimal | None
+
+
+def to_tce(per_unit: Decimal, unit: str, production: Decimal, kgce_per_kwh: Decimal | None = None) -> Decimal | None:
+    """Convert a per-unit-product quantity times the production into tce.
+
+    Parameters
+    ----------
+    per_unit : Decimal
+        Quantity per tonne of product [``unit``: kgce/t or kWh/t].
+    unit : str
+        ``kgce/t`` or ``kWh/t``.
+    production : Decimal
+        Production [t].
+    kgce_per_kwh : Decimal, optional
+        Electricity coefficient [kgce/kWh] (GB/T 2589: 0.1229 at equivalent value); needed for kWh/t.
+
+    Returns
+    -------
+    Decimal or None
+        [tce]; None when a kWh indicator has no coefficient or the unit is not convertible.
+    """
+    if unit == "kgce/t":
+        return per_unit * production / THOUSAND
+    if unit == "kWh/t" and kgce_per_kwh is not None:
+        return per_unit * production * kgce_per_kwh / THOUSAND
+    return None
+
+
+def evaluate(indicator: QuotaIndicator, value: Decimal, inputs: Mapping[str, Decimal] | None = None, *,
+             levels: BenchmarkLevels | None = None, production: Decimal | None = None,
+             kgce_per_kwh: Decimal | None = None) -> QuotaVerdict:
+    """Grade a unit-product energy against a quota indicator and, if given, the benchmark level.
+
+    Parameters
+    ----------
+    indicator : QuotaIndicator
+        From :func:`~zerocarbon.energy.reference.load_quota_standard`.
+    value : Decimal
+        Measured unit-product energy x [indicator unit], computed as the standard defines it.
+    inputs : mapping, optional
+        Values the corrections need (see :func:`corrected_limits`).
+    levels : BenchmarkLevels, optional
+        Benchmark and baseline of the indicator (none are shipped; see docs/efficiency-reference.md).
+    production : Decimal, optional
+        Production of the period [t], for the gaps in tce.
+    kgce_per_kwh : Decimal, optional
+        Electricity coefficient [kgce/kWh] for kWh/t indicators.
+
+    Returns
+    -------
+    QuotaVerdict
+    """
+    if not isinstance(value, Decimal):
+        raise InputError("单位产品能耗须为十进制数", "the unit-product energy must be a Decimal", field="value")
+    if value < 0:
+        raise InputError("单位产品能耗不能为负", "the unit-product energy cannot be negative", field="value")
+    limits, applied = corrected_limits(indicator, inputs or {})
+    grade = next((g for g in GRADES if value <= limits[g]), None)
+    if levels is not None and value <= levels.benchmark:
+        zh, en = "达到标杆", "benchmark"
+    elif grade is not None:
+        zh, en = f"{grade}级", f"grade {grade}"
+    else:
+        zh, en = "未达限定值", "below minimum"
+    gap1 = max(value - limits[1], ZERO)
+    gap3 = max(value - limits[3], ZERO)
+    gapb = max(value - levels.benchmark, ZERO) if levels is not None else None
+
+    def tce(gap: Decimal | None) -> Decimal | None:
+        if gap is None or production is None:
+            return None
+        return to_tce(gap, indicator.unit, production, kgce_per_kwh)
+
+    return QuotaVerdict(
+        indicator=indicator, value=value, limits=limits, corrections=applied, grade=grade, verdict_zh=zh,
+        verdict_en=en, levels=levels, gap_to_grade1=gap1, gap_to_limit=gap3, gap_to_benchmark=gapb,
+        gap_to_grade1_tce=tce(gap1), gap_to_limit_tce=tce(gap3), gap_to_benchmark_tce=tce(gapb),
+    )
+
+
+def energy_per_value_added(energy_tce: Decimal, value_added_10k_yuan: Decimal) -> Decimal:
+    """Energy per unit of industrial value added (单位工业增加值能耗).
+
+    Parameters
+    ----------
+    energy_tce : Decimal
+        Comprehensive energy consumption [tce] (GB/T 2589).
+    value_added_10k_yuan : Decimal
+        Industrial value added [万元], > 0.
+
+    Returns
+    -------
+    Decimal
+        [tce/万元].
+    """
+    if value_added_10k_yuan <= 0:
+        raise InputError("工业增加值须为正数", "the industrial value added must be positive", field="value_added")
+    return energy_tce / value_added_10k_yuan

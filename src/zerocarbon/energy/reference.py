@@ -1,0 +1,399 @@
+"""Reference data of the efficiency standards: one data file per standard and edition, and their loader.
+
+The files live in ``zerocarbon/energy/data/`` (documented in ``docs/efficiency-reference.md``):
+
+* ``gb18613-2020.csv`` — GB 18613-2020 表1, minimum efficiency [%] of three-phase asynchronous motors
+  by rated power [kW], number of poles and grade, one row per (power, poles, grade);
+* ``gb20052-2024.csv`` — GB 20052-2024 表1, the largest no-load and load losses [kW] of 10 kV
+  oil-immersed distribution transformers by capacity [kVA], core, connection group and grade;
+* ``gb21346-2022.yaml``, ``gb16780-2021.yaml``, ``gb21256-2025.yaml`` — quota standards (能耗限额):
+  indicator, unit, grade 1/2/3 limits and correction formulas.
+
+Every row carries the standard, its edition, the table or clause, the public source it was read
+from and a status: ``verified`` (a second independent source agrees) or ``unverified`` (one
+transcription). A new edition of a standard is a new file; nothing here interpolates or fills a
+missing value.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from zerocarbon.errors import FactorError
+
+#: Folder of the reference data files (relative to this module, so it works installed or from a checkout).
+DATA_DIR = Path(__file__).parent / "data"
+STATUSES = ("verified", "unverified")
+GRADES = (1, 2, 3)
+MOTOR_COLUMNS = (
+    "row_id", "standard", "edition", "effective_from", "table", "rated_power_kw", "poles", "grade",
+    "min_efficiency_pct", "source", "check_source", "status",
+)
+
+
+def _decimal(text: object, where: str) -> Decimal:
+    try:
+        value = Decimal(str(text).strip())
+    except InvalidOperation as exc:
+        raise FactorError(f"参考数据数值无效：{text!r}", f"invalid number {text!r} in reference data",
+                          file=where) from exc
+    if not value.is_finite():
+        raise FactorError(f"参考数据数值无效：{text!r}", f"invalid number {text!r} in reference data", file=where)
+    return value
+
+
+@dataclass(frozen=True)
+class MotorRow:
+    """One cell of GB 18613-2020 表1: the minimum efficiency of a grade at one rating and pole number.
+
+    Attributes
+    ----------
+    row_id : str
+        Stable identifier (``GB18613-2020.T1.7.5kW.4p.g1``).
+    standard, edition, effective_from, table : str
+        Standard number, edition year, date it took effect (ISO) and table.
+    rated_power_kw : Decimal
+        Rated output power of the table row [kW].
+    poles : int
+        Number of poles (2, 4, 6, 8).
+    grade : int
+        Efficiency grade (1 best; 3 is the minimum allowed, 能效限定值).
+    min_efficiency_pct : Decimal
+        Minimum efficiency of the grade [%].
+    source, check_source : str
+        Where the value was read, and the independent source that agrees ("" if none).
+    status : str
+        ``verified`` or ``unverified``.
+    """
+
+    row_id: str
+    standard: str
+    edition: str
+    effective_from: str
+    table: str
+    rated_power_kw: Decimal
+    poles: int
+    grade: int
+    min_efficiency_pct: Decimal
+    source: str
+    check_source: str
+    status: str
+
+
+@dataclass(frozen=True)
+class MotorTable:
+    """GB 18613-2020 表1 as loaded: cells keyed by (rated power [kW], poles, grade)."""
+
+    standard: str
+    rows: tuple[MotorRow, ...]
+    cells: dict[tuple[Decimal, int, int], MotorRow] = field(repr=False)
+
+    @property
+    def ratings_kw(self) -> tuple[Decimal, ...]:
+        """The rated powers the table lists [kW], ascending."""
+        return tuple(sorted({row.rated_power_kw for row in self.rows}))
+
+    @property
+    def poles(self) -> tuple[int, ...]:
+        """The pole numbers the table lists."""
+        return tuple(sorted({row.poles for row in self.rows}))
+
+    def cell(self, rated_power_kw: Decimal, poles: int, grade: int) -> MotorRow | None:
+        """The table cell, or None when the table has no such row (never a neighbour)."""
+        return self.cells.get((rated_power_kw.normalize(), poles, grade))
+
+
+def load_motor_table(path: Path | None = None) -> MotorTable:
+    """Load a motor efficiency table file (default: GB 18613-2020 表1).
+
+    Parameters
+    ----------
+    path : Path, optional
+        CSV file with the columns of :data:`MOTOR_COLUMNS`; default ``data/gb18613-2020.csv``.
+
+    Returns
+    -------
+    MotorTable
+
+    Raises
+    ------
+    FactorError
+        A column is missing, a number is invalid, a status is unknown, or a cell is repeated.
+    """
+    path = path or DATA_DIR / "gb18613-2020.csv"
+    return _load_motor_table(path)
+
+
+@lru_cache(maxsize=8)
+def _load_motor_table(path: Path) -> MotorTable:
+    where = path.name
+    rows: list[MotorRow] = []
+    cells: dict[tuple[Decimal, int, int], MotorRow] = {}
+    with path.open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        missing = set(MOTOR_COLUMNS) - set(reader.fieldnames or ())
+        if missing:
+            raise FactorError(f"参考数据缺少列：{sorted(missing)}", f"reference data lacks columns {sorted(missing)}",
+                              file=where)
+        for line, raw in enumerate(reader, start=2):
+            if raw["status"] not in STATUSES:
+                raise FactorError(f"状态无效：{raw['status']!r}", f"unknown status {raw['status']!r}", file=where,
+                                  row=line, field="status", expected=" | ".join(STATUSES))
+            row = MotorRow(
+                row_id=raw["row_id"], standard=raw["standard"], edition=raw["edition"],
+                effective_from=raw["effective_from"], table=raw["table"],
+                rated_power_kw=_decimal(raw["rated_power_kw"], where).normalize(), poles=int(raw["poles"]),
+                grade=int(raw["grade"]), min_efficiency_pct=_decimal(raw["min_efficiency_pct"], where),
+                source=raw["source"], check_source=raw["check_source"], status=raw["status"],
+            )
+            key = (row.rated_power_kw, row.poles, row.grade)
+            if key in cells:
+                raise FactorError(f"表格单元重复：{key}", f"repeated table cell {key}", file=where, row=line)
+            cells[key] = row
+            rows.append(row)
+    standards = {row.standard for row in rows}
+    if len(standards) != 1:
+        raise FactorError("一个文件只能有一个标准版本", "one file holds one standard edition", file=where)
+    return MotorTable(standard=standards.pop(), rows=tuple(rows), cells=cells)
+
+
+# ------------------------------------------------------------------------------------- transformers
+TRANSFORMER_COLUMNS = (
+    "row_id", "standard", "edition", "effective_from", "table", "category", "capacity_kva", "core", "connection",
+    "grade", "max_no_load_kw", "max_load_kw", "source", "check_source", "status",
+)
+
+
+@dataclass(frozen=True)
+class TransformerRow:
+    """One grade of one row of GB 20052-2024 表1: the largest no-load and load losses allowed [kW].
+
+    ``connection`` is the table's label (``Dyn11/Yzn11`` covers both groups; ``Yyn0``).
+    """
+
+    row_id: str
+    standard: str
+    edition: str
+    effective_from: str
+    table: str
+    category: str
+    capacity_kva: Decimal
+    core: str
+    connection: str
+    grade: int
+    max_no_load_kw: Decimal
+    max_load_kw: Decimal
+    source: str
+    check_source: str
+    status: str
+
+
+@lru_cache(maxsize=4)
+def load_transformer_table(path: Path | None = None) -> tuple[TransformerRow, ...]:
+    """Load a transformer loss table (default: ``data/gb20052-2024.csv``, GB 20052-2024 表1).
+
+    Raises
+    ------
+    FactorError
+        A column is missing, a number or status is invalid, or a cell is repeated.
+    """
+    path = path or DATA_DIR / "gb20052-2024.csv"
+    where = path.name
+    rows: list[TransformerRow] = []
+    seen: set[tuple[Decimal, str, str, int]] = set()
+    with path.open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        missing = set(TRANSFORMER_COLUMNS) - set(reader.fieldnames or ())
+        if missing:
+            raise FactorError(f"参考数据缺少列：{sorted(missing)}", f"reference data lacks columns {sorted(missing)}",
+                              file=where)
+        for line, raw in enumerate(reader, start=2):
+            if raw["status"] not in STATUSES:
+                raise FactorError(f"状态无效：{raw['status']!r}", f"unknown status {raw['status']!r}", file=where,
+                                  row=line, expected=" | ".join(STATUSES))
+            row = TransformerRow(
+                row_id=raw["row_id"], standard=raw["standard"], edition=raw["edition"],
+                effective_from=raw["effective_from"], table=raw["table"], category=raw["category"],
+                capacity_kva=_decimal(raw["capacity_kva"], where).normalize(), core=raw["core"],
+                connection=raw["connection"], grade=int(raw["grade"]),
+                max_no_load_kw=_decimal(raw["max_no_load_kw"], where), max_load_kw=_decimal(raw["max_load_kw"], where),
+                source=raw["source"], check_source=raw["check_source"], status=raw["status"])
+            key = (row.capacity_kva, row.core, row.connection, row.grade)
+            if key in seen:
+                raise FactorError(f"表格单元重复：{key}", f"repeated table cell {key}", file=where, row=line)
+            seen.add(key)
+            rows.append(row)
+    return tuple(rows)
+
+
+# ------------------------------------------------------------------------------------------- quotas
+@dataclass(frozen=True)
+class Correction:
+    """A correction of the quota limits that the standard prescribes.
+
+    ``kind == "linear"``: limit_g += (x − reference) × per_unit[g], with x the value of ``input``.
+    ``kind == "altitude"``: above ``above_m`` of ``input`` (altitude [m]), the limits of ``grades``
+    are multiplied by K = a − b × p / p0, with p the value of ``pressure_input`` [Pa].
+    """
+
+    kind: str
+    id: str
+    input: str
+    clause: str
+    note_zh: str
+    note_en: str
+    reference: Decimal = Decimal(0)
+    per_unit: dict[int, Decimal] = field(default_factory=dict)
+    input_unit: str = ""
+    pressure_input: str = ""
+    above_m: Decimal = Decimal(0)
+    a: Decimal = Decimal(0)
+    b: Decimal = Decimal(0)
+    p0_pa: Decimal = Decimal(0)
+    grades: tuple[int, ...] = GRADES
+
+
+@dataclass(frozen=True)
+class QuotaIndicator:
+    """One indicator of a quota standard (能耗限额) with its grade limits (lower is better).
+
+    Attributes
+    ----------
+    id, name_zh, name_en, product_zh : str
+        Identifier and names.
+    unit : str
+        Unit of the indicator and of the limits (kgce/t, kWh/t …).
+    grades : dict of int to Decimal
+        Limit of grade 1, 2, 3 before corrections [``unit``]; grade 3 is the 限定值.
+    standard, edition, effective_from, clause, table, page, source, check_source, status : str
+        Provenance of the row.
+    corrections : tuple of Correction
+        Corrections the standard prescribes for this indicator.
+    """
+
+    id: str
+    name_zh: str
+    name_en: str
+    product_zh: str
+    unit: str
+    grades: dict[int, Decimal]
+    standard: str
+    edition: str
+    effective_from: str
+    clause: str
+    table: str
+    page: str
+    source: str
+    check_source: str
+    status: str
+    corrections: tuple[Correction, ...] = ()
+
+
+@dataclass(frozen=True)
+class QuotaStandard:
+    """A quota standard file as loaded."""
+
+    standard: str
+    title_zh: str
+    title_en: str
+    edition: str
+    published: str
+    effective_from: str
+    source: str
+    indicators: tuple[QuotaIndicator, ...]
+
+    def indicator(self, indicator_id: str) -> QuotaIndicator:
+        """The indicator ``indicator_id``; raises :class:`FactorError` if the file lacks it."""
+        for item in self.indicators:
+            if item.id == indicator_id:
+                return item
+        raise FactorError(f"{self.standard} 无指标 {indicator_id}", f"{self.standard} has no indicator {indicator_id}")
+
+
+def _grade_map(raw: Any, where: str) -> dict[int, Decimal]:
+    if not isinstance(raw, dict) or set(int(k) for k in raw) - set(GRADES):
+        raise FactorError(f"等级取值无效：{raw!r}", f"invalid grade values {raw!r}", file=where)
+    return {int(k): _decimal(v, where) for k, v in raw.items()}
+
+
+def _correction(raw: dict[str, Any], where: str) -> Correction:
+    kind = raw.get("kind")
+    cid, cinput, clause = str(raw["id"]), str(raw["input"]), str(raw["clause"])
+    zh, en = str(raw.get("note_zh", "")), str(raw.get("note_en", ""))
+    if kind == "linear":
+        return Correction("linear", cid, cinput, clause, zh, en, reference=_decimal(raw["reference"], where),
+                          per_unit=_grade_map(raw["per_unit"], where), input_unit=str(raw.get("input_unit", "")))
+    if kind == "altitude":
+        return Correction("altitude", cid, cinput, clause, zh, en, pressure_input=str(raw["pressure_input"]),
+                          above_m=_decimal(raw["above_m"], where), a=_decimal(raw["a"], where),
+                          b=_decimal(raw["b"], where), p0_pa=_decimal(raw["p0_pa"], where),
+                          grades=tuple(int(g) for g in raw["grades"]))
+    raise FactorError(f"未知修正类型：{kind!r}", f"unknown correction kind {kind!r}", file=where,
+                      expected="linear | altitude")
+
+
+def load_quota_standard(name: str | Path) -> QuotaStandard:
+    """Load a quota standard file.
+
+    Parameters
+    ----------
+    name : str or Path
+        A file name in ``data/`` (``"gb21346-2022.yaml"``), a stem (``"gb21346-2022"``) or a path.
+
+    Returns
+    -------
+    QuotaStandard
+
+    Raises
+    ------
+    FactorError
+        The file is missing, or a value, grade, status or correction is invalid.
+    """
+    path = Path(name)
+    if not path.suffix:
+        path = path.with_suffix(".yaml")
+    if not path.is_absolute() and not path.exists():
+        path = DATA_DIR / path.name
+    if not path.exists():
+        raise FactorError(f"找不到限额标准文件：{name}", f"no quota standard file {name}", file=str(name))
+    return _load_quota(path)
+
+
+@lru_cache(maxsize=32)
+def _load_quota(path: Path) -> QuotaStandard:
+    where = path.name
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    indicators: list[QuotaIndicator] = []
+    for raw in doc["indicators"]:
+        status = str(raw["status"])
+        if status not in STATUSES:
+            raise FactorError(f"状态无效：{status!r}", f"unknown status {status!r}", file=where, field=raw["id"],
+                              expected=" | ".join(STATUSES))
+        grades = _grade_map(raw["grades"], where)
+        if set(grades) != set(GRADES):
+            raise FactorError("须有1、2、3级限额", "grades 1, 2 and 3 are required", file=where, field=raw["id"])
+        indicators.append(QuotaIndicator(
+            id=str(raw["id"]), name_zh=str(raw["name_zh"]), name_en=str(raw["name_en"]),
+            product_zh=str(raw.get("product_zh", "")), unit=str(raw["unit"]), grades=grades,
+            standard=str(doc["standard"]), edition=str(doc["edition"]), effective_from=str(doc["effective_from"]),
+            clause=str(raw["clause"]), table=str(raw["table"]), page=str(raw.get("page", "")),
+            source=" ".join(str(doc["source"]).split()), check_source=str(raw.get("check_source", "")),
+            status=status, corrections=tuple(_correction(c, where) for c in raw.get("corrections", ())),
+        ))
+    return QuotaStandard(
+        standard=str(doc["standard"]), title_zh=str(doc["title_zh"]), title_en=str(doc["title_en"]),
+        edition=str(doc["edition"]), published=str(doc["published"]), effective_from=str(doc["effective_from"]),
+        source=" ".join(str(doc["source"]).split()), indicators=tuple(indicators),
+    )
+
+
+def quota_files() -> tuple[str, ...]:
+    """Names of the quota standard files shipped in ``data/``."""
+    return tuple(sorted(p.name for p in DATA_DIR.glob("*.yaml")))
