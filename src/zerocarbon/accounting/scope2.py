@@ -1,6 +1,7 @@
 """Market-based scope 2: which grid MWh are covered by retired green certificates (绿证).
 
-Rules (GHG Protocol Scope 2 Guidance quality criteria; NEA GEC rules in standards-cn.md §7):
+Rules (GHG Protocol Scope 2 Guidance quality criteria; NEA GEC rules, 发改能源〔2023〕1044号 and the NEA
+page relayed at http://m.sip-scootershop.cn/art/2024/7/19/art_11026_2533075.html):
 
 * 1 GEC = 1 MWh. Only certificates retired (核销) for this factory's consumption in the data year
   count, and only when generated in that year (``certificate_matching="year"``) or in the same month

@@ -400,8 +400,9 @@ def steam_heat_gj(mass_t: Decimal, enthalpy_kj_per_kg: Decimal,
     83.74 = 4.1868 × 20 = 83.736 rounded, so both formulas use one reference state, water at 20 °C
     with c = 4.1868 kJ/(kg·K). It is a convention of the guides, not an IAPWS-IF97 value (IF97
     gives 84.01 kJ/kg for liquid water at 20 °C, 0.101325 MPa). Third-party code at
-    ``adgo07/GHGTOOL`` uses no 83.74 subtraction (see reference note standards-cn.md §1.2). No worked
-    example from the guides was found.
+    ``adgo07/GHGTOOL`` uses no 83.74 subtraction (its carbon-material calculator's test vector
+    ``purchased_heat_emission("1000", "2800", "0.11") = 0.308`` is 1000 × 2800 × 0.11 × 10⁻⁶; its
+    quantity unit is not clear). No worked example from the guides was found.
 
     Examples
     --------

@@ -12,7 +12,7 @@ Method: 发改环资〔2025〕910号 annex 3 (国家级零碳园区建设指标�
   / comprehensive energy [fraction].
 * Physically traceable share of non-fossil electricity = (on-site generation used on site + direct
   lines) / non-fossil electricity [fraction]; green-power trades and certificates are excluded (MIIT
-  2026 zero-carbon factory notice as reported, criteria.md §1.1 — secondary). Direct lines are the
+  2026 zero-carbon factory notice as reported by Xinhua, 2026-07-22 — secondary). Direct lines are the
   purchases of ``electricity_kind: direct_line`` (绿电直连); on-site generation whose certificates were
   sold (``certificates_kept: false``) is not non-fossil for the factory (the holder claims it) and
   is left out of both.

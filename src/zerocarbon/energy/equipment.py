@@ -380,8 +380,9 @@ def equipment_share(devices: Iterable[Equipment], results: Iterable[GradeResult]
     """The share of rated power at grade 2 or better (节能装备应用占比) and at grade 1.
 
     share₂ = Σ P_rated(grade ≤ 2) / Σ P_rated(all devices), share₁ = Σ P_rated(grade 1) / Σ P_rated,
-    with P_rated [kW] (indicator 2.2 of the national zero-carbon-factory framework as encoded in
-    criteria.md §1.1: rated power at national grade 2 or better ÷ total equipment power).
+    with P_rated [kW] (节能装备应用占比, an indicator of MIIT's 2026 national zero-carbon factory work as
+    reported: rated power at national grade 2 or better ÷ total equipment power; Xinhua, 2026-07-22,
+    https://www.xinhuanet.com/politics/20260722/ad1574acd3b5451bb2913c1b80c27c55/c.html — secondary).
 
     Parameters
     ----------

@@ -2,8 +2,8 @@
 
 China (工业和信息化部 notice of 2025-12-31 on the carbon-footprint declaration of EV traction
 batteries, as relayed by Xinhua: http://www.gwjesjt.cn/fzdt/newshtml/fzjd/20260120100438.htm;
-summarised in ../shared/reference/standards-cn-2026.md §4 and standards-cn.md §5; a press relay
-of the official notice, the notice's own text and any implementing standard were not retrieved):
+a press relay of the official notice; the notice's own text and any implementing standard were
+not retrieved):
 
 - CN-1 scope: every EV traction battery over 2 kWh sold in China;
 - CN-2 responsible party: the battery-pack manufacturer;
@@ -21,8 +21,7 @@ whether green certificates count; rounding of the declared value; whether a recy
 be negative; the declaration form's layout; performance classes or limits.
 
 EU (Regulation (EU) 2023/1542 Art. 7 and Annex II; the calculation delegated act exists only as
-the draft Ares(2024)3131389, adoption unverified; summarised in standards-intl.md §3 and
-standards-cn-2026.md §4, single-class secondary sources [S]): four stages (raw material
+the draft Ares(2024)3131389, adoption unverified; secondary sources only): four stages (raw material
 acquisition and pre-processing, main product production, distribution, end of life and
 recycling); functional unit = usable energy at beginning of life × full equivalent cycles per
 year × service-life years, with FEqC/year 60 (M1/N1), 20 (L), 250 (M2/M3/N2/N3); PPAs and
@@ -41,9 +40,9 @@ from decimal import Decimal
 from zerocarbon.errors import InputError
 
 CN_SOURCE = ("MIIT notice of 2025-12-31 on EV traction-battery carbon-footprint declaration (Xinhua relay, "
-             "http://www.gwjesjt.cn/fzdt/newshtml/fzjd/20260120100438.htm); standards-cn-2026.md §4")
+             "http://www.gwjesjt.cn/fzdt/newshtml/fzjd/20260120100438.htm)")
 EU_DRAFT_SOURCE = ("Regulation (EU) 2023/1542 Art. 7, Annex II; draft delegated act Ares(2024)3131389 "
-                   "(adoption unverified), via standards-cn-2026.md §4 [single-class secondary sources]")
+                   "(adoption unverified; secondary sources only)")
 
 #: CN-3: the four life-cycle stages (key, zh, en).
 CN_STAGES: tuple[tuple[str, str, str], ...] = (

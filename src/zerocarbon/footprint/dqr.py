@@ -25,7 +25,9 @@ that assigns ``DQR_i`` per input (PACT Methodology v3 §4.2.3) and the Methodolo
 weighting were not retrieved (only the schema text above): the per-input ratings are inputs of
 this module and the weighting by contribution is our reading of "weighted average of all inputs".
 An optional ``min_share`` drops inputs below a share of the PCF before the average (v2.3 text:
-"weighted average of inputs > 5 % of PCF", standards-intl.md §1.1); it is off by default.
+"weighted average of inputs > 5 % of PCF", PACT Technical Specifications 2.3.3,
+``wbcsd/data-exchange-protocol:spec/v2/index.bs`` §Data Model, DataQualityIndicators); it is off by
+default.
 Results are Decimals rounded half-even to ``places`` decimals, as PACT exchanges decimal strings.
 """
 

@@ -4,8 +4,8 @@ The exchange format is the PACT Technical Specifications (WBCSD Partnership for 
 Transparency), ``spec/v3/openapi.yaml`` (Tech Spec 3.0.3) and ``spec/v2/openapi.yaml`` (2.3.3) of
 github.com/wbcsd/data-exchange-protocol. This module is a separate work implementing them; it
 holds no copy of their schemas, which the caller loads (:func:`load_schema`) from where they are
-kept (the project reads them from ``../shared/reference/pact/``). Licence notice: see
-docs/footprints.md.
+kept (the tests read the official files when they are beside the checkout, and skip otherwise).
+Licence notice: see docs/footprints.md.
 
 The internal record :class:`PactFootprint` names the fields zerocarbon computes or reads
 (in the house's vocabulary, numbers as Decimals [kgCO2e per declared unit]); every other

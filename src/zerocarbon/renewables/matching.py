@@ -2,7 +2,8 @@
 
 24/7 CFE score, as implemented in PyPSA/247-cfe ``scripts/solve_network.py`` (``cfe_constraints``;
 following Xu & Jenkins, Princeton ZERO lab) and described in Google, *24/7 Carbon-Free Energy:
-Methodologies and Metrics* (2021), see /work/shared/reference/standards-intl.md §4.2::
+Methodologies and Metrics* (2021), https://sustainability.google/reports/24x7-carbon-free-energy-methodologies-metrics/
+(paper text not read)::
 
     CFE = Σ_t [ G_clean,t + D_t − C_t − X_t + GridCFE_t · I_t ] / Σ_t L_t
 

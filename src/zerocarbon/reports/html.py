@@ -1,9 +1,11 @@
 """The inventory report as a self-contained HTML page, following the report contents of GB/T 32150.
 
-GB/T 32150 (report requirements, standards-cn.md §1.1) asks for: basic information on the reporting
-entity; total emissions broken down by source and by gas; activity data and their sources; emission
-factors and their sources; and other information. The page adds the market-based instruments, the
-uncertainty, intensities, a year comparison, warnings and a per-line calculation trace.
+GB/T 32150 (report requirements; secondary: the chapter summary of the 中国标准化研究院 at
+http://tanjiaoyi.com/article-13965-1.html, the list below not checked against the standard's text) asks
+for: basic information on the reporting entity; total emissions broken down by source and by gas;
+activity data and their sources; emission factors and their sources; and other information. The page
+adds the market-based instruments, the uncertainty, intensities, a year comparison, warnings and a
+per-line calculation trace.
 
 The page is one file per language (``inventory_report.zh-CN.html`` / ``inventory_report.en.html``)
 with inline CSS; charts load ``plotly.min.js`` from the same folder, never from a CDN.
