@@ -1,4 +1,6 @@
-"""Energy: comprehensive energy consumption (GB/T 2589) and intensities per unit of product."""
+"""Energy: comprehensive energy consumption (GB/T 2589), energy uses by carrier, intensities per unit of
+product; equipment grades, savings, quota grades, the energy balance and measures (process
+decarbonisation: ``equipment``, ``savings``, ``quota``, ``balance``, ``measures``)."""
 
 from zerocarbon.energy.comprehensive import (
     Coefficient,
