@@ -67,8 +67,11 @@ def _rule(regime: Regime, key: str) -> str:
     return regime.id
 
 
-def grid_factor(ctx: LineContext, method: ViewMethod) -> tuple[FactorValue, str]:
-    """The view's factor for grid electricity, and how it was chosen (item, level, data year)."""
+def grid_factor(ctx: LineContext, method: ViewMethod, region: str | None = None) -> tuple[FactorValue, str]:
+    """The view's factor for grid electricity, and how it was chosen (item, level, data year).
+
+    ``region`` overrides the region of the view's level (a caller that knows the grid region better).
+    """
     el = method.electricity
     item = el.factor
     if item.startswith("setting:"):
@@ -77,7 +80,7 @@ def grid_factor(ctx: LineContext, method: ViewMethod) -> tuple[FactorValue, str]
     if el.fixed_data_year is not None and (el.fixed_setting is None
                                            or getattr(ctx.settings, el.fixed_setting) == "printed"):
         year, how = el.fixed_data_year, f"the value printed by the regime (MEE/NBS data year {el.fixed_data_year})"
-    region = ctx.level_region(el.level)
+    region = region or ctx.level_region(el.level)
     fv = ctx.library.lookup(item, "emission_factor", data_year=year, region=region, policy=ctx.policy)
     label = "residual-mix proxy: " if item == GRID_RESIDUAL else ""
     return fv, how or f"{label}{item} of data year {year}, region {region}"

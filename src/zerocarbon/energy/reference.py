@@ -131,33 +131,47 @@ def load_motor_table(path: Path | None = None) -> MotorTable:
     return _load_motor_table(path)
 
 
+def _checked_rows(path: Path, columns: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
+    """The rows of a reference CSV with their line numbers, after checking its columns and each row's status.
+
+    Raises
+    ------
+    FactorError
+        A column is missing, or a row's status is not one of :data:`STATUSES`.
+    """
+    where = path.name
+    with path.open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        missing = set(columns) - set(reader.fieldnames or ())
+        if missing:
+            raise FactorError(f"参考数据缺少列：{sorted(missing)}", f"reference data lacks columns {sorted(missing)}",
+                              file=where)
+        rows = list(enumerate(reader, start=2))
+    for line, raw in rows:
+        if raw["status"] not in STATUSES:
+            raise FactorError(f"状态无效：{raw['status']!r}", f"unknown status {raw['status']!r}", file=where,
+                              row=line, field="status", expected=" | ".join(STATUSES))
+    return rows
+
+
 @lru_cache(maxsize=8)
 def _load_motor_table(path: Path) -> MotorTable:
     where = path.name
     rows: list[MotorRow] = []
     cells: dict[tuple[Decimal, int, int], MotorRow] = {}
-    with path.open(encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh)
-        missing = set(MOTOR_COLUMNS) - set(reader.fieldnames or ())
-        if missing:
-            raise FactorError(f"参考数据缺少列：{sorted(missing)}", f"reference data lacks columns {sorted(missing)}",
-                              file=where)
-        for line, raw in enumerate(reader, start=2):
-            if raw["status"] not in STATUSES:
-                raise FactorError(f"状态无效：{raw['status']!r}", f"unknown status {raw['status']!r}", file=where,
-                                  row=line, field="status", expected=" | ".join(STATUSES))
-            row = MotorRow(
-                row_id=raw["row_id"], standard=raw["standard"], edition=raw["edition"],
-                effective_from=raw["effective_from"], table=raw["table"],
-                rated_power_kw=_decimal(raw["rated_power_kw"], where).normalize(), poles=int(raw["poles"]),
-                grade=int(raw["grade"]), min_efficiency_pct=_decimal(raw["min_efficiency_pct"], where),
-                source=raw["source"], check_source=raw["check_source"], status=raw["status"],
-            )
-            key = (row.rated_power_kw, row.poles, row.grade)
-            if key in cells:
-                raise FactorError(f"表格单元重复：{key}", f"repeated table cell {key}", file=where, row=line)
-            cells[key] = row
-            rows.append(row)
+    for line, raw in _checked_rows(path, MOTOR_COLUMNS):
+        row = MotorRow(
+            row_id=raw["row_id"], standard=raw["standard"], edition=raw["edition"],
+            effective_from=raw["effective_from"], table=raw["table"],
+            rated_power_kw=_decimal(raw["rated_power_kw"], where).normalize(), poles=int(raw["poles"]),
+            grade=int(raw["grade"]), min_efficiency_pct=_decimal(raw["min_efficiency_pct"], where),
+            source=raw["source"], check_source=raw["check_source"], status=raw["status"],
+        )
+        key = (row.rated_power_kw, row.poles, row.grade)
+        if key in cells:
+            raise FactorError(f"表格单元重复：{key}", f"repeated table cell {key}", file=where, row=line)
+        cells[key] = row
+        rows.append(row)
     standards = {row.standard for row in rows}
     if len(standards) != 1:
         raise FactorError("一个文件只能有一个标准版本", "one file holds one standard edition", file=where)
@@ -208,28 +222,19 @@ def load_transformer_table(path: Path | None = None) -> tuple[TransformerRow, ..
     where = path.name
     rows: list[TransformerRow] = []
     seen: set[tuple[Decimal, str, str, int]] = set()
-    with path.open(encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh)
-        missing = set(TRANSFORMER_COLUMNS) - set(reader.fieldnames or ())
-        if missing:
-            raise FactorError(f"参考数据缺少列：{sorted(missing)}", f"reference data lacks columns {sorted(missing)}",
-                              file=where)
-        for line, raw in enumerate(reader, start=2):
-            if raw["status"] not in STATUSES:
-                raise FactorError(f"状态无效：{raw['status']!r}", f"unknown status {raw['status']!r}", file=where,
-                                  row=line, expected=" | ".join(STATUSES))
-            row = TransformerRow(
-                row_id=raw["row_id"], standard=raw["standard"], edition=raw["edition"],
-                effective_from=raw["effective_from"], table=raw["table"], category=raw["category"],
-                capacity_kva=_decimal(raw["capacity_kva"], where).normalize(), core=raw["core"],
-                connection=raw["connection"], grade=int(raw["grade"]),
-                max_no_load_kw=_decimal(raw["max_no_load_kw"], where), max_load_kw=_decimal(raw["max_load_kw"], where),
-                source=raw["source"], check_source=raw["check_source"], status=raw["status"])
-            key = (row.capacity_kva, row.core, row.connection, row.grade)
-            if key in seen:
-                raise FactorError(f"表格单元重复：{key}", f"repeated table cell {key}", file=where, row=line)
-            seen.add(key)
-            rows.append(row)
+    for line, raw in _checked_rows(path, TRANSFORMER_COLUMNS):
+        row = TransformerRow(
+            row_id=raw["row_id"], standard=raw["standard"], edition=raw["edition"],
+            effective_from=raw["effective_from"], table=raw["table"], category=raw["category"],
+            capacity_kva=_decimal(raw["capacity_kva"], where).normalize(), core=raw["core"],
+            connection=raw["connection"], grade=int(raw["grade"]),
+            max_no_load_kw=_decimal(raw["max_no_load_kw"], where), max_load_kw=_decimal(raw["max_load_kw"], where),
+            source=raw["source"], check_source=raw["check_source"], status=raw["status"])
+        key = (row.capacity_kva, row.core, row.connection, row.grade)
+        if key in seen:
+            raise FactorError(f"表格单元重复：{key}", f"repeated table cell {key}", file=where, row=line)
+        seen.add(key)
+        rows.append(row)
     return tuple(rows)
 
 

@@ -1,9 +1,8 @@
 """The electricity factor of each method regime's view for a data year, to value electricity saved.
 
 A kWh saved is a kWh of grid electricity not bought, so it abates what the view charges a grid kWh:
-the regime's grid factor (``accounting/data/regimes.yaml``, ``electricity.factor`` at its
-``level``, of the data year or the year the regime fixes) looked up in the one factor library by
-the same rule as the inventory (:class:`zerocarbon.accounting.context.LineContext`). A view whose
+the regime's grid factor, chosen by the inventory's own rule
+(:func:`zerocarbon.accounting.indirect.grid_factor`). A view whose
 factor the library lacks for that year is reported as unavailable with the reason, never filled.
 """
 
@@ -13,14 +12,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from zerocarbon.accounting.context import LineContext
+from zerocarbon.accounting.indirect import grid_factor
 from zerocarbon.accounting.regimes import selected, views_of
 from zerocarbon.errors import FactorError
 from zerocarbon.factors import FactorLibrary, FactorValue, default_library
 from zerocarbon.model.inventory_input import Settings
-
-#: Library item of the market view's residual, by the inventory setting ``market_residual_factor``.
-RESIDUAL_ITEM = {"excl_market_nonfossil": "electricity_grid_excl_market_nonfossil",
-                 "grid_average": "electricity_grid_average"}
 
 
 @dataclass(frozen=True)
@@ -82,17 +78,8 @@ def electricity_factors(settings: Settings, year: int, province: str, library: F
     ctx = LineContext(library=lib, year=year, province=province, settings=settings, views=views_of(regimes))
     out: list[ViewFactor] = []
     for view, (regime, method) in ctx.views.items():
-        el = method.electricity
-        item = el.factor
-        if item.startswith("setting:"):
-            item = RESIDUAL_ITEM[str(getattr(settings, item.split(":", 1)[1]))]
-        data_year = year
-        if el.fixed_data_year is not None and not (
-                el.fixed_setting and getattr(settings, el.fixed_setting, None) == "data_year"):
-            data_year = el.fixed_data_year
         try:
-            where = region or ctx.level_region(el.level)
-            fv = lib.lookup(item, "emission_factor", data_year=data_year, region=where, policy=ctx.policy)
+            fv, _ = grid_factor(ctx, method, region)
             out.append(ViewFactor(view, regime.id, regime.name_zh, regime.name_en, fv))
         except (FactorError, KeyError) as exc:
             out.append(ViewFactor(view, regime.id, regime.name_zh, regime.name_en, None,
