@@ -13,8 +13,13 @@ from zerocarbon.errors import InputError
 def test_shipped_sets_validate_and_cite_sources() -> None:
     f = load_criteria()
     ids = [s.id for s in f.sets]
-    assert ids[0] == "miit-2026-national" and {"ndrc-2025-park", "hunan-2025", "jiangsu-2026", "zhejiang-2023",
-                                                "ceca-0171-2022"} <= set(ids)
+    assert ids[0] == "miit-2026-national" and {
+        "ndrc-2025-park",
+        "hunan-2025",
+        "jiangsu-2026",
+        "zhejiang-2023",
+        "ceca-0171-2022",
+    } <= set(ids)
     for s in f.sets:
         for src in s.sources.values():
             assert src.url or src.repo or src.confidence in ("local", "S"), (s.id, src.text)

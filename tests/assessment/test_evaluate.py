@@ -76,18 +76,35 @@ def test_physical_share_applies_only_to_large_non_computing_users() -> None:
 def test_target_level_includes_the_basic_criteria() -> None:
     cset = criteria_set()
     assert cset.id == "miit-2026-national"
-    ev = evaluate(cset, _national(zero_carbon_intensity="0.1", non_fossil_share="0.97", traceable_share="0.2",
-                                  electricity_mwh="9000", computing_facility=False), 2023)
+    ev = evaluate(
+        cset,
+        _national(
+            zero_carbon_intensity="0.1",
+            non_fossil_share="0.97",
+            traceable_share="0.2",
+            electricity_mwh="9000",
+            computing_facility=False,
+        ),
+        2023,
+    )
     assert ev.level("target").status == "not_met"  # physical share 20 % < 35 % fails the basic gate
     assert ev.level("target").not_met == ("1.3-basic",)
 
 
 def test_gap_closers_are_computed_from_the_factorys_figures() -> None:
     cset = criteria_set("miit-2026-national")
-    ind = _national(zero_carbon_intensity="2.3", energy_tce="10000", fossil_factor_kg_per_kwh="0.8325",
-                    non_fossil_share="0.25", equal_value_kgce_per_kwh="0.3", traceable_share="0.2",
-                    non_fossil_electricity_mwh="8000", traceable_mwh="1600", electricity_mwh="30000",
-                    computing_facility=False)
+    ind = _national(
+        zero_carbon_intensity="2.3",
+        energy_tce="10000",
+        fossil_factor_kg_per_kwh="0.8325",
+        non_fossil_share="0.25",
+        equal_value_kgce_per_kwh="0.3",
+        traceable_share="0.2",
+        non_fossil_electricity_mwh="8000",
+        traceable_mwh="1600",
+        electricity_mwh="30000",
+        computing_facility=False,
+    )
     ev = evaluate(cset, ind, 2023)
     r = ev.result("1.1-basic")
     # (2.3 − 1.8) × 10,000 tce = 5,000 t; / 0.8325 t/MWh = 6,006.006… MWh
@@ -104,15 +121,23 @@ def test_gap_closers_are_computed_from_the_factorys_figures() -> None:
     ph = ev.result("1.3-basic")
     x = next(k for k in ph.closers if k.kind == "traceable_mwh")
     # (0.35 × 8,000 − 1,600) / 0.65 = 1,846.15…; check: (1,600 + x)/(8,000 + x) = 0.35
-    assert x.amount is not None and abs((Decimal(1600) + x.amount) / (Decimal(8000) + x.amount) - Decimal("0.35")) \
-        < Decimal("1e-20")
+    assert x.amount is not None and abs(
+        (Decimal(1600) + x.amount) / (Decimal(8000) + x.amount) - Decimal("0.35")
+    ) < Decimal("1e-20")
 
 
 def test_gaps_rank_missing_data_first_then_by_effort_or_cost() -> None:
     cset = criteria_set("miit-2026-national")
-    ind = _national(zero_carbon_intensity="1.9", energy_tce="10000", fossil_factor_kg_per_kwh="0.8",
-                    traceable_share="0.0", non_fossil_electricity_mwh="1000", traceable_mwh="0",
-                    electricity_mwh="30000", computing_facility=False)
+    ind = _national(
+        zero_carbon_intensity="1.9",
+        energy_tce="10000",
+        fossil_factor_kg_per_kwh="0.8",
+        traceable_share="0.0",
+        non_fossil_electricity_mwh="1000",
+        traceable_mwh="0",
+        electricity_mwh="30000",
+        computing_facility=False,
+    )
     ev = evaluate(cset, ind, 2023)
     ids = [g.criterion.id for g in ev.gaps]
     assert ids[0] in ("1.2-basic", "1.2-target")  # non-fossil share missing: data first

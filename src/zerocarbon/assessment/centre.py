@@ -32,32 +32,41 @@ class CentreFunction:
 class FunctionCheck:
     function: CentreFunction
     status: Literal["evidenced", "declared", "missing"]
-    evidence: str  # what shows it (a figure, a file, a count), or why it is missing
+    evidence_zh: str  # what shows it (a figure, a file, a count)
+    evidence_en: str
+
+    def evidence(self, lang: str) -> str:
+        return self.evidence_zh if lang == "zh" else self.evidence_en
 
 
 @lru_cache(maxsize=1)
 def centre_functions() -> tuple[CentreFunction, ...]:
-    raw = yaml.safe_load(resources.files("zerocarbon.assessment").joinpath("data/centre_functions.yaml")
-                         .read_text(encoding="utf-8"))
-    funcs = tuple(CentreFunction(int(f["id"]), str(f["name_zh"]), str(f["name_en"]), str(f["capability"]))
-                  for f in raw["functions"])
+    raw = yaml.safe_load(
+        resources.files("zerocarbon.assessment").joinpath("data/centre_functions.yaml").read_text(encoding="utf-8")
+    )
+    funcs = tuple(
+        CentreFunction(int(f["id"]), str(f["name_zh"]), str(f["name_en"]), str(f["capability"]))
+        for f in raw["functions"]
+    )
     if [f.id for f in funcs] != list(range(1, 14)):
         raise ValueError("centre_functions.yaml must list functions 1 to 13 in order")
     return funcs
 
 
-def self_check(capabilities: Mapping[str, str | None], declared: frozenset[int] = frozenset()) -> list[FunctionCheck]:
-    """Each function: ``evidenced`` when ``capabilities[capability]`` holds evidence text (not None/empty),
+def self_check(
+    capabilities: Mapping[str, tuple[str, str] | None], declared: frozenset[int] = frozenset()
+) -> list[FunctionCheck]:
+    """Each function: ``evidenced`` when ``capabilities[capability]`` holds its evidence (zh, en),
     ``declared`` when its id is among the factory's declared functions, ``missing`` otherwise."""
     out = []
     for f in centre_functions():
         ev = capabilities.get(f.capability)
         if ev:
-            out.append(FunctionCheck(f, "evidenced", ev))
+            out.append(FunctionCheck(f, "evidenced", ev[0], ev[1]))
         elif f.id in declared:
-            out.append(FunctionCheck(f, "declared", ""))
+            out.append(FunctionCheck(f, "declared", "", ""))
         else:
-            out.append(FunctionCheck(f, "missing", ""))
+            out.append(FunctionCheck(f, "missing", "", ""))
     return out
 
 
@@ -66,5 +75,13 @@ def functions_met(checks: list[FunctionCheck]) -> int:
 
 
 def checks_to_dict(checks: list[FunctionCheck]) -> list[dict[str, Any]]:
-    return [{"id": c.function.id, "name": {"zh": c.function.name_zh, "en": c.function.name_en},
-             "capability": c.function.capability, "status": c.status, "evidence": c.evidence} for c in checks]
+    return [
+        {
+            "id": c.function.id,
+            "name": {"zh": c.function.name_zh, "en": c.function.name_en},
+            "capability": c.function.capability,
+            "status": c.status,
+            "evidence": {"zh": c.evidence_zh, "en": c.evidence_en},
+        }
+        for c in checks
+    ]

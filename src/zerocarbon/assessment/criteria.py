@@ -32,9 +32,13 @@ class Source(_Model):
     """A document a reader can find: its text (title, number, date, clause), a URL or repository path."""
 
     text: str = Field(min_length=1)
+    text_en: str = ""
     url: str | None = None
     repo: str | None = Field(None, description="owner/repository:path of a public repository holding the text")
     confidence: Confidence
+
+    def describe(self, lang: str) -> str:
+        return self.text if lang == "zh" else (self.text_en or self.text)
 
 
 class Condition(_Model):
@@ -107,8 +111,10 @@ class CriteriaSet(_Model):
             if c.source not in self.sources:
                 raise ValueError(f"set {self.id}: criterion {c.id} cites unknown source {c.source!r}")
             if c.op != "report" and c.level not in {i for lv in self.levels for i in lv.includes}:
-                raise ValueError(f"set {self.id}: criterion {c.id} is in level {c.level!r}, which no level "
-                                 f"includes (levels: {sorted(level_ids)})")
+                raise ValueError(
+                    f"set {self.id}: criterion {c.id} is in level {c.level!r}, which no level "
+                    f"includes (levels: {sorted(level_ids)})"
+                )
         return self
 
     def name(self, lang: str) -> str:
@@ -148,13 +154,18 @@ def _parse(text: str, name: str) -> CriteriaFile:
         raw = yaml.safe_load(text)
         return CriteriaFile.model_validate(raw)
     except yaml.YAMLError as exc:
-        raise InputError(f"评价指标集文件不是有效的 YAML：{exc}", f"the criteria file is not valid YAML: {exc}",
-                         file=name) from exc
+        raise InputError(
+            f"评价指标集文件不是有效的 YAML：{exc}", f"the criteria file is not valid YAML: {exc}", file=name
+        ) from exc
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
-        raise InputError(f"评价指标集文件有误：{where}：{first['msg']}",
-                         f"the criteria file is invalid: {where}: {first['msg']}", file=name, field=where) from exc
+        raise InputError(
+            f"评价指标集文件有误：{where}：{first['msg']}",
+            f"the criteria file is invalid: {where}: {first['msg']}",
+            file=name,
+            field=where,
+        ) from exc
 
 
 def criteria_set(set_id: str | None = None, path: Path | None = None) -> CriteriaSet:
@@ -164,5 +175,6 @@ def criteria_set(set_id: str | None = None, path: Path | None = None) -> Criteri
         if (set_id is None and s.default) or s.id == set_id:
             return s
     known = ", ".join(s.id for s in sets)
-    raise InputError(f"没有评价指标集 {set_id!r}；可选：{known}", f"no criteria set {set_id!r}; known: {known}",
-                     field="criteria_set")
+    raise InputError(
+        f"没有评价指标集 {set_id!r}；可选：{known}", f"no criteria set {set_id!r}; known: {known}", field="criteria_set"
+    )

@@ -122,31 +122,74 @@ class SetEvaluation:
 
         def res(r: CriterionResult) -> dict[str, Any]:
             c, ind = r.criterion, r.indicator
-            return {"id": c.id, "indicator": c.indicator, "op": c.op, "threshold": num(c.threshold), "unit": c.unit,
-                    "level": c.level, "status": r.status, "value": num(ind.value) if ind else None,
-                    "value_unit": ind.unit if ind else "", "basis": {"zh": ind.basis_zh, "en": ind.basis_en} if ind
-                    else None, "evidence": list(ind.evidence) if ind else [],
-                    "reason": {"zh": r.reason_zh, "en": r.reason_en}, "shortfall": num(r.shortfall),
-                    "closers": [{"kind": k.kind, "amount": num(k.amount), "unit": k.unit,
-                                 "text": {"zh": k.text_zh, "en": k.text_en}} for k in r.closers],
-                    "effort_tco2": num(r.effort_tco2), "source": c.source, "confidence": c.confidence,
-                    "note": {"zh": c.note_zh, "en": c.note_en}}
+            return {
+                "id": c.id,
+                "indicator": c.indicator,
+                "op": c.op,
+                "threshold": num(c.threshold),
+                "unit": c.unit,
+                "level": c.level,
+                "status": r.status,
+                "value": num(ind.value) if ind else None,
+                "value_unit": ind.unit if ind else "",
+                "basis": {"zh": ind.basis_zh, "en": ind.basis_en} if ind else None,
+                "evidence": list(ind.evidence) if ind else [],
+                "reason": {"zh": r.reason_zh, "en": r.reason_en},
+                "shortfall": num(r.shortfall),
+                "closers": [
+                    {
+                        "kind": k.kind,
+                        "amount": num(k.amount),
+                        "unit": k.unit,
+                        "text": {"zh": k.text_zh, "en": k.text_en},
+                    }
+                    for k in r.closers
+                ],
+                "effort_tco2": num(r.effort_tco2),
+                "source": c.source,
+                "confidence": c.confidence,
+                "note": {"zh": c.note_zh, "en": c.note_en},
+            }
 
-        return {"criteria_set": s.id, "name": {"zh": s.name_zh, "en": s.name_en}, "confidence": s.confidence,
-                "year": self.year,
-                "sources": {k: {"text": v.text, "url": v.url, "repo": v.repo, "confidence": v.confidence}
-                            for k, v in s.sources.items()},
-                "levels": [{"id": v.level.id, "name": {"zh": v.level.name_zh, "en": v.level.name_en},
-                            "status": v.status, "not_met": list(v.not_met), "not_assessable": list(v.not_assessable)}
-                           for v in self.levels],
-                "results": [res(r) for r in self.results], "gaps": [r.criterion.id for r in self.gaps],
-                "context": dict(self.context)}
+        return {
+            "criteria_set": s.id,
+            "name": {"zh": s.name_zh, "en": s.name_en},
+            "confidence": s.confidence,
+            "year": self.year,
+            "sources": {
+                k: {
+                    "text": {"zh": v.text, "en": v.text_en or v.text},
+                    "url": v.url,
+                    "repo": v.repo,
+                    "confidence": v.confidence,
+                }
+                for k, v in s.sources.items()
+            },
+            "levels": [
+                {
+                    "id": v.level.id,
+                    "name": {"zh": v.level.name_zh, "en": v.level.name_en},
+                    "status": v.status,
+                    "not_met": list(v.not_met),
+                    "not_assessable": list(v.not_assessable),
+                }
+                for v in self.levels
+            ],
+            "results": [res(r) for r in self.results],
+            "gaps": [r.criterion.id for r in self.gaps],
+            "context": dict(self.context),
+        }
 
 
 # ------------------------------------------------------------------------------------------ compare
 def _compare(op: str, value: Decimal, threshold: Decimal) -> bool:
-    return {"le": value <= threshold, "ge": value >= threshold, "lt": value < threshold,
-            "gt": value > threshold, "eq": value == threshold}[op]
+    return {
+        "le": value <= threshold,
+        "ge": value >= threshold,
+        "lt": value < threshold,
+        "gt": value > threshold,
+        "eq": value == threshold,
+    }[op]
 
 
 def _applies(conditions: Sequence[Condition], ind: Mapping[str, Indicator]) -> tuple[bool | None, str, str]:
@@ -156,8 +199,11 @@ def _applies(conditions: Sequence[Condition], ind: Mapping[str, Indicator]) -> t
         if got is None or got.value is None:
             why_zh = got.reason_zh if got else "未提供"
             why_en = got.reason_en if got else "not given"
-            return None, (f"是否适用取决于 {cond.indicator}，该值缺失（{why_zh}）"), \
-                (f"whether it applies depends on {cond.indicator}, which is missing ({why_en})")
+            return (
+                None,
+                (f"是否适用取决于 {cond.indicator}，该值缺失（{why_zh}）"),
+                (f"whether it applies depends on {cond.indicator}, which is missing ({why_en})"),
+            )
         if isinstance(cond.value, bool) or isinstance(got.value, bool):
             if bool(got.value) != bool(cond.value):
                 return False, "", ""
@@ -189,47 +235,94 @@ def _closers(c: Criterion, value: Decimal, ind: Mapping[str, Indicator]) -> tupl
     if c.indicator == "zero_carbon_intensity" and energy is not None:
         co2 = (value - thr) * energy
         effort = co2
-        out.append(Closer("co2_avoided_t", co2, "t", f"减少 CO2 {_fmt(co2)} t（(单位能耗碳排放 − 限值) × 综合能耗）",
-                          f"avoid {_fmt(co2)} t CO2 ((intensity − limit) × energy)"))
+        out.append(
+            Closer(
+                "co2_avoided_t",
+                co2,
+                "t",
+                f"减少 CO2 {_fmt(co2)} t（(单位能耗碳排放 − 限值) × 综合能耗）",
+                f"avoid {_fmt(co2)} t CO2 ((intensity − limit) × energy)",
+            )
+        )
         if fossil:
             mwh = co2 / fossil
-            out.append(Closer("non_fossil_mwh", mwh, "MWh",
-                              f"相当于以非化石电力替代 {_fmt(mwh)} MWh 电网电力（化石电力因子 {fossil} kgCO2/kWh）",
-                              f"equivalent to replacing {_fmt(mwh)} MWh of grid electricity with non-fossil "
-                              "electricity "
-                              f"(fossil factor {fossil} kgCO2/kWh)"))
+            out.append(
+                Closer(
+                    "non_fossil_mwh",
+                    mwh,
+                    "MWh",
+                    f"相当于以非化石电力替代 {_fmt(mwh)} MWh 电网电力（化石电力因子 {fossil} kgCO2/kWh）",
+                    f"equivalent to replacing {_fmt(mwh)} MWh of grid electricity with non-fossil "
+                    "electricity "
+                    f"(fossil factor {fossil} kgCO2/kWh)",
+                )
+            )
     elif c.indicator in ("non_fossil_share",) and energy is not None:
         tce = (thr - value) * energy
-        out.append(Closer("non_fossil_tce", tce, "tce", f"增加非化石能源 {_fmt(tce)} tce（能源总量不变的一阶估计）",
-                          f"add {_fmt(tce)} tce of non-fossil energy (first-order estimate, energy held constant)"))
+        out.append(
+            Closer(
+                "non_fossil_tce",
+                tce,
+                "tce",
+                f"增加非化石能源 {_fmt(tce)} tce（能源总量不变的一阶估计）",
+                f"add {_fmt(tce)} tce of non-fossil energy (first-order estimate, energy held constant)",
+            )
+        )
         if equal:
             mwh = tce / equal
-            out.append(Closer("non_fossil_mwh", mwh, "MWh", f"即非化石电力 {_fmt(mwh)} MWh（等价值 {equal} kgce/kWh）",
-                              f"i.e. {_fmt(mwh)} MWh of non-fossil electricity (equal value {equal} kgce/kWh)"))
+            out.append(
+                Closer(
+                    "non_fossil_mwh",
+                    mwh,
+                    "MWh",
+                    f"即非化石电力 {_fmt(mwh)} MWh（等价值 {equal} kgce/kWh）",
+                    f"i.e. {_fmt(mwh)} MWh of non-fossil electricity (equal value {equal} kgce/kWh)",
+                )
+            )
             effort = mwh * fossil if fossil else None
     elif c.indicator == "traceable_share":
         total, traceable = _ctx(ind, "non_fossil_electricity_mwh"), _ctx(ind, "traceable_mwh")
         if total is not None and traceable is not None and thr < ONE:
             mwh = (thr * total - traceable) / (ONE - thr)
-            out.append(Closer("traceable_mwh", mwh, "MWh",
-                              f"新增厂内非化石发电或绿电直连 {_fmt(mwh)} MWh，替代电网购电（(p·N − T)/(1 − p)）",
-                              f"add {_fmt(mwh)} MWh of on-site non-fossil generation or direct lines replacing grid "
-                              "purchases ((p·N − T)/(1 − p))"))
+            out.append(
+                Closer(
+                    "traceable_mwh",
+                    mwh,
+                    "MWh",
+                    f"新增厂内非化石发电或绿电直连 {_fmt(mwh)} MWh，替代电网购电（(p·N − T)/(1 − p)）",
+                    f"add {_fmt(mwh)} MWh of on-site non-fossil generation or direct lines replacing grid "
+                    "purchases ((p·N − T)/(1 − p))",
+                )
+            )
             effort = mwh * fossil if fossil else None
     elif c.indicator == "renewable_electricity_share":
         elec = _ctx(ind, "electricity_mwh")
         if elec is not None:
             mwh = (thr - value) * elec
-            out.append(Closer("renewable_mwh", mwh, "MWh", f"增加可再生电力 {_fmt(mwh)} MWh",
-                              f"add {_fmt(mwh)} MWh of renewable electricity"))
+            out.append(
+                Closer(
+                    "renewable_mwh",
+                    mwh,
+                    "MWh",
+                    f"增加可再生电力 {_fmt(mwh)} MWh",
+                    f"add {_fmt(mwh)} MWh of renewable electricity",
+                )
+            )
             effort = mwh * fossil if fossil else None
     elif c.indicator in ("offset_share_scope12", "offset_share_total"):
         base = _ctx(ind, "scope12_t" if c.indicator == "offset_share_scope12" else "residual_t")
         if base is not None:
             t = (thr - value) * base
             effort = t
-            out.append(Closer("offsets_t", t, "t", f"再核销 {_fmt(t)} t 抵销量（绿证、CCER 等，按台账规则）",
-                              f"retire {_fmt(t)} t more offsets (certificates, CCER …, by the ledger's rules)"))
+            out.append(
+                Closer(
+                    "offsets_t",
+                    t,
+                    "t",
+                    f"再核销 {_fmt(t)} t 抵销量（绿证、CCER 等，按台账规则）",
+                    f"retire {_fmt(t)} t more offsets (certificates, CCER …, by the ledger's rules)",
+                )
+            )
     return tuple(out), effort
 
 
@@ -237,25 +330,33 @@ def _judge(c: Criterion, ind: Mapping[str, Indicator]) -> CriterionResult:
     applies, why_zh, why_en = _applies(c.applies_if, ind)
     got = ind.get(c.indicator)
     if applies is False:
-        return CriterionResult(c, "not_applicable", got, "不适用（适用条件不满足）",
-                               "not applicable (its condition does not hold)")
+        return CriterionResult(
+            c, "not_applicable", got, "不适用（适用条件不满足）", "not applicable (its condition does not hold)"
+        )
     if applies is None:
-        return CriterionResult(c, "not_assessable", got, why_zh, why_en,
-                               closers=(Closer("data", None, "", why_zh, why_en),))
+        return CriterionResult(
+            c, "not_assessable", got, why_zh, why_en, closers=(Closer("data", None, "", why_zh, why_en),)
+        )
     if got is None or got.value is None:
         zh = got.reason_zh if got and got.reason_zh else f"缺少指标 {c.indicator}"
         en = got.reason_en if got and got.reason_en else f"indicator {c.indicator} is missing"
         status: Status = "reported" if c.op == "report" else "not_assessable"
-        return CriterionResult(c, status, got, zh, en, closers=() if c.op == "report" else (Closer("data", None,
-                                                                                                   "", zh, en),))
+        return CriterionResult(
+            c, status, got, zh, en, closers=() if c.op == "report" else (Closer("data", None, "", zh, en),)
+        )
     if c.op == "report":
         return CriterionResult(c, "reported", got)
     if c.op == "holds":
         if bool(got.value):
             return CriterionResult(c, "met", got)
-        return CriterionResult(c, "not_met", got, "声明或证据不满足", "the declaration or evidence does not hold",
-                               closers=(Closer("evidence", None, "", f"提供证据：{c.note_zh}",
-                                               f"provide evidence: {c.note_en}"),))
+        return CriterionResult(
+            c,
+            "not_met",
+            got,
+            "声明或证据不满足",
+            "the declaration or evidence does not hold",
+            closers=(Closer("evidence", None, "", f"提供证据：{c.note_zh}", f"provide evidence: {c.note_en}"),),
+        )
     assert c.threshold is not None
     if isinstance(got.value, bool):
         return CriterionResult(c, "not_assessable", got, f"{c.indicator} 应为数值", f"{c.indicator} must be a number")
@@ -287,8 +388,9 @@ def _rank(results: Sequence[CriterionResult], costs: Mapping[str, Decimal] | Non
     return tuple(sorted(gaps, key=key))
 
 
-def evaluate(cset: CriteriaSet, indicators: Mapping[str, Indicator], year: int,
-             costs: Mapping[str, Decimal] | None = None) -> SetEvaluation:
+def evaluate(
+    cset: CriteriaSet, indicators: Mapping[str, Indicator], year: int, costs: Mapping[str, Decimal] | None = None
+) -> SetEvaluation:
     """Evaluate one factory and year against ``cset``.
 
     Parameters
@@ -312,14 +414,20 @@ def evaluate(cset: CriteriaSet, indicators: Mapping[str, Indicator], year: int,
         not_met = tuple(r.criterion.id for r in inside if r.status == "not_met")
         unknown = tuple(r.criterion.id for r in inside if r.status == "not_assessable")
         status: Literal["met", "not_met", "not_assessable"] = (
-            "not_met" if not_met else "not_assessable" if unknown else "met")
+            "not_met" if not_met else "not_assessable" if unknown else "met"
+        )
         verdicts.append(LevelVerdict(lv, status, not_met, unknown))
-    context = {k: str(v.value) for k, v in indicators.items() if v.value is not None
-               and k in ("energy_tce", "fossil_factor_kg_per_kwh", "equal_value_kgce_per_kwh", "electricity_mwh")}
+    context = {
+        k: str(v.value)
+        for k, v in indicators.items()
+        if v.value is not None
+        and k in ("energy_tce", "fossil_factor_kg_per_kwh", "equal_value_kgce_per_kwh", "electricity_mwh")
+    }
     return SetEvaluation(cset, year, results, tuple(verdicts), _rank(results, costs), context)
 
 
-def evaluate_years(cset: CriteriaSet, by_year: Mapping[int, Mapping[str, Indicator]],
-                   costs: Mapping[str, Decimal] | None = None) -> list[SetEvaluation]:
+def evaluate_years(
+    cset: CriteriaSet, by_year: Mapping[int, Mapping[str, Indicator]], costs: Mapping[str, Decimal] | None = None
+) -> list[SetEvaluation]:
     """The trend: one evaluation per data year, oldest first."""
     return [evaluate(cset, by_year[y], y, costs) for y in sorted(by_year)]

@@ -18,6 +18,7 @@ from zerocarbon.cli.audit import audit_app
 from zerocarbon.cli.efficiency import efficiency_app, print_efficiency_summary
 from zerocarbon.cli.server import serve, user_app
 from zerocarbon.cli.store import ingest_app, readings_app, store_app
+from zerocarbon.cli.verdict import verdict
 from zerocarbon.errors import ZerocarbonError
 
 console = Console()
@@ -49,6 +50,7 @@ app.add_typer(readings_app, name="readings")
 app.add_typer(user_app, name="user")
 app.add_typer(audit_app, name="audit")
 app.add_typer(efficiency_app, name="efficiency")
+app.command("verdict", help="零碳工厂评价：结论与差距清单 / the zero-carbon verdict and its gap list.")(verdict)
 app.command("serve", help="启动管理中心（API 与看板）/ start the management centre (API and dashboard).")(serve)
 
 Lang = Annotated[str, typer.Option("--lang", help="输出语言 zh|en / output language")]

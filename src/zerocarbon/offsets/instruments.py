@@ -102,14 +102,14 @@ class Instrument(_Model):
 
 class Acquire(_Model):
     event: Literal["purchase", "issue"]
-    on: date
+    date: date
     instrument: Instrument
     counterparty: str = ""
 
 
 class Transfer(_Model):
     event: Literal["transfer", "sale"]
-    on: date
+    date: date
     instrument: str
     serial_from: int | None = None
     serial_to: int | None = None
@@ -118,7 +118,7 @@ class Transfer(_Model):
 
 class Allocate(_Model):
     event: Literal["allocate"]
-    on: date
+    date: date
     instrument: str
     serial_from: int | None = None
     serial_to: int | None = None
@@ -128,7 +128,7 @@ class Allocate(_Model):
 
 class Retire(_Model):
     event: Literal["retire"]
-    on: date
+    date: date
     instrument: str
     serial_from: int | None = None
     serial_to: int | None = None

@@ -56,7 +56,7 @@ class Retirement:
     unit: str
     period: str
     purpose: str
-    on: date
+    on: date  # the event date
     proof: str
     month: str | None = None
 
@@ -86,8 +86,11 @@ class Ledger:
             p = Period.parse(r.period)
             if p.year != target.year or (target.month is not None and p.month != target.month):
                 continue
-            key = "credits_t" if r.instrument.kind in CREDIT_KINDS else (
-                "contract_mwh" if r.instrument.kind == "green_contract" else "gec_mwh")
+            key = (
+                "credits_t"
+                if r.instrument.kind in CREDIT_KINDS
+                else ("contract_mwh" if r.instrument.kind == "green_contract" else "gec_mwh")
+            )
             out[key] += r.amount
         return out
 
@@ -99,10 +102,19 @@ class Ledger:
             i = r.instrument
             if i.kind != "gec" or Period.parse(r.period).year != year or r.serials is None:
                 continue
-            out.append({"serial": f"{i.prefix}{r.serials[0]}-{r.serials[1]}", "mwh": str(r.amount),
-                        "generation_period": i.production_month, "retired": True, "retired_for": str(year),
-                        "bundled_with": i.bundled_with, "technology": i.technology,
-                        "evidence": i.evidence, "retirement_proof": r.proof})
+            out.append(
+                {
+                    "serial": f"{i.prefix}{r.serials[0]}-{r.serials[1]}",
+                    "mwh": str(r.amount),
+                    "generation_period": i.production_month,
+                    "retired": True,
+                    "retired_for": str(year),
+                    "bundled_with": i.bundled_with,
+                    "technology": i.technology,
+                    "evidence": i.evidence,
+                    "retirement_proof": r.proof,
+                }
+            )
         return out
 
     def held(self, instrument: str) -> int:
@@ -116,9 +128,14 @@ class Ledger:
     def _overlaps(self, new: Instrument) -> Instrument | None:
         assert new.serial_from is not None and new.serial_to is not None
         for old in self.instruments.values():
-            if old.kind == new.kind and old.prefix == new.prefix and old.serial_from is not None \
-                    and old.serial_to is not None and old.serial_from <= new.serial_to \
-                    and new.serial_from <= old.serial_to:
+            if (
+                old.kind == new.kind
+                and old.prefix == new.prefix
+                and old.serial_from is not None
+                and old.serial_to is not None
+                and old.serial_from <= new.serial_to
+                and new.serial_from <= old.serial_to
+            ):
                 return old
         return None
 
@@ -167,19 +184,33 @@ class Ledger:
     def _acquire(self, n: int, ev: Acquire) -> None:
         inst = ev.instrument
         if inst.id in self.instruments:
-            self._refuse(n, ev, "unique-id", f"工具编号 {inst.id} 已在台账中",
-                         f"instrument id {inst.id} is already in the ledger")
+            self._refuse(
+                n,
+                ev,
+                "unique-id",
+                f"工具编号 {inst.id} 已在台账中",
+                f"instrument id {inst.id} is already in the ledger",
+            )
             return
         if inst.kind == "gec" and inst.origin == "storage":
-            self._refuse(n, ev, "no-gec-for-storage", "储能放电不核发绿证（国家能源局 2024-09-05 规则）",
-                         "storage discharge receives no GEC (NEA rules of 2024-09-05)")
+            self._refuse(
+                n,
+                ev,
+                "no-gec-for-storage",
+                "储能放电不核发绿证（国家能源局 2024-09-05 规则）",
+                "storage discharge receives no GEC (NEA rules of 2024-09-05)",
+            )
             return
         if inst.kind != "green_contract":
             old = self._overlaps(inst)
             if old is not None:
-                self._refuse(n, ev, "serial-once", f"序列号与台账中的 {old.id} 重叠：同一证书/减排量不能登记两次",
-                             f"serials overlap {old.id} already in the ledger: one certificate or credit is "
-                             "recorded once")
+                self._refuse(
+                    n,
+                    ev,
+                    "serial-once",
+                    f"序列号与台账中的 {old.id} 重叠：同一证书/减排量不能登记两次",
+                    f"serials overlap {old.id} already in the ledger: one certificate or credit is recorded once",
+                )
                 return
             assert inst.serial_from is not None and inst.serial_to is not None
             self.ranges[inst.id] = [(inst.serial_from, inst.serial_to, "held")]
@@ -188,24 +219,36 @@ class Ledger:
     def _known(self, n: int, ev: Transfer | Retire | Allocate) -> Instrument | None:
         inst = self.instruments.get(ev.instrument)
         if inst is None:
-            self._refuse(n, ev, "unknown", f"台账中没有工具 {ev.instrument}",
-                         f"no instrument {ev.instrument} in the ledger")
+            self._refuse(
+                n, ev, "unknown", f"台账中没有工具 {ev.instrument}", f"no instrument {ev.instrument} in the ledger"
+            )
         return inst
 
     def _range_ok(self, n: int, ev: Transfer | Retire | Allocate, inst: Instrument) -> Range | None:
         span = self._span(inst, ev.serial_from, ev.serial_to)
         assert inst.serial_from is not None and inst.serial_to is not None
         if span[0] > span[1] or span[0] < inst.serial_from or span[1] > inst.serial_to:
-            self._refuse(n, ev, "range", f"序列号 {span[0]}–{span[1]} 不在 {inst.id} 的范围内",
-                         f"serials {span[0]}–{span[1]} are outside {inst.id}")
+            self._refuse(
+                n,
+                ev,
+                "range",
+                f"序列号 {span[0]}–{span[1]} 不在 {inst.id} 的范围内",
+                f"serials {span[0]}–{span[1]} are outside {inst.id}",
+            )
             return None
         state = self._state_of(inst.id, span)
         if state != "held":
             zh = {"retired": "已核销", "sold": "已出售", "transferred": "已转出"}.get(state or "", "不在持有中")
             en = {"retired": "already retired", "sold": "already sold", "transferred": "already transferred"}.get(
-                state or "", "not held")
-            self._refuse(n, ev, "retire-once", f"{inst.id} 的序列号 {span[0]}–{span[1]} {zh}：不能重复使用",
-                         f"serials {span[0]}–{span[1]} of {inst.id} are {en}: they cannot be used again")
+                state or "", "not held"
+            )
+            self._refuse(
+                n,
+                ev,
+                "retire-once",
+                f"{inst.id} 的序列号 {span[0]}–{span[1]} {zh}：不能重复使用",
+                f"serials {span[0]}–{span[1]} of {inst.id} are {en}: they cannot be used again",
+            )
             return None
         return span
 
@@ -217,10 +260,14 @@ class Ledger:
             self._refuse(n, ev, "contract", "绿电合同不能转让", "a green-power contract is not transferred")
             return
         if not inst.tradable:
-            self._refuse(n, ev, "non-tradable",
-                         "自发自用、离网或 2023 年前水电的绿证不可交易，随结算电量转移（国家能源局 2024-09-05）",
-                         "GECs of self-consumed, off-grid or pre-2023 hydro generation are not tradable; they move "
-                         "only with the settled electricity (NEA 2024-09-05)")
+            self._refuse(
+                n,
+                ev,
+                "non-tradable",
+                "自发自用、离网或 2023 年前水电的绿证不可交易，随结算电量转移（国家能源局 2024-09-05）",
+                "GECs of self-consumed, off-grid or pre-2023 hydro generation are not tradable; they move "
+                "only with the settled electricity (NEA 2024-09-05)",
+            )
             return
         span = self._range_ok(n, ev, inst)
         if span is None:
@@ -246,13 +293,22 @@ class Ledger:
         period = Period.parse(ev.period)
         credit = inst.kind in CREDIT_KINDS
         if credit and ev.purpose != "offset":
-            self._refuse(n, ev, "purpose", "减排量（CCER 等）用于抵销剩余排放，不用于电力核算（purpose 应为 offset）",
-                         "credits (CCER …) offset residual emissions; they do not make electricity green "
-                         "(purpose: offset)")
+            self._refuse(
+                n,
+                ev,
+                "purpose",
+                "减排量（CCER 等）用于抵销剩余排放，不用于电力核算（purpose 应为 offset）",
+                "credits (CCER …) offset residual emissions; they do not make electricity green (purpose: offset)",
+            )
             return
         if not credit and ev.purpose != "scope2":
-            self._refuse(n, ev, "purpose", "绿证和绿电合同用于电力核算，不作为抵销减排量（purpose 应为 scope2）",
-                         "GECs and green-power contracts serve electricity claims, not offsets (purpose: scope2)")
+            self._refuse(
+                n,
+                ev,
+                "purpose",
+                "绿证和绿电合同用于电力核算，不作为抵销减排量（purpose 应为 scope2）",
+                "GECs and green-power contracts serve electricity claims, not offsets (purpose: scope2)",
+            )
             return
         if inst.kind == "green_contract":
             self._retire_contract(n, ev, inst)
@@ -264,20 +320,34 @@ class Ledger:
             assert inst.production_month is not None
             produced = Period.parse(inst.production_month)
             until = inst.valid_until()
-            if until is not None and ev.on > until:
-                self._refuse(n, ev, "expired", f"绿证已于 {until} 过期（有效期自生产月起两年，国家能源局 2024-09-05）",
-                             f"the GECs expired on {until} (valid two years from the production month, NEA 2024-09-05)")
+            if until is not None and ev.date > until:
+                self._refuse(
+                    n,
+                    ev,
+                    "expired",
+                    f"绿证已于 {until} 过期（有效期自生产月起两年，国家能源局 2024-09-05）",
+                    f"the GECs expired on {until} (valid two years from the production month, NEA 2024-09-05)",
+                )
                 return
             if (period.year, period.month or 12) < (produced.year, produced.month or 1):
-                self._refuse(n, ev, "before-production", f"申领期 {ev.period} 早于发电月份 {inst.production_month}",
-                             f"the period claimed {ev.period} ends before the electricity was produced "
-                             f"({inst.production_month})")
+                self._refuse(
+                    n,
+                    ev,
+                    "before-production",
+                    f"申领期 {ev.period} 早于发电月份 {inst.production_month}",
+                    f"the period claimed {ev.period} ends before the electricity was produced "
+                    f"({inst.production_month})",
+                )
                 return
             if inst.bundled_with and any(k[0] == inst.bundled_with for k in self._contract_claims):
-                self._refuse(n, ev, "trade-or-certificate",
-                             f"绿电合同 {inst.bundled_with} 的电量已按合同申领，随附绿证不能再申领",
-                             f"the MWh of contract {inst.bundled_with} were claimed through the contract; its bundled "
-                             "GECs cannot be claimed as well")
+                self._refuse(
+                    n,
+                    ev,
+                    "trade-or-certificate",
+                    f"绿电合同 {inst.bundled_with} 的电量已按合同申领，随附绿证不能再申领",
+                    f"the MWh of contract {inst.bundled_with} were claimed through the contract; its bundled "
+                    "GECs cannot be claimed as well",
+                )
                 return
         span = self._range_ok(n, ev, inst)
         if span is None:
@@ -286,34 +356,60 @@ class Ledger:
         amount = Decimal(span[1] - span[0] + 1)
         if inst.kind == "gec" and inst.bundled_with:
             self._bundled_claims[inst.bundled_with] += amount
-        self.retirements.append(Retirement(inst, span, amount, "t CO2e" if credit else "MWh", str(period), ev.purpose,
-                                           ev.on, ev.proof))
+        self.retirements.append(
+            Retirement(inst, span, amount, "t CO2e" if credit else "MWh", str(period), ev.purpose, ev.date, ev.proof)
+        )
 
     def _retire_contract(self, n: int, ev: Retire, inst: Instrument) -> None:
         if not inst.consumption_proof:
-            self._refuse(n, ev, "proof", f"绿电合同 {inst.id} 缺少绿色电力消费凭证",
-                         f"contract {inst.id} has no consumption proof")
+            self._refuse(
+                n,
+                ev,
+                "proof",
+                f"绿电合同 {inst.id} 缺少绿色电力消费凭证",
+                f"contract {inst.id} has no consumption proof",
+            )
             return
-        months = [ev.month] if ev.month else [m for m in inst.monthly_mwh if Period.parse(m).year == Period.parse(
-            ev.period).year]
+        months = (
+            [ev.month]
+            if ev.month
+            else [m for m in inst.monthly_mwh if Period.parse(m).year == Period.parse(ev.period).year]
+        )
         if not months or any(m not in inst.monthly_mwh for m in months):
-            self._refuse(n, ev, "range", f"合同 {inst.id} 没有 {ev.month or ev.period} 的电量",
-                         f"contract {inst.id} has no volume for {ev.month or ev.period}")
+            self._refuse(
+                n,
+                ev,
+                "range",
+                f"合同 {inst.id} 没有 {ev.month or ev.period} 的电量",
+                f"contract {inst.id} has no volume for {ev.month or ev.period}",
+            )
             return
         if self._bundled_claims.get(inst.id):
-            self._refuse(n, ev, "trade-or-certificate", f"合同 {inst.id} 的随附绿证已核销，电量不能再按合同申领",
-                         f"the GECs bundled with {inst.id} were retired; its MWh cannot be claimed through the "
-                         "contract too")
+            self._refuse(
+                n,
+                ev,
+                "trade-or-certificate",
+                f"合同 {inst.id} 的随附绿证已核销，电量不能再按合同申领",
+                f"the GECs bundled with {inst.id} were retired; its MWh cannot be claimed through the contract too",
+            )
             return
         for m in months:
             if (inst.id, m) in self._contract_claims:
-                self._refuse(n, ev, "retire-once", f"合同 {inst.id} 的 {m} 电量已申领",
-                             f"contract {inst.id} month {m} was already claimed")
+                self._refuse(
+                    n,
+                    ev,
+                    "retire-once",
+                    f"合同 {inst.id} 的 {m} 电量已申领",
+                    f"contract {inst.id} month {m} was already claimed",
+                )
                 return
         for m in months:
             self._contract_claims[(inst.id, m)] = inst.monthly_mwh[m]
-            self.retirements.append(Retirement(inst, None, inst.monthly_mwh[m], "MWh", ev.period, ev.purpose, ev.on,
-                                               inst.consumption_proof, m))
+            self.retirements.append(
+                Retirement(
+                    inst, None, inst.monthly_mwh[m], "MWh", ev.period, ev.purpose, ev.date, inst.consumption_proof, m
+                )
+            )
 
 
 def build_ledger(holder: str, events: list[Event]) -> Ledger:

@@ -1,0 +1,103 @@
+"""``zerocarbon verdict``: is this factory a zero-carbon factory, and what closes the gap.
+
+Thin: calls :mod:`zerocarbon.services.assessment.runs`.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from zerocarbon.errors import ZerocarbonError
+from zerocarbon.reports.verdict import STATUS, fmt_value, requirement
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+def _pick(pair: dict[str, str] | tuple[str, str], lang: str) -> str:
+    if isinstance(pair, dict):
+        return pair.get(lang) or pair.get("zh") or ""
+    return pair[0] if lang == "zh" else pair[1]
+
+
+def print_verdict(data: dict, lang: str = "zh") -> None:  # type: ignore[type-arg]
+    """The verdict per level, the criteria and the ranked gap list, in one language."""
+    zh = lang == "zh"
+    main = data["evaluations"][0]
+    console.print(
+        f"{'零碳工厂评价' if zh else 'Zero-carbon factory evaluation'} · {data['year']}", style="bold", highlight=False
+    )
+    console.print(f"{'评价指标集' if zh else 'Criteria set'}: {_pick(main['name'], lang)}", highlight=False)
+    table = Table()
+    table.add_column("层级" if zh else "Level")
+    table.add_column("结论" if zh else "Result")
+    for lv in main["levels"]:
+        table.add_row(_pick(lv["name"], lang), _pick(STATUS[lv["status"]], lang))
+    console.print(table)
+    crit = Table(title="逐项评价" if zh else "Criteria")
+    for col in (("指标", "Criterion"), ("实际值", "Value"), ("要求", "Requirement"), ("结论", "Result")):
+        crit.add_column(_pick(col, lang), overflow="fold")
+    for r in main["results"]:
+        crit.add_row(
+            r["id"],
+            fmt_value(r["value"], r["value_unit"], lang),
+            requirement(r, lang),
+            _pick(STATUS[r["status"]], lang),
+        )
+    console.print(crit)
+    by_id = {r["id"]: r for r in main["results"]}
+    console.print("差距清单（按弥补的难易排序）：" if zh else "Gap list (in the order to work on it):", highlight=False)
+    for n, gid in enumerate(main["gaps"], start=1):
+        g = by_id[gid]
+        console.print(f"  {n}. {gid} · {_pick(STATUS[g['status']], lang)}", highlight=False, markup=False)
+        for k in g["closers"]:
+            console.print(f"     - {_pick(k['text'], lang)}", highlight=False, markup=False)
+
+
+def verdict(
+    activity: Annotated[Path, typer.Argument(help="活动数据文件（xlsx/yaml/json） / activity data file")],
+    year: Annotated[int | None, typer.Option("--year", help="数据年份 / data year")] = None,
+    declaration: Annotated[
+        Path | None, typer.Option("--declaration", help="评价声明文件 / the factory's declaration (YAML/JSON)")
+    ] = None,
+    ledger: Annotated[
+        Path | None, typer.Option("--ledger", help="抵销工具台账 / instrument ledger (YAML/JSON)")
+    ] = None,
+    equipment: Annotated[Path | None, typer.Option("--equipment", help="设备能效台账 / equipment register")] = None,
+    criteria: Annotated[
+        list[str] | None,
+        typer.Option("--set", help="评价指标集（可多次） / criteria set id (repeatable; default: all, national first)"),
+    ] = None,
+    lang: Annotated[str, typer.Option("--lang", help="输出语言 zh|en / output language")] = "zh",
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON / print JSON")] = False,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="写出 JSON 与 HTML（中英）的目录 / write JSON and HTML (zh, en) into this folder"),
+    ] = None,
+) -> None:
+    """零碳工厂评价：各指标集的结论与差距清单 / the zero-carbon verdict with its gap list."""
+    from zerocarbon.services.assessment.runs import assess_files, write_assessment
+
+    try:
+        run, result = assess_files(
+            activity, year=year, declaration=declaration, ledger=ledger, equipment=equipment, sets=criteria
+        )
+    except ZerocarbonError as exc:
+        err_console.print(f"[bold red]{'错误' if lang == 'zh' else 'error'}[/]\n{exc.message(lang)}", highlight=False)
+        raise typer.Exit(2) from exc
+    data = result.to_dict()
+    if out is not None:
+        name = run.data.factory.name_zh if lang == "zh" else (run.data.factory.name_en or run.data.factory.name_zh)
+        for path in write_assessment(result, out, name, run.data.factory.synthetic):
+            err_console.print(f"  {path}", highlight=False, markup=False)
+    if as_json:
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        return
+    print_verdict(data, lang)
