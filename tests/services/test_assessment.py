@@ -26,7 +26,7 @@ def sample():  # type: ignore[no-untyped-def]
 
 
 def test_sample_verdict_and_its_gap_list(sample) -> None:  # type: ignore[no-untyped-def]
-    run, result = sample
+    run, result, _ = sample
     main = result.main
     assert main.criteria_set.id == "miit-2026-national"
     # 17,510.2 MWh non-fossil electricity, 3,510.2 MWh of it on site or direct: 20.05 % < 35 % at 45,309.8 MWh ≥ 5 GWh
@@ -52,7 +52,7 @@ def test_sample_verdict_and_its_gap_list(sample) -> None:  # type: ignore[no-unt
 
 
 def test_missing_inputs_are_not_assessable_never_met(sample) -> None:  # type: ignore[no-untyped-def]
-    run, _ = sample
+    run, _, _ = sample
     bare = assess(run, sets=["jiangsu-2026"])
     assert {r.status for r in bare.main.results} == {"not_assessable"}
     assert bare.main.level("conditions").status == "not_assessable"
@@ -61,7 +61,7 @@ def test_missing_inputs_are_not_assessable_never_met(sample) -> None:  # type: i
 
 
 def test_outputs_in_both_languages(sample, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    run, result = sample
+    run, result, _ = sample
     files = write_assessment(result, tmp_path, run.data.factory.name_zh, synthetic=True)
     names = sorted(p.name for p in files)
     assert names == [
@@ -95,7 +95,7 @@ def test_ledger_file_errors_are_located(tmp_path: Path) -> None:
 
 
 def test_declaration_of_another_factory_is_refused(sample, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    run, _ = sample
+    run, _, _ = sample
     other = tmp_path / "d.yaml"
     other.write_text("factory: OTHER\nyear: 2023\n", encoding="utf-8")
     with pytest.raises(InputError):

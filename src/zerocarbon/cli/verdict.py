@@ -86,7 +86,7 @@ def verdict(
     from zerocarbon.services.assessment.runs import assess_files, write_assessment
 
     try:
-        run, result = assess_files(
+        run, result, manifest = assess_files(
             activity, year=year, declaration=declaration, ledger=ledger, equipment=equipment, sets=criteria
         )
     except ZerocarbonError as exc:
@@ -95,9 +95,55 @@ def verdict(
     data = result.to_dict()
     if out is not None:
         name = run.data.factory.name_zh if lang == "zh" else (run.data.factory.name_en or run.data.factory.name_zh)
-        for path in write_assessment(result, out, name, run.data.factory.synthetic):
+        for path in write_assessment(result, out, name, run.data.factory.synthetic, manifest):
             err_console.print(f"  {path}", highlight=False, markup=False)
     if as_json:
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
         return
     print_verdict(data, lang)
+
+
+def verify(
+    report: Annotated[Path, typer.Argument(help="报告（HTML 或 JSON） / the report (HTML or JSON)")],
+    activity: Annotated[
+        Path | None,
+        typer.Option(
+            "--activity",
+            help="活动数据文件（默认：报告旁同名文件） / activity data (default: the recorded file beside the report)",
+        ),
+    ] = None,
+    declaration: Annotated[Path | None, typer.Option("--declaration", help="评价声明 / declaration")] = None,
+    ledger: Annotated[Path | None, typer.Option("--ledger", help="抵销台账 / ledger")] = None,
+    equipment: Annotated[Path | None, typer.Option("--equipment", help="设备台账 / equipment register")] = None,
+    db: Annotated[str | None, typer.Option("--db", help="库（计量数据） / store URL for metered data")] = None,
+    lang: Annotated[str, typer.Option("--lang", help="输出语言 zh|en / output language")] = "zh",
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON / print JSON")] = False,
+) -> None:
+    """复核报告：按其清单重新计算，逐项说明是否仍成立 / re-check a report from its manifest: exit 0 when every
+    figure stands, 1 when one does not."""
+    from zerocarbon.services.verification.verify import verify_report
+
+    try:
+        result = verify_report(
+            report, activity=activity, declaration=declaration, ledger=ledger, equipment=equipment, url=db
+        )
+    except ZerocarbonError as exc:
+        err_console.print(f"[bold red]{'错误' if lang == 'zh' else 'error'}[/]\n{exc.message(lang)}", highlight=False)
+        raise typer.Exit(2) from exc
+    if as_json:
+        sys.stdout.write(
+            json.dumps(
+                {
+                    "report": result.report,
+                    "stands": result.stands,
+                    "checks": [c.__dict__ for c in result.checks if c.status != "stands"],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+            + "\n"
+        )
+    else:
+        for line in result.summary(lang):
+            console.print(line, highlight=False, markup=False)
+    raise typer.Exit(0 if result.stands else 1)
