@@ -18,7 +18,7 @@ from zerocarbon.cli.audit import audit_app
 from zerocarbon.cli.efficiency import efficiency_app, print_efficiency_summary
 from zerocarbon.cli.server import serve, user_app
 from zerocarbon.cli.store import ingest_app, readings_app, store_app
-from zerocarbon.cli.verdict import verdict, verify
+from zerocarbon.cli.verdict import region, verdict, verify
 from zerocarbon.errors import ZerocarbonError
 
 console = Console()
@@ -51,6 +51,7 @@ app.add_typer(user_app, name="user")
 app.add_typer(audit_app, name="audit")
 app.add_typer(efficiency_app, name="efficiency")
 app.command("verdict", help="零碳工厂评价：结论与差距清单 / the zero-carbon verdict and its gap list.")(verdict)
+app.command("region", help="区域评价：各工厂结论并列、排名、导出 XLSX / regional view: every factory evaluated side by side.")(region)
 app.command("verify", help="复核报告：按清单重算，逐项说明是否仍成立 / re-check a report: does every figure still stand.")(verify)
 app.command("serve", help="启动管理中心（API 与看板）/ start the management centre (API and dashboard).")(serve)
 

@@ -147,3 +147,54 @@ def verify(
         for line in result.summary(lang):
             console.print(line, highlight=False, markup=False)
     raise typer.Exit(0 if result.stands else 1)
+
+
+def region(
+    year: Annotated[int, typer.Option("--year", help="数据年份 / data year")],
+    province: Annotated[
+        str | None, typer.Option("--province", help="省份（默认全部） / province (default: all)")
+    ] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="写出 XLSX / write the XLSX here")] = None,
+    db: Annotated[str | None, typer.Option("--db", help="库 / store URL")] = None,
+    lang: Annotated[str, typer.Option("--lang", help="输出语言 zh|en / output language")] = "zh",
+) -> None:
+    """区域评价：库中各工厂的评价结论、层级与关键指标并列、行业内排名 / every factory of a region evaluated side by
+    side, ranked within its industry."""
+    from rich.progress import Progress
+
+    from zerocarbon.services.assessment.region import STATUS, TIERS, evaluate_region, write_region_xlsx
+
+    zh = lang == "zh"
+    with Progress(console=err_console, transient=True) as bar:
+        task = bar.add_task("评价中" if zh else "evaluating", total=None)
+
+        def step(done: int, total: int, fid: str) -> None:
+            bar.update(task, completed=done, total=total, description=f"{'评价中' if zh else 'evaluating'} {fid}")
+
+        result = evaluate_region(None, year, db, province=province, progress=step)
+    table = Table(title=f"{'区域评价' if zh else 'Regional evaluation'} · {year}{' · ' + province if province else ''}")
+    for col in (
+        ("企业", "Factory"),
+        ("层级", "Tier"),
+        ("基本要求", "Basic"),
+        ("物理认定占比", "Traceable share"),
+        ("行业内排名", "Rank"),
+    ):
+        table.add_column(_pick(col, lang), overflow="fold")
+    for r in result["rows"]:
+        name = r["name_zh"] if zh else r["name_en"]
+        if "error" in r:
+            table.add_row(name, "—", _pick(r["error"], lang), "—", "—")
+            continue
+        share = r["indicators"]["traceable_share"]
+        table.add_row(
+            name,
+            _pick(TIERS[r["tier"]], lang),
+            _pick(STATUS[r["levels"]["basic"]], lang),
+            fmt_value(share, "1", lang),
+            f"{r['rank_in_industry']} / {r['industry_size']}",
+        )
+    console.print(table)
+    console.print(_pick(result["tier_note"], lang), highlight=False, markup=False)
+    if out is not None:
+        err_console.print(f"  {write_region_xlsx(result, out, lang)}", highlight=False, markup=False)

@@ -12,7 +12,7 @@ from zerocarbon.services.assessment.declaration import load_declaration
 from zerocarbon.services.assessment.runs import assess_files, write_assessment
 from zerocarbon.services.assessment.verdict import assess, load_ledger
 
-DEMO = Path(__file__).parents[2] / "src" / "zerocarbon" / "demo"
+DEMO = Path(__file__).parents[3] / "src" / "zerocarbon" / "demo"
 
 
 @pytest.fixture(scope="module")

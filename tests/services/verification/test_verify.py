@@ -13,7 +13,7 @@ from zerocarbon.cli.main import app
 from zerocarbon.services.assessment.runs import assess_files, write_assessment
 from zerocarbon.services.verification.verify import verify_report
 
-DEMO = Path(__file__).parents[2] / "src" / "zerocarbon" / "demo"
+DEMO = Path(__file__).parents[3] / "src" / "zerocarbon" / "demo"
 FILES = ("sample_factory.yaml", "sample_assessment.yaml", "sample_ledger.yaml")
 
 
