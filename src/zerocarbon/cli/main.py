@@ -16,6 +16,8 @@ from typer.core import TyperGroup
 from zerocarbon import __version__
 from zerocarbon.cli.audit import audit_app
 from zerocarbon.cli.efficiency import efficiency_app, print_efficiency_summary
+from zerocarbon.cli.footprint import footprint_app
+from zerocarbon.cli.plan import plan
 from zerocarbon.cli.server import serve, user_app
 from zerocarbon.cli.store import ingest_app, readings_app, store_app
 from zerocarbon.cli.verdict import region, verdict, verify
@@ -50,6 +52,9 @@ app.add_typer(readings_app, name="readings")
 app.add_typer(user_app, name="user")
 app.add_typer(audit_app, name="audit")
 app.add_typer(efficiency_app, name="efficiency")
+app.add_typer(footprint_app, name="footprint")
+app.command("plan", help="源头减碳规划：措施、边际减排成本曲线、路线图、按目标配置 / source decarbonisation: "
+                         "measures, MAC curve, roadmap, sizing.")(plan)
 app.command("verdict", help="零碳工厂评价：结论与差距清单 / the zero-carbon verdict and its gap list.")(verdict)
 app.command("region", help="区域评价：各工厂结论并列、排名、导出 XLSX / regional view: every factory evaluated side by side.")(region)
 app.command("verify", help="复核报告：按清单重算，逐项说明是否仍成立 / re-check a report: does every figure still stand.")(verify)

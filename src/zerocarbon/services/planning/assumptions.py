@@ -1,0 +1,166 @@
+"""The planning assumptions file (YAML): site, weather, prices, measures with costs, targets.
+
+Every cost, price and literature figure is written ``{value: …, source: "…"}``; a bare number is
+accepted only for the factory's own decisions (sizes, shares, years, tilt). Bad input raises
+:class:`~zerocarbon.errors.InputError` naming the file and the field. The format is described in
+docs/renewables.md ("planning and roadmap"); the sample is ``zerocarbon/demo/sample_planning.yaml``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from zerocarbon.errors import InputError
+
+#: Measure kinds the file may use: the core's (renewables.roadmap.KINDS) and three derived from the
+#: factory's data by the service (efficiency upgrades of the diagnosis, leak repair, compressor heat).
+DERIVED = ("efficiency_upgrades", "air_leak_repair", "compressor_heat_recovery")
+
+
+@dataclass(frozen=True)
+class Sourced:
+    """A number with where it comes from."""
+
+    value: float
+    source: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"value": self.value, "source": self.source}
+
+
+@dataclass(frozen=True)
+class MeasureInput:
+    """One measure of the file: its kind, parameters (sourced or the factory's), costs."""
+
+    id: str
+    kind: str
+    title_zh: str
+    title_en: str
+    params: dict[str, Sourced]
+    capex: Sourced | None
+    opex: Sourced | None
+    lifetime_years: Sourced | None
+    year: int | None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Assumptions:
+    """The parsed file."""
+
+    path: Path
+    view: str
+    start_year: int
+    target_year: int
+    discount_rate: Sourced
+    site: dict[str, float | str]
+    weather: Path
+    pv_tilt_deg: float
+    pv_azimuth_deg: float
+    tariff: dict[str, Any]
+    gas_price_per_gj: Sourced
+    diesel_price_per_t: Sourced
+    boiler_efficiency: Sourced
+    export_limit_kw: float
+    measures: list[MeasureInput]
+    targets: dict[str, float]
+    sizing: dict[str, dict[str, Sourced]]
+    illustrative: bool
+    note: str
+
+
+class _Reader:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def fail(self, where: str, zh: str, en: str, expected: str | None = None) -> InputError:
+        return InputError(zh, en, file=str(self.path), field=where, expected=expected)
+
+    def number(self, node: Any, where: str) -> float:
+        if isinstance(node, bool) or not isinstance(node, int | float | str):
+            raise self.fail(where, "须为数值", "must be a number", "a number")
+        try:
+            return float(node)
+        except ValueError as exc:
+            raise self.fail(where, f"数值无效：{node}", f"not a number: {node}", "a number") from exc
+
+    def sourced(self, node: Any, where: str) -> Sourced:
+        if not isinstance(node, Mapping) or "value" not in node or not str(node.get("source") or "").strip():
+            raise self.fail(where, "须写成 {value: 数值, source: 来源}", "must be {value: number, source: text}",
+                            "{value: …, source: …}")
+        return Sourced(self.number(node["value"], f"{where}.value"), str(node["source"]))
+
+    def param(self, node: Any, where: str) -> Sourced:
+        if isinstance(node, Mapping):
+            return self.sourced(node, where)
+        return Sourced(self.number(node, where), "the factory's decision (assumptions file)")
+
+
+def load_assumptions(path: str | Path) -> Assumptions:
+    """Read and check a planning assumptions file."""
+    p = Path(path)
+    r = _Reader(p)
+    try:
+        doc = yaml.safe_load(p.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise InputError(f"无法读取规划假设文件：{exc}", f"cannot read the planning assumptions: {exc}",
+                         file=str(p)) from exc
+    if not isinstance(doc, Mapping):
+        raise r.fail("(root)", "文件须为键值映射", "the file must be a mapping")
+    for key in ("start_year", "target_year", "discount_rate", "site", "weather", "tariff", "prices", "measures"):
+        if key not in doc:
+            raise r.fail(key, f"缺少 {key}", f"{key} is missing")
+    site = doc["site"]
+    if not isinstance(site, Mapping) or "latitude" not in site or "longitude" not in site:
+        raise r.fail("site", "须给出 latitude、longitude", "needs latitude and longitude")
+    tariff = doc["tariff"]
+    if not isinstance(tariff, Mapping) or not str(tariff.get("source") or "").strip() or "prices" not in tariff:
+        raise r.fail("tariff", "分时电价须有 prices 与 source", "the tariff needs prices and a source")
+    prices = doc["prices"]
+    measures = []
+    seen: set[str] = set()
+    for i, m in enumerate(doc["measures"] or []):
+        where = f"measures[{i}]"
+        if not isinstance(m, Mapping) or "id" not in m or "kind" not in m:
+            raise r.fail(where, "措施须有 id 与 kind", "a measure needs id and kind")
+        mid = str(m["id"])
+        if mid in seen:
+            raise r.fail(f"{where}.id", f"措施编号 {mid} 重复", f"measure id {mid} repeats")
+        seen.add(mid)
+        known = {"id", "kind", "title_zh", "title_en", "capex", "opex", "lifetime_years", "year", "compressors"}
+        params = {k: r.param(v, f"{where}.{k}") for k, v in m.items() if k not in known}
+        costs = {k: r.sourced(m[k], f"{where}.{k}") if k in m else None for k in ("capex", "opex", "lifetime_years")}
+        measures.append(MeasureInput(
+            mid, str(m["kind"]), str(m.get("title_zh") or mid), str(m.get("title_en") or mid), params,
+            costs["capex"], costs["opex"], costs["lifetime_years"],
+            int(r.number(m["year"], f"{where}.year")) if m.get("year") is not None else None,
+            {"compressors": [str(c) for c in m.get("compressors") or []]}))
+    sizing = {name: {k: r.param(v, f"sizing.{name}.{k}") for k, v in spec.items()}
+              for name, spec in (doc.get("sizing") or {}).items()}
+    pv = doc.get("pv_array") or {}
+    weather = p.parent / str(doc["weather"])
+    return Assumptions(
+        path=p, view=str(doc.get("view") or "gbt32150"),
+        start_year=int(r.number(doc["start_year"], "start_year")),
+        target_year=int(r.number(doc["target_year"], "target_year")),
+        discount_rate=r.sourced(doc["discount_rate"], "discount_rate"),
+        site={"latitude": r.number(site["latitude"], "site.latitude"),
+              "longitude": r.number(site["longitude"], "site.longitude"),
+              "altitude_m": r.number(site.get("altitude_m", 0), "site.altitude_m"),
+              "tz": str(site.get("tz") or "Asia/Shanghai"), "name": str(site.get("name") or "")},
+        weather=weather, pv_tilt_deg=r.number(pv.get("tilt_deg", 20), "pv_array.tilt_deg"),
+        pv_azimuth_deg=r.number(pv.get("azimuth_deg", 180), "pv_array.azimuth_deg"),
+        tariff=dict(tariff),
+        gas_price_per_gj=r.sourced(prices.get("gas_yuan_per_gj"), "prices.gas_yuan_per_gj"),
+        diesel_price_per_t=r.sourced(prices.get("diesel_yuan_per_t"), "prices.diesel_yuan_per_t"),
+        boiler_efficiency=r.sourced(doc.get("boiler_efficiency"), "boiler_efficiency"),
+        export_limit_kw=r.number(doc.get("export_limit_kw", float("inf")), "export_limit_kw"),
+        measures=measures,
+        targets={k: r.number(v, f"targets.{k}") for k, v in (doc.get("targets") or {}).items()},
+        sizing=sizing, illustrative=bool(doc.get("illustrative", False)), note=str(doc.get("note") or ""),
+    )
