@@ -62,7 +62,9 @@ def test_an_invoice_that_differs_from_the_meter_is_a_visible_warning() -> None:
     (line,) = merged.activity
     assert (line.declared_id, line.declared_amount, line.declared_unit) == ("NG-01", Decimal("12.121"), "万Nm3")
     (warning,) = discrepancies(list(merged.activity))
-    assert "135000 Nm3" in warning and "12.121 万Nm3" in warning and "11.38 %" in warning
+    assert "135000 Nm³" in warning and "12.121 10⁴ Nm³" in warning and "11.38 %" in warning
+    zh = warning.text("zh")  # type: ignore[attr-defined]
+    assert "135000 Nm³" in zh and "12.121 万Nm³" in zh and "采用表计" in zh
     same = _line(id="NG-UT-2023-01", amount="121210", unit="Nm3", meters=("NG-UT",))
     assert discrepancies(list(merge_metered(declared, [same], 2023).activity)) == []
     assert Decimal("0.005") == INVOICE_TOLERANCE

@@ -25,6 +25,9 @@ from zerocarbon.ingest.file_rows import Chunk
 _SNIFF_BYTES = 1 << 16
 _SNIFF_ROWS = 30
 _DELIMITERS = (",", ";", "\t", "|")
+#: Bytes pyarrow's streaming reader parses at a time: the reader holds a few blocks and at most one
+#: chunk of rows, never the file.
+BLOCK_BYTES = 1 << 22
 
 
 class CsvSource:
@@ -74,7 +77,7 @@ class CsvSource:
 
         read = pacsv.ReadOptions(skip_rows=self.header_row, column_names=names, skip_rows_after_names=offset,
                                  encoding="utf8" if self.encoding == "utf-8" else self.encoding,
-                                 block_size=1 << 22, use_threads=False)
+                                 block_size=BLOCK_BYTES, use_threads=False)
         parse = pacsv.ParseOptions(delimiter=self.delimiter, ignore_empty_lines=False, invalid_row_handler=on_invalid)
         convert = pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
                                        include_columns=[names[i] for i in needed], null_values=[""],

@@ -11,11 +11,13 @@ report (``repeated``) but not stored again (``known`` of :func:`ingest_table`).
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 from sqlalchemy import insert, select, update
 
 from zerocarbon.errors import printable
@@ -27,6 +29,13 @@ from zerocarbon.store.db import transaction
 from zerocarbon.store.factories import load_meters
 from zerocarbon.store.readings import write_readings, write_rejects
 from zerocarbon.timeseries.validation import INPUT_SCHEMA, validate_readings
+
+log = logging.getLogger(__name__)
+
+#: Readings validated and written at a time [rows]: a larger table given to :func:`ingest_table`
+#: is taken in record batches of this size (the files' readers already send chunks of at most
+#: :data:`zerocarbon.ingest.files.CHUNK_ROWS`).
+RECORD_BATCH_ROWS = 200_000
 
 
 @dataclass
@@ -85,7 +94,20 @@ def close_batch(report: IngestReport, status: str = "done", resume_offset: int |
                 url: str | None = None) -> None:
     """Record a batch's counts and status; a closed batch (status not 'running') appends one
     ``readings.ingest`` audit entry with its counts and the digest of the readings it stored
-    (:func:`zerocarbon.store.audit.batch_summary`)."""
+    (:func:`zerocarbon.store.audit.batch_summary`, streaming: bounded memory at any batch size).
+
+    The columnar cache of a closing batch is checked (and rebuilt if it does not hold the store's
+    rows) first, so that the digest can read the batch's sorted rows from its Parquet parts. If
+    that fails (a full disk …) the batch still closes: the digest then reads the store's table, and
+    the cache is redone when it is next read (:func:`zerocarbon.store.columnar.sync`).
+    """
+    closing = status != "running"
+    if closing:
+        try:
+            finalize_batch(report.batch_id, url)
+        except Exception:  # the cache is derived data: never let it keep a batch open
+            log.exception("columnar cache of batch %d could not be checked; the digest reads the store",
+                          report.batch_id)
     values: dict[str, Any] = {"finished_at": int(time.time()), "status": status, "accepted": report.accepted,
                               "duplicates": report.duplicates, "rejected": report.rejected,
                               "flagged": report.flagged}
@@ -93,7 +115,7 @@ def close_batch(report: IngestReport, status: str = "done", resume_offset: int |
         values["resume_offset"] = resume_offset
     with transaction(url) as conn:
         conn.execute(update(s.batches).where(s.batches.c.id == report.batch_id).values(**values))
-        if status != "running":  # one entry per closed batch, never one per reading
+        if closing:  # one entry per closed batch, never one per reading
             batch = conn.execute(select(s.batches.c.source, s.batches.c.name, s.batches.c.content_hash)
                                  .where(s.batches.c.id == report.batch_id)).first()
             stored = audit.batch_summary(conn, report.batch_id)
@@ -105,8 +127,6 @@ def close_batch(report: IngestReport, status: str = "done", resume_offset: int |
                          after={**counts, "status": status, "source": batch[0] if batch else None,
                                 "name": batch[1] if batch else None, "content_hash": batch[2] if batch else None,
                                 **stored})
-    if status != "running":
-        finalize_batch(report.batch_id, url)
 
 
 def as_input_table(rows: dict[str, list[Any]] | pa.Table) -> pa.Table:
@@ -118,17 +138,39 @@ def as_input_table(rows: dict[str, list[Any]] | pa.Table) -> pa.Table:
     return table.select(INPUT_SCHEMA.names).cast(INPUT_SCHEMA)
 
 
-def ingest_table(table: pa.Table, factory_id: str, batch_id: int, source: str, url: str | None = None,
-                 now: int | None = None, extra_rejects: list[dict[str, Any]] | None = None, *,
-                 known: set[tuple[str, str, str]] | None = None) -> IngestReport:
+def ingest_table(table: dict[str, list[Any]] | pa.Table, factory_id: str, batch_id: int, source: str,
+                 url: str | None = None, now: int | None = None, extra_rejects: list[dict[str, Any]] | None = None,
+                 *, known: set[tuple[str, str, str]] | None = None) -> IngestReport:
     """Validate and store one chunk of readings of ``factory_id``; returns its report.
 
     ``extra_rejects`` are rows an adapter could not even parse (bad JSON, unreadable time …), stored
     with the others so nothing is lost. ``known`` are the keys
     (:func:`zerocarbon.store.batches.reject_key`) of rejects already stored from an earlier sending
     of the same file: counted, not stored again.
+
+    A table of more than :data:`RECORD_BATCH_ROWS` readings is validated and written in record
+    batches of that size, so the write path's memory stays bounded whatever the table's size. Its
+    rows are first put in (meter, time) order (a stable sort): a reading then never follows, in a
+    later record batch, a newer reading of its meter from the same table, so the late flag and the
+    first-of-duplicates rule give the same stored readings as one write of the whole table.
     """
     rows = as_input_table(table)
+    if rows.num_rows <= RECORD_BATCH_ROWS:
+        return _ingest_records(rows, factory_id, batch_id, source, url, now, extra_rejects, known)
+    order = pc.sort_indices(rows, sort_keys=[("meter", "ascending", "at_end"), ("ts", "ascending", "at_end")])
+    ordered = rows.take(order)
+    del rows, order
+    report = IngestReport(batch_id=batch_id)
+    for start in range(0, ordered.num_rows, RECORD_BATCH_ROWS):
+        report.add(_ingest_records(ordered.slice(start, RECORD_BATCH_ROWS), factory_id, batch_id, source, url, now,
+                                   extra_rejects if start == 0 else None, known))
+    return report
+
+
+def _ingest_records(rows: pa.Table, factory_id: str, batch_id: int, source: str, url: str | None, now: int | None,
+                    extra_rejects: list[dict[str, Any]] | None, known: set[tuple[str, str, str]] | None
+                    ) -> IngestReport:
+    """:func:`ingest_table` of at most :data:`RECORD_BATCH_ROWS` rows of the input schema."""
     meters = load_meters(factory_id, url)
     checked = validate_readings(rows, meters, now if now is not None else int(time.time()))
     written = write_readings(checked.accepted, batch_id, url)

@@ -55,6 +55,7 @@ import pyarrow as pa
 from sqlalchemy import Connection, func, select, text, update
 
 from zerocarbon.store import schema as s
+from zerocarbon.store.batch_digest import batch_digest
 from zerocarbon.store.db import transaction
 
 GENESIS = "0" * 64
@@ -324,25 +325,19 @@ def readings_digest(table: pa.Table, columns: tuple[str, ...] = ("meter_id", "ts
 
 def batch_summary(conn: Connection, batch_id: int) -> dict[str, Any]:
     """What a batch of readings put into the store: count, digest (:func:`readings_digest` of
-    meter_id, ts, value) and the factories of its meters; read inside ``conn``'s transaction."""
-    # The driver's own cursor (same connection, same transaction): a third of the cost of result rows.
-    cursor = conn.connection.cursor()
-    try:
-        cursor.execute(f"SELECT meter_id, ts, value FROM readings WHERE batch_id = {int(batch_id)} AND revision = 0")
-        rows = cursor.fetchall()
-    finally:
-        cursor.close()
-    # float64 holds meter ids and epoch seconds exactly (both far below 2**53)
-    data = np.array(rows, dtype=np.float64).reshape(len(rows), 3)
-    meter_ids, ts = data[:, 0].astype(np.int64), data[:, 1].astype(np.int64)
-    order = np.lexsort((ts, meter_ids))
-    digest = _digest_columns({"meter_id": meter_ids[order], "ts": ts[order], "value": data[order, 2]}, len(rows))
-    ids = [int(m) for m in np.unique(meter_ids)]
+    meter_id, ts, value) and the factories of its meters; read inside ``conn``'s transaction.
+
+    The digest is computed streaming, in bounded memory whatever the batch's size
+    (:func:`zerocarbon.store.batch_digest.batch_digest`); its value is that of :func:`readings_digest`
+    over the whole batch.
+    """
+    digest, counts = batch_digest(conn, batch_id)
+    ids = [m for m, _ in counts]
     factories: list[str] = []
     if ids:
         factories = sorted(str(f) for f in conn.execute(
             select(s.meters.c.factory_id).where(s.meters.c.id.in_(ids)).distinct()).scalars())
-    return {"readings": len(rows), "readings_sha256": digest, "factories": factories}
+    return {"readings": sum(c for _, c in counts), "readings_sha256": digest, "factories": factories}
 
 
 _SETUP_PARTS = ("nodes", "meters", "events", "products", "production")

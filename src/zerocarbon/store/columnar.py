@@ -6,10 +6,11 @@ derived copy instead:
 
 * The write path hands the rows each chunk *inserted* to :func:`write_part` after the commit; they
   land as Parquet parts under ``<database>.columnar/batch-<id>/``.
-* :func:`finalize_batch` (called when a batch closes) trusts the parts only if their row count equals
-  the store's count of rows carrying that batch id; otherwise it deletes them and re-exports the
-  batch from SQLite. A crash between a commit and a part write therefore costs a re-export, never a
-  wrong figure. Batches still open are read live from SQLite, and so are rows without a batch and
+* :func:`finalize_batch` (called when a batch closes, before its audit digest is computed from the
+  parts) trusts the parts only if their row count equals the store's count of rows carrying that
+  batch id; otherwise it deletes them and re-exports the batch from SQLite, a block of
+  :data:`EXPORT_ROWS` rows at a time. A crash between a commit and a part write therefore costs a
+  re-export, never a wrong figure. Batches still open are read live from SQLite, and so are rows without a batch and
   corrections (revision > 0).
 * :func:`current_readings` unions cached parts and live rows in DuckDB and applies corrections.
 
@@ -36,8 +37,11 @@ from zerocarbon.duck import connection
 from zerocarbon.store import schema as s
 from zerocarbon.store.db import database_url, get_engine, is_sqlite, transaction
 from zerocarbon.store.readings_sql import READING_SCHEMA, reading_filter
+from zerocarbon.timeseries.columns import transpose
 
 COMPLETE = "COMPLETE.json"
+#: Rows per part when a batch is re-exported from SQLite (the export holds one such block at a time).
+EXPORT_ROWS = 250_000
 
 
 def cache_dir(url: str | None = None) -> Path | None:
@@ -53,6 +57,12 @@ def cache_dir(url: str | None = None) -> Path | None:
 
 def _batch_dir(root: Path, batch_id: int) -> Path:
     return root / f"batch-{batch_id:08d}"
+
+
+def batch_parts(root: Path, batch_id: int) -> list[Path]:
+    """The Parquet parts of a batch in the cache ``root`` (none when it has no folder)."""
+    folder = _batch_dir(root, batch_id)
+    return sorted(folder.glob("part-*.parquet")) if folder.exists() else []
 
 
 def write_part(batch_id: int, rows: pa.Table, url: str | None = None) -> None:
@@ -95,17 +105,29 @@ def finalize_batch(batch_id: int, url: str | None = None) -> None:
     target = database_url(url)
     folder = _batch_dir(root, batch_id)
     stored = int(_scalar(f"SELECT COUNT(*) FROM readings WHERE batch_id = {int(batch_id)}", target))
-    parts = sorted(folder.glob("part-*.parquet")) if folder.exists() else []
+    parts = batch_parts(root, batch_id)
     cached = sum(pq.ParquetFile(p).metadata.num_rows for p in parts)
     if cached != stored:
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir(parents=True, exist_ok=True)
-        table = _sqlite_rows(f"SELECT meter_id, ts, value, flags FROM readings WHERE batch_id = {int(batch_id)} "
-                             "AND revision = 0", target)
-        if table.num_rows:
-            write_part(batch_id, table, target)
+        _export(batch_id, target)
     folder.mkdir(parents=True, exist_ok=True)  # a batch that inserted nothing (a re-import) has no parts
     (folder / COMPLETE).write_text(json.dumps({"batch_id": batch_id, "rows": stored}), encoding="utf-8")
+
+
+def _export(batch_id: int, url: str) -> None:
+    """Write the batch's rows from SQLite as parts of :data:`EXPORT_ROWS` rows each, a block at a time."""
+    raw = get_engine(url).raw_connection()
+    try:
+        cursor = raw.cursor()
+        cursor.execute(f"SELECT meter_id, ts, value, flags FROM readings WHERE batch_id = {int(batch_id)} "
+                       "AND revision = 0")
+        while rows := cursor.fetchmany(EXPORT_ROWS):
+            cols = transpose(rows, len(READING_SCHEMA))
+            write_part(batch_id, pa.table([pa.array(c, f.type) for c, f in zip(cols, READING_SCHEMA, strict=True)],
+                                          schema=READING_SCHEMA), url)
+    finally:
+        raw.close()
 
 
 def _scalar(sql: str, url: str) -> Any:

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Connection, select
 
 from zerocarbon.errors import InputError
+from zerocarbon.model.entities import METER_REGISTER
 from zerocarbon.model.inventory_input import ProductionRecord
 from zerocarbon.model.metering import FactorySetup, MeterRow, MeterSpec
 from zerocarbon.model.period import Period
@@ -131,6 +132,7 @@ def _meter_values(m: MeterSpec, node_ids: dict[str, int]) -> dict[str, Any]:
         "steam_pressure_mpa": m.steam.pressure_mpa if m.steam else None,
         "steam_temperature_c": m.steam.temperature_c if m.steam else None,
         "steam_gauge": bool(m.steam and m.steam.gauge),
+        **{k: getattr(m, k) for k in METER_REGISTER},
     }
 
 

@@ -24,7 +24,7 @@ from zerocarbon.duck import connection
 from zerocarbon.errors import InputError
 from zerocarbon.store import audit
 from zerocarbon.store import schema as s
-from zerocarbon.store.columnar import current_readings
+from zerocarbon.store.columnar import current_readings, register_current
 from zerocarbon.store.db import adbc_session, database_url, get_engine, is_sqlite, transaction
 from zerocarbon.store.readings_sql import READING_SCHEMA, reading_filter
 from zerocarbon.timeseries.columns import transpose
@@ -80,7 +80,8 @@ def _flag_late(stage: pa.Table, latest: list[tuple[int, int]]) -> pa.Table:
         return stage
     newest = dict(latest)
     uniq, inverse = np.unique(stage["meter_id"].to_numpy(), return_inverse=True)
-    bound = np.array([newest.get(int(m), np.iinfo(np.int64).max) for m in uniq], dtype=np.int64)
+    # a meter without readings yet has nothing newer: none of its rows is late
+    bound = np.array([newest.get(int(m), np.iinfo(np.int64).min) for m in uniq], dtype=np.int64)
     limits = bound[inverse]
     late = stage["ts"].to_numpy() < limits
     flags = stage["flags"].to_numpy() | np.where(late, s.FLAG_LATE, 0)
@@ -296,6 +297,19 @@ def read_current(meter_ids: list[int] | None = None, start: int | None = None, e
     finally:
         con.close()
     return out.cast(READING_SCHEMA)
+
+
+def register_readings(con: Any, name: str, meter_ids: list[int] | None, start: int | None, end: int | None,
+                      url: str | None = None) -> None:
+    """Define ``name`` in the DuckDB connection ``con``: the current readings (as :func:`read_current`).
+
+    On SQLite a view over the columnar cache (:func:`zerocarbon.store.columnar.register_current`): the
+    rows stay in the engine. On PostgreSQL the rows come out as Arrow (ADBC) and are registered.
+    """
+    if is_sqlite(database_url(url)):
+        register_current(con, name, meter_ids, start, end, url)
+    else:
+        con.register(name, read_current(meter_ids, start, end, url))
 
 
 def latest_reading_time(meter_ids: Sequence[int], url: str | None = None) -> int | None:

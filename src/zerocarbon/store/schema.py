@@ -21,6 +21,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    Date,
     Float,
     ForeignKey,
     Index,
@@ -85,7 +86,8 @@ def _column(attribute: Attribute) -> Column[Any]:
     elif attribute.kind == "decimal":
         kind_type = Numeric(db.precision, db.scale)
     else:
-        kind_type = {"integer": Integer, "float": Float, "boolean": Boolean, "timestamp": BigInteger}[attribute.kind]
+        kind_type = {"integer": Integer, "float": Float, "boolean": Boolean, "timestamp": BigInteger,
+                     "date": Date}[attribute.kind]
     args: list[Any] = [ForeignKey(db.foreign_key)] if db.foreign_key else []
     if db.primary_key:
         return Column(db.column, kind_type, *args, primary_key=True, autoincrement=True)
@@ -307,4 +309,140 @@ declared_files = Table(
     Column("uploaded_at", BigInteger, nullable=False),     # epoch seconds UTC
     Column("note", Text, nullable=False, server_default=""),
     Index("ix_declared_files_factory", "factory_id", "id"),  # a factory's versions, newest first
+)
+
+# --------------------------------------------------------------------------- PACT v3 exchange (migration 0012)
+# Product footprints as PACT v3 documents (services.footprint.pact_host): "published" are the factory's own,
+# served by the PACT host API; "supplier" are suppliers' footprints pulled from their hosts or received in
+# events. A document is never changed: a changed footprint is a new row with a new id (PACT v3 ADR-41);
+# the row it replaces gets ``deprecated_at`` and is served with status Deprecated.
+pact_footprints = Table(
+    "pact_footprints", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("factory_id", String(64), ForeignKey("factories.id"), nullable=False),
+    Column("origin", String(16), nullable=False),          # published | supplier
+    Column("pf_id", String(36), nullable=False),           # ProductFootprint.id (UUID)
+    Column("document", Text, nullable=False),              # the v3 document, canonical JSON
+    Column("sha256", String(64), nullable=False),          # hex digest of document
+    Column("source", Text, nullable=False, server_default=""),  # study/file published from, or the supplier host
+    Column("stored_by", String(200), nullable=False),      # the audit actor
+    Column("stored_at", BigInteger, nullable=False),       # epoch seconds UTC
+    Column("deprecated_at", BigInteger, nullable=True),    # set when a newer footprint replaced it
+    UniqueConstraint("factory_id", "origin", "pf_id", name="uq_pact_footprints_key"),
+    Index("ix_pact_footprints_factory", "factory_id", "origin", "id"),
+)
+
+# OAuth2 client credentials of data recipients (PACT v3 Action Authenticate): each sees one factory's footprints.
+pact_clients = Table(
+    "pact_clients", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("client_id", String(64), nullable=False, unique=True),
+    Column("secret_hash", String(255), nullable=False),    # sha256 of the secret (256 random bits)
+    Column("factory_id", String(64), ForeignKey("factories.id"), nullable=False),
+    Column("name", String(200), nullable=False, server_default=""),
+    Column("created_by", String(200), nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+    Column("revoked_at", BigInteger, nullable=True),
+)
+
+# CloudEvents received on POST /pact/3/events (and the answers to requests), one row per (factory, source, id).
+pact_events = Table(
+    "pact_events", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("factory_id", String(64), ForeignKey("factories.id"), nullable=False),
+    Column("client_id", String(64), nullable=False),
+    Column("event_id", String(200), nullable=False),
+    Column("event_type", String(100), nullable=False),
+    Column("source", Text, nullable=False),
+    Column("body", Text, nullable=False),                  # the event as received, canonical JSON
+    Column("received_at", BigInteger, nullable=False),
+    Column("status", String(16), nullable=False),          # received | pending | answered
+    Column("answer", Text, nullable=True),                 # outcome, canonical JSON: the answer sent, what was kept
+    UniqueConstraint("factory_id", "source", "event_id", name="uq_pact_events_key"),
+)
+
+# The metered year kept per meter and local month (migration 0010; zerocarbon.store.rollups): the month's
+# roll-up row (null when the month has no interval), its gap runs and unused readings as JSON, for one
+# factory, year and variant (estimate, power conversion). Derived data: the readings hold all of it.
+meter_rollups = Table(
+    "meter_rollups", metadata,
+    Column("factory_id", String(64), ForeignKey("factories.id"), primary_key=True),
+    Column("year", Integer, primary_key=True, autoincrement=False),
+    Column("variant", String(32), primary_key=True),
+    Column("meter_id", Integer, primary_key=True, autoincrement=False),
+    Column("month", BigInteger, primary_key=True, autoincrement=False),  # local month start [s, UTC]
+    Column("month_end", BigInteger, nullable=True),
+    Column("period", String(16), nullable=True),           # e.g. 2023-01
+    Column("value", Float, nullable=True),
+    Column("value_exact", String(48), nullable=True),       # DECIMAL(38,12) as text: exact everywhere
+    Column("flags", BigInteger, nullable=True),
+    Column("seconds", BigInteger, nullable=True),
+    Column("n_intervals", BigInteger, nullable=True),
+    Column("n_estimated", BigInteger, nullable=True),
+    Column("n_null", BigInteger, nullable=True),
+    Column("gaps", Text, nullable=False),                   # JSON: [[start, end, count, bridged_value, estimated]]
+    Column("unused", Text, nullable=False),                 # JSON: [[ts, value, reason, count]]
+)
+
+# What the stored roll-ups of a factory, year and variant cover: the audit entry up to which the data
+# was read, and a fingerprint of the meters, nodes and events they were computed with.
+meter_rollup_state = Table(
+    "meter_rollup_state", metadata,
+    Column("factory_id", String(64), ForeignKey("factories.id"), primary_key=True),
+    Column("year", Integer, primary_key=True, autoincrement=False),
+    Column("variant", String(32), primary_key=True),
+    Column("audit_id", BigInteger, nullable=False),
+    Column("setup", String(64), nullable=False),
+    Column("updated_at", BigInteger, nullable=False),
+)
+
+# ----------------------------------------------------------------------------- alerts and budgets
+# Anomaly alerts on meters (zerocarbon.forecast.anomalies, services.forecast.detection): one row per raised
+# alert; the same meter, kind and start is stored once, so a re-run adds nothing. Users acknowledge and
+# close them (status open → acknowledged → closed); each change is in the audit chain.
+alerts = Table(
+    "alerts", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("factory_id", String(64), ForeignKey("factories.id"), nullable=False),
+    Column("meter_code", String(64), nullable=False),
+    Column("kind", String(32), nullable=False),            # spike | off_hours | flat_line | level_shift | …
+    Column("ts_start", BigInteger, nullable=False),        # [s, UTC], half-open [ts_start, ts_end)
+    Column("ts_end", BigInteger, nullable=False),
+    Column("severity", String(8), nullable=False),         # low | medium | high
+    Column("status", String(16), nullable=False, server_default="open"),  # open | acknowledged | closed
+    Column("incident", String(128), nullable=False, server_default=""),
+    Column("waste", Float, nullable=False),                # estimated excess [unit]
+    Column("unit", String(16), nullable=False),
+    Column("tco2", Float, nullable=True),                  # waste × the meter's factor [tCO2]
+    Column("money", Float, nullable=True),                 # waste × the configured tariff [currency]
+    Column("message_zh", Text, nullable=False),
+    Column("message_en", Text, nullable=False),
+    Column("evidence", Text, nullable=False),              # JSON: curve, expected band, valuation, counts
+    Column("raised_at", BigInteger, nullable=False),
+    Column("acknowledged_at", BigInteger, nullable=True),
+    Column("acknowledged_by", String(200), nullable=True),
+    Column("closed_at", BigInteger, nullable=True),
+    Column("closed_by", String(200), nullable=True),
+    Column("note", Text, nullable=False, server_default=""),
+    Column("delivery_attempts", Integer, nullable=False, server_default="0"),
+    Column("delivered_at", BigInteger, nullable=True),     # the webhook answered 2xx
+    UniqueConstraint("factory_id", "meter_code", "kind", "ts_start", name="uq_alerts_meter_kind_start"),
+    Index("ix_alerts_factory_status", "factory_id", "status", "ts_start"),
+)
+
+# Carbon (or energy) budgets of a factory or one of its cost centres for a year or month. Rows are never
+# changed: the newest row (highest id) of a factory, cost centre and period is the budget in force.
+carbon_budgets = Table(
+    "carbon_budgets", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("factory_id", String(64), ForeignKey("factories.id"), nullable=False),
+    Column("cost_centre", String(64), nullable=True),      # NULL: the whole factory
+    Column("period", String(7), nullable=False),           # YYYY or YYYY-MM
+    Column("amount", Numeric(20, 6), nullable=False),
+    Column("unit", String(16), nullable=False),            # tCO2
+    Column("source", String(16), nullable=False),          # user | roadmap
+    Column("note", Text, nullable=False, server_default=""),
+    Column("created_by", String(200), nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+    Index("ix_carbon_budgets_factory_period", "factory_id", "period", "id"),
 )

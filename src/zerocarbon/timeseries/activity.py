@@ -25,6 +25,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from zerocarbon.accounting.notices import Notice, quantity
 from zerocarbon.errors import InputError
 from zerocarbon.factors import default_library
 from zerocarbon.model.inventory_input import ActivityLine, Category, Facility, FactoryInfo, InventoryInput, SteamSpec
@@ -199,15 +200,18 @@ def discrepancy(line: ActivityLine) -> tuple[Decimal, Decimal, Decimal] | None:
 
 def discrepancies(lines: list[ActivityLine]) -> list[str]:
     """One warning per metered line whose declared invoice differs beyond :data:`INVOICE_TOLERANCE`,
-    with both figures."""
-    out = []
+    with both figures: a :class:`~zerocarbon.accounting.notices.Notice` (``meter_vs_declared``), rendered in
+    the reader's language."""
+    out: list[str] = []
     for line in lines:
         found = discrepancy(line)
         if found is None:
             continue
         meter, declared, rel = found
-        out.append(f"meter vs declared: {line.id} meters {', '.join(line.meters)} = {meter} {line.unit}, declared "
-                   f"{line.declared_id} = {line.declared_amount} {line.declared_unit or line.unit} ({declared} "
-                   f"{line.unit}); differ by {(rel * 100).quantize(Decimal('0.01'))} % > "
-                   f"{INVOICE_TOLERANCE * 100} %: the meter's figure is used")
+        out.append(Notice("meter_vs_declared", {
+            "line": line.id, "meters": list(line.meters), "meter": quantity(meter, line.unit),
+            "declared_id": line.declared_id, "declared": quantity(line.declared_amount or Decimal(0),
+                                                                 line.declared_unit or line.unit),
+            "declared_in": quantity(declared, line.unit), "pct": (rel * 100).quantize(Decimal("0.01")),
+            "tolerance": INVOICE_TOLERANCE * 100}))
     return out

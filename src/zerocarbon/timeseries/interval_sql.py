@@ -118,29 +118,56 @@ SELECT meter_id, b AS ts, b + step AS ts_end, sum(p * (pe - ps)) / sum(pe - ps) 
 FROM pieces WHERE pe > ps GROUP BY meter_id, b, step;
 """
 
-MEASURED = """
-CREATE TEMP TABLE measured AS
-SELECT r.meter_id, r.ts, r.ts + u.step AS ts_end, r.value * u.mult AS value, (r.xvalue * u.xmult)::{exact} AS xvalue,
-       r.flags & {reading_flags} AS flags,
-       'register' AS method, u.step AS seconds, NULL::BIGINT AS reading_from_ts, r.ts AS reading_to_ts,
-       NULL::DOUBLE AS register_from, r.value AS register_to, NULL::DOUBLE AS adjustment, 1::BIGINT AS samples
-FROM r JOIN used_meters u USING (meter_id) WHERE u.kind = 'interval' AND r.ts % u.step = 0
-UNION ALL
-SELECT meter_id, ts - step, ts, total, xtotal, flags, method, step, prev_ts, ts, prev_value, value, adjustment, 2
-FROM pairs WHERE span = 1
-UNION ALL
-SELECT meter_id, prev_ts + i * step, prev_ts + (i + 1) * step, NULL, NULL, flags, method, step, prev_ts, ts,
-       prev_value, value, adjustment, 2
-FROM (SELECT *, unnest(range(span)) AS i FROM pairs WHERE span > 1 AND total IS NULL)
-UNION ALL
-SELECT p.meter_id, p.ts, p.ts_end, p.mean_power * (p.ts_end - p.ts) / 3600.0,
-       TRY_CAST(p.mean_power * (p.ts_end - p.ts) / 3600.0 AS {exact}), p.flags, 'mean power', p.seconds,
-       p.first_ts, p.last_ts, NULL, NULL, NULL, p.samples
-FROM power p JOIN used_meters u USING (meter_id);
+#: The interval rows of ``measured`` (:func:`measured_sql`), one branch per way an interval is measured:
+#: its FROM clause and the expression of each of :data:`COLUMNS` (the provenance after the first six).
+#: Written once; the drill-down keeps every column, the metered year's roll-ups only the first six.
+_BRANCHES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("r JOIN used_meters u USING (meter_id) WHERE u.kind = 'interval' AND r.ts % u.step = 0",
+     ("r.meter_id", "r.ts", "r.ts + u.step", "r.value * u.mult", "(r.xvalue * u.xmult)::{exact}",
+      "r.flags & {reading_flags}", "'register'", "u.step", "NULL::BIGINT", "r.ts", "NULL::DOUBLE", "r.value",
+      "NULL::DOUBLE", "1::BIGINT")),
+    ("pairs WHERE span = 1",
+     ("meter_id", "ts - step", "ts", "total", "xtotal", "flags", "method", "step", "prev_ts", "ts", "prev_value",
+      "value", "adjustment", "2")),
+    ("(SELECT *, unnest(range(span)) AS i FROM pairs WHERE span > 1 AND total IS NULL)",
+     ("meter_id", "prev_ts + i * step", "prev_ts + (i + 1) * step", "NULL", "NULL", "flags", "method", "step",
+      "prev_ts", "ts", "prev_value", "value", "adjustment", "2")),
+    ("power p JOIN used_meters u USING (meter_id)",
+     ("p.meter_id", "p.ts", "p.ts_end", "p.mean_power * (p.ts_end - p.ts) / 3600.0",
+      "TRY_CAST(p.mean_power * (p.ts_end - p.ts) / 3600.0 AS {exact})", "p.flags", "'mean power'", "p.seconds",
+      "p.first_ts", "p.last_ts", "NULL", "NULL", "NULL", "p.samples")),
+)
+#: The columns every interval row has, provenance or not.
+LEAN_COLUMNS = ("meter_id", "ts", "ts_end", "value", "xvalue", "flags")
+
+
+def measured_sql(lean: bool = False) -> str:
+    """SQL creating ``measured`` (every measured interval), ``present`` and ``gaps0`` (see :data:`PREP`).
+
+    ``lean=True`` keeps only :data:`LEAN_COLUMNS` (what roll-ups need; estimation by profile needs no
+    more: a measured value is one of a register, a difference or a mean power exactly when it is not
+    null). Gap runs are searched only for the meters whose intervals in the window come up short
+    of the grid's count (a window function over the others would find nothing).
+    """
+    names = COLUMNS.split(", ")
+    keep = LEAN_COLUMNS if lean else tuple(names)
+    selects = []
+    for source, exprs in _BRANCHES:
+        cols = ", ".join(f"{e} AS {n}" for n, e in zip(names, exprs, strict=True) if n in keep)
+        selects.append(f"SELECT {cols} FROM {source}")
+    return "CREATE TEMP TABLE measured AS\n" + "\nUNION ALL\n".join(selects) + ";\n" + _GAPS
+
+
+_GAPS = """
+CREATE TEMP TABLE short AS
+SELECT u.meter_id FROM used_meters u
+LEFT JOIN (SELECT x.meter_id, count(*) AS n FROM measured x JOIN used_meters u USING (meter_id)
+           WHERE x.ts >= u.lo AND x.ts < u.hi GROUP BY x.meter_id) c USING (meter_id)
+WHERE coalesce(c.n, 0) < (u.hi_grid - u.lo) // u.step;
 
 CREATE TEMP TABLE present AS
 SELECT x.meter_id, x.ts, x.ts_end, u.step, u.lo, u.hi, u.hi_grid FROM measured x JOIN used_meters u USING (meter_id)
-WHERE x.ts >= u.lo AND x.ts < u.hi;
+WHERE x.ts >= u.lo AND x.ts < u.hi AND x.meter_id IN (SELECT meter_id FROM short);
 
 CREATE TEMP TABLE gaps0 AS
 WITH seq AS (
@@ -150,7 +177,7 @@ g AS (
   SELECT meter_id, prev_end AS start, ts AS "end", step FROM seq WHERE prev_end IS NOT NULL AND ts > prev_end
   UNION ALL
   SELECT u.meter_id, u.lo, coalesce(fl.first_ts, u.hi_grid), u.step FROM used_meters u LEFT JOIN fl USING (meter_id)
-  WHERE coalesce(fl.first_ts, u.hi_grid) > u.lo
+  WHERE coalesce(fl.first_ts, u.hi_grid) > u.lo AND u.meter_id IN (SELECT meter_id FROM short)
   UNION ALL
   SELECT u.meter_id, fl.last_end, u.hi_grid, u.step FROM used_meters u JOIN fl USING (meter_id)
   WHERE u.hi_grid > fl.last_end
@@ -175,8 +202,7 @@ FROM (SELECT *, (xtotal * 1000000000000)::HUGEINT AS xunits, unnest(range(span))
 PROFILE = """
 CREATE TEMP TABLE est AS
 WITH lw AS (
-  SELECT meter_id, ts, value, xvalue FROM measured
-  WHERE value IS NOT NULL AND method IN ('register', 'difference', 'mean power')
+  SELECT meter_id, ts, value, xvalue FROM measured WHERE value IS NOT NULL
 ), pair_slots AS (
   SELECT p.meter_id, p.ts AS pair_ts, p.prev_ts + i * p.step AS ts, p.step, p.span, p.total, p.flags, p.prev_ts,
          p.prev_value, p.value AS reg_to, p.adjustment

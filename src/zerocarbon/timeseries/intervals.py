@@ -77,7 +77,16 @@ import pyarrow as pa
 from zerocarbon.duck import connection
 from zerocarbon.model.entities import METER, arrow_type_name
 from zerocarbon.model.metering import MeterRow
-from zerocarbon.timeseries.interval_sql import COLUMNS, EXACT, LINEAR, MEASURED, PREP, PROFILE, exact_in
+from zerocarbon.timeseries.interval_sql import (
+    COLUMNS,
+    EXACT,
+    LEAN_COLUMNS,
+    LINEAR,
+    PREP,
+    PROFILE,
+    exact_in,
+    measured_sql,
+)
 
 # Reading flags, the same bits as zerocarbon.store.schema (kept equal by a test; the core does not
 # import the store).
@@ -270,6 +279,67 @@ def _exact_inputs(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     return con
 
 
+def values_sql(lean: bool = False) -> str:
+    """SQL: the intervals of :func:`run_interval_sql` inside the window (unordered), with FLAG_INEXACT;
+    with ``lean=True`` only meter_id, ts, ts_end, value, flags and value_exact."""
+    cols = ", ".join(LEAN_COLUMNS) if lean else COLUMNS
+    return f"""
+    SELECT x.* EXCLUDE (xvalue, flags),
+           x.flags | CASE WHEN x.value IS NOT NULL AND x.xvalue IS NULL THEN {FLAG_INEXACT} ELSE 0 END AS flags,
+           x.xvalue AS value_exact
+    FROM (SELECT {cols} FROM measured UNION ALL SELECT {cols} FROM est) x
+    JOIN used_meters u USING (meter_id) WHERE x.ts >= u.lo AND x.ts < u.hi"""
+
+
+#: The gap runs of :func:`run_interval_sql`, with the number of intervals estimated in each.
+GAPS_SQL = """
+    SELECT g.meter_id, g.start, g."end", g.count, g.bridged_value,
+           (SELECT count(*) FROM est x JOIN used_meters u USING (meter_id)
+            WHERE x.meter_id = g.meter_id AND x.ts >= g.start AND x.ts < g."end"
+              AND x.ts >= u.lo AND x.ts < u.hi) AS estimated
+    FROM gaps0 g ORDER BY g.meter_id, g.start"""
+#: The readings (or whole meters) :func:`run_interval_sql` could not use, with the reason.
+UNUSED_SQL = """
+    SELECT r.meter_id, r.ts, r.value, 'not on the interval grid of the counter' AS reason, 1 AS count
+    FROM r JOIN used_meters u USING (meter_id) WHERE u.kind IN ('cumulative', 'interval') AND r.ts % u.step <> 0
+    UNION ALL
+    SELECT meter_id, NULL, NULL, 'power register: converted to energy only with power_as_energy=True', count(*)
+    FROM r JOIN bounds b USING (meter_id)
+    WHERE b.kind = 'instantaneous' AND meter_id NOT IN (SELECT meter_id FROM used_meters) GROUP BY meter_id
+    UNION ALL
+    SELECT meter_id, NULL, NULL, 'virtual meter: computed from others, its readings are not used', count(*)
+    FROM r JOIN m USING (meter_id) WHERE m.is_virtual GROUP BY meter_id
+    UNION ALL
+    SELECT meter_id, NULL, NULL, 'unknown meter', count(*) FROM r
+    WHERE meter_id NOT IN (SELECT meter_id FROM m) GROUP BY meter_id
+    ORDER BY 1, 2"""
+
+
+def run_interval_sql(con: duckdb.DuckDBPyConnection, *, start: int, end: int, estimate: Estimate | None = None,
+                     power_as_energy: bool = False, lean: bool = False) -> None:
+    """Compute the intervals inside ``con``, the one definition of the rules of this module.
+
+    ``con`` has ``r0`` (readings, :data:`READING_SCHEMA`: a registered table or a view over the
+    columnar data), ``m`` (:data:`METER_SCHEMA`) and ``e0`` (:data:`EVENT_SCHEMA`). Afterwards it holds
+    the temporary tables ``used_meters``, ``measured``, ``est`` and ``gaps0`` that :func:`values_sql`,
+    :data:`GAPS_SQL` and :data:`UNUSED_SQL` select from; nothing leaves the engine. ``lean=True`` keeps
+    no provenance per interval (the roll-ups do not need it; the drill-down does).
+    """
+    if estimate not in (None, "linear", "profile"):
+        raise ValueError(f"estimate must be None, 'linear' or 'profile', not {estimate!r}")
+    fmt = _sql_format(start, end, power_as_energy)
+    _exact_inputs(con)
+    con.execute(PREP.format(**fmt))
+    con.execute(measured_sql(lean).format(**fmt))
+    if estimate == "linear":
+        con.execute(LINEAR.format(**fmt))
+    elif estimate == "profile":
+        con.execute(PROFILE.format(**fmt))
+    else:
+        cols = ", ".join(LEAN_COLUMNS) if lean else COLUMNS
+        con.execute(f"CREATE TEMP TABLE est AS SELECT {cols} FROM measured WHERE false")
+
+
 def interval_consumption(readings: pa.Table, meters: pa.Table, *, start: int, end: int,
                          events: pa.Table | None = None, estimate: Estimate | None = None,
                          power_as_energy: bool = False) -> Intervals:
@@ -303,45 +373,12 @@ def interval_consumption(readings: pa.Table, meters: pa.Table, *, start: int, en
     r = conform(readings, READING_SCHEMA)
     m = conform(meters, METER_SCHEMA)
     e = conform(events, EVENT_SCHEMA) if events is not None else empty_events()
-    fmt = _sql_format(start, end, power_as_energy)
-    con = _exact_inputs(connect(r0=r, m=m, e0=e))
+    con = connect(r0=r, m=m, e0=e)
     try:
-        con.execute(PREP.format(**fmt))
-        con.execute(MEASURED.format(**fmt))
-        if estimate == "linear":
-            con.execute(LINEAR.format(**fmt))
-        elif estimate == "profile":
-            con.execute(PROFILE.format(**fmt))
-        else:
-            con.execute(f"CREATE TEMP TABLE est AS SELECT {COLUMNS} FROM measured WHERE false")
-        values = fetch(con, f"""
-            SELECT x.* EXCLUDE (xvalue, flags),
-                   x.flags | CASE WHEN x.value IS NOT NULL AND x.xvalue IS NULL THEN {FLAG_INEXACT} ELSE 0 END
-                     AS flags,
-                   x.xvalue AS value_exact
-            FROM (SELECT {COLUMNS} FROM measured UNION ALL SELECT {COLUMNS} FROM est) x
-            JOIN used_meters u USING (meter_id) WHERE x.ts >= u.lo AND x.ts < u.hi
-            ORDER BY x.meter_id, x.ts""", INTERVAL_SCHEMA)
-        gaps = fetch(con, """
-            SELECT g.meter_id, g.start, g."end", g.count, g.bridged_value,
-                   (SELECT count(*) FROM est x JOIN used_meters u USING (meter_id)
-                    WHERE x.meter_id = g.meter_id AND x.ts >= g.start AND x.ts < g."end"
-                      AND x.ts >= u.lo AND x.ts < u.hi) AS estimated
-            FROM gaps0 g ORDER BY g.meter_id, g.start""", GAP_SCHEMA)
-        unused = fetch(con, """
-            SELECT r.meter_id, r.ts, r.value, 'not on the interval grid of the counter' AS reason, 1 AS count
-            FROM r JOIN used_meters u USING (meter_id) WHERE u.kind IN ('cumulative', 'interval') AND r.ts % u.step <> 0
-            UNION ALL
-            SELECT meter_id, NULL, NULL, 'power register: converted to energy only with power_as_energy=True', count(*)
-            FROM r JOIN bounds b USING (meter_id)
-            WHERE b.kind = 'instantaneous' AND meter_id NOT IN (SELECT meter_id FROM used_meters) GROUP BY meter_id
-            UNION ALL
-            SELECT meter_id, NULL, NULL, 'virtual meter: computed from others, its readings are not used', count(*)
-            FROM r JOIN m USING (meter_id) WHERE m.is_virtual GROUP BY meter_id
-            UNION ALL
-            SELECT meter_id, NULL, NULL, 'unknown meter', count(*) FROM r
-            WHERE meter_id NOT IN (SELECT meter_id FROM m) GROUP BY meter_id
-            ORDER BY 1, 2""", UNUSED_SCHEMA)
+        run_interval_sql(con, start=start, end=end, estimate=estimate, power_as_energy=power_as_energy)
+        values = fetch(con, f"{values_sql()} ORDER BY x.meter_id, x.ts", INTERVAL_SCHEMA)
+        gaps = fetch(con, GAPS_SQL, GAP_SCHEMA)
+        unused = fetch(con, UNUSED_SQL, UNUSED_SCHEMA)
     finally:
         con.close()
     return Intervals(values=values, gaps=gaps, unused=unused, start=int(start), end=int(end), estimate=estimate)

@@ -29,14 +29,16 @@ Exact sums: energy roll-ups also sum ``value_exact`` (decimal, see
 :mod:`zerocarbon.timeseries.intervals`) exactly; a period in which some value has no exact value
 gets a null ``value_exact`` (never a partial sum). Power roll-ups have no exact value.
 
-Sums are deterministic: every float sum runs in time order within its group (``sum(x ORDER BY
-ts)``; a virtual meter's terms in input order), so a result does not change in its last digits
-with the order in which DuckDB's threads happen to meet the rows.
+Sums are deterministic, so a result does not change in its last digits with the order in which
+DuckDB's threads happen to meet the rows: an energy roll-up's float ``value`` is its exact sum
+rounded to float64 (no sort needed); a period with an inexact value, and a power roll-up, sum their
+floats in time order (``sum(x ORDER BY ts)``); a virtual meter's terms run in input order.
 """
 
 from __future__ import annotations
 
 import re
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
@@ -44,6 +46,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Literal
 from zoneinfo import ZoneInfo
 
+import duckdb
 import pyarrow as pa
 
 from zerocarbon.errors import InputError
@@ -79,6 +82,104 @@ def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def _aggregates(cols: set[str], quantity: Quantity) -> dict[str, str]:
+    """Aggregate SQL per output column over the input rows ``v`` (raw intervals or an earlier roll-up)."""
+    seconds = "seconds" if "seconds" in cols else "(ts_end - ts)"
+    flags = "coalesce(flags, 0)" if "flags" in cols else "0"
+    exact = "value_exact::DECIMAL(38,12)" if "value_exact" in cols and quantity == "energy" else "NULL::DECIMAL(38,12)"
+    out = {
+        "flags": f"bit_or({flags})::BIGINT",
+        "n_intervals": "sum(n_intervals)" if "n_intervals" in cols else "count(value)",
+        "n_estimated": "sum(n_estimated)" if "n_estimated" in cols
+        else f"count(*) FILTER (WHERE {flags} & {FLAG_ESTIMATED} <> 0)",
+        "n_null": "sum(n_null)" if "n_null" in cols else "count(*) - count(value)",
+        "max_end": "max(ts_end)",
+    }
+    if quantity == "energy":
+        # a float sum in the order the engine's threads meet the rows would differ in its last digits from
+        # run to run; the exact sum rounded to float does not, and needs no sort. Only a period with an
+        # inexact value (no exact sum) sums its floats in time order, in a pass of its own.
+        out["value_exact"] = f"CASE WHEN count(value) = count({exact}) THEN sum({exact}) END"
+        out["value"] = f"CASE WHEN count(value) = count({exact}) THEN sum({exact})::DOUBLE END"
+        out["inexact"] = f"count(value) <> count({exact})"
+        out["seconds"] = f"sum({seconds})"
+    else:
+        out["value_exact"] = "NULL::DECIMAL(38,12)"
+        out["value"] = (f"sum(value * {seconds} ORDER BY ts) FILTER (WHERE value IS NOT NULL)"
+                        f" / nullif(sum({seconds}) FILTER (WHERE value IS NOT NULL), 0)")
+        out["inexact"] = "false"
+        out["seconds"] = f"coalesce(sum({seconds}) FILTER (WHERE value IS NOT NULL), 0)"
+    return out
+
+
+def rollup_time_in(con: duckdb.DuckDBPyConnection, source: str, columns: list[str] | set[str], freq: Freq, *,
+                   tz: str = "Asia/Shanghai", quantity: Quantity = "energy",
+                   by: tuple[str, ...] = ("meter_id",)) -> pa.Table:
+    """:func:`rollup_time` of the relation ``source`` (with ``columns``) of the DuckDB connection ``con``.
+
+    The one definition of a time roll-up: :func:`rollup_time` runs it on an Arrow table, the metered
+    year's scan on intervals that never leave the engine. Rows are grouped by an integer period start
+    (each local hour of the input mapped once to its period), labels are joined to the groups.
+    """
+    if freq not in _LABEL:
+        raise ValueError(f"freq must be 'hour', 'day' or 'month', not {freq!r}")
+    if quantity not in ("energy", "power"):
+        raise ValueError(f"quantity must be 'energy' or 'power', not {quantity!r}")
+    _check_zone(tz)
+    aggs = _aggregates(set(columns), quantity)
+    keys = ", ".join(_quote(k) for k in by)
+    keys_sel = f"{keys}, " if by else ""
+    join_keys = ", ".join([*(_quote(k) for k in by), "p_start"])
+    tzq = tz.replace("'", "''")
+    local = f"timezone('{tzq}', to_timestamp(h))"
+    tag = f"_zc_{uuid.uuid4().hex[:12]}"
+    con.execute(f"""
+        CREATE TEMP TABLE {tag}_p AS
+        WITH span AS (SELECT min(ts - ts % 3600) AS lo, max(ts - ts % 3600) AS hi FROM {source}),
+        hours AS (SELECT unnest(range(lo, hi + 3600, 3600)) AS h FROM span WHERE lo IS NOT NULL),
+        map AS (SELECT h, date_trunc('{freq}', {local}) AS local_start FROM hours)
+        SELECT h, epoch(timezone('{tzq}', local_start))::BIGINT AS p_start,
+               epoch(timezone('{tzq}', local_start + {_STEP[freq]}))::BIGINT AS p_end,
+               strftime(local_start, '{_LABEL[freq]}') AS period
+        FROM map""")
+    body = ", ".join(f"{expr} AS {name}" for name, expr in aggs.items())
+    con.execute(f"""
+        CREATE TEMP TABLE {tag}_g AS
+        SELECT {keys_sel}p.p_start, {body}
+        FROM {source} v JOIN {tag}_p p ON p.h = v.ts - v.ts % 3600
+        GROUP BY {keys_sel}p.p_start""")
+    value = "g.value"
+    fallback = ""
+    if con.execute(f"SELECT count(*) FROM {tag}_g WHERE inexact").fetchall() != [(0,)]:
+        con.execute(f"""
+            CREATE TEMP TABLE {tag}_f AS
+            SELECT {keys_sel}p.p_start, sum(v.value ORDER BY v.ts) AS fvalue
+            FROM {source} v JOIN {tag}_p p ON p.h = v.ts - v.ts % 3600
+            SEMI JOIN (SELECT {keys_sel}p_start FROM {tag}_g WHERE inexact) USING ({join_keys})
+            GROUP BY {keys_sel}p.p_start""")
+        value = "CASE WHEN g.inexact THEN f.fvalue ELSE g.value END"
+        fallback = f"LEFT JOIN {tag}_f f USING ({join_keys})"
+    try:
+        out = fetch(con, f"""
+            SELECT {keys_sel}g.p_start AS ts, l.p_end AS ts_end, l.period, {value} AS value, g.flags,
+                   g.seconds::BIGINT AS seconds, g.n_intervals::BIGINT AS n_intervals,
+                   g.n_estimated::BIGINT AS n_estimated, g.n_null::BIGINT AS n_null,
+                   g.max_end > l.p_end AS straddles, g.value_exact::DECIMAL(38,12) AS value_exact
+            FROM {tag}_g g JOIN (SELECT DISTINCT p_start, p_end, period FROM {tag}_p) l USING (p_start) {fallback}
+            ORDER BY {keys_sel}g.p_start""")
+    finally:
+        for suffix in ("p", "g", "f"):
+            con.execute(f"DROP TABLE IF EXISTS {tag}_{suffix}")
+    straddle = out["straddles"].to_pylist()
+    if any(straddle):
+        n = sum(1 for s in straddle if s)
+        raise ValueError(f"{n} period(s) of {freq}: an input row runs past the end of its period; roll up from "
+                         "intervals that fit inside the periods (e.g. 15-minute or hourly)")
+    out = out.drop_columns(["straddles"])
+    return out.set_column(out.schema.get_field_index("value_exact"), "value_exact",
+                          out["value_exact"].cast(EXACT_TYPE))
+
+
 def rollup_time(values: pa.Table, freq: Freq, *, tz: str = "Asia/Shanghai", quantity: Quantity = "energy",
                 by: tuple[str, ...] = ("meter_id",)) -> pa.Table:
     """Roll ``values`` up into local hours, days or months.
@@ -100,70 +201,15 @@ def rollup_time(values: pa.Table, freq: Freq, *, tz: str = "Asia/Shanghai", quan
     -------
     pa.Table
         ``by`` columns, ``ts`` / ``ts_end`` (period [s, UTC]), ``period`` (local label), ``value``,
-        ``flags`` (bit-or), ``seconds``, ``n_intervals``, ``n_estimated``, ``n_null``.
+        ``flags`` (bit-or), ``seconds``, ``n_intervals``, ``n_estimated``, ``n_null``, ``value_exact``.
     """
     if freq not in _LABEL:
         raise ValueError(f"freq must be 'hour', 'day' or 'month', not {freq!r}")
-    if quantity not in ("energy", "power"):
-        raise ValueError(f"quantity must be 'energy' or 'power', not {quantity!r}")
-    _check_zone(tz)
-    cols = set(values.column_names)
-    keys = ", ".join(_quote(k) for k in by)
-    keys_sel = f"{keys}, " if by else ""
-    seconds = "seconds" if "seconds" in cols else "(ts_end - ts)"
-    n_int = "n_intervals" if "n_intervals" in cols else "CASE WHEN value IS NULL THEN 0 ELSE 1 END"
-    n_est = ("n_estimated" if "n_estimated" in cols
-             else f"CASE WHEN coalesce(flags, 0) & {FLAG_ESTIMATED} <> 0 THEN 1 ELSE 0 END")
-    n_null = "n_null" if "n_null" in cols else "CASE WHEN value IS NULL THEN 1 ELSE 0 END"
-    flags = "coalesce(flags, 0)" if "flags" in cols else "0"
-    exact = "value_exact::DECIMAL(38,12)" if "value_exact" in cols else "NULL::DECIMAL(38,12)"
-    if quantity == "energy":
-        agg = "sum(value ORDER BY v.ts)"
-        secs = "sum(seconds)"
-        agg_exact = "CASE WHEN count(value) = count(value_exact) THEN sum(value_exact) END"
-    else:
-        agg_exact = "NULL::DECIMAL(38,12)"
-        agg = ("sum(value * seconds ORDER BY v.ts) FILTER (WHERE value IS NOT NULL)"
-               " / nullif(sum(seconds) FILTER (WHERE value IS NOT NULL), 0)")
-        secs = "coalesce(sum(seconds) FILTER (WHERE value IS NOT NULL), 0)"
-    tzq = tz.replace("'", "''")
-    local = f"timezone('{tzq}', to_timestamp(h))"
-    sql = f"""
-        WITH v AS (
-          SELECT {keys_sel}ts, ts_end, value::DOUBLE AS value, {exact} AS value_exact,
-                 {flags}::BIGINT AS flags, {seconds}::BIGINT AS seconds,
-                 {n_int}::BIGINT AS n_intervals, {n_est}::BIGINT AS n_estimated, {n_null}::BIGINT AS n_null,
-                 ts - ts % 3600 AS h
-          FROM src
-        ), hours AS (SELECT DISTINCT h FROM v),
-        map AS (
-          SELECT h, date_trunc('{freq}', {local}) AS local_start FROM hours
-        ), periods AS (
-          SELECT h, epoch(timezone('{tzq}', local_start))::BIGINT AS p_start,
-                 epoch(timezone('{tzq}', local_start + {_STEP[freq]}))::BIGINT AS p_end,
-                 strftime(local_start, '{_LABEL[freq]}') AS period
-          FROM map
-        )
-        SELECT {keys_sel}p.p_start AS ts, p.p_end AS ts_end, p.period, {agg} AS value, bit_or(v.flags) AS flags,
-               {secs}::BIGINT AS seconds, sum(n_intervals)::BIGINT AS n_intervals,
-               sum(n_estimated)::BIGINT AS n_estimated, sum(n_null)::BIGINT AS n_null,
-               max(v.ts_end) > p.p_end AS straddles, ({agg_exact})::DECIMAL(38,12) AS value_exact
-        FROM v JOIN periods p USING (h)
-        GROUP BY {keys_sel}p.p_start, p.p_end, p.period
-        ORDER BY {keys_sel}p.p_start"""
     con = connect(src=values)
     try:
-        out = fetch(con, sql)
+        return rollup_time_in(con, "src", values.column_names, freq, tz=tz, quantity=quantity, by=by)
     finally:
         con.close()
-    straddle = out["straddles"].to_pylist()
-    if any(straddle):
-        n = sum(1 for s in straddle if s)
-        raise ValueError(f"{n} period(s) of {freq}: an input row runs past the end of its period; roll up from "
-                         "intervals that fit inside the periods (e.g. 15-minute or hourly)")
-    out = out.drop_columns(["straddles"])
-    return out.set_column(out.schema.get_field_index("value_exact"), "value_exact",
-                          out["value_exact"].cast(EXACT_TYPE))
 
 
 # --------------------------------------------------------------------------------------- hierarchy

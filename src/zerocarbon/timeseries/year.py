@@ -15,23 +15,43 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from zerocarbon.duck import connection
 from zerocarbon.timeseries import carbon as tc
 from zerocarbon.timeseries.intervals import (
+    EVENT_SCHEMA,
     GAP_SCHEMA,
+    GAPS_SQL,
     INTERVAL_SCHEMA,
+    METER_SCHEMA,
+    READING_SCHEMA,
     UNUSED_SCHEMA,
+    UNUSED_SQL,
     WEEK,
     Estimate,
-    interval_consumption,
+    conform,
+    fetch,
+    run_interval_sql,
+    values_sql,
 )
-from zerocarbon.timeseries.rollups import Freq, VirtualValues, evaluate_virtual, rollup_time
+from zerocarbon.timeseries.rollups import (
+    Freq,
+    VirtualValues,
+    evaluate_virtual,
+    rollup_time,
+    rollup_time_in,
+)
 
 #: read(meter_ids, start, end) → the current readings of those meters in [start, end) [s, UTC]
 #: (:data:`~zerocarbon.timeseries.intervals.READING_SCHEMA`).
 ReadingsReader = Callable[[list[int], int, int], pa.Table]
+#: view(con, name, meter_ids, start, end) defines ``name`` in the DuckDB connection ``con``: the current
+#: readings of those meters in [start, end) [s, UTC] (:data:`~zerocarbon.timeseries.intervals.READING_SCHEMA`),
+#: e.g. a view over the store's Parquet parts, so that the readings never leave the engine.
+ReadingsView = Callable[[duckdb.DuckDBPyConnection, str, list[int], int, int], None]
 
 
 @dataclass
@@ -53,6 +73,7 @@ class FactoryMeters:
 #: readings of every meter (70 M for 2,000 meters × a year of 15 minutes would not fit).
 CHUNK_READINGS = 2_000_000
 _BASE = ["meter_id", "ts", "ts_end", "value", "value_exact", "flags"]
+_BASE_SCHEMA = pa.schema([INTERVAL_SCHEMA.field(n) for n in _BASE])
 
 
 @dataclass(frozen=True)
@@ -143,39 +164,71 @@ def _chunks(meters: pa.Table, span: int) -> list[list[int]]:
     return [c for c in chunks if c]
 
 
-def _scan(fm: FactoryMeters, year: int, read: ReadingsReader, estimate: Estimate | None, power_as_energy: bool,
-          freqs: tuple[Freq, ...], progress: Callable[[int, int], None] | None = None) -> _Scan:
-    """Intervals of the real meters chunk by chunk, rolled up by ``freqs``; the virtual meters after."""
-    start, end = tc.year_bounds(year, fm.timezone)
+def margins(fm: FactoryMeters, estimate: Estimate | None) -> tuple[int, int]:
+    """How far before and after a window readings are read [s] (see :func:`scan_year`)."""
     steps = [int(x) for x in fm.meters["interval_seconds"].to_pylist() if x is not None] or [900]
-    before = (WEEK + 86_400 if estimate == "profile" else 86_400) + max(steps)
-    after = 86_400 + max(steps)
-    terms = evaluate_virtual(INTERVAL_SCHEMA.empty_table().select(_BASE), fm.meters, fm.nodes).terms
-    needed = pa.array(sorted({int(i) for i in terms["input_id"].to_pylist()}), pa.int64())
-    rolled: dict[Freq, list[pa.Table]] = {f: [] for f in freqs}
-    gaps, unused, kept = [], [], []
-    chunks = _chunks(fm.meters, end - start + before + after)
+    return (WEEK + 86_400 if estimate == "profile" else 86_400) + max(steps), 86_400 + max(steps)
+
+
+def virtual_inputs(fm: FactoryMeters) -> VirtualValues:
+    """The terms of the factory's virtual meters (no values): which real meters each one needs."""
+    return evaluate_virtual(INTERVAL_SCHEMA.empty_table().select(_BASE), fm.meters, fm.nodes)
+
+
+#: on_chunk(con, meter ids): called inside the chunk's connection, where table ``base`` holds the
+#: chunk's intervals (meter_id, ts, ts_end, value, value_exact, flags) and the interval SQL's tables.
+ChunkHook = Callable[[duckdb.DuckDBPyConnection, list[int]], None]
+
+
+def scan_chunks(fm: FactoryMeters, view: ReadingsView, *, start: int, end: int, read: tuple[int, int],
+                estimate: Estimate | None, power_as_energy: bool, on_chunk: ChunkHook,
+                meter_ids: list[int] | None = None, progress: Callable[[int, int], None] | None = None) -> None:
+    """Intervals of the real meters (all, or ``meter_ids``) in [start, end), chunk by chunk of meters, each
+    chunk in one DuckDB connection whose readings are ``view`` over ``read`` = [lo, hi) [s, UTC]."""
+    meters = conform(fm.meters, METER_SCHEMA)
+    if meter_ids is not None:
+        meters = meters.filter(pc.is_in(meters["meter_id"], pa.array(sorted(meter_ids), pa.int64())))
+    events = conform(fm.events, EVENT_SCHEMA)
+    chunks = _chunks(meters, read[1] - read[0])
     total, done = sum(len(c) for c in chunks), 0
     if progress is not None:
         progress(0, total)
     for ids in chunks:
-        readings = read(ids, start - before, end + after)
-        chunk = fm.meters.filter(pc.is_in(fm.meters["meter_id"], pa.array(ids, pa.int64())))
-        iv = interval_consumption(readings, chunk, start=start, end=end, events=fm.events, estimate=estimate,
-                                  power_as_energy=power_as_energy)
-        del readings
-        base = iv.values.select(_BASE)
-        for f in freqs:
-            rolled[f].append(rollup_time(base, f, tz=fm.timezone))
-        gaps.append(iv.gaps)
-        unused.append(iv.unused)
-        if len(needed):
-            kept.append(base.filter(pc.is_in(base["meter_id"], needed)))
+        con = connection()
+        try:
+            view(con, "r0", ids, read[0], read[1])
+            con.register("m", meters.filter(pc.is_in(meters["meter_id"], pa.array(ids, pa.int64()))))
+            con.register("e0", events)
+            run_interval_sql(con, start=start, end=end, estimate=estimate, power_as_energy=power_as_energy, lean=True)
+            con.execute(f"CREATE TEMP TABLE base AS SELECT {', '.join(_BASE)} FROM ({values_sql(lean=True)})")
+            on_chunk(con, ids)
+        finally:
+            con.close()
         done += len(ids)
         if progress is not None:
             progress(done, total)
-    inputs = pa.concat_tables(kept) if kept else INTERVAL_SCHEMA.empty_table().select(_BASE)
-    virtual = evaluate_virtual(inputs, fm.meters, fm.nodes)
+
+
+def _scan(fm: FactoryMeters, year: int, view: ReadingsView, estimate: Estimate | None, power_as_energy: bool,
+          freqs: tuple[Freq, ...], progress: Callable[[int, int], None] | None = None) -> _Scan:
+    """Intervals of the real meters chunk by chunk, rolled up by ``freqs`` inside the engine; the virtual
+    meters after, from the intervals of their inputs (the only intervals that leave the engine)."""
+    start, end = tc.year_bounds(year, fm.timezone)
+    before, after = margins(fm, estimate)
+    needed = {int(i) for i in virtual_inputs(fm).terms["input_id"].to_pylist()}
+    rolled: dict[Freq, list[pa.Table]] = {f: [] for f in freqs}
+    gaps, unused, kept = [], [], []
+
+    def on_chunk(con: duckdb.DuckDBPyConnection, ids: list[int]) -> None:
+        for f in freqs:
+            rolled[f].append(rollup_time_in(con, "base", _BASE, f, tz=fm.timezone))
+        gaps.append(fetch(con, GAPS_SQL, GAP_SCHEMA))
+        unused.append(fetch(con, UNUSED_SQL, UNUSED_SCHEMA))
+        kept.append(inputs_of(con, [i for i in ids if i in needed]))
+
+    scan_chunks(fm, view, start=start, end=end, read=(start - before, end + after), estimate=estimate,
+                power_as_energy=power_as_energy, on_chunk=on_chunk, progress=progress)
+    virtual = evaluate_virtual(pa.concat_tables(kept) if kept else _BASE_SCHEMA.empty_table(), fm.meters, fm.nodes)
     for f in freqs:
         if virtual.values.num_rows:
             rolled[f].append(rollup_time(virtual.values.select(_BASE), f, tz=fm.timezone))
@@ -184,19 +237,37 @@ def _scan(fm: FactoryMeters, year: int, read: ReadingsReader, estimate: Estimate
                  pa.concat_tables(unused) if unused else UNUSED_SCHEMA.empty_table(), virtual, start, end)
 
 
+def inputs_of(con: duckdb.DuckDBPyConnection, ids: list[int]) -> pa.Table:
+    """The intervals (``base``) of the meters ``ids`` of a chunk, ordered (the inputs of virtual meters)."""
+    if not ids:
+        return _BASE_SCHEMA.empty_table()
+    return fetch(con, f"SELECT * FROM base WHERE meter_id IN ({','.join(map(str, ids))}) ORDER BY meter_id, ts",
+                 _BASE_SCHEMA)
+
+
+def table_view(read: ReadingsReader) -> ReadingsView:
+    """A :data:`ReadingsView` over a :data:`ReadingsReader` (its Arrow table registered as the view)."""
+    def view(con: duckdb.DuckDBPyConnection, name: str, ids: list[int], start: int, end: int) -> None:
+        con.register(name, conform(read(ids, start, end), READING_SCHEMA))
+    return view
+
+
 def _concat(tables: list[pa.Table], freq: Freq, tz: str) -> pa.Table:
     if tables:
         return pa.concat_tables(tables)
     return rollup_time(INTERVAL_SCHEMA.empty_table().select(_BASE), freq, tz=tz)
 
 
-def scan_year(fm: FactoryMeters, year: int, read: ReadingsReader, *, estimate: Estimate | None = None,
+def scan_year(fm: FactoryMeters, year: int, read: ReadingsReader | None = None, *, estimate: Estimate | None = None,
               power_as_energy: bool = False, hourly: bool = False,
-              progress: Callable[[int, int], None] | None = None) -> MeteredYear:
+              progress: Callable[[int, int], None] | None = None, view: ReadingsView | None = None) -> MeteredYear:
     """Monthly (and with ``hourly=True`` hourly) roll-ups of ``fm``'s meters over the local calendar ``year``.
 
     Intervals per :mod:`zerocarbon.timeseries.intervals`, computed chunk by chunk of meters
-    (:data:`CHUNK_READINGS`). Readings are asked of ``read`` with a margin around the year: one day
+    (:data:`CHUNK_READINGS`), inside one DuckDB connection per chunk: the readings are a view
+    (``view``, e.g. over the store's Parquet parts; or ``read``'s Arrow table), the intervals and their
+    roll-ups stay in the engine, and only the roll-ups, gaps, unused readings and the intervals of the
+    inputs of virtual meters come out. Readings are asked for with a margin around the year: one day
     after (the reading that closes the last interval of a counter) and one day before (a gap across
     New Year is bridged), eight days before with ``estimate="profile"`` (the same interval a week
     earlier). ``progress(done, total)`` is called with the number of real meters done after each chunk.
@@ -204,7 +275,11 @@ def scan_year(fm: FactoryMeters, year: int, read: ReadingsReader, *, estimate: E
     The result is a plain value: with ``hourly=False`` it holds no hourly roll-ups, and
     :meth:`MeteredYear.hourly` raises.
     """
+    if view is None:
+        if read is None:
+            raise ValueError("scan_year needs the readings: a reader (read) or a view (view)")
+        view = table_view(read)
     freqs: tuple[Freq, ...] = ("month", "hour") if hourly else ("month",)
-    scan = _scan(fm, year, read, estimate, power_as_energy, freqs, progress)
+    scan = _scan(fm, year, view, estimate, power_as_energy, freqs, progress)
     return MeteredYear(fm, year, scan.start, scan.end, estimate, scan.gaps, scan.unused, scan.virtual,
                        scan.rolled["month"], power_as_energy, scan.rolled.get("hour"))

@@ -1,6 +1,6 @@
 """Use case: the year of a factory as every face shows it, computed once per store version (cached).
 
-    factory meters (store) → metered year (:mod:`zerocarbon.services.metering.year`, one pass)
+    factory meters (store) → metered year (:mod:`zerocarbon.services.metering.rollups`, kept per meter-month)
         → inventory run with the declared file (:func:`zerocarbon.services.inventory.runs.run_store_inventory`)
 
 The API (:func:`zerocarbon.services.inventory.compute.factory_inventory`), the reports and the
@@ -29,7 +29,8 @@ from typing import Any, TypeVar
 
 from zerocarbon.services.inventory import declared as uploads
 from zerocarbon.services.inventory.runs import InventoryRun, run_store_inventory
-from zerocarbon.services.metering.year import FactoryMeters, MeteredYear, load_factory_meters, metered_year
+from zerocarbon.services.metering.rollups import kept_year
+from zerocarbon.services.metering.year import FactoryMeters, MeteredYear, load_factory_meters
 from zerocarbon.store import audit
 from zerocarbon.store.db import database_url
 
@@ -132,16 +133,18 @@ def factory_meters(factory_id: str, url: str | None = None) -> FactoryMeters:
 
 def metered(factory_id: str, year: int, url: str | None = None, *, power_as_energy: bool = False,
             tracking: Tracking | None = None) -> MeteredYear:
-    """The factory's metered year, gaps filled linearly (cached): one pass over the year's readings
-    serves the inventory and the data-quality page. ``power_as_energy`` only matters (and only makes
+    """The factory's metered year, gaps filled linearly (cached): from the roll-ups kept in the store
+    per meter and month, recomputed only where data changed since
+    (:func:`zerocarbon.services.metering.rollups.kept_year`); it serves the inventory and the
+    data-quality page. ``power_as_energy`` only matters (and only makes
     a second pass) when the factory has power registers. Progress: the stage ``meters``."""
     fm = factory_meters(factory_id, url)
     power = power_as_energy and "instantaneous" in fm.meters["register_kind"].to_pylist()
 
     def compute() -> MeteredYear:
         with (tracking or _untracked)() as report:
-            return metered_year(factory_id, year, url, estimate="linear", power_as_energy=power,
-                                progress=lambda done, total: report("meters", done, total), factory=fm)
+            return kept_year(factory_id, year, url, estimate="linear", power_as_energy=power,
+                             progress=lambda done, total: report("meters", done, total), factory=fm)
     return YEARS.get(cache_key("metered", url, factory_id, year, power), compute)
 
 

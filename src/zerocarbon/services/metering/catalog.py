@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 import pyarrow.compute as pc
 
+from zerocarbon.model.entities import METER_REGISTER
 from zerocarbon.store import factories as factory_repo
 from zerocarbon.store.readings import read_current
 from zerocarbon.store.signoffs import signoff_list
@@ -45,7 +46,7 @@ def meters(factory_id: str, url: str | None = None, code: str | None = None) -> 
              "multiplier": float(r["multiplier"]), "interval_seconds": int(r["interval_seconds"]),
              "timezone": r["timezone"], "category": r["category"], "item": r["item"], "cost_centre": r["cost_centre"],
              "electricity_kind": r["electricity_kind"], "is_virtual": bool(r["is_virtual"]),
-             "virtual_formula": r["virtual_formula"]} for r in rows]
+             "virtual_formula": r["virtual_formula"], **{k: r[k] for k in METER_REGISTER}} for r in rows]
 
 
 def readings(meter_id: int, start: int, end: int, limit: int, tz: str, url: str | None = None

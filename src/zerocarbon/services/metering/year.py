@@ -1,7 +1,7 @@
 """Use case: load a factory's metered year from the store, once, and hand it to the core.
 
     store (meters, nodes, events) → :class:`~zerocarbon.timeseries.year.FactoryMeters`
-    store (readings, read per chunk of meters) → :func:`zerocarbon.timeseries.year.scan_year`
+    store (readings, a DuckDB view per chunk of meters) → :func:`zerocarbon.timeseries.year.scan_year`
         → :class:`~zerocarbon.timeseries.year.MeteredYear` (a plain value)
 
 The chunked scan, the roll-ups and the value itself live in the core
@@ -12,11 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import duckdb
 import pyarrow as pa
 
 from zerocarbon.errors import InputError
 from zerocarbon.store.factories import load_meters, metering_setup
-from zerocarbon.store.readings import read_current
+from zerocarbon.store.readings import register_readings
 from zerocarbon.timeseries.intervals import EVENT_SCHEMA, NODE_SCHEMA, Estimate, meter_table
 from zerocarbon.timeseries.year import CHUNK_READINGS, FactoryMeters, MeteredYear, scan_year
 
@@ -50,8 +51,8 @@ def metered_year(factory_id: str, year: int, url: str | None = None, *, estimate
     """
     fm = factory or load_factory_meters(factory_id, url)
 
-    def read(ids: list[int], start: int, end: int) -> pa.Table:
-        return read_current(ids, start, end, url)
+    def view(con: duckdb.DuckDBPyConnection, name: str, ids: list[int], start: int, end: int) -> None:
+        register_readings(con, name, ids, start, end, url)
 
-    return scan_year(fm, year, read, estimate=estimate, power_as_energy=power_as_energy, hourly=hourly,
-                     progress=progress)
+    return scan_year(fm, year, estimate=estimate, power_as_energy=power_as_energy, hourly=hourly,
+                     progress=progress, view=view)

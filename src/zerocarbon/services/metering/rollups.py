@@ -1,0 +1,79 @@
+"""Use case: the metered year from the roll-ups kept in the store, brought up to date incrementally.
+
+    stored pieces (meter × month) + what was written since (batches, corrections)
+        → :func:`zerocarbon.timeseries.months.affected` → rescan only those meters' months
+        → store the new pieces → :func:`zerocarbon.timeseries.months.assemble` → MeteredYear
+
+The first request (or one after the factory's meters, nodes or events changed) scans the whole year
+(:func:`zerocarbon.timeseries.months.scan_pieces`) and stores it. The pieces live in the store
+(:mod:`zerocarbon.store.rollups`), so every server worker shares them. The result equals
+:func:`zerocarbon.services.metering.year.metered_year` of the same readings (monthly roll-ups,
+gaps, unused readings; virtual meters by their monthly roll-ups and terms, without their values per
+interval). Estimation by profile is not kept: it is computed whole, as before.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+
+import duckdb
+import pyarrow as pa
+
+from zerocarbon.services.metering.year import FactoryMeters, MeteredYear, load_factory_meters, metered_year
+from zerocarbon.store import rollups as kept
+from zerocarbon.store.readings import register_readings
+from zerocarbon.timeseries.intervals import Estimate
+from zerocarbon.timeseries.months import affected, assemble, month_starts, replace, scan_pieces, with_dependents
+from zerocarbon.timeseries.year import ReadingsView, margins
+
+
+def fingerprint(fm: FactoryMeters) -> str:
+    """A digest of what the pieces were computed with: time zone, meters, nodes and meter events."""
+    digest = hashlib.sha256(fm.timezone.encode())
+    for table in (fm.meters, fm.nodes, fm.events):
+        sink = pa.BufferOutputStream()
+        with pa.ipc.new_stream(sink, table.schema) as writer:
+            writer.write_table(table)
+        digest.update(sink.getvalue().to_pybytes())
+    return digest.hexdigest()
+
+
+def _view(url: str | None) -> ReadingsView:
+    def view(con: duckdb.DuckDBPyConnection, name: str, ids: list[int], start: int, end: int) -> None:
+        register_readings(con, name, ids, start, end, url)
+    return view
+
+
+def kept_year(factory_id: str, year: int, url: str | None = None, *, estimate: Estimate | None = "linear",
+              power_as_energy: bool = False, factory: FactoryMeters | None = None,
+              progress: Callable[[int, int], None] | None = None) -> MeteredYear:
+    """The metered year of ``factory_id`` from the store's roll-ups, recomputing only what changed.
+
+    ``progress(done, total)`` is called with meters when a whole year is scanned.
+    """
+    fm = factory or load_factory_meters(factory_id, url)
+    if estimate == "profile":
+        return metered_year(factory_id, year, url, estimate=estimate, power_as_energy=power_as_energy,
+                            factory=fm, progress=progress)
+    kind = kept.variant(estimate, power_as_energy)
+    setup = fingerprint(fm)
+    state, stored = kept.load(factory_id, year, kind, url)
+    view = _view(url)
+    if state is None or state.setup != setup:
+        head = kept.audit_head(url)
+        pieces = scan_pieces(fm, year, view, estimate=estimate, power_as_energy=power_as_energy, progress=progress)
+        kept.save(factory_id, year, kind, pieces, kept.State(head, setup), fm.timezone, url=url)
+        return assemble(fm, year, pieces, estimate, power_as_energy)
+    head, touched = kept.changes_since(factory_id, state.audit_id, url)
+    if not touched:
+        return assemble(fm, year, stored, estimate, power_as_energy)
+    starts = month_starts(year, fm.timezone)
+    before, after = margins(fm, estimate)
+    ranges = with_dependents(affected(touched, stored.gaps, year, fm.timezone,
+                                      (starts[0] - before, starts[12] + after)), fm)
+    if ranges:
+        new = scan_pieces(fm, year, view, estimate=estimate, power_as_energy=power_as_energy, ranges=ranges)
+        stored = replace(stored, new, ranges, year, fm.timezone)
+        kept.save(factory_id, year, kind, new, kept.State(head, setup), fm.timezone, ranges=ranges, url=url)
+    return assemble(fm, year, stored, estimate, power_as_energy)

@@ -1,0 +1,302 @@
+"""The metered year kept as pieces per meter and local month, so that new data recomputes only what it touches.
+
+    readings → :func:`scan_pieces` (meters × a range of months) → :class:`Pieces` → stored per meter-month
+    stored pieces + what changed → :func:`affected` (meters → month ranges) → :func:`scan_pieces` → replace
+    all pieces → :func:`assemble` → :class:`~zerocarbon.timeseries.year.MeteredYear`
+
+A piece is the part of the metered year that belongs to one meter and month: its monthly roll-up row,
+its gap runs cut at the month's bounds, and the unused readings of its own range (a month owns
+[its start, its end); January also owns the margin read before the year, December the one after).
+:func:`assemble` joins the pieces back: the gap runs cut at a month boundary are joined again (two
+runs of one meter never touch otherwise: a run ends where an interval is present), counts of unused
+readings are added. So the assembled year equals :func:`~zerocarbon.timeseries.year.scan_year` of the
+same readings, and a piece recomputed over a range of months equals the piece of a whole-year scan,
+provided the range is chosen by :func:`affected`:
+
+* readings are only ever added or corrected, never removed (the store keeps them immutable), so a
+  new or corrected reading at ``t`` changes the intervals next to ``t`` and, across a gap, the run
+  of missing intervals around ``t``, which is one of the stored gap runs; :func:`affected` widens the
+  months of ``t`` while the month before ends, or the month after starts, with a gap;
+* within a range so widened, the scan reads what a whole-year scan reads: the reading that closes the
+  range's first interval lies in the margin (the month before ends with an interval that is present),
+  and the year's own margins are the same.
+
+Estimation by profile (the same interval a week earlier) makes a month depend on the week before it,
+which :func:`affected` does not follow: pieces are kept for ``estimate`` None and ``"linear"`` only.
+Virtual meters are pieces too (their monthly roll-up); their inputs are scanned with them, and the
+assembled year carries their terms but not their values per interval.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from zerocarbon.timeseries import carbon as tc
+from zerocarbon.timeseries.intervals import GAP_SCHEMA, INTERVAL_SCHEMA, UNUSED_SCHEMA, Estimate, fetch
+from zerocarbon.timeseries.rollups import VirtualValues, evaluate_virtual, rollup_time, rollup_time_in
+from zerocarbon.timeseries.year import (
+    FactoryMeters,
+    MeteredYear,
+    ReadingsView,
+    inputs_of,
+    margins,
+    scan_chunks,
+    virtual_inputs,
+)
+
+_BASE = ["meter_id", "ts", "ts_end", "value", "value_exact", "flags"]
+#: Gap runs cut at month bounds, with the month (its local start [s, UTC]) they belong to.
+GAP_PIECE_SCHEMA = GAP_SCHEMA.append(pa.field("month", pa.int64()))
+#: Unused readings (and counts) of a month's own range.
+UNUSED_PIECE_SCHEMA = UNUSED_SCHEMA.append(pa.field("month", pa.int64()))
+
+
+@dataclass(frozen=True)
+class Pieces:
+    """Pieces of a range of months for some meters (see the module docstring): plain Arrow tables."""
+
+    monthly: pa.Table  # the month roll-up rows (ts = the month's start)
+    gaps: pa.Table     # GAP_PIECE_SCHEMA
+    unused: pa.Table   # UNUSED_PIECE_SCHEMA
+
+
+def month_starts(year: int, tz: str) -> list[int]:
+    """The 13 local month starts from January 1st of ``year`` to January 1st of the next [s, UTC]."""
+    zone = ZoneInfo(tz)
+    return [int(datetime(year + (m // 12), m % 12 + 1, 1, tzinfo=zone).timestamp()) for m in range(13)]
+
+
+_GAP_PIECES = """
+SELECT g.meter_id, p.start, p."end", (p."end" - p.start) // g.step AS count, g.bridged_value,
+       (SELECT count(*) FROM est x JOIN used_meters u USING (meter_id)
+        WHERE x.meter_id = g.meter_id AND x.ts >= p.start AND x.ts < p."end"
+          AND x.ts >= u.lo AND x.ts < u.hi) AS estimated, p.month
+FROM gaps0 g, LATERAL (
+  SELECT greatest(g.start, mo.m_start + (g.step - (mo.m_start - g.start) % g.step) % g.step) AS start,
+         least(g."end", mo.m_end + (g.step - (mo.m_end - g.start) % g.step) % g.step) AS "end", mo.m_start AS month
+  FROM months mo WHERE mo.m_start < g."end" AND mo.m_end > g.start
+) p
+WHERE p."end" > p.start ORDER BY g.meter_id, p.start"""
+
+_UNUSED_PIECES = """
+WITH ro AS (SELECT r.*, mo.m_start AS month FROM r JOIN months mo ON r.ts >= mo.own_lo AND r.ts < mo.own_hi)
+SELECT r.meter_id, r.ts, r.value, 'not on the interval grid of the counter' AS reason, 1 AS count, r.month
+FROM ro r JOIN used_meters u USING (meter_id) WHERE u.kind IN ('cumulative', 'interval') AND r.ts % u.step <> 0
+UNION ALL
+SELECT meter_id, NULL, NULL, 'power register: converted to energy only with power_as_energy=True', count(*), month
+FROM ro JOIN bounds b USING (meter_id)
+WHERE b.kind = 'instantaneous' AND meter_id NOT IN (SELECT meter_id FROM used_meters) GROUP BY meter_id, month
+ORDER BY 1, 2"""
+
+
+def _months_table(year: int, tz: str, first: int, last: int, read: tuple[int, int]) -> pa.Table:
+    """Months ``first``..``last`` (0-based) of ``year``: start, end and own range of each."""
+    starts = month_starts(year, tz)
+    rows = range(first, last + 1)
+    return pa.table({
+        "m_start": pa.array([starts[i] for i in rows], pa.int64()),
+        "m_end": pa.array([starts[i + 1] for i in rows], pa.int64()),
+        "own_lo": pa.array([read[0] if i == 0 else starts[i] for i in rows], pa.int64()),
+        "own_hi": pa.array([read[1] if i == 11 else starts[i + 1] for i in rows], pa.int64()),
+    })
+
+
+def scan_pieces(fm: FactoryMeters, year: int, view: ReadingsView, *, estimate: Estimate | None,
+                power_as_energy: bool, ranges: dict[int, tuple[int, int]] | None = None,
+                progress: Callable[[int, int], None] | None = None) -> Pieces:
+    """The pieces of the months ``ranges[meter] = (first, last)`` (0-based months of ``year``, inclusive) of
+    those meters, real or virtual (None: every meter, the whole year), computed as the whole-year scan
+    computes them (:func:`zerocarbon.timeseries.year.scan_chunks`), one scan per distinct range."""
+    if estimate not in (None, "linear"):
+        raise ValueError(f"pieces are kept for estimate None or 'linear', not {estimate!r}")
+    every = [int(i) for i in fm.meters["meter_id"].to_pylist()]
+    ranges = ranges if ranges is not None else {m: (0, 11) for m in every}
+    terms = virtual_inputs(fm).terms
+    uses: dict[int, list[int]] = {}
+    for row in terms.to_pylist():
+        uses.setdefault(int(row["meter_id"]), []).append(int(row["input_id"]))
+    virtual = {int(m) for m, v in zip(fm.meters["meter_id"].to_pylist(), fm.meters["is_virtual"].to_pylist(),
+                                      strict=True) if v}
+    by_range: dict[tuple[int, int], set[int]] = {}
+    for meter, rng in ranges.items():
+        by_range.setdefault(rng, set()).add(meter)
+    start_of = month_starts(year, fm.timezone)
+    before, after = margins(fm, estimate)
+    year_read = (start_of[0] - before, start_of[12] + after)
+    monthly, gaps, unused = [], [], []
+    for (first, last), meters in sorted(by_range.items()):
+        wanted_virtual = sorted(meters & virtual)
+        real = {m for m in meters if m not in virtual}
+        needed = set()
+        for v in wanted_virtual:
+            needed |= _all_inputs(v, uses, virtual)
+        start, end = start_of[first], start_of[last + 1]
+        read = (max(year_read[0], start - before), min(year_read[1], end + after))
+        months = _months_table(year, fm.timezone, first, last, year_read)
+        kept: list[pa.Table] = []
+
+        def on_chunk(con: duckdb.DuckDBPyConnection, ids: list[int], real: set[int] = real,
+                     needed: set[int] = needed, kept: list[pa.Table] = kept, months: pa.Table = months) -> None:
+            con.register("months", months)
+            mine = [i for i in ids if i in real]
+            con.execute(f"CREATE TEMP VIEW mine AS SELECT * FROM base WHERE meter_id IN "
+                        f"({','.join(map(str, mine)) or 'NULL'})")
+            monthly.append(rollup_time_in(con, "mine", _BASE, "month", tz=fm.timezone))
+            gaps.append(_only(fetch(con, _GAP_PIECES, GAP_PIECE_SCHEMA), mine))
+            unused.append(_only(fetch(con, _UNUSED_PIECES, UNUSED_PIECE_SCHEMA), mine))
+            kept.append(inputs_of(con, [i for i in ids if i in needed]))
+
+        scan_chunks(fm, view, start=start, end=end, read=read, estimate=estimate, power_as_energy=power_as_energy,
+                    on_chunk=on_chunk, meter_ids=sorted((real | needed) - virtual), progress=progress)
+        if wanted_virtual:
+            base = pa.concat_tables(kept) if kept else INTERVAL_SCHEMA.empty_table().select(_BASE)
+            values = evaluate_virtual(base, fm.meters, fm.nodes).values
+            values = values.filter(pc.is_in(values["meter_id"], pa.array(wanted_virtual, pa.int64())))
+            if values.num_rows:
+                monthly.append(rollup_time(values.select(_BASE), "month", tz=fm.timezone))
+    return Pieces(_cat(monthly, _empty_monthly(fm.timezone)), _cat(gaps, GAP_PIECE_SCHEMA.empty_table()),
+                  _cat(unused, UNUSED_PIECE_SCHEMA.empty_table()))
+
+
+def _all_inputs(meter: int, uses: dict[int, list[int]], virtual: set[int]) -> set[int]:
+    """The real meters a virtual meter's value depends on, through other virtual meters."""
+    out: set[int] = set()
+    stack, seen = [meter], set()
+    while stack:
+        current = stack.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        for i in uses.get(current, []):
+            if i in virtual:
+                stack.append(i)
+            else:
+                out.add(i)
+    return out
+
+
+def _only(table: pa.Table, ids: list[int]) -> pa.Table:
+    return table.filter(pc.is_in(table["meter_id"], pa.array(ids, pa.int64())))
+
+
+def _cat(tables: list[pa.Table], empty: pa.Table) -> pa.Table:
+    tables = [t for t in tables if t.num_rows]
+    return pa.concat_tables(tables).combine_chunks() if tables else empty
+
+
+def _empty_monthly(tz: str) -> pa.Table:
+    return rollup_time(INTERVAL_SCHEMA.empty_table().select(_BASE), "month", tz=tz)
+
+
+def affected(touched: Iterable[tuple[int, int, int]], stored_gaps: pa.Table, year: int, tz: str,
+             read: tuple[int, int]) -> dict[int, tuple[int, int]]:
+    """Meters → (first, last) months to recompute after readings of ``touched`` = (meter, ts_min, ts_max)
+    were added or corrected, given the gap runs of the stored pieces (``GAP_PIECE_SCHEMA``).
+
+    The months of [ts_min, ts_max] (a reading in a margin belongs to January or December), widened while
+    the month before ends with a gap or the month after starts with one (see the module docstring).
+    Readings outside the year's read window [read[0], read[1]) touch nothing.
+    """
+    starts = month_starts(year, tz)
+
+    def month_of(ts: int) -> int:
+        return max(0, min(11, sum(1 for s in starts[1:12] if ts >= s)))
+
+    ends_with_gap: set[tuple[int, int]] = set()
+    starts_with_gap: set[tuple[int, int]] = set()
+    for g in stored_gaps.select(["meter_id", "start", "end", "month"]).to_pylist():
+        i = starts.index(int(g["month"])) if int(g["month"]) in starts else month_of(int(g["month"]))
+        if int(g["end"]) >= starts[i + 1]:
+            ends_with_gap.add((int(g["meter_id"]), i))
+        if int(g["start"]) <= starts[i]:
+            starts_with_gap.add((int(g["meter_id"]), i))
+    out: dict[int, tuple[int, int]] = {}
+    for meter, lo, hi in touched:
+        lo, hi = max(lo, read[0]), min(hi, read[1] - 1)
+        if lo > hi:
+            continue
+        first, last = month_of(lo), month_of(hi)
+        while first > 0 and ((meter, first - 1) in ends_with_gap or (meter, first) in starts_with_gap):
+            first -= 1
+        while last < 11 and ((meter, last + 1) in starts_with_gap or (meter, last) in ends_with_gap):
+            last += 1
+        if meter in out:
+            first, last = min(first, out[meter][0]), max(last, out[meter][1])
+        out[meter] = (first, last)
+    return out
+
+
+def with_dependents(ranges: dict[int, tuple[int, int]], fm: FactoryMeters) -> dict[int, tuple[int, int]]:
+    """``ranges`` plus the virtual meters whose value depends on a meter of it, over the months of their
+    inputs' ranges (their inputs are scanned with them by :func:`scan_pieces`)."""
+    terms = virtual_inputs(fm).terms
+    uses: dict[int, list[int]] = {}
+    for row in terms.to_pylist():
+        uses.setdefault(int(row["meter_id"]), []).append(int(row["input_id"]))
+    virtual = set(uses)
+    out = dict(ranges)
+    for v in sorted(virtual):
+        hit = [ranges[i] for i in _all_inputs(v, uses, virtual) if i in ranges]
+        if hit:
+            lo, hi = min(r[0] for r in hit), max(r[1] for r in hit)
+            old = out.get(v, (lo, hi))
+            out[v] = (min(lo, old[0]), max(hi, old[1]))
+    return out
+
+
+def replace(stored: Pieces, new: Pieces, ranges: dict[int, tuple[int, int]], year: int, tz: str) -> Pieces:
+    """``stored`` with the pieces of the meters and months of ``ranges`` replaced by ``new``'s."""
+    starts = month_starts(year, tz)
+
+    def keep(table: pa.Table, month_col: str) -> pa.Table:
+        if not ranges or table.num_rows == 0:
+            return table
+        drop = pc.is_in(table["meter_id"], pa.array([], pa.int64()))
+        for meter, (first, last) in ranges.items():
+            drop = pc.or_(drop, pc.and_(pc.equal(table["meter_id"], meter), pc.and_(
+                pc.greater_equal(table[month_col], starts[first]), pc.less(table[month_col], starts[last + 1]))))
+        return table.filter(pc.invert(drop))
+
+    return Pieces(_cat([keep(stored.monthly, "ts"), new.monthly], stored.monthly),
+                  _cat([keep(stored.gaps, "month"), new.gaps], stored.gaps),
+                  _cat([keep(stored.unused, "month"), new.unused], stored.unused))
+
+
+def assemble(fm: FactoryMeters, year: int, pieces: Pieces, estimate: Estimate | None,
+             power_as_energy: bool = False) -> MeteredYear:
+    """The metered year from its pieces: equal to :func:`~zerocarbon.timeseries.year.scan_year` of the same
+    readings (monthly roll-ups, gaps, unused readings; the virtual meters' terms, not their interval values)."""
+    monthly = pieces.monthly.sort_by([("meter_id", "ascending"), ("ts", "ascending")])
+    con = duckdb.connect()
+    try:
+        con.register("g", pieces.gaps)
+        con.register("u", pieces.unused)
+        gaps = fetch(con, """
+            WITH s AS (SELECT *, CASE WHEN start = lag("end") OVER w THEN 0 ELSE 1 END AS new_run FROM g
+                       WINDOW w AS (PARTITION BY meter_id ORDER BY start)),
+            k AS (SELECT *, sum(new_run) OVER (PARTITION BY meter_id ORDER BY start) AS run FROM s)
+            SELECT meter_id, min(start) AS start, max("end") AS "end", sum(count)::BIGINT AS count,
+                   any_value(bridged_value) AS bridged_value, sum(estimated)::BIGINT AS estimated
+            FROM k GROUP BY meter_id, run ORDER BY meter_id, start""", GAP_SCHEMA)
+        unused = fetch(con, """
+            SELECT meter_id, ts, value, reason, sum(count)::BIGINT AS count FROM u
+            GROUP BY meter_id, ts, value, reason ORDER BY meter_id, ts, reason""", UNUSED_SCHEMA)
+    finally:
+        con.close()
+    start, end = tc.year_bounds(year, fm.timezone)
+    terms = virtual_inputs(fm).terms
+    virtual = VirtualValues(values=_virtual_values_schema().empty_table(), terms=terms)
+    return MeteredYear(fm, year, start, end, estimate, gaps, unused, virtual, monthly, power_as_energy, None)
+
+
+def _virtual_values_schema() -> pa.Schema:
+    return pa.schema([("meter_id", pa.int64()), ("ts", pa.int64()), ("ts_end", pa.int64()), ("value", pa.float64()),
+                      ("flags", pa.int64()), ("method", pa.string()), ("inputs_present", pa.int64()),
+                      ("inputs_expected", pa.int64()), ("value_exact", INTERVAL_SCHEMA.field("value_exact").type)])

@@ -1,0 +1,167 @@
+"""The metered year kept per meter and month: an incremental update equals a full recomputation.
+
+Property (hypothesis): whatever batches of readings (filling gaps, across month boundaries and the
+year's margins) and corrections arrive, in any order, recomputing only the months :func:`affected`
+names and replacing those pieces gives exactly the year a full :func:`scan_year` gives on the final
+readings (monthly rows with their exact sums, gap runs, unused readings); a meter replacement
+(a set-up change) recomputes that meter's year.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from tests.timeseries.conftest import _meter
+
+from zerocarbon.timeseries.intervals import EVENT_SCHEMA, NODE_SCHEMA, READING_SCHEMA, meter_table
+from zerocarbon.timeseries.months import (
+    Pieces,
+    affected,
+    assemble,
+    month_starts,
+    replace,
+    scan_pieces,
+    with_dependents,
+)
+from zerocarbon.timeseries.year import FactoryMeters, MeteredYear, margins, scan_year, table_view
+
+YEAR = 2023
+STEP = 28_800  # 8 h: local midnight (16:00 UTC) is on the grid, so months hold whole intervals
+TZ = "Asia/Shanghai"
+START = month_starts(YEAR, TZ)[0]
+N = 1095 + 12  # the year's intervals and a margin on both sides
+TS = START - 6 * STEP + np.arange(N, dtype=np.int64) * STEP
+
+
+def _factory(events: list[tuple[int, int, str, float | None, float | None]] | None = None) -> FactoryMeters:
+    meters = meter_table([
+        _meter(1, "C1", "cumulative", multiplier=40.0, rollover_at=10000.0, interval_seconds=STEP),
+        _meter(2, "I2", "interval", interval_seconds=STEP),
+        _meter(3, "V3", "cumulative", virtual_formula="C1 - I2", interval_seconds=STEP),
+    ])
+    ev = pa.table({n: [e[i] for e in events or []] for i, n in enumerate(EVENT_SCHEMA.names)}, schema=EVENT_SCHEMA)
+    return FactoryMeters("F", "厂", "F", "江苏", TZ, meters, NODE_SCHEMA.empty_table(), ev)
+
+
+def _initial(seed: int) -> dict[tuple[int, int], float]:
+    """Readings of both meters (a counter that rolls over, an interval register) with a few holes."""
+    rng = np.random.default_rng(seed)
+    use = np.round(rng.uniform(0.5, 30.0, N), 3)
+    counter = np.round((9000 + np.cumsum(use)) % 10000, 3)
+    data = {(1, int(t)): float(v) for t, v in zip(TS, counter, strict=True)}
+    data.update({(2, int(t)): float(v) for t, v in zip(TS, use, strict=True)})
+    return data
+
+
+def _table(data: dict[tuple[int, int], float]) -> pa.Table:
+    keys = sorted(data)
+    return pa.table({"meter_id": [k[0] for k in keys], "ts": [k[1] for k in keys], "value": [data[k] for k in keys],
+                     "flags": [0] * len(keys)}, schema=READING_SCHEMA)
+
+
+def _view(data: dict[tuple[int, int], float]) -> Any:
+    table = _table(data)
+
+    def read(ids: list[int], start: int, end: int) -> pa.Table:
+        mask = pc.and_(pc.is_in(table["meter_id"], pa.array(ids, pa.int64())),
+                       pc.and_(pc.greater_equal(table["ts"], start), pc.less(table["ts"], end)))
+        return table.filter(mask)
+    return table_view(read)
+
+
+def _rows(table: pa.Table, keys: list[str]) -> list[dict[str, Any]]:
+    rows = table.sort_by([(k, "ascending") for k in keys]).to_pylist()
+    return [{k: (str(v) if isinstance(v, Decimal) else v) for k, v in r.items()} for r in rows]
+
+
+def _same(a: MeteredYear, b: MeteredYear) -> None:
+    assert _rows(a.monthly(), ["meter_id", "ts"]) == _rows(b.monthly(), ["meter_id", "ts"])
+    assert _rows(a.gaps, ["meter_id", "start"]) == _rows(b.gaps, ["meter_id", "start"])
+    assert _rows(a.unused, ["meter_id", "ts", "reason"]) == _rows(b.unused, ["meter_id", "ts", "reason"])
+
+
+def _read_window(fm: FactoryMeters) -> tuple[int, int]:
+    starts = month_starts(YEAR, TZ)
+    before, after = margins(fm, "linear")
+    return starts[0] - before, starts[12] + after
+
+
+def test_pieces_of_the_whole_year_assemble_to_the_scan() -> None:
+    """Cut per month and joined again, the year is the year: gap runs across month ends are one run."""
+    data = _initial(1)
+    starts = month_starts(YEAR, TZ)
+    for t in range(starts[2] - 5 * STEP, starts[2] + 4 * STEP, STEP):  # a gap across March 1st
+        data.pop((1, t))
+    data[(2, starts[5] + 3600)] = 1.0  # off the grid: unused
+    fm = _factory()
+    full = scan_year(fm, YEAR, estimate="linear", view=_view(data))
+    pieces = scan_pieces(fm, YEAR, _view(data), estimate="linear", power_as_energy=False)
+    assert pieces.gaps.num_rows == full.gaps.num_rows + 1
+    _same(assemble(fm, YEAR, pieces, "linear"), full)
+    assert {r["meter_id"] for r in full.monthly().to_pylist()} == {1, 2, 3}
+
+
+def _apply(fm: FactoryMeters, stored: Pieces, data: dict[tuple[int, int], float],
+           touched: list[tuple[int, int, int]]) -> Pieces:
+    ranges = with_dependents(affected(touched, stored.gaps, YEAR, TZ, _read_window(fm)), fm)
+    if not ranges:
+        return stored
+    new = scan_pieces(fm, YEAR, _view(data), estimate="linear", power_as_energy=False, ranges=ranges)
+    return replace(stored, new, ranges, YEAR, TZ)
+
+
+_op = st.tuples(st.sampled_from(["fill", "correct"]), st.sampled_from([1, 2]), st.integers(0, N - 1),
+                st.integers(1, 200), st.floats(0, 9999, allow_nan=False).map(lambda v: round(v, 3)))
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 1000), holes=st.lists(st.tuples(st.integers(0, N - 1), st.integers(1, 300)),
+                                                  min_size=1, max_size=4),
+       ops=st.lists(_op, min_size=1, max_size=3))
+def test_incremental_update_equals_full_recomputation(seed: int, holes: list[tuple[int, int]],
+                                                      ops: list[tuple[str, int, int, int, float]]) -> None:
+    data = _initial(seed)
+    missing: dict[tuple[int, int], float] = {}
+    for at, length in holes:
+        for t in TS[at:at + length]:
+            for m in (1, 2):
+                if (m, int(t)) in data:
+                    missing[(m, int(t))] = data.pop((m, int(t)))
+    fm = _factory()
+    stored = scan_pieces(fm, YEAR, _view(data), estimate="linear", power_as_energy=False)
+    for kind, m, at, length, value in ops:
+        if kind == "fill":  # a batch: readings that were missing arrive
+            batch = [k for k in missing if k[0] == m and TS[at] <= k[1] < TS[at] + length * STEP]
+        else:  # a correction of one present reading
+            batch = [k for k in data if k[0] == m and k[1] >= TS[at]][:1]
+        if not batch:
+            continue
+        for k in batch:
+            data[k] = missing.pop(k) if kind == "fill" else value
+        stored = _apply(fm, stored, data, [(m, min(k[1] for k in batch), max(k[1] for k in batch))])
+    _same(assemble(fm, YEAR, stored, "linear"), scan_year(fm, YEAR, estimate="linear", view=_view(data)))
+
+
+def test_a_meter_replacement_recomputes_the_meter() -> None:
+    data = _initial(5)
+    fm = _factory()
+    stored = scan_pieces(fm, YEAR, _view(data), estimate="linear", power_as_energy=False)
+    t = int(TS[400])
+    data[(1, t)] = 3.0  # the new register starts near zero
+    replaced = _factory([(1, t - 100, "replacement", 9999.0, 0.0)])
+    new = scan_pieces(replaced, YEAR, _view(data), estimate="linear", power_as_energy=False,
+                      ranges={1: (0, 11), 3: (0, 11)})
+    stored = replace(stored, new, {1: (0, 11), 3: (0, 11)}, YEAR, TZ)
+    _same(assemble(replaced, YEAR, stored, "linear"), scan_year(replaced, YEAR, estimate="linear", view=_view(data)))
+
+
+def test_profile_estimates_are_not_kept_in_pieces() -> None:
+    with pytest.raises(ValueError, match="profile"):
+        scan_pieces(_factory(), YEAR, _view(_initial(2)), estimate="profile", power_as_energy=False)
