@@ -49,3 +49,22 @@ def test_bad_study_is_reported_in_both_languages(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "study.boundary" in result.output and "cradle-to-gate" in result.output
     assert "错误" in result.output and "error" in result.output
+
+
+def test_cbam_sample_json_files_and_errors(tmp_path: Path) -> None:
+    """``zerocarbon footprint cbam``: the synthetic sample, its files, and a located error in both languages."""
+    result = runner.invoke(app, ["footprint", "cbam", str(DEMO / "sample_cbam.yaml"), "--json", "--out",
+                                 str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    goods = {g["id"]: g for g in json.loads(result.stdout)["goods"]}
+    assert goods["PRF"]["cn_code"] == "76042910" and goods["PRF"]["kind"] == "complex"
+    assert {p.name for p in tmp_path.iterdir()} == {"cbam.json", "cbam.zh-CN.xlsx", "cbam.en.xlsx"}
+    shown = runner.invoke(app, ["footprint", "cbam", str(DEMO / "sample_cbam.yaml"), "--lang", "en"])
+    assert shown.exit_code == 0 and "76042910" in shown.stdout
+    bad = tmp_path / "bad.yaml"
+    bad.write_text((DEMO / "sample_cbam.yaml").read_text(encoding="utf-8").replace("cn_code: 7604 29 10",
+                                                                                   "cn_code: 7615 10 10"),
+                   encoding="utf-8")
+    failed = runner.invoke(app, ["footprint", "cbam", str(bad)])
+    assert failed.exit_code == 2
+    assert "不是 CBAM 货物" in failed.output and "is not a CBAM good" in failed.output and "bad.yaml" in failed.output

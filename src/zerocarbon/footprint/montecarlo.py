@@ -27,6 +27,7 @@ in the result. Truncation bounds of normal and lognormal distributions are not a
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -178,7 +179,8 @@ class MonteCarloResult:
         """Mean, standard deviation, percentiles and how the run was made."""
         return {"iterations": len(self.scores), "mean": self.mean, "std": self.std,
                 "percentiles": {str(k): v for k, v in self.percentiles().items()}, "seed": self.seed,
-                "rtol": self.rtol, "direct_solves": self.direct_solves, "method": self.method, "unit": "kgCO2e"}
+                "rtol": _power_of_ten(self.rtol), "direct_solves": self.direct_solves, "method": self.method,
+                "unit": "kgCO2e"}
 
 
 class MonteCarlo:
@@ -316,3 +318,11 @@ def _solve(a: sp.csr_matrix, f: FloatArray, x0: FloatArray, diag: FloatArray, rt
         return None
     residual = f - a @ x
     return x if np.sqrt(_dot(residual, residual)) <= 10 * tol else None
+
+
+def _power_of_ten(x: float) -> str:
+    """A tolerance as written by people (``10^-10``), not as a float's exponent form."""
+    exponent = math.log10(x) if x > 0 else None
+    if exponent is not None and exponent == round(exponent):
+        return f"10^{round(exponent)}"
+    return f"{x:.3g}"

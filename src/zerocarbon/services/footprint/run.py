@@ -32,6 +32,7 @@ from zerocarbon.services.footprint.records import STAGES, Item, Study
 from zerocarbon.services.footprint.study import load_study
 from zerocarbon.services.footprint.system import Built, build
 from zerocarbon.services.inventory.runs import InventoryRun, run_inventory, run_store_inventory
+from zerocarbon.units import denoise
 
 #: China declaration stage ← study stage (CN-3 of footprint/battery.py; the use stage is not part of it).
 CN_FROM_STUDY = {"materials": "raw_materials", "manufacturing": "production", "distribution": "distribution",
@@ -70,6 +71,12 @@ class ProductResult:
                             "kind": e.kind if e else ""})
             return out
 
+        def fs(x: Any) -> str:
+            """A quality figure as text: floats without binary residue, round-off of the solve as 0."""
+            if isinstance(x, float):
+                return repr(denoise(0.0 if abs(x) <= 1e-9 * abs(self.total) else x))
+            return str(x)
+
         q = self.quality
         return {
             "product": self.item.id, "name_zh": self.item.name_zh, "name_en": self.item.name_en,
@@ -79,11 +86,11 @@ class ProductResult:
             "biogenic_removal": self.biogenic_removal, "other": self.other,
             "stages": [{"stage": k, "zh": zh, "en": en, "kgco2e": self.stages.get(k)} for k, zh, en in STAGES],
             "processes": rows(self.processes), "materials": rows(self.materials), "suppliers": rows(self.suppliers),
-            "quality": {"primary_data_share": str(q.primary_data_share), "technological": str(q.technological),
-                        "geographical": str(q.geographical), "temporal": str(q.temporal), "rule": q.rule,
-                        "inputs": [{"key": i.key, "kgco2e": str(i.emissions), "primary_share": str(i.primary_share),
-                                    "technological": str(i.technological), "geographical": str(i.geographical),
-                                    "temporal": str(i.temporal)} for i in q.inputs]},
+            "quality": {"primary_data_share": fs(q.primary_data_share), "technological": fs(q.technological),
+                        "geographical": fs(q.geographical), "temporal": fs(q.temporal), "rule": q.rule,
+                        "inputs": [{"key": i.key, "kgco2e": fs(i.emissions), "primary_share": fs(i.primary_share),
+                                    "technological": fs(i.technological), "geographical": fs(i.geographical),
+                                    "temporal": fs(i.temporal)} for i in q.inputs]},
             "monte_carlo": self.monte_carlo,
             "battery": self.battery.form() if self.battery else None,
             "pact_id": self.pact.id,
@@ -117,7 +124,7 @@ class StudyResult:
 
     def to_dict(self) -> dict[str, Any]:
         s = self.study
-        return {
+        return denoise({
             "study": {"id": s.id, "synthetic": s.synthetic, "title_zh": s.title_zh, "title_en": s.title_en,
                       "goal_zh": s.goal_zh, "goal_en": s.goal_en, "standard": s.standard, "year": s.year,
                       "company_name": s.company_name, "boundary": s.boundary, "stages": list(s.stages),
@@ -145,7 +152,7 @@ class StudyResult:
                                  "kgco2e_per_tkm": str(m.factor), "source": m.source} for m in s.modes],
             "products": [p.to_dict(self.built.emitters, self.names()) for p in self.products],
             "pact_validation": self.pact_status, "trace": self.trace,
-        }
+        })
 
 
 def _quality(study: Study, built: Built, lca: LCA, demand: dict[str, float]) -> DataQuality:
@@ -157,10 +164,11 @@ def _quality(study: Study, built: Built, lca: LCA, demand: dict[str, float]) -> 
     inputs = []
     for j, p in enumerate(system.processes):
         em = built.emitters.get(p.id)
-        if em is None or e[j] == 0:
+        if em is None or abs(e[j]) <= 1e-9 * float(np.abs(e).sum()):  # none, or round-off of the solve
             continue
         q = em.quality
-        inputs.append(InputQuality(key=p.id, emissions=Decimal(repr(float(e[j]))), primary_share=q.primary_share,
+        # the solve's float to 12 significant digits: its binary residue is not a figure of the study
+        inputs.append(InputQuality(key=p.id, emissions=Decimal(f"{float(e[j]):.12g}"), primary_share=q.primary_share,
                                    technological=q.technological, geographical=q.geographical, temporal=q.temporal))
     if not inputs:
         raise InputError(f"研究 {study.id} 的产品没有任何排放输入",
