@@ -100,7 +100,7 @@ def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoStore]:
     from zerocarbon.store.factories import save_factory_setup
 
     out = tmp_path_factory.mktemp("dashboard_demo")
-    run_demo(out)
+    run_demo(out, pdf=False)
     url = f"sqlite:///{(out / 'zerocarbon.db').resolve()}"
     declared = out / "declared"
     declared.mkdir()

@@ -23,9 +23,11 @@ the tabulated GB/T 2589 coefficients, not this definition.
 
 from __future__ import annotations
 
+import math
 import re
 from decimal import Decimal
 from functools import lru_cache
+from typing import Any, TypeVar, cast
 
 import pint
 
@@ -126,7 +128,7 @@ def _normalise(unit: str) -> str:
 def _unknown(unit: str, reason_zh: str = "", reason_en: str = "") -> UnitError:
     shown = unit if len(unit) <= MAX_UNIT_LENGTH else unit[:MAX_UNIT_LENGTH] + "…"
     return UnitError(f"无法识别的单位 “{shown}”{reason_zh}", f"unknown unit '{shown}'{reason_en}",
-                     expected=f"one of {SPELLINGS_HINT} (not case-sensitive)")
+                     expected=SPELLINGS_HINT)
 
 
 def check_unit_text(unit: object) -> str:
@@ -186,12 +188,12 @@ def conversion_factor(from_unit: str, to_unit: str) -> Decimal:
         value = Quantity(Decimal(1), source).to(target).magnitude
     except ArithmeticError as exc:
         raise UnitError(f"单位 “{from_unit}” 无法换算", f"unit '{from_unit}' cannot be converted",
-                        expected=f"a unit such as {to_unit}") from exc
+                        expected=to_unit) from exc
     except pint.errors.DimensionalityError as exc:
         raise UnitError(
             f"单位 “{from_unit}” 不能换算为 “{to_unit}”（量纲不同）",
             f"unit '{from_unit}' cannot be converted to '{to_unit}' (different dimensions)",
-            expected=f"a unit of the same kind as {to_unit}",
+            expected=to_unit,
         ) from exc
     return Decimal(value)
 
@@ -206,6 +208,64 @@ def same_dimension(unit_a: str, unit_b: str) -> bool:
     return bool(parse_unit(unit_a).dimensionality == parse_unit(unit_b).dimensionality)
 
 
+#: How each registry name is shown to a person, per language; a name not listed is shown as it is
+#: (t, GJ, MWh, tCO2e … are read the same in both languages).
+UNIT_LABELS: dict[str, tuple[str, str]] = {
+    "wan_Nm3": ("万Nm³", "10⁴ Nm³"),
+    "wan_kWh": ("万kWh", "10⁴ kWh"),
+    "wan_tce": ("万tce", "10⁴ tce"),
+    "Nm3": ("Nm³", "Nm³"),
+    "m3": ("m³", "m³"),
+    "dimensionless": ("无量纲", "dimensionless"),
+    "percent": ("%", "%"),
+    "degC": ("℃", "°C"),
+}
+_DIMENSIONLESS = ("", "1", "dimensionless", "无量纲")
+
+
+def unit_label(unit: str | None, lang: str = "zh") -> str:
+    """The unit as a person reads it in ``lang`` (``"zh"``; anything else is English).
+
+    One function for every output (reports, workbook, command line, dashboard): pint's internal
+    names never reach a reader. ``"GJ/wan_Nm3"`` → ``"GJ/万Nm³"`` (zh) or ``"GJ/10⁴ Nm³"`` (en);
+    ``"dimensionless"`` → ``"无量纲"`` / ``"dimensionless"``; a user's own spelling (``"万Nm3"``)
+    is shown the same way as the registry's. Text that is not a unit is returned unchanged.
+
+    Parameters
+    ----------
+    unit : str or None
+        A unit as stored or written; None gives ``"—"``.
+    lang : str
+        ``"zh"`` or ``"en"``.
+    """
+    if unit is None:
+        return "—"
+    index = 0 if lang.lower().startswith("zh") else 1
+    if unit.strip() in _DIMENSIONLESS:
+        return UNIT_LABELS["dimensionless"][index]
+    if len(unit) > MAX_UNIT_LENGTH or not _ALLOWED.match(unit):
+        return unit
+    text = _normalise(unit)
+    return _TOKEN.sub(lambda m: UNIT_LABELS[m.group(0)][index] if m.group(0) in UNIT_LABELS else m.group(0), text)
+
+
 def display_unit(unit: str) -> str:
-    """The unit as a person reads it in a report (万Nm3 rather than wan_Nm3)."""
-    return unit.replace("wan_Nm3", "万Nm3").replace("wan_kWh", "万kWh").replace("wan_tce", "万tce")
+    """The unit as a person reads it in a Chinese report (万Nm³ rather than wan_Nm3); see :func:`unit_label`."""
+    return unit_label(unit, "zh")
+
+
+_T = TypeVar("_T")
+
+
+def denoise(value: _T, digits: int = 12) -> _T:
+    """``value`` with every float rounded to ``digits`` significant digits, recursively through dicts, lists
+    and tuples: binary floating-point residue (33.99999999999999) never reaches an output, while a float's
+    stated precision (12 digits is far beyond any metered or sourced figure) is kept. Other values unchanged."""
+    out: Any = value
+    if isinstance(value, float):
+        out = float(f"{value:.{digits}g}") if math.isfinite(value) else value
+    elif isinstance(value, dict):
+        out = {k: denoise(v, digits) for k, v in value.items()}
+    elif isinstance(value, list | tuple):
+        out = [denoise(v, digits) for v in value]
+    return cast(_T, out)

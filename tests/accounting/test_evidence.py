@@ -24,6 +24,7 @@ import pytest
 from pydantic import ValidationError
 
 from zerocarbon.accounting.inventory import compute_inventory
+from zerocarbon.accounting.notices import notice_text
 from zerocarbon.accounting.results import Inventory
 from zerocarbon.accounting.zero_carbon import non_fossil_electricity
 from zerocarbon.errors import InputError
@@ -59,7 +60,8 @@ def test_export_credit_only_while_the_certificates_are_kept() -> None:
     sold = _inv(_pv(False, "40"))
     fig = sold.line("exp").figures["gbt32150"]
     assert fig.emissions == 0 and "certificates sold" in fig.note and "1044号" in fig.note
-    assert any("export credit removed" in w and "exp" in w and "绿证已出售" in w for w in sold.warnings)
+    assert any("export credit removed" in w and "exp" in w and "绿证已出售" in notice_text(w, "zh")
+               for w in sold.warnings)
     assert sold.line("exp").figures["zero_carbon"].emissions == 0  # exported on-site power is at 0 there anyway
     unstated = _inv(_pv(None, "40"))
     assert unstated.line("exp").figures["gbt32150"].emissions == D("-21.2240")
@@ -110,7 +112,7 @@ def test_green_power_inside_the_settlement_meter_is_netted_out_of_the_grid_line(
     assert grid.figures["gbt32150"].emissions == D("600") * D("0.5306")
     loc_ef = grid.figures["location"].factors[0].value
     assert inv.totals.scope2_location == D("1000") * loc_ef  # every MWh once
-    assert any("inside the settlement meter" in w and "绿电 gp" in w for w in inv.warnings)
+    assert any("inside the settlement meter" in w and "绿电 gp" in notice_text(w, "zh") for w in inv.warnings)
     outside = _inv([GRID, _green(False)])
     assert outside.line("grid").line.amount == D("1000") and not any("settlement" in w for w in outside.warnings)
     unstated = _inv([GRID, _green(None)])

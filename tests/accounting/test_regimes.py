@@ -25,6 +25,7 @@ from typing import Any
 import pytest
 import yaml
 
+from zerocarbon.accounting import notices
 from zerocarbon.accounting.inventory import compute_inventory
 from zerocarbon.accounting.regimes import gbt_edition_in_force, load_regimes, parse
 from zerocarbon.errors import FactorError, InputError
@@ -95,7 +96,9 @@ def test_stated_factor_honoured_in_every_view_that_uses_it() -> None:
     assert g.figures["market"].factors[0].origin == "measured"
     assert g.emissions("gbt32150") == D("530.6") and g.emissions("location") == D("582.7")
     refused = [w for w in inv.warnings if "stated electricity factor" in w]
-    assert {w.split("view ")[1].split(" ")[0] for w in refused} == {"gbt32150", "location", "ets", "zero_carbon"}
+    views = ("gbt32150", "location", "ets", "zero_carbon")
+    assert {w.params["view"] for w in refused} == {notices.view(v) for v in views}
+    assert all(w.code == "stated_factor_refused" and "未在" in w.text("zh") for w in refused)
 
 
 def test_a_parameter_the_category_does_not_use_is_refused() -> None:

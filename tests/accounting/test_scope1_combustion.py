@@ -105,7 +105,9 @@ def test_gasoline_defaults_to_road() -> None:
     r = run([fuel("g", "汽油", "10", "t")]).line("g")
     gj = D("430.70")
     assert r.figures["location"].gases["N2O"] == gj * D("5.7") / MEGA
-    assert r.figures["location"].intermediates["combustion"].startswith("mobile_road (default")
+    combustion = r.figures["location"].intermediates["combustion"]
+    assert combustion.code == "combustion_default" and combustion.startswith("road transport (default")  # type: ignore[attr-defined]
+    assert combustion.text("zh") == "道路移动源（汽油的默认方式）"  # type: ignore[attr-defined]
 
 
 def test_fuel_given_as_heat() -> None:
@@ -148,8 +150,9 @@ def test_coal_fired_boiler_2023() -> None:
     r = inv.line("coal")
     co2 = D(1000) * D("20.908") * D("0.02637") * D("0.94") * 44 / 12
     assert r.emissions("gbt32150") == co2 == r.emissions("location")
-    assert r.figures["location"].warnings and "raw_coal" in r.figures["location"].warnings[0]
-    assert any("CH4/N2O of raw_coal" in w and "coal" in w for w in inv.warnings)
+    assert r.figures["location"].warnings and "Raw coal" in r.figures["location"].warnings[0]
+    assert any("CH4/N2O of Raw coal" in w and "coal" in w for w in inv.warnings)
+    assert any(w.text("zh").startswith("原煤（固定源燃烧）的 CH4/N2O 未计入") for w in inv.warnings)
 
 
 def test_coal_fired_boiler_with_bituminous_coal_2025() -> None:

@@ -47,7 +47,10 @@ def test_bad_register_exits_2_with_location(tmp_path: Path) -> None:
                    encoding="utf-8")
     result = runner.invoke(app, ["efficiency", "grade", str(bad)])
     assert result.exit_code == 2
-    assert "load_factor" in result.output and "第 1 行" in result.output and "row 1" in result.output
+    assert "load_factor" in result.output and "第 1 行" in result.output and "错误" in result.output
+    result = runner.invoke(app, ["efficiency", "grade", str(bad), "--lang", "en"])  # one language per --lang
+    assert result.exit_code == 2
+    assert "load_factor" in result.output and "row 1" in result.output and "第 1 行" not in result.output
 
 
 def test_diagnose_needs_one_source(tmp_path: Path) -> None:

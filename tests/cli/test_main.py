@@ -40,7 +40,7 @@ def test_inventory_table_and_explain(sample_path: Path) -> None:
     assert result.exit_code == 0, result.output
     # 2023 data: the pre-2025 default rows (GB/T 32151.34—2024 is valid only from 2025-03-01; issue 9)
     assert "FC × NCV × CC × OF × 44/12" in result.output and "pre2025-compilation" in result.output
-    assert "[scope (location-based)]" in result.output
+    assert "[GHG Protocol (location-based)]" in result.output
 
 
 def test_explain_unknown_line_is_a_clear_error(sample_path: Path) -> None:
@@ -80,6 +80,8 @@ def test_demo_writes_outputs(tmp_path: Path) -> None:
     result = runner.invoke(app, ["demo", "--out", str(out)])
     assert result.exit_code == 0, result.output
     names = {p.name for p in out.iterdir()}
-    assert {"inventory.json", "inventory.xlsx", "inventory_report.zh-CN.html", "inventory_report.en.html"} <= names
+    assert {"inventory.json", "inventory.xlsx", "inventory_report.zh-CN.html", "inventory_report.en.html",
+            "inventory_report.zh-CN.pdf", "inventory_report.en.pdf"} <= names
+    assert "plotly.min.js" not in names  # the pages are self-contained
     doc = json.loads((out / "inventory.json").read_text(encoding="utf-8"))
     assert doc["year"] == 2023 and doc["uncertainty"]["monte_carlo"]["draws"] >= 10_000

@@ -10,7 +10,7 @@ from __future__ import annotations
 import types
 import typing
 from dataclasses import fields
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 from pathlib import Path
@@ -26,6 +26,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    Date,
     Float,
     ForeignKey,
     Integer,
@@ -38,7 +39,7 @@ from sqlalchemy import (
 )
 
 from zerocarbon.api.schemas import MeterPublic
-from zerocarbon.model.entities import KINDS, METER, REQUIRED, Attribute, markdown_table
+from zerocarbon.model.entities import KINDS, METER, METER_REGISTER, REQUIRED, Attribute, markdown_table
 from zerocarbon.model.inventory_input import SteamSpec
 from zerocarbon.model.metering import MeterRow, MeterSpec
 from zerocarbon.store import schema as s
@@ -112,7 +113,8 @@ def test_bounds_are_enforced_by_the_model() -> None:
 def test_kernel_row_has_the_stored_attributes() -> None:
     """MeterRow is the kernel's view of the stored meter (decimals as floats, times as epoch seconds)."""
     stored = {a.db.column for a in METER if a.db is not None}
-    assert {f.name for f in fields(MeterRow)} == stored - {"name"}  # the name is for people, not the kernel
+    # the name and the register (model, calibration …) are for people, not the kernel
+    assert {f.name for f in fields(MeterRow)} == stored - {"name", *METER_REGISTER}
 
 
 # --------------------------------------------------------------------------------------- database
@@ -148,6 +150,13 @@ def _old_meters_table() -> Table:
         Column("steam_pressure_mpa", Numeric(10, 4), nullable=True),
         Column("steam_temperature_c", Numeric(10, 2), nullable=True),
         Column("steam_gauge", Boolean, nullable=False, server_default="0"),
+        # the meter register (migration 0009)
+        Column("model", String(64), nullable=True),
+        Column("serial_no", String(64), nullable=True),
+        Column("accuracy_class", String(16), nullable=True),
+        Column("calibrated_on", Date, nullable=True),
+        Column("calibration_due", Date, nullable=True),
+        Column("calibration_certificate", String(64), nullable=True),
         UniqueConstraint("factory_id", "code", name="uq_meters_factory_code"),
     )
 
@@ -196,7 +205,8 @@ def test_api_keeps_decimals_as_json_numbers() -> None:
     row = {"id": 1, "code": "M", "name": "", "node": None, "carrier": "electricity", "unit": "kWh",
            "register_kind": "interval", "multiplier": Decimal("1.5"), "interval_seconds": 900,
            "timezone": "Asia/Shanghai", "category": None, "item": None, "cost_centre": None,
-           "electricity_kind": None, "is_virtual": False, "virtual_formula": None}
+           "electricity_kind": None, "is_virtual": False, "virtual_formula": None,
+           **dict.fromkeys(METER_REGISTER)}
     assert '"multiplier":1.5' in MeterPublic(**row).model_dump_json()
 
 
@@ -220,10 +230,11 @@ def test_kernel_schema_types_come_from_the_declaration() -> None:
 
 
 def test_one_type_per_kind_in_every_layer() -> None:
-    assert KINDS["decimal"].model is Decimal and KINDS["timestamp"].model is datetime
+    assert KINDS["decimal"].model is Decimal and KINDS["timestamp"].model is datetime and KINDS["date"].model is date
     assert {k: (v.db, v.arrow) for k, v in KINDS.items()} == {
         "text": ("String", "string"), "integer": ("Integer", "int64"), "decimal": ("Numeric", "float64"),
-        "float": ("Float", "float64"), "boolean": ("Boolean", "bool"), "timestamp": ("BigInteger", "int64")}
+        "float": ("Float", "float64"), "boolean": ("Boolean", "bool"), "timestamp": ("BigInteger", "int64"),
+        "date": ("Date", "date32")}
 
 
 # ------------------------------------------------------------------------------------------- docs
@@ -233,6 +244,21 @@ def test_docs_table_is_the_declaration() -> None:
     assert begin in text and end in text
     shown = text.split(begin, 1)[1].split(end, 1)[0]
     assert shown == markdown_table(METER), "docs/entities.md is out of date: regenerate it (see the page)"
+
+
+def test_register_dates_round_trip_and_are_checked() -> None:
+    """Register dates are ISO dates in the setup file and the API; a due date before the last calibration is refused."""
+    base = {"code": "M", "carrier": "electricity", "unit": "kWh", "register_kind": "interval"}
+    spec = MeterSpec.model_validate({**base, "accuracy_class": "0.5S", "calibrated_on": "2023-03-01",
+                                     "calibration_due": "2025-03-01"})
+    assert spec.calibrated_on == date(2023, 3, 1) and spec.accuracy_class == "0.5S"
+    with pytest.raises(ValueError, match="calibration_due"):
+        MeterSpec.model_validate({**base, "calibrated_on": "2023-03-01", "calibration_due": "2022-03-01"})
+    row = {"id": 1, "code": "M", "name": "", "node": None, "carrier": "electricity", "unit": "kWh",
+           "register_kind": "interval", "multiplier": 1, "interval_seconds": 900, "timezone": "Asia/Shanghai",
+           "category": None, "item": None, "cost_centre": None, "electricity_kind": None, "is_virtual": False,
+           "virtual_formula": None, **dict.fromkeys(METER_REGISTER), "calibration_due": date(2025, 3, 1)}
+    assert '"calibration_due":"2025-03-01"' in MeterPublic(**row).model_dump_json()
 
 
 def test_every_attribute_is_described_in_both_languages() -> None:

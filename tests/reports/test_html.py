@@ -64,14 +64,16 @@ def test_every_factor_used_is_in_the_factors_table(rendered: dict[str, str], dem
         assert row and ("flagged" in row.group(1)) == use.flagged, use.key
 
 
-def test_plotly_is_local_and_written_once(rendered: dict[str, str]) -> None:
+def test_page_is_self_contained_with_plotly_inline_once(rendered: dict[str, str]) -> None:
+    """A page copied alone shows its charts: the bundle is inline, once; nothing is loaded from beside it or a CDN."""
     out = Path(rendered["dir"])
-    js = out / "plotly.min.js"
-    assert js.exists() and js.stat().st_size > 1_000_000
-    assert [p.name for p in out.iterdir() if p.suffix == ".js"] == ["plotly.min.js"]
+    assert [p.name for p in out.iterdir() if p.suffix == ".js"] == []
     for lang in ("zh", "en"):
         html = rendered[lang]
-        assert re.findall(r'<script[^>]*\bsrc="([^"]*)"', html) == ["plotly.min.js"]
+        assert re.findall(r'<script[^>]*\bsrc="([^"]*)"', html) == []
+        assert 'src="plotly.min.js"' not in html
+        assert html.count('<script id="plotly-js">') == 1 and html.count("Plotly.newPlot") >= 2
+        assert len(html.split('<script id="plotly-js">', 1)[1].split("</script>", 1)[0]) > 1_000_000
         assert not re.search(r'<script[^>]*src=["\']?(https?:)?//', html)
         assert 'id="chart-source"' in html and 'id="chart-month"' in html
 

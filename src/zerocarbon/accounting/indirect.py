@@ -36,13 +36,17 @@ from __future__ import annotations
 from decimal import Decimal
 
 from zerocarbon.accounting import formulas as fx
+from zerocarbon.accounting import notices
 from zerocarbon.accounting.context import LineContext, amount_in, in_unit
+from zerocarbon.accounting.notices import Notice, phrase, quantity
+from zerocarbon.accounting.phrases import BOOLEAN, RULE_STATUS
 from zerocarbon.accounting.regimes import Regime, ViewMethod
 from zerocarbon.accounting.results import Figure, plain
 from zerocarbon.accounting.steam import steam_enthalpy, steam_heat_gj
 from zerocarbon.errors import InputError, UnitError
 from zerocarbon.factors import FactorValue
 from zerocarbon.model.inventory_input import GREEN_KINDS, ActivityLine, Category
+from zerocarbon.model.vocabulary import Label
 from zerocarbon.units import conversion_factor, parse_unit, same_dimension
 
 GRID_AVERAGE = "electricity_grid_average"
@@ -51,23 +55,23 @@ RESIDUAL_ITEMS = {"excl_market_nonfossil": GRID_RESIDUAL, "grid_average": GRID_A
 ZERO = Decimal(0)
 
 #: Why a view refuses a supplier-specific (stated) electricity factor.
-REFUSED_BECAUSE = {
-    "location": "location-based scope 2 uses grid-average factors only (GHG Protocol Scope 2 Guidance ch. 6)",
-    "gbt32150": "the GB/T 32150 regime prescribes the published grid factor; a measurement cannot replace it",
-    "ets": "the ETS notices prescribe the national grid factor; a measurement cannot replace it",
-    "zero_carbon": "910号 附件4 二(二)3① fixes the factor of non-zero electricity (national fossil-power factor)",
-}
+REFUSED_BECAUSE = notices.REFUSED_BECAUSE
 
 
-def _rule(regime: Regime, key: str) -> str:
+def _rule(regime: Regime, key: str) -> Notice:
+    """The regime's rule ``key`` as a figure's note cites it: ``regime: value [clause] (status)``, the value in
+    each language (``value_zh`` of ``regimes.yaml``)."""
     for rule in regime.rules:
         if rule.get("key") == key:
-            clause = f" [{rule['clause']}]" if rule.get("clause") else ""
-            return f"{regime.id}: {rule['value']}{clause} ({rule['status']})"
-    return regime.id
+            clause = phrase("clause", clause=rule["clause"]) if rule.get("clause") else ""
+            status = str(rule["status"])
+            return phrase("rule", regime=regime.id, value=Label(str(rule.get("value_zh") or rule["value"]),
+                                                                str(rule["value"])),
+                          clause=clause, status=RULE_STATUS.get(status, Label(status, status)))
+    return phrase("rule_only", regime=regime.id)
 
 
-def grid_factor(ctx: LineContext, method: ViewMethod, region: str | None = None) -> tuple[FactorValue, str]:
+def grid_factor(ctx: LineContext, method: ViewMethod, region: str | None = None) -> tuple[FactorValue, Notice]:
     """The view's factor for grid electricity, and how it was chosen (item, level, data year).
 
     ``region`` overrides the region of the view's level (a caller that knows the grid region better).
@@ -76,14 +80,14 @@ def grid_factor(ctx: LineContext, method: ViewMethod, region: str | None = None)
     item = el.factor
     if item.startswith("setting:"):
         item = RESIDUAL_ITEMS[str(getattr(ctx.settings, item.split(":", 1)[1]))]
-    year, how = ctx.year, ""
+    year, how = ctx.year, None
     if el.fixed_data_year is not None and (el.fixed_setting is None
                                            or getattr(ctx.settings, el.fixed_setting) == "printed"):
-        year, how = el.fixed_data_year, f"the value printed by the regime (MEE/NBS data year {el.fixed_data_year})"
+        year, how = el.fixed_data_year, phrase("factor_printed", year=el.fixed_data_year)
     region = region or ctx.level_region(el.level)
     fv = ctx.library.lookup(item, "emission_factor", data_year=year, region=region, policy=ctx.policy)
-    label = "residual-mix proxy: " if item == GRID_RESIDUAL else ""
-    return fv, how or f"{label}{item} of data year {year}, region {region}"
+    code = "factor_residual" if item == GRID_RESIDUAL else "factor_grid"
+    return fv, how or phrase(code, item=notices.item(item), year=year, region=notices.place(region))
 
 
 def _stated(line: ActivityLine, ctx: LineContext, view: str, regime: Regime, method: ViewMethod) -> FactorValue | None:
@@ -92,9 +96,10 @@ def _stated(line: ActivityLine, ctx: LineContext, view: str, regime: Regime, met
         return None
     if method.electricity.supplier_factor == "accepted":
         return FactorValue.measured(GRID_AVERAGE, "emission_factor", stated.value, stated.unit, stated.evidence)
-    why = REFUSED_BECAUSE.get(view, "not a parameter this regime lets a measurement replace")
-    ctx.refusals.append(f"{line.id}: stated electricity factor {stated.value} {stated.unit} not used in view {view} "
-                        f"({regime.id}): {why}")
+    why = REFUSED_BECAUSE.get(view, notices.REFUSED_OTHERWISE)
+    ctx.refusals.append(Notice("stated_factor_refused", {
+        "line": line.id, "value": notices.amount(stated.value), "unit": stated.unit, "view": notices.view(view),
+        "regime": regime.id, "why": why}))
     return None
 
 
@@ -117,14 +122,8 @@ def electricity(line: ActivityLine, ctx: LineContext) -> dict[str, Figure]:
 
 
 #: Warnings of evidence not stated (grouped by cause with the lines in the inventory's warnings).
-CERTS_NOT_STATED = ("certificates_kept not stated for on-site generation: its zero claim / export credit is kept "
-                    "without evidence that the factory kept the green certificates (发改能源〔2023〕1044号 makes them "
-                    "tradable) / 未说明厂内发电的绿证是否保留：零排放/上网抵扣暂按保留计")
-INSIDE_NOT_STATED = ("inside_settlement_meter not stated for green power: counted on top of the metered grid lines "
-                     "(outside the settlement meter) / 未说明绿电是否含在结算表计读数内：按表外另计")
-#: Why a claim is removed when the certificates of on-site generation were sold (zh / en).
-SOLD_ZH = "绿证已出售/转让，该电量的环境属性归持证方，本企业不能再计零或抵扣"
-SOLD_EN = "certificates sold or transferred: the holder claims this MWh's attribute, the factory cannot also claim it"
+CERTS_NOT_STATED = Notice("certificates_kept_not_stated")
+INSIDE_NOT_STATED = Notice("inside_meter_not_stated")
 
 
 def _exported(line: ActivityLine, mwh: Decimal, ctx: LineContext, view: str, regime: Regime,
@@ -132,16 +131,17 @@ def _exported(line: ActivityLine, mwh: Decimal, ctx: LineContext, view: str, reg
     if method.exports == "memo":
         return None
     if method.electricity.export_factor == "onsite_zero" and ctx.exports_onsite:
-        return Figure(view, ZERO, "E = −AD × 0 (exported on-site renewable power, its own factor 0)", [],
+        return Figure(view, ZERO, phrase("f_export_onsite_zero"), [],
                       {"AD_MWh": plain(mwh)}, note=_rule(regime, "exports"))
     if ctx.exports_onsite and line.certificates_kept is False:
-        return Figure(view, ZERO, "E = 0 (no export credit: certificates sold)", [],
-                      {"AD_MWh": plain(mwh), "certificates_kept": "false"},
-                      note=f"{SOLD_EN} (发改能源〔2023〕1044号) / {SOLD_ZH}",
-                      warnings=[f"export credit removed in view {view} ({regime.id}): {SOLD_EN} / {SOLD_ZH}"])
+        return Figure(view, ZERO, phrase("f_export_sold"), [],
+                      {"AD_MWh": plain(mwh), "certificates_kept": phrase("label", text=BOOLEAN[False])},
+                      note=phrase("sold_note", why=notices.SOLD),
+                      warnings=[Notice("export_credit_removed",
+                                              {"view": notices.view(view), "regime": regime.id, "why": notices.SOLD})])
     fv, how = grid_factor(ctx, method)
     ef = in_unit(fv, "tCO2/MWh")
-    return Figure(view, -fx.electricity_co2(mwh, ef), "E = −AD × EF (exported)", [fv],
+    return Figure(view, -fx.electricity_co2(mwh, ef), phrase("f_exported"), [fv],
                   {"AD_MWh": plain(mwh), "EF_tCO2_per_MWh": plain(ef), "factor_choice": how},
                   note=_rule(regime, "exports"))
 
@@ -154,27 +154,27 @@ def _purchased(line: ActivityLine, mwh: Decimal, ctx: LineContext, view: str, re
         green_zero = ctx.settings.gbt32150_green_power_zero
     green = line.electricity_kind in GREEN_KINDS
     if green and green_zero:
-        return Figure(view, ZERO, "E = AD × 0 (green power with proof)", [],
+        return Figure(view, ZERO, phrase("f_green_zero"), [],
                       {"AD_MWh": plain(mwh), "evidence": line.evidence or ""}, note=_rule(regime, "electricity_zero"))
     stated = _stated(line, ctx, view, regime, method)
-    fv, how = (stated, "supplier-specific factor stated on the line") if stated else grid_factor(ctx, method)
+    fv, how = (stated, phrase("factor_stated")) if stated else grid_factor(ctx, method)
     ef = in_unit(fv, "tCO2/MWh")
-    inter = {"AD_MWh": plain(mwh), "EF_tCO2_per_MWh": plain(ef), "factor_choice": how}
+    inter: dict[str, str] = {"AD_MWh": plain(mwh), "EF_tCO2_per_MWh": plain(ef), "factor_choice": how}
     certs = ctx.covered_mwh.get(line.id, ZERO)
     serials = ", ".join(ctx.covered_serials.get(line.id, []))
     if green:
-        note = f"green power not counted at zero in this view ({regime.id})"
+        note: str = phrase("green_not_zero", regime=regime.id)
     elif el.certificates_zero:
         inter.update({"GEC_MWh": plain(certs), "residual_MWh": plain(mwh - certs), "certificates": serials})
         emissions = fx.electricity_co2(mwh - certs, ef)
         return Figure(view, emissions, "E = (AD − GEC) × EF", [fv], inter,
-                      note="retired certificates at 0; " + _rule(regime, "electricity_other" if view == "zero_carbon"
-                                                                 else "residual_proxy"))
+                      note=phrase("certificates_zero", rule=_rule(regime, "electricity_other" if view == "zero_carbon"
+                                                                  else "residual_proxy")))
     else:
         note = _rule(regime, "electricity_grid_factor" if view != "location" else "location_based")
         if certs:
             inter["GEC_MWh_not_counted"] = plain(certs)
-            note += f"; {plain(certs)} MWh of retired unbundled certificates ({serials}) do not reduce this figure"
+            note = phrase("certificates_not_counted", rule=note, mwh=plain(certs), serials=serials)
     return Figure(view, fx.electricity_co2(mwh, ef), "E = AD × EF", [fv], inter, note=note)
 
 
@@ -191,17 +191,18 @@ def heat(line: ActivityLine, ctx: LineContext) -> dict[str, Figure]:
         fv: FactorValue | None = None
         if stated is not None and method.heat_supplier_factor == "accepted":
             fv = FactorValue.measured("heat", "emission_factor", stated.value, stated.unit, stated.evidence)
-            note = "supplier-specific factor (stated on the line)"
+            note: str = phrase("supplier_heat")
         else:
             if stated is not None:
-                ctx.refusals.append(f"{line.id}: stated heat factor not used in view {view} ({regime.id})")
+                ctx.refusals.append(Notice("stated_heat_factor_refused", {
+                    "line": line.id, "view": notices.view(view), "regime": regime.id}))
             fv = regime.heat_factor(view)
             note = _rule(regime, "heat")
             if fv is None:
                 fv = ctx.library.lookup("heat", "emission_factor", data_year=ctx.year, region="*", policy=ctx.policy)
         ef = in_unit(fv, "tCO2/GJ")
         inter = {**intermediates, "AD_GJ": plain(gj), "EF_tCO2_per_GJ": plain(ef)}
-        out[view] = Figure(view, sign * fx.heat_co2(gj, ef), "E = −AD × EF (exported)" if exported else "E = AD × EF",
+        out[view] = Figure(view, sign * fx.heat_co2(gj, ef), phrase("f_exported") if exported else "E = AD × EF",
                            [fv], inter, note=note)
     return out
 
@@ -238,9 +239,9 @@ def recovered(line: ActivityLine, ctx: LineContext) -> dict[str, Figure]:
     else:
         mass = amount_in(line, "t", "回收二氧化碳量", "recovered CO2")
     inter = {"R_tCO2": plain(mass), "evidence": line.evidence or ""}
-    return {view: (Figure(view, -mass, "E = −R (CO2 recovered and utilised)", [], dict(inter))
+    return {view: (Figure(view, -mass, phrase("f_recovered"), [], dict(inter))
                    if method.recovered_co2 == "subtracted" else
-                   Figure(view, ZERO, "memo: not subtracted", [], dict(inter), note=_rule(regime, "recovered_co2")))
+                   Figure(view, ZERO, phrase("f_memo"), [], dict(inter), note=_rule(regime, "recovered_co2")))
             for view, (regime, method) in ctx.views.items()}
 
 
@@ -253,16 +254,15 @@ def onsite(line: ActivityLine, ctx: LineContext) -> dict[str, Figure]:
         if line.certificates_kept is False and method.electricity.certificates_zero:
             fv, how = grid_factor(ctx, method)
             ef = in_unit(fv, "tCO2/MWh")
-            fig = Figure(view, fx.electricity_co2(mwh, ef), "E = AD × EF (on-site generation, certificates sold)",
+            fig = Figure(view, fx.electricity_co2(mwh, ef), phrase("f_onsite_sold"),
                          [fv], {"AD_MWh": plain(mwh), "EF_tCO2_per_MWh": plain(ef), "factor_choice": how,
-                                "certificates_kept": "false"},
-                         note=f"{SOLD_EN} (发改能源〔2023〕1044号; GHG Protocol Scope 2 Guidance Table 7.1, "
-                              "unique claim)",
-                         warnings=[f"on-site generation's zero claim removed in view {view} ({regime.id}): "
-                                   f"{SOLD_EN} / {SOLD_ZH}"])
+                                "certificates_kept": phrase("label", text=BOOLEAN[False])},
+                         note=phrase("sold_onsite_note", why=notices.SOLD),
+                         warnings=[Notice("onsite_zero_removed", {"view": notices.view(view), "regime": regime.id,
+                                                                  "why": notices.SOLD})])
         else:
-            fig = Figure(view, ZERO, "E = 0 (on-site renewable generation, self-consumed)", [],
-                         {"generation": f"{line.amount} {line.unit}"})
+            fig = Figure(view, ZERO, phrase("f_onsite_zero"), [],
+                         {"generation": quantity(line.amount, line.unit)})
             if line.certificates_kept is None:
                 fig.warnings.append(CERTS_NOT_STATED)
         out[view] = fig
@@ -279,6 +279,7 @@ def direct_view(base: Figure, view: str, regime: Regime, method: ViewMethod) -> 
         return Figure(view, co2, base.formula, base.factors, dict(base.intermediates), base.note,
                       {"CO2": co2} if co2 else {}, {"CO2": co2} if co2 else {})
     left_out = sorted(g for g in base.gases_co2e if g != "CO2")
-    return Figure(view, co2, base.formula if co2 else "E = 0 (not CO2)", base.factors if co2 else [],
-                  dict(base.intermediates), note=f"{', '.join(left_out)} not counted: {_rule(regime, 'gases')}",
+    return Figure(view, co2, base.formula if co2 else phrase("f_not_co2"), base.factors if co2 else [],
+                  dict(base.intermediates), note=phrase("gases_left_out", gases=", ".join(left_out),
+                                                        rule=_rule(regime, "gases")),
                   gases={"CO2": co2} if co2 else {}, gases_co2e={"CO2": co2} if co2 else {})

@@ -16,8 +16,11 @@ from collections.abc import Mapping
 from dataclasses import replace
 from decimal import Decimal
 
+from zerocarbon.accounting import notices
 from zerocarbon.accounting.drivers import explain_all
 from zerocarbon.accounting.lines import LineContext, compute_line
+from zerocarbon.accounting.notices import Notice, phrase
+from zerocarbon.accounting.phrases import TIER_STATUS
 from zerocarbon.accounting.regimes import regime_totals
 from zerocarbon.accounting.results import (
     ExcludedInstrument,
@@ -27,14 +30,16 @@ from zerocarbon.accounting.results import (
     Totals,
     Uncertainty,
     UncertaintyPart,
+    plain,
 )
 from zerocarbon.accounting.scope2 import allocate_certificates, net_of_green_inside_meter
 from zerocarbon.accounting.uncertainty import DEFAULT_DRAWS, DEFAULT_SEED, UncertainLine, approach1, monte_carlo
 from zerocarbon.errors import FactorError, InputError, ZerocarbonError
-from zerocarbon.factors import FactorLibrary, default_library
+from zerocarbon.factors import FactorLibrary, QualityTier, default_library
 from zerocarbon.footprint.allocation import allocate, product_output
 from zerocarbon.model.inventory_input import SCOPE1, ActivityLine, Category, InventoryInput
 from zerocarbon.model.period import Period
+from zerocarbon.model.vocabulary import Label
 from zerocarbon.units import conversion_factor
 
 ZERO = Decimal(0)
@@ -43,21 +48,25 @@ ZERO = Decimal(0)
 def _uncertainty_parts(result: LineResult, library: FactorLibrary) -> list[UncertaintyPart]:
     line = result.line
     if line.uncertainty_pct is not None:
-        parts = [UncertaintyPart("activity", line.uncertainty_pct, f"activity:{line.id}", "stated on the line")]
+        parts = [UncertaintyPart("activity", line.uncertainty_pct, f"activity:{line.id}", phrase("u_stated"))]
     else:
         tier = library.quality_tier("activity", line.data_quality)
-        parts = [UncertaintyPart("activity", tier.uncertainty_pct, f"activity:{line.id}",
-                                 f"data-quality tier '{tier.tier}' ({tier.status})")]
+        parts = [UncertaintyPart("activity", tier.uncertainty_pct, f"activity:{line.id}", _tier_basis(tier))]
     fig = result.figures.get("gbt32150")
     for fv in fig.factors if fig else []:
         if fv.row is not None and fv.row.uncertainty_pct is not None:
             parts.append(UncertaintyPart(fv.parameter, fv.row.uncertainty_pct, fv.key,
-                                         f"factor row {fv.row.factor_id}"))
+                                         phrase("u_row", row=fv.row.factor_id)))
         else:
             tier = library.quality_tier("factor", "measured" if fv.origin == "measured" else "default")
-            parts.append(UncertaintyPart(fv.parameter, tier.uncertainty_pct, fv.key,
-                                         f"data-quality tier '{tier.tier}' ({tier.status})"))
+            parts.append(UncertaintyPart(fv.parameter, tier.uncertainty_pct, fv.key, _tier_basis(tier)))
     return parts
+
+
+def _tier_basis(tier: QualityTier) -> str:
+    """The basis of an uncertainty taken from a data-quality tier, named in both languages."""
+    return phrase("u_tier", tier=Label(tier.name_zh, tier.name_en),
+                  status=TIER_STATUS.get(tier.status, Label(tier.status, tier.status)))
 
 
 #: Which input field a factor-lookup failure points at.
@@ -155,8 +164,7 @@ def compute_inventory(
         annual = [r.line.id for r in results if not Period.parse(r.line.period).is_month]
         results = [r for r in results if r.line.period == str(period)]
         if annual:
-            extra_warnings.append(f"{len(annual)} lines stated for the whole year are not in the {period} inventory: "
-                                  + ", ".join(annual[:6]) + (" …" if len(annual) > 6 else ""))
+            extra_warnings.append(Notice("annual_lines_left_out", {"n": len(annual), "period": str(period)}, annual))
         if not results:
             raise InputError(f"{period} 没有按月的活动数据", f"no monthly activity data for {period}", field="month")
     counted = [r for r in results if not r.biomass]
@@ -192,9 +200,8 @@ def _regime_warnings(ctx: LineContext) -> list[str]:
     if override is not None and "gbt32150" in ctx.views:
         regime, method = ctx.views["gbt32150"]
         if override != method.electricity.green_power_zero:
-            out.append(f"settings override the {regime.id} rule for green power with proof: "
-                       f"{'zero' if override else 'grid factor'} instead of the regime's "
-                       f"{'zero' if method.electricity.green_power_zero else 'grid factor'}")
+            out.append(Notice("green_override", {"regime": regime.id, "override": notices.ON_OFF[bool(override)],
+                                                 "rule": notices.ON_OFF[bool(method.electricity.green_power_zero)]}))
     return out
 
 
@@ -259,7 +266,8 @@ def _intensities(data: InventoryInput, period: str, results: list[LineResult]) -
         output = product_output(data.production, p, period)
         out.append(Intensity(
             product=p.id, name_zh=p.name_zh, name_en=p.name_en, output=output, unit=p.unit, emissions=a.amount,
-            intensity=a.amount / output if output else None, derivation=a.derivation("tCO2e", output),
+            intensity=a.amount / output if output else None,
+            derivation=a.derivation("tCO2e", output, lambda v: plain(v, 4)),
         ))
     return out
 
@@ -284,23 +292,23 @@ def _uncertainty(counted: list[LineResult], draws: int, seed: int) -> tuple[Unce
 def _warnings(results: list[LineResult], excluded: list[ExcludedInstrument]) -> list[str]:
     """One warning per cause (a fallback, a factor whose sources disagree or that is unverified), naming
     the lines it concerns, so a verifier sees each issue once."""
-    causes: dict[str, list[str]] = defaultdict(list)
+    causes: dict[Notice, list[str]] = defaultdict(list)
     for r in results:
         for fig in r.figures.values():
             for omitted in fig.warnings:  # what a figure leaves out (e.g. CH4/N2O without a factor)
-                causes[omitted].append(r.line.id)
+                cause = omitted if isinstance(omitted, Notice) else Notice("text", {"text": omitted})
+                causes[cause].append(r.line.id)
             for fv in fig.factors:
                 if fv.fallback:
-                    causes[f"factor {fv.item}/{fv.parameter} fallback ({fv.fallback})"].append(r.line.id)
+                    causes[Notice("factor_fallback", {
+                        "item": notices.item(fv.item), "parameter": notices.parameter(fv.parameter),
+                        "fallback": notices.fallback(fv.fallback)})].append(r.line.id)
                 if fv.row is not None and fv.row.status in ("unverified", "conflict"):
-                    what = "sources disagree; preferred row used" if fv.row.status == "conflict" else "unverified"
-                    causes[f"factor {fv.row.factor_id}: {what}"].append(r.line.id)
-    out = []
-    for cause, lines in causes.items():
-        ids = sorted(set(lines))
-        shown = ", ".join(ids[:6]) + (f", … ({len(ids)} lines)" if len(ids) > 6 else "")
-        out.append(f"{cause} — {shown}")
-    out.extend(f"certificate {cert.serial} not counted: {cert.reason_en}" for cert in excluded)
+                    causes[Notice(f"factor_{fv.row.status}", {"factor": fv.row.factor_id})].append(r.line.id)
+    out: list[str] = [cause.with_lines(sorted(set(lines))) for cause, lines in causes.items()]
+    out.extend(Notice("certificate_excluded", {"serial": cert.serial,
+                                               "reason": Label(cert.reason_zh, cert.reason_en)})
+               for cert in excluded)
     return sorted(out)
 
 

@@ -13,6 +13,7 @@ from dataclasses import replace
 from decimal import Decimal
 
 from zerocarbon.accounting import formulas as fx
+from zerocarbon.accounting import notices
 from zerocarbon.accounting.context import LineContext, amount_in, in_unit
 from zerocarbon.accounting.indirect import (
     GRID_AVERAGE,
@@ -23,6 +24,8 @@ from zerocarbon.accounting.indirect import (
     onsite,
     recovered,
 )
+from zerocarbon.accounting.notices import Notice, phrase, quantity
+from zerocarbon.accounting.phrases import DIRECTIONS, NONCO2_TABLE_LABELS
 from zerocarbon.accounting.regimes import check_measured
 from zerocarbon.accounting.results import Figure, LineResult, plain
 from zerocarbon.errors import FactorError, InputError, UnitError
@@ -45,13 +48,13 @@ def _q(value: Decimal) -> str:
     return plain(value)
 
 
-#: How a fuel is burnt → (variants of combustion_nonco2.csv tried in order, the IPCC table they come from).
+#: How a fuel is burnt → (variants of combustion_nonco2.csv tried in order, the IPCC table they come from,
+#: named in both languages by :data:`zerocarbon.accounting.phrases.NONCO2_TABLE_LABELS`).
 NONCO2_TABLES: dict[str, tuple[tuple[str, ...], str]] = {
-    "stationary": (("stationary_manufacturing",),
-                   "IPCC 2006 Vol. 2 Ch. 2 Table 2.3 (manufacturing industries and construction)"),
-    "mobile_offroad": (("offroad_industry", "offroad_industry_4stroke"),
-                       "IPCC 2006 Vol. 2 Ch. 3 Table 3.3.1 (off-road, industry)"),
-    "mobile_road": (("road", "road_ldv_1995_on"), "IPCC 2006 Vol. 2 Ch. 3 Table 3.2.2 (road transport)"),
+    mode: (variants, NONCO2_TABLE_LABELS[mode].en) for mode, variants in (
+        ("stationary", ("stationary_manufacturing",)),
+        ("mobile_offroad", ("offroad_industry", "offroad_industry_4stroke")),
+        ("mobile_road", ("road", "road_ldv_1995_on")))
 }
 #: The mode a fuel line takes when it does not say (docs/activity-data-format.md): gasoline is burnt
 #: in vehicles; every other fuel in boilers, furnaces, kilns or generators.
@@ -59,8 +62,7 @@ DEFAULT_COMBUSTION = {"gasoline": "mobile_road"}
 FUEL_PARAMETERS = ("ncv", "carbon_content", "oxidation_rate", "ch4_ef", "n2o_ef")
 #: Units of a fuel stated as heat (kWh and MWh are refused: on a fuel line they are a mistake, not a heat)
 HEAT_UNITS = ("GJ", "TJ", "MJ", "kJ")
-CO2_ONLY_NOTE = ("CO2 only: GB/T 32150-2015 as applied with the NDRC enterprise guides counts the CO2 of fuel "
-                 "combustion (CH4 and N2O are in the GHG Protocol scope 1 views)")
+CO2_ONLY_NOTE = phrase("co2_only")
 
 
 def _fuel_heat(line: ActivityLine, ctx: LineContext, item: str) -> tuple[Decimal, list[FactorValue], dict[str, str]]:
@@ -78,7 +80,7 @@ def _fuel_heat(line: ActivityLine, ctx: LineContext, item: str) -> tuple[Decimal
                                                     "given as heat)")
     if same_dimension(line.unit, "GJ"):
         heat = line.amount * conversion_factor(line.unit, "GJ")
-        return heat, [], {"AD_given_as_heat": f"{line.amount} {line.unit}"}
+        return heat, [], {"AD_given_as_heat": quantity(line.amount, line.unit)}
     ncv = ctx.factor(line, item, "ncv")
     try:
         to_gj = conversion_factor(f"({line.unit})*({ncv.unit})", "GJ")
@@ -88,7 +90,7 @@ def _fuel_heat(line: ActivityLine, ctx: LineContext, item: str) -> tuple[Decimal
             f"fuel amount unit '{line.unit}' does not match the NCV unit '{ncv.unit}'",
             field="unit", expected=f"a unit that {ncv.unit} applies to (e.g. t, Nm3, 万Nm3), or heat (GJ, TJ, MJ)",
         ) from exc
-    return fx.fuel_activity_gj(line.amount * to_gj, ncv.value), [ncv], {"FC": f"{line.amount} {line.unit}"}
+    return fx.fuel_activity_gj(line.amount * to_gj, ncv.value), [ncv], {"FC": quantity(line.amount, line.unit)}
 
 
 def _combustion_gas(line: ActivityLine, ctx: LineContext, item: str, gas: str, mode: str,
@@ -129,14 +131,15 @@ def fuel_combustion(line: ActivityLine, ctx: LineContext, item: str) -> dict[str
     ef = fx.fuel_emission_factor(cc_v, of_v)
     co2 = fx.fuel_co2(heat_gj, cc_v, of_v)
     inter = {**heat_inter, "AD_GJ": _q(heat_gj), "CC_tC_per_GJ": _q(cc_v), "OF": _q(of_v), "EF_tCO2_per_GJ": _q(ef)}
-    formula = "E = FC × NCV × CC × OF × 44/12" if heat_factors else "E = AD × CC × OF × 44/12 (fuel given as heat)"
+    formula = "E = FC × NCV × CC × OF × 44/12" if heat_factors else phrase("f_fuel_heat")
     co2_factors = [*heat_factors, cc, of]
     gbt = Figure("gbt32150", co2, formula, co2_factors, dict(inter), note=CO2_ONLY_NOTE,
                  gases={"CO2": co2}, gases_co2e={"CO2": co2})
     mode = line.combustion or DEFAULT_COMBUSTION.get(item, "stationary")
-    table = NONCO2_TABLES[mode][1]
-    ghg_inter = {**inter, "combustion": mode if line.combustion else f"{mode} (default for {item})",
-                 "nonco2_table": table}
+    table = NONCO2_TABLE_LABELS[mode]
+    ghg_inter = {**inter, "combustion": phrase("combustion_stated", mode=notices.mode(mode)) if line.combustion
+                 else phrase("combustion_default", mode=notices.mode(mode), item=notices.item(item)),
+                 "nonco2_table": phrase("label", text=table)}
     gases, gases_co2e, factors, missing = {"CO2": co2}, {"CO2": co2}, list(co2_factors), []
     for gas in ("CH4", "N2O"):
         found = _combustion_gas(line, ctx, item, gas, mode, heat_gj)
@@ -146,13 +149,12 @@ def fuel_combustion(line: ActivityLine, ctx: LineContext, item: str) -> dict[str
         gases[gas], gases_co2e[gas] = found[0], found[1]
         factors += found[2]
         ghg_inter.update({f"{gas}_t": _q(found[0]), f"{gas}_tCO2e": _q(found[1])})
-    warnings = [f"{'/'.join(missing)} of {item} ({mode}) not counted: no factor in {table} in the library; "
-                f"give {' and '.join(f'measured.{g.lower()}_ef' for g in missing)} [kg/TJ] with evidence"
-                ] if missing else []
+    warnings: list[str] = [Notice("gas_not_counted", {
+        "gases": "/".join(missing), "item": notices.item(item), "mode": notices.mode(mode), "table": table,
+        "give": [f"measured.{g.lower()}_ef" for g in missing]})] if missing else []
     total = sum(gases_co2e.values(), Decimal(0))
-    ghg_formula = (f"{formula} + AD × EF_CH4 × GWP_CH4 + AD × EF_N2O × GWP_N2O "
-                   f"(GWP {ctx.settings.gwp_set})")
-    note = f"CO2 + CH4 + N2O; CH4/N2O per {table}"
+    ghg_formula = phrase("f_fuel_ghg", co2=formula, gwp=ctx.settings.gwp_set)
+    note = phrase("ghg_note", table=table)
     return {"gbt32150": gbt, **{view: Figure(view, total, ghg_formula, list(factors), dict(ghg_inter), note,
                                              dict(gases), dict(gases_co2e), list(warnings))
                                 for view in ("location", "market")}}
@@ -181,13 +183,14 @@ def process_mass_balance(line: ActivityLine, ctx: LineContext, item: str) -> tup
     flows = [(mass, cc_v)]
     co2 = fx.mass_balance_co2(flows, []) if line.direction == "input" else fx.mass_balance_co2([], flows)
     return co2, Figure("gbt32150", co2, "E = (Σ M_in × C_in − Σ M_out × C_out) × 44/12", [cc], {
-        "M_t": _q(mass), "C_tC_per_t": _q(cc_v), "direction": line.direction or "",
+        "M_t": _q(mass), "C_tC_per_t": _q(cc_v),
+        "direction": phrase("label", text=DIRECTIONS[line.direction]) if line.direction in DIRECTIONS else "",
     })
 
 
 def process_gas(line: ActivityLine, ctx: LineContext, item: str) -> tuple[Decimal, Decimal, Figure]:
     """Direct release of a greenhouse gas by a process: E = M × GWP (GWP set chosen per inventory)."""
-    return _released_gas(line, ctx, item, "E = M × GWP", "")
+    return _released_gas(line, ctx, item, f"E = M × GWP({ctx.settings.gwp_set})", "")
 
 
 def fugitive(line: ActivityLine, ctx: LineContext, item: str) -> tuple[Decimal, Decimal, Figure]:
@@ -196,8 +199,7 @@ def fugitive(line: ActivityLine, ctx: LineContext, item: str) -> tuple[Decimal, 
     GB/T 32150-2015 §7.4 and its GWP appendix for the product; GHG Protocol Corporate Standard,
     direct (scope 1) fugitive emissions. Counted in every view that counts the gas.
     """
-    return _released_gas(line, ctx, item, "E = M × GWP (fugitive)",
-                         "逸散排放 (fugitive): mass lost, e.g. refrigerant or SF6 refilled")
+    return _released_gas(line, ctx, item, phrase("f_fugitive", gwp=ctx.settings.gwp_set), phrase("fugitive_note"))
 
 
 def _released_gas(line: ActivityLine, ctx: LineContext, item: str, formula: str,
@@ -210,8 +212,7 @@ def _released_gas(line: ActivityLine, ctx: LineContext, item: str, formula: str,
     mass = _amount_in(line, "t", "气体排放量", "gas mass")
     gwp_v = _in_unit(gwp, "dimensionless")
     co2e = fx.gas_co2e(mass, gwp_v)
-    return mass, co2e, Figure("gbt32150", co2e, f"{formula.replace('GWP', f'GWP({ctx.settings.gwp_set})', 1)}",
-                              [gwp], {"M_t": _q(mass), "GWP": _q(gwp_v)}, note=note,
+    return mass, co2e, Figure("gbt32150", co2e, formula, [gwp], {"M_t": _q(mass), "GWP": _q(gwp_v)}, note=note,
                               gases={item: mass}, gases_co2e={item: co2e})
 
 

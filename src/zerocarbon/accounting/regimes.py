@@ -28,6 +28,7 @@ from typing import Any
 
 import yaml
 
+from zerocarbon.accounting.notices import Notice, phrase
 from zerocarbon.accounting.results import LineResult
 from zerocarbon.errors import FactorError, InputError
 from zerocarbon.factors import FactorRow, FactorValue
@@ -107,7 +108,7 @@ class Regime:
                         valid_from=None, valid_to=None, source_document=d["source_document"],
                         edition=d.get("edition", ""), clause=d.get("clause", ""),
                         status="single-source" if d["status"] == "single-source" else "unverified",
-                        preferred=True, uncertainty_pct=None, note=f"printed by the regime {self.id}",
+                        preferred=True, uncertainty_pct=None, note=phrase("regime_printed_row", regime=self.id),
                         file="accounting/data/regimes.yaml")
         return FactorValue(item="heat", parameter="emission_factor", value=row.value, unit=row.unit,
                            origin="default", row=row)
@@ -201,17 +202,15 @@ def selected(settings: Settings, year: int) -> tuple[list[Regime], list[str]]:
     regimes = load_regimes()
     in_force = gbt_edition_in_force(year)
     asked = list(settings.regimes) if settings.regimes is not None else [in_force, "ghg-protocol", "zero-carbon"]
-    warnings = []
+    warnings: list[str] = []
     gbt = [r for r in asked if r.startswith("gbt32150")]
     if gbt and gbt[0] != in_force:
-        warnings.append(f"regime {gbt[0]} chosen for data year {year}; the edition in force for that year is "
-                        f"{in_force}")
+        warnings.append(Notice("regime_off_year", {"regime": gbt[0], "year": year, "in_force": in_force}))
     ids = ([] if gbt else [in_force]) + asked
     if "ghg-protocol" not in ids:
         ids.append("ghg-protocol")
     if any(rid == "gbt32150-2025" for rid in ids):
-        warnings.append("regime gbt32150-2025: clauses not read are carried from the 2015 conventions "
-                        "(marked unknown in its rules)")
+        warnings.append(Notice("regime_2025_carried"))
     return [regimes[rid] for rid in dict.fromkeys(ids)], warnings
 
 

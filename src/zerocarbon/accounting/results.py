@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from zerocarbon.accounting.notices import notices_dict, prose
 from zerocarbon.factors import FactorValue
 from zerocarbon.model.inventory_input import ActivityLine, Category
 
@@ -53,6 +54,9 @@ class Figure:
             "factors": [f.to_trace() for f in self.factors],
             "intermediates": dict(self.intermediates),
             "note": self.note,
+            # the engine's words in Chinese (formula, note, values that are words); the fields above are English
+            "zh": {"formula": prose(self.formula, "zh"), "note": prose(self.note, "zh"),
+                   "intermediates": {k: prose(v, "zh") for k, v in self.intermediates.items()}},
         }
         if self.gases:
             out["gases"] = {g: {"mass_t": str(m), "co2e_t": str(self.gases_co2e.get(g, Decimal(0)))}
@@ -115,7 +119,7 @@ class LineResult:
             "figures": {v: f.to_dict() for v, f in self.figures.items()},
             "uncertainty_pct": str(self.uncertainty_pct),
             "uncertainty_parts": [
-                {"name": p.name, "pct": str(p.pct), "key": p.key, "basis": p.basis}
+                {"name": p.name, "pct": str(p.pct), "key": p.key, "basis": p.basis, "basis_zh": prose(p.basis, "zh")}
                 for p in self.uncertainty_parts
             ],
         }
@@ -226,6 +230,7 @@ class Inventory:
                 for c in self.certificates_excluded
             ],
             "warnings": self.warnings,
+            "notices": notices_dict(self.warnings),
             "regimes": self.regimes,
             "lines": [r.to_dict() for r in self.lines],
         }

@@ -26,6 +26,7 @@ from collections import defaultdict
 from dataclasses import replace
 from decimal import ROUND_HALF_EVEN, Decimal
 
+from zerocarbon.accounting.notices import Notice, phrase
 from zerocarbon.accounting.results import ExcludedInstrument
 from zerocarbon.errors import InputError
 from zerocarbon.model.inventory_input import GREEN_KINDS, ActivityLine, Category, Certificate
@@ -151,7 +152,7 @@ def _pro_rata(grid: list[ActivityLine], certs: list[Certificate], year: int
         given += share
     names = [c.serial for c in certs]
     serials = {line.id: list(names) for line in grid} if certs else {}
-    applied = [{"serial": c.serial, "line": f"* ({len(grid)} grid lines of {year}, pro rata)", "mwh": str(c.mwh)}
+    applied = [{"serial": c.serial, "line": phrase("pro_rata", n=len(grid), year=year), "mwh": str(c.mwh)}
                for c in certs]
     return covered, serials, applied
 
@@ -232,7 +233,6 @@ def net_of_green_inside_meter(lines: list[ActivityLine]) -> tuple[list[ActivityL
                 f"含绿电 {green.id} {share} MWh（在结算表计内，已扣除） / net of {share} MWh of {green.id} "
                 f"(green power inside the settlement meter)")
             out[i] = line.model_copy(update={"amount": line.amount - share / per_unit, "note": note})
-        notes.append(f"green power {green.id} ({need} MWh) is inside the settlement meter's reading: subtracted from "
-                     f"{len(idx)} grid line(s) of {green.period} pro rata, not added on top / 绿电 {green.id} 含在结算"
-                     f"表计读数内：已按比例从同期 {len(idx)} 条电网购电行中扣除")
+        notes.append(Notice("green_inside_meter", {"green": green.id, "mwh": format(need, "f"), "n": len(idx),
+                                                   "period": green.period}))
     return out, notes

@@ -27,6 +27,7 @@ from importlib.resources import files
 from itertools import pairwise
 from typing import Literal
 
+from zerocarbon.accounting.notices import phrase
 from zerocarbon.errors import FactorError, InputError
 from zerocarbon.factors.steam_tables_build import IAPWS_VERSION
 
@@ -45,10 +46,7 @@ _MJ_TO_GJ = Decimal("0.001")
 
 SATURATED_TABLE = "steam_saturated.csv"
 SUPERHEATED_TABLE = "steam_superheated.csv"
-SOURCE = (f"IAPWS-IF97 (IAPWS Industrial Formulation 1997), computed with iapws {IAPWS_VERSION} and rounded "
-          f"to 0.01 kJ/kg: zerocarbon factors/data/{SATURATED_TABLE} and {SUPERHEATED_TABLE} "
-          "(provenance in steam_tables.yaml); the formulation behind the 饱和蒸汽热焓表/过热蒸汽热焓表 "
-          "of the NDRC 24-industry GHG accounting guides")
+SOURCE = phrase("steam_source", version=IAPWS_VERSION, saturated=SATURATED_TABLE, superheated=SUPERHEATED_TABLE)
 
 SteamState = Literal["saturated", "superheated"]
 
@@ -181,15 +179,13 @@ def _saturated(tab: _Tables, p: Decimal) -> tuple[Decimal, Decimal, str]:
     """Saturation temperature [°C], h'' [kJ/kg] and the rows used, at absolute pressure p [MPa]."""
     i = bisect_left(tab.sat_p, p)
     if i < len(tab.sat_p) and tab.sat_p[i] == p:
-        return tab.sat_t[i], tab.sat_h[i], (f"saturated-table row ({_fmt(p)} MPa, {tab.sat_t[i]} °C, "
-                                            f"{tab.sat_h[i]} kJ/kg)")
+        return tab.sat_t[i], tab.sat_h[i], phrase("sat_row", p=_fmt(p), t=tab.sat_t[i], h=tab.sat_h[i])
     i = _segment(tab.sat_p, p)
     p0, p1 = tab.sat_p[i], tab.sat_p[i + 1]
     t = _lerp(p, p0, p1, tab.sat_t[i], tab.sat_t[i + 1])
     h = _lerp(p, p0, p1, tab.sat_h[i], tab.sat_h[i + 1])
-    return t, h, (f"linear interpolation in absolute pressure between saturated-table rows "
-                  f"({_fmt(p0)} MPa, {tab.sat_t[i]} °C, {tab.sat_h[i]} kJ/kg) and "
-                  f"({_fmt(p1)} MPa, {tab.sat_t[i + 1]} °C, {tab.sat_h[i + 1]} kJ/kg)")
+    return t, h, phrase("sat_interpolated", p0=_fmt(p0), t0=tab.sat_t[i], h0=tab.sat_h[i], p1=_fmt(p1),
+                        t1=tab.sat_t[i + 1], h1=tab.sat_h[i + 1])
 
 
 def _isobar(tab: _Tables, p: Decimal, t: Decimal) -> tuple[Decimal, str]:
@@ -202,18 +198,18 @@ def _isobar(tab: _Tables, p: Decimal, t: Decimal) -> tuple[Decimal, str]:
     ts = tuple(x for x, _ in pts)
     j = bisect_left(ts, t)
     if j < len(ts) and ts[j] == t:
-        return pts[j][1], f"{_fmt(p)} MPa: row ({_fmt(t)} °C, {pts[j][1]} kJ/kg)"
+        return pts[j][1], phrase("isobar_row", p=_fmt(p), t=_fmt(t), h=pts[j][1])
     j = _segment(ts, t)
     (t0, h0), (t1, h1) = pts[j], pts[j + 1]
-    lower = f"saturation {t0} °C" if j == 0 else f"{_fmt(t0)} °C"
-    return _lerp(t, t0, t1, h0, h1), (f"{_fmt(p)} MPa: ({lower}, {h0} kJ/kg)–({_fmt(t1)} °C, {h1} kJ/kg)")
+    lower = phrase("saturation_at", t=t0) if j == 0 else phrase("celsius", t=_fmt(t0))
+    return _lerp(t, t0, t1, h0, h1), phrase("isobar_between", p=_fmt(p), lower=lower, h0=h0, t1=_fmt(t1), h1=h1)
 
 
 def _superheated(tab: _Tables, p: Decimal, t: Decimal) -> tuple[Decimal, str]:
     """h [kJ/kg] of superheated steam at (p [MPa abs], t [°C]) inside the grid, and the method."""
     if p in tab.grid:
         h, rows = _isobar(tab, p, t)
-        return h, f"superheated grid, linear in temperature along the isobar {rows}"
+        return h, phrase("superheated_isobar", rows=rows)
     i = _segment(tab.grid_p, p)
     p1, p2 = tab.grid_p[i], tab.grid_p[i + 1]
     h1, rows1 = _isobar(tab, p1, t)
@@ -221,18 +217,14 @@ def _superheated(tab: _Tables, p: Decimal, t: Decimal) -> tuple[Decimal, str]:
     if t >= tab.sat_t[k2]:
         h2, rows2 = _isobar(tab, p2, t)
         h = _lerp(p, p1, p2, h1, h2)
-        return h, (f"superheated grid, bilinear: linear in temperature along the isobars {rows1} and "
-                   f"{rows2}, then linear in absolute pressure")
+        return h, phrase("superheated_bilinear", rows1=rows1, rows2=rows2)
     # t lies below saturation at p2: the isotherm t leaves the vapour region between p and p2, so
     # the upper corner is the point of the saturation line (one saturated-table segment) at t.
     k1 = k2 - 1
     ps = _lerp(t, tab.sat_t[k1], tab.sat_t[k2], p1, p2)
     hs = _lerp(t, tab.sat_t[k1], tab.sat_t[k2], tab.sat_h[k1], tab.sat_h[k2])
     h = _lerp(p, p1, ps, h1, hs)
-    return h, (f"superheated grid next to saturation: linear in temperature along the isobar {rows1}; "
-               f"the isobar {_fmt(p2)} MPa is wet at {_fmt(t)} °C, so the upper point is the saturation "
-               f"line at {_fmt(t)} °C (p = {ps} MPa, h'' = {hs} kJ/kg, linear between saturated-table rows "
-               f"{_fmt(p1)} and {_fmt(p2)} MPa); then linear in absolute pressure")
+    return h, phrase("superheated_near_saturation", rows1=rows1, p1=_fmt(p1), p2=_fmt(p2), t=_fmt(t), ps=ps, hs=hs)
 
 
 def _decimal(x: object, name: str) -> Decimal:
@@ -301,7 +293,7 @@ def steam_enthalpy(pressure_mpa: Decimal, temperature_c: Decimal | None = None, 
     tab = _tables()
     p_in = _decimal(pressure_mpa, "pressure_mpa")
     p = p_in + STANDARD_ATMOSPHERE_MPA if gauge else p_in
-    gauge_note = (f"pressure {_fmt(p_in)} MPa gauge + {STANDARD_ATMOSPHERE_MPA} MPa = {_fmt(p)} MPa absolute; "
+    gauge_note = (phrase("steam_gauge", gauge=_fmt(p_in), atm=STANDARD_ATMOSPHERE_MPA, abs=_fmt(p))
                   if gauge else "")
     where = {"pressure_mpa_abs": str(p), "gauge": gauge}
     sat_range = f"{_fmt(tab.sat_p[0])}–{_fmt(tab.sat_p[-1])} MPa"
@@ -314,7 +306,7 @@ def steam_enthalpy(pressure_mpa: Decimal, temperature_c: Decimal | None = None, 
                              f"table, {sat_range}; no extrapolation", field="pressure_mpa",
                              expected=f"{sat_range} absolute", details=where)
         t_sat, h, rows = _saturated(tab, p)
-        return SteamEnthalpy(h, "saturated", p, t_sat, f"{gauge_note}saturated vapour h'': {rows}", SOURCE)
+        return SteamEnthalpy(h, "saturated", p, t_sat, phrase("steam_saturated", gauge=gauge_note, rows=rows), SOURCE)
 
     t = _decimal(temperature_c, "temperature_c")
     where["temperature_c"] = str(t)
@@ -333,8 +325,8 @@ def steam_enthalpy(pressure_mpa: Decimal, temperature_c: Decimal | None = None, 
                          expected=f"≥ {t_sat - SATURATION_TOLERANCE_C} °C at this pressure", details=where)
     if t <= t_sat + SATURATION_TOLERANCE_C:
         return SteamEnthalpy(h_sat, "saturated", p, t_sat,
-                             f"{gauge_note}given {_fmt(t)} °C is within {SATURATION_TOLERANCE_C} °C of the "
-                             f"saturation temperature {t_sat} °C, taken as saturated vapour h'': {rows}",
+                             phrase("steam_near_saturation", gauge=gauge_note, t=_fmt(t), tol=SATURATION_TOLERANCE_C,
+                                    t_sat=t_sat, rows=rows),
                              SOURCE)
     if not tab.grid_p[0] <= p <= tab.grid_p[-1]:
         raise InputError(f"过热蒸汽压力 {_fmt(p)} MPa（绝对压力）超出焓值表范围 {sup_range}，不外推",
@@ -347,7 +339,7 @@ def steam_enthalpy(pressure_mpa: Decimal, temperature_c: Decimal | None = None, 
                          f"(max {_fmt(tab.t_max)} °C); no extrapolation", field="temperature_c",
                          expected=f"saturation temperature … {_fmt(tab.t_max)} °C", details=where)
     h, method = _superheated(tab, p, t)
-    return SteamEnthalpy(h, "superheated", p, t, f"{gauge_note}{method}", SOURCE)
+    return SteamEnthalpy(h, "superheated", p, t, phrase("steam_superheated", gauge=gauge_note, how=method), SOURCE)
 
 
 def _non_negative(x: Decimal, name: str) -> Decimal:

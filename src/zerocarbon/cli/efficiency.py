@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 from zerocarbon.errors import ZerocarbonError
+from zerocarbon.reports.efficiency import grade_text
 
 console = Console()
 err_console = Console(stderr=True)
@@ -37,10 +38,17 @@ Year = Annotated[int | None, typer.Option("--year", help="数据年份（默认�
                                                          "register's)")]
 
 
-def _fail(exc: ZerocarbonError) -> None:
-    err_console.print(f"[bold red]错误 / error[/]\n{exc.message('zh')}\n{exc.message('en')}", highlight=False,
-                      markup=True)
+def _fail(exc: ZerocarbonError, lang: str) -> None:
+    """A refusal in the user's language (``--lang``), and exit 2."""
+    err_console.print("错误" if lang == "zh" else "error", style="bold red")
+    err_console.print(exc.message(lang), highlight=False, markup=False)
     raise typer.Exit(2)
+
+
+#: The accounting view the abatement is valued in, as the summary names it.
+VIEWS = {"gbt32150": ("GB/T 32150 口径", "GB/T 32150 view"), "location": ("基于位置的范围二", "location-based"),
+         "market": ("基于市场的范围二", "market-based"), "zero_carbon": ("零碳工厂指标口径", "zero-carbon view"),
+         "ets": ("全国碳市场口径", "national ETS view")}
 
 
 def _pct(value: Any) -> str:
@@ -62,7 +70,8 @@ def print_efficiency_summary(diagnosis: Any, lang: str = "zh") -> None:
         ("标准表中无对应档位" if zh else "Rating missing from the table", ", ".join(s["missing_rows"]) or "—"),
         ("措施数" if zh else "Measures", str(s["measures"])),
         ("年节电量 kWh" if zh else "Electricity saved kWh/a", f"{float(s['kwh_per_year']):,.0f}"),
-        (f"{'年减排' if zh else 'CO2 abated'} tCO2 ({s['main_view']})",
+        (f"{'年减排' if zh else 'CO2 abated'} tCO2 "
+         f"({VIEWS.get(str(s['main_view']), (str(s['main_view']),) * 2)[0 if zh else 1]})",
          "—" if s["tco2_per_year"] is None else f"{float(s['tco2_per_year']):,.3f}"),
         ("年节约电费 元" if zh else "Money saved yuan/a", f"{float(s['money_per_year']):,.2f}"),
     ]
@@ -82,13 +91,13 @@ def print_efficiency_summary(diagnosis: Any, lang: str = "zh") -> None:
 
 def _devices_table(diagnosis: Any, lang: str) -> None:
     zh = lang == "zh"
-    table = Table(title="设备能效等级 / equipment grades")
-    for col in ("编号 code", "kW", "η %", "等级 grade", "依据 why"):
+    table = Table(title="设备能效等级" if zh else "Equipment grades")
+    for col in ("编号" if zh else "Code", "kW", "η %", "等级" if zh else "Grade", "依据" if zh else "Why"):
         table.add_column(col, overflow="fold")
     for d in diagnosis.devices:
         g = d.grade
         table.add_row(d.code, str(d.rated_power_kw or "—"), str(d.efficiency_pct or "—"),
-                      str(g.grade) if g.grade else g.outcome, g.reason_zh if zh else g.reason_en)
+                      grade_text({"grade": g.grade, "outcome": g.outcome}, lang), g.reason_zh if zh else g.reason_en)
     console.print(table)
 
 
@@ -131,7 +140,7 @@ def grade(register: Annotated[Path, typer.Argument(help="设备能效台账 / re
     try:
         diagnosis = grade_register(load_register(register), year)
     except ZerocarbonError as exc:
-        _fail(exc)
+        _fail(exc, lang)
     _emit(diagnosis, out, as_json, lang)
 
 
@@ -150,7 +159,8 @@ def diagnose(
     from zerocarbon.services.efficiency.runs import diagnose_factory, diagnose_files
 
     if (inventory is None) == (factory is None):
-        err_console.print("请给出 --inventory 或 --factory 之一 / give exactly one of --inventory or --factory")
+        err_console.print("请给出 --inventory 或 --factory 之一" if lang == "zh"
+                          else "give exactly one of --inventory or --factory")
         raise typer.Exit(2)
     try:
         if factory is not None:
@@ -159,5 +169,5 @@ def diagnose(
             assert inventory is not None
             diagnosis = diagnose_files(register, inventory, year)
     except ZerocarbonError as exc:
-        _fail(exc)
+        _fail(exc, lang)
     _emit(diagnosis, out, as_json, lang)

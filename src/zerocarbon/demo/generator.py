@@ -167,6 +167,13 @@ def build() -> dict[str, Any]:
             "synthetic": True,
             "facilities": facilities,
             "products": products,
+            # fictitious contact data (the sample is synthetic): reserved example domain, no real number
+            "legal_representative": "王示例（合成示例）",
+            "contact_person": "李示例（合成示例）",
+            "contact_phone": "0519-0000 0000",
+            "contact_email": "energy@example.com",
+            "preparer": "江苏示例锂电池包制造有限公司能源管理部（合成示例）",
+            "report_date": f"{YEAR + 1}-03-31",
         },
         "settings": {"gwp_set": "AR6", "gbt32150_grid_scope": "national", "gbt32150_green_power_zero": True,
                      "market_residual_factor":

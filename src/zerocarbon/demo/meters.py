@@ -50,6 +50,34 @@ CATEGORY = {"EL-L1": "electricity_purchased", "EL-L2": "electricity_purchased", 
             "PV-GEN": "onsite_renewable", "PV-EXP": "electricity_exported", "NG-UT": "fuel_combustion",
             "STM-UT": "heat_purchased"}
 
+#: The meter register (能源计量器具一览表) of the sample's physical meters: model, serial number, accuracy
+#: class, last and next verification, certificate. FICTITIOUS, like the rest of the sample (model codes
+#: and certificate numbers name no real product or laboratory). The steam meter's dates are those of
+#: the meter fitted at its replacement in July.
+REGISTER: dict[str, dict[str, str]] = {
+    "EL-L1": {"model": "ZC-DTSD-100", "serial_no": "SAMPLE-E-0001", "accuracy_class": "0.5S",
+              "calibrated_on": f"{YEAR}-02-20", "calibration_due": f"{YEAR + 2}-02-19",
+              "calibration_certificate": "SAMPLE-JD-E-0001"},
+    "EL-L2": {"model": "ZC-DTSD-100", "serial_no": "SAMPLE-E-0002", "accuracy_class": "0.5S",
+              "calibrated_on": f"{YEAR}-02-20", "calibration_due": f"{YEAR + 2}-02-19",
+              "calibration_certificate": "SAMPLE-JD-E-0002"},
+    "EL-UT": {"model": "ZC-DTSD-100", "serial_no": "SAMPLE-E-0003", "accuracy_class": "0.5S",
+              "calibrated_on": f"{YEAR - 1}-09-12", "calibration_due": f"{YEAR + 1}-09-11",
+              "calibration_certificate": "SAMPLE-JD-E-0003"},
+    "PV-GEN": {"model": "ZC-DTSD-100", "serial_no": "SAMPLE-E-0004", "accuracy_class": "0.5S",
+               "calibrated_on": f"{YEAR - 1}-06-01", "calibration_due": f"{YEAR + 1}-05-31",
+               "calibration_certificate": "SAMPLE-JD-E-0004"},
+    "PV-EXP": {"model": "ZC-DTZY-200", "serial_no": "SAMPLE-E-0005", "accuracy_class": "0.2S",
+               "calibrated_on": f"{YEAR - 1}-06-01", "calibration_due": f"{YEAR + 1}-05-31",
+               "calibration_certificate": "SAMPLE-JD-E-0005"},
+    "NG-UT": {"model": "ZC-TBQM-150", "serial_no": "SAMPLE-G-0001", "accuracy_class": "1.0",
+              "calibrated_on": f"{YEAR - 1}-11-15", "calibration_due": f"{YEAR + 1}-11-14",
+              "calibration_certificate": "SAMPLE-JD-G-0001"},
+    "STM-UT": {"model": "ZC-LUGB-80", "serial_no": "SAMPLE-S-0002", "accuracy_class": "1.5",
+               "calibrated_on": f"{YEAR}-07-10", "calibration_due": f"{YEAR + 1}-07-09",
+               "calibration_certificate": "SAMPLE-JD-S-0002"},
+}
+
 
 def meter_setup() -> FactorySetup:
     """The sample factory's hierarchy and meters (a site, its facilities, eight meters)."""
@@ -65,6 +93,7 @@ def meter_setup() -> FactorySetup:
         meter: dict[str, Any] = {
             "code": code, "name": code, "node": node, "carrier": carrier, "unit": unit, "register_kind": kind,
             "category": CATEGORY[code], "cost_centre": node, "commissioned_at": f"{YEAR - 3}-06-01T00:00:00+08:00",
+            **REGISTER[code],
         }
         if code.startswith("EL-"):
             meter["electricity_kind"] = "grid"

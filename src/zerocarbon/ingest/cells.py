@@ -112,6 +112,23 @@ def parse_period(value: Any) -> str:
     return str(period)
 
 
+def parse_date(value: Any) -> str:
+    """A calendar date as ``YYYY-MM-DD``, from a date cell or a text cell."""
+    if isinstance(value, datetime):
+        if value.time() != time(0):
+            raise CellProblem(f"“{_shown(str(value))}” 含时刻，此列只填日期", f"'{_shown(str(value))}' has a time of "
+                              "day; this column takes a date")
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    text = cell_text(value)
+    try:
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise CellProblem(f"日期 “{_shown(text)}” 应写作 YYYY-MM-DD（如 2024-03-31）",
+                          f"date '{_shown(text)}' is not YYYY-MM-DD (write e.g. 2024-03-31)") from None
+
+
 def parse_bool(value: Any) -> bool:
     if isinstance(value, bool):
         return value
@@ -132,6 +149,8 @@ def convert(column: Column, value: Any) -> Any:
         return parse_period(value)
     if column.kind == "bool":
         return parse_bool(value)
+    if column.kind == "date":
+        return parse_date(value)
     if isinstance(value, datetime | date | time) and column.kind != "text":
         raise CellProblem(f"“{_shown(str(value))}” 是日期，此列应填文本", f"'{_shown(str(value))}' is a date; "
                           "this column takes text")

@@ -19,7 +19,7 @@ class Column:
     en: str
     help_zh: str = ""
     required: bool = False
-    kind: str = "text"  # text | number | bool | list | enum | period
+    kind: str = "text"  # text | number | bool | list | enum | period | date
 
 
 @dataclass(frozen=True)
@@ -86,6 +86,12 @@ FACTORY_FIELDS: tuple[Column, ...] = (
     Column("factory.province", "所在省份", "Province", "用于确定区域电网，如 江苏", required=True),
     Column("factory.industry", "所属行业", "Industry"),
     Column("factory.address", "地址", "Address"),
+    Column("factory.legal_representative", "法定代表人", "Legal representative"),
+    Column("factory.contact_person", "联系人", "Contact person"),
+    Column("factory.contact_phone", "联系电话", "Contact phone"),
+    Column("factory.contact_email", "电子邮箱", "Contact e-mail"),
+    Column("factory.preparer", "编制单位/人", "Prepared by"),
+    Column("factory.report_date", "报告日期", "Report date", "YYYY-MM-DD；留空则为生成报告的日期", kind="date"),
     Column("factory.boundary_zh", "核算边界", "Boundary (Chinese)"),
     Column("factory.boundary_en", "核算边界（英文）", "Boundary (English)"),
     Column("factory.base_year", "基准年", "Base year", kind="number"),

@@ -15,7 +15,8 @@ from collections.abc import Callable
 from typing import Any
 
 from zerocarbon.errors import InputError, InputErrors, printable
-from zerocarbon.ingest.columns import choices
+from zerocarbon.ingest.columns import CHOICES, choices
+from zerocarbon.model.vocabulary import Label
 
 #: A problem's key: the path of the field inside the file's data, 0-based (("activity", 2, "amount")).
 Key = tuple[Any, ...]
@@ -121,7 +122,61 @@ def _own(text: str) -> tuple[str, str]:
         if found:
             groups = [shown(g) for g in found.groups()]
             return zh.format(*groups), en.format(*groups)
-    return f"数据无效：{shown(text, 200)}", f"invalid data: {shown(text, 200)}"
+    return f"数据不符合要求（原文：{shown(text, 200)}）", f"invalid data ({shown(text, 200)})"
+
+
+_QUOTED = re.compile(r"'([^']*)'")
+
+
+def expected_choices(expected: object, lang: str) -> str:
+    """Pydantic's list of allowed values (``"'fuel_combustion', 'process_carbonate' or …"``) as their
+    labels in ``lang`` (燃料燃烧、过程排放-碳酸盐 …), looked up in every enumerated column; a value no
+    column knows is shown as written."""
+    labels: dict[str, Label] = {}
+    for family in CHOICES.values():
+        labels.update(family)
+    values = _QUOTED.findall(str(expected)) or [str(expected)]
+    sep = "、" if lang == "zh" else ", "
+    return sep.join(labels[v].text(lang) if v in labels else v for v in values)
+
+
+#: Pydantic error types without a field-specific reading: (zh, en) with ``{found}`` and ctx fields.
+SIMPLE: dict[str, tuple[str, str]] = {
+    "string_too_long": ("“{found}” 太长：最多 {max_length} 个字符",
+                        "'{found}' is too long: at most {max_length} characters"),
+    "string_pattern_mismatch": ("“{found}” 的格式不对（应符合 {pattern}）",
+                                "'{found}' has the wrong form (pattern {pattern})"),
+    "too_short": ("至少应有 {min_length} 项", "at least {min_length} entries are expected"),
+    "too_long": ("最多 {max_length} 项", "at most {max_length} entries are allowed"),
+    "int_from_float": ("“{found}” 应为整数（不带小数）", "'{found}' should be a whole number (no decimals)"),
+    "decimal_max_digits": ("“{found}” 位数太多：最多 {max_digits} 位",
+                           "'{found}' has too many digits: at most {max_digits}"),
+    "decimal_max_places": ("“{found}” 小数位太多：最多 {decimal_places} 位",
+                           "'{found}' has too many decimals: at most {decimal_places}"),
+    "decimal_whole_digits": ("“{found}” 整数部分位数太多：最多 {whole_digits} 位",
+                             "'{found}' has too many digits before the point: at most {whole_digits}"),
+    "multiple_of": ("“{found}” 应为 {multiple_of} 的整数倍", "'{found}' should be a multiple of {multiple_of}"),
+    "date_parsing": ("“{found}” 不是日期（写作 2023-01-31）", "'{found}' is not a date (write 2023-01-31)"),
+    "date_from_datetime_parsing": ("“{found}” 不是日期（写作 2023-01-31）",
+                                   "'{found}' is not a date (write 2023-01-31)"),
+    "date_type": ("“{found}” 不是日期（写作 2023-01-31）", "'{found}' is not a date (write 2023-01-31)"),
+    "datetime_parsing": ("“{found}” 不是日期时间（写作 2023-01-31T08:00+08:00）",
+                         "'{found}' is not a date and time (write 2023-01-31T08:00+08:00)"),
+    "datetime_from_date_parsing": ("“{found}” 不是日期时间（写作 2023-01-31T08:00+08:00）",
+                                   "'{found}' is not a date and time (write 2023-01-31T08:00+08:00)"),
+    "datetime_type": ("“{found}” 不是日期时间（写作 2023-01-31T08:00+08:00）",
+                      "'{found}' is not a date and time (write 2023-01-31T08:00+08:00)"),
+    "timezone_aware": ("“{found}” 应带时区（如 +08:00）", "'{found}' needs a time zone (such as +08:00)"),
+    "union_tag_invalid": ("“{found}” 不是可选的类型", "'{found}' is not one of the kinds allowed"),
+    "union_tag_not_found": ("缺少类型字段", "the field naming the kind is missing"),
+    "json_invalid": ("不是有效的 JSON", "not valid JSON"),
+    "url_parsing": ("“{found}” 不是网址", "'{found}' is not a URL"),
+    "bytes_type": ("应填文本", "text is expected"),
+    "none_required": ("此处应为空", "this must be empty"),
+    "is_instance_of": ("“{found}” 的类型不对", "'{found}' is of the wrong kind"),
+    "frozen_instance": ("此值不能修改", "this value cannot be changed"),
+    "assertion_error": ("“{found}” 不符合要求", "'{found}' is not accepted"),
+}
 
 
 def translate(error: dict[str, Any], key: Key, enum_key: str | None) -> tuple[str, str]:
@@ -134,8 +189,8 @@ def translate(error: dict[str, Any], key: Key, enum_key: str | None) -> tuple[st
         return "必填字段为空", "required field is empty"
     if kind in ("literal_error", "enum"):
         zh, en = (choice_list(enum_key, "zh"), choice_list(enum_key, "en")) if enum_key else ("", "")
-        zh = zh or str(ctx.get("expected", ""))
-        en = en or str(ctx.get("expected", ""))
+        zh = zh or expected_choices(ctx.get("expected", ""), "zh")
+        en = en or expected_choices(ctx.get("expected", ""), "en")
         return f"“{found}” 不是可选的值；可填：{zh}", f"'{found}' is not one of the choices; write one of: {en}"
     if kind == "extra_forbidden":
         return f"未知字段 “{shown(key[-1])}”", f"unknown field '{shown(key[-1])}'"
@@ -161,6 +216,13 @@ def translate(error: dict[str, Any], key: Key, enum_key: str | None) -> tuple[st
         return "应为列表", "a list is expected"
     if kind in ("dict_type", "model_type", "model_attributes_type"):
         return "应为映射（字段: 值）", "a mapping (field: value) is expected"
+    if kind in SIMPLE:
+        zh, en = SIMPLE[kind]
+        args = {k: shown(v) for k, v in ctx.items()}
+        try:
+            return zh.format(found=found, **args), en.format(found=found, **args)
+        except (KeyError, IndexError):  # a ctx field this pydantic does not give: the text without it
+            return _own(str(error.get("msg", "")))
     if kind == "value_error":
         return _own(str(error.get("msg", "")).removeprefix("Value error, "))
     return _own(str(error.get("msg", "")))

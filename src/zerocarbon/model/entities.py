@@ -21,6 +21,7 @@ One type per field, mapped the same way in every layer (:data:`KINDS`)::
     float      float           Float             number               float64
     boolean    bool            Boolean           boolean              bool
     timestamp  datetime (tz)   BigInteger [s]    integer [s, UTC]     int64 [s, UTC]
+    date       date            Date              string (ISO 8601)    date32
 
 ``decimal`` fields are exact from the file to the database; they become float64 only inside the
 vectorised time-series kernel, whose results carry a documented tolerance (CONVENTIONS.md "Numbers").
@@ -34,13 +35,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Final, Literal
 
 from pydantic import Field
 
-Kind = Literal["text", "integer", "decimal", "float", "boolean", "timestamp"]
+Kind = Literal["text", "integer", "decimal", "float", "boolean", "timestamp", "date"]
 
 
 class _Required:
@@ -70,6 +71,7 @@ KINDS: dict[str, KindTypes] = {
     "float": KindTypes(float, "Float", float, "float64"),
     "boolean": KindTypes(bool, "Boolean", bool, "bool"),
     "timestamp": KindTypes(datetime, "BigInteger", int, "int64"),
+    "date": KindTypes(date, "Date", date, "date32"),
 }
 
 
@@ -261,7 +263,27 @@ METER = Entity("meter", (
        arrow="steam_temperature_c"),
     _a("steam_gauge", "boolean", default=False, en="the steam pressure is gauge (表压) rather than absolute",
        zh="蒸汽压力为表压", db=Db("steam_gauge"), spec="steam.gauge", arrow="steam_gauge"),
+    # The meter register (能源计量器具一览表: GB 17167-2006《用能单位能源计量器具配备和管理通则》 asks a
+    # user of energy to keep one with each meter's model, accuracy class, serial number and its verification
+    # (检定/校准) records; clause not checked here). For people and verifiers, not the kernel.
+    _a("model", "text", default=None, en="model (type designation) of the instrument", zh="型号",
+       db=Db("model", 64), spec="model", api=True),
+    _a("serial_no", "text", default=None, en="manufacturer's serial number", zh="出厂编号",
+       db=Db("serial_no", 64), spec="serial_no", api=True),
+    _a("accuracy_class", "text", default=None, en="accuracy class as marked on the instrument (0.5S, 1.0, 2 …)",
+       zh="准确度等级", db=Db("accuracy_class", 16), spec="accuracy_class", api=True),
+    _a("calibrated_on", "date", default=None, en="date of the last verification or calibration",
+       zh="最近检定/校准日期", db=Db("calibrated_on"), spec="calibrated_on", api=True),
+    _a("calibration_due", "date", default=None, en="date the next verification or calibration is due",
+       zh="下次检定/校准日期", db=Db("calibration_due"), spec="calibration_due", api=True),
+    _a("calibration_certificate", "text", default=None, en="number of the last verification or calibration "
+                                                          "certificate", zh="检定/校准证书编号",
+       db=Db("calibration_certificate", 64), spec="calibration_certificate", api=True),
 ))
+
+#: The attributes of the meter register: shown in the report's register, not used by the kernel.
+METER_REGISTER = ("model", "serial_no", "accuracy_class", "calibrated_on", "calibration_due",
+                  "calibration_certificate")
 
 #: The unique key of a meter in the store: its code within its factory.
 METER_UNIQUE = ("factory_id", "code")

@@ -6,6 +6,7 @@ template both map onto these objects (``docs/activity-data-format.md``).
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, Literal
 
@@ -302,6 +303,27 @@ class FactoryInfo(Model):
     synthetic: bool = False
     facilities: list[Facility]
     products: list[Product] = Field(default_factory=list)
+    # the reporting entity's block of the report (GB/T 32150 asks for the entity's basic information)
+    legal_representative: str = Field("", description="法定代表人")
+    contact_person: str = Field("", description="填报联系人 (contact person)")
+    contact_phone: str = Field("", description="联系电话")
+    contact_email: str = Field("", description="电子邮箱")
+    preparer: str = Field("", description="报告编制人或编制单位 (who prepared the report)")
+    report_date: date | None = Field(None, description="报告日期 (date of the report); empty: the day it is written")
+
+    @model_serializer(mode="wrap")
+    def _without_empty_contact(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # A factory that states no contact data dumps as before these fields existed (digests stay the same).
+        data: dict[str, Any] = handler(self)
+        for name in ENTITY_CONTACT_FIELDS:
+            if data.get(name) in ("", None):
+                data.pop(name, None)
+        return data
+
+
+#: The optional fields of the entity block, left out of a dump when empty.
+ENTITY_CONTACT_FIELDS = ("legal_representative", "contact_person", "contact_phone", "contact_email", "preparer",
+                         "report_date")
 
 
 class InventoryInput(Model):

@@ -7,7 +7,7 @@ these models. Times are timezone-aware; a naive time is read in the factory's ti
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
@@ -54,12 +54,20 @@ class MeterSpec(Model):
     rollover_at: float | None = model_field(METER, "rollover_at")
     spike_limit: float | None = model_field(METER, "spike_limit")
     virtual_formula: str | None = model_field(METER, "virtual_formula")
+    model: str | None = model_field(METER, "model")
+    serial_no: str | None = model_field(METER, "serial_no")
+    accuracy_class: str | None = model_field(METER, "accuracy_class")
+    calibrated_on: date | None = model_field(METER, "calibrated_on")
+    calibration_due: date | None = model_field(METER, "calibration_due")
+    calibration_certificate: str | None = model_field(METER, "calibration_certificate")
     steam: SteamSpec | None = Field(None, description="state of the steam a steam meter measures (for its heat)")
 
     @model_validator(mode="after")
     def _checks(self) -> MeterSpec:
         if self.rollover_at is not None and self.register_kind != "cumulative":
             raise ValueError("rollover_at: only cumulative registers roll over")
+        if self.calibrated_on and self.calibration_due and self.calibration_due <= self.calibrated_on:
+            raise ValueError("calibration_due: the next calibration must come after the last (calibrated_on)")
         return self
 
 

@@ -117,3 +117,61 @@ def carrier_label(key: str, lang: str) -> str:
     """The label of an energy carrier of the report in ``lang``; an unknown key is shown as it is."""
     label = CARRIERS.get(key)
     return label.text(lang) if label is not None else key
+
+
+#: Factor parameters as a reader names them (the factor table, the trace, warnings).
+PARAMETERS: dict[str, Label] = {
+    "ncv": Label("低位发热量", "net calorific value"),
+    "carbon_content": Label("单位热值含碳量", "carbon content per unit of heat"),
+    "oxidation_rate": Label("碳氧化率", "oxidation rate"),
+    "emission_factor": Label("排放因子", "emission factor"),
+    "ch4_ef": Label("CH4 排放因子", "CH4 emission factor"),
+    "n2o_ef": Label("N2O 排放因子", "N2O emission factor"),
+    "gwp": Label("全球变暖潜势 (GWP)", "global warming potential (GWP)"),
+    "sce_coefficient": Label("折标准煤系数", "coal-equivalent coefficient"),
+    "enthalpy": Label("焓值", "enthalpy"),
+}
+
+#: The country as the factor library names it (``CN``); provinces and grid regions come from the
+#: library's ``factors/data/regions.csv`` (all 31 provinces, the 7 regional grids, 蒙西/蒙东).
+COUNTRY = Label("全国", "China (national)")
+
+
+def parameter_label(key: str, lang: str) -> str:
+    """A factor parameter (``ncv``, ``carbon_content`` …) in ``lang``; an unknown key is shown as it is."""
+    label = PARAMETERS.get(key)
+    return label.text(lang) if label is not None else key
+
+
+def _places() -> dict[str, Label]:
+    from zerocarbon.factors import default_library  # core → core; the library's regions.csv is the one list
+
+    places = {key: Label(r.name_zh, r.name_en) for key, r in default_library().regions.items()}
+    places["CN"] = COUNTRY
+    return places
+
+
+def place_label(name: str | None, lang: str) -> str:
+    """A province, grid region or ``CN`` in ``lang`` (江苏 → Jiangsu, 华东 → East China, CN → 全国).
+
+    The wildcard ``*`` of the factor library reads "any region"; an unknown name is shown as written.
+    """
+    if name is None or name == "":
+        return "—"
+    if name == "*":
+        return "不限地区" if lang == "zh" else "any region"
+    label = _places().get(name.strip())
+    return label.text(lang) if label is not None else name
+
+
+def item_label(item: str, lang: str) -> str:
+    """A factor-library item (``diesel``, ``electricity_grid_average``, ``Na2CO3`` …) in ``lang``; the
+    report's energy carriers first, then the library's ``items.csv``; an unknown key as written."""
+    if item in CARRIERS:
+        return CARRIERS[item].text(lang)
+    from zerocarbon.factors import default_library
+
+    found = default_library().items.get(item)
+    if found is None:
+        return item
+    return found.name_zh if lang == "zh" else found.name_en

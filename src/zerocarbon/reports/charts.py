@@ -1,12 +1,12 @@
-"""Plotly charts of an inventory, as HTML fragments that expect ``plotly.min.js`` loaded by the page.
+"""Plotly charts of an inventory, as HTML fragments that expect the plotly bundle loaded by the page.
 
-The fragments never reference a CDN: the page loads the library from a local file written next to
-the report (:func:`write_plotly_js`), so a report opens offline and on an isolated network.
+The fragments never reference a CDN or a file: the page carries the bundle inline, once
+(:func:`plotly_script`), so a report opens offline, on an isolated network, and when copied alone.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+from functools import cache
 
 import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
@@ -14,7 +14,6 @@ from plotly.offline import get_plotlyjs
 from zerocarbon.reports.content import Row, round2
 from zerocarbon.reports.i18n import t
 
-PLOTLY_JS = "plotly.min.js"
 FONT = "Noto Sans CJK SC, Source Han Sans SC, PingFang SC, Microsoft YaHei, Helvetica, Arial, sans-serif"
 # A qualitative palette that stays distinguishable in greyscale print.
 COLOURS = ("#1b6b50", "#d08c2b", "#3a6ea5", "#a8443b", "#7a5aa6", "#5b8c3a", "#c2607f", "#6b6b6b", "#2c9aa8",
@@ -22,14 +21,11 @@ COLOURS = ("#1b6b50", "#d08c2b", "#3a6ea5", "#a8443b", "#7a5aa6", "#5b8c3a", "#c
 CONFIG = {"displaylogo": False, "responsive": True, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 
 
-def write_plotly_js(out_dir: Path) -> Path:
-    """Write the plotly bundle once into ``out_dir`` (kept when an identical copy is already there)."""
-    js = get_plotlyjs()
-    path = out_dir / PLOTLY_JS
-    data = js.encode("utf-8")
-    if not path.exists() or path.stat().st_size != len(data):
-        path.write_bytes(data)
-    return path
+@cache
+def plotly_script() -> str:
+    """The plotly bundle as one inline ``<script>`` element (``</script`` inside it escaped)."""
+    code = get_plotlyjs().replace("</script", "<\\/script")
+    return f'<script id="plotly-js">{code}</script>'
 
 
 def _layout(fig: go.Figure, height: int) -> None:

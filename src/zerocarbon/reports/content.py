@@ -7,18 +7,23 @@ the ``fmt_*`` helpers, at display time (2 decimals, half-up, for tCO2e).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from markupsafe import Markup, escape
+
+from zerocarbon.accounting.notices import Notice, fallback, notice_text, prose
 from zerocarbon.accounting.results import VIEWS, Inventory, LineResult
-from zerocarbon.errors import InputError
-from zerocarbon.factors import FactorValue
+from zerocarbon.errors import FactorError, InputError
+from zerocarbon.factors import FactorValue, default_library
 from zerocarbon.model.inventory_input import Category, InventoryInput
 from zerocarbon.model.period import Period
-from zerocarbon.model.vocabulary import category_label
+from zerocarbon.model.vocabulary import category_label, item_label, parameter_label, place_label
 from zerocarbon.reports.i18n import t
+from zerocarbon.units import unit_label
 
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
@@ -76,7 +81,125 @@ def fmt_intensity(value: Decimal | None) -> str:
     return f"{value.quantize(Decimal('0.0001'), rounding=ROUND_HALF_UP):,.4f}"
 
 
+_DECIMAL = re.compile(r"-?\d+\.\d+")
+#: Decimals kept for a figure of the trace (an intermediate, a factor): a reader recomputes with them;
+#: a figure below 1 keeps this many significant digits instead.
+TRACE_PLACES = 6
+
+
+def _trace_number(text: str) -> str:
+    value = Decimal(text)
+    places = TRACE_PLACES
+    if value != 0 and abs(value) < 1:  # 0.0000067491: keep significant digits, not leading zeros
+        places = TRACE_PLACES - value.adjusted() - 1
+    if -value.as_tuple().exponent <= places:  # type: ignore[operator]
+        return text
+    q = format(value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP), "f")
+    return q.rstrip("0").rstrip(".") if "." in q else q
+
+
+def fmt_trace(value: object) -> str:
+    """A value of the trace as printed: every decimal number in it rounded (half-up) to
+    :data:`TRACE_PLACES` decimals, or significant digits below 1 — no 28-digit quotients. Display only."""
+    return _DECIMAL.sub(lambda m: _trace_number(m.group(0)), str(value))
+
+
+_ALLOCATION = re.compile(r"^\((\S+) dedicated \+ (\S+) × (\S+) shared\) (\S+) / (\S+) (.+)$")
+
+
+def derivation_text(text: str, lang: str) -> str:
+    """An intensity's derivation (``footprint.allocation``) in ``lang``, its numbers rounded for display:
+    ``(dedicated + share × shared) tCO2e / output unit``."""
+    found = _ALLOCATION.match(text)
+    if found is None:
+        return fmt_trace(text)
+    dedicated, share, shared, unit, output, per = (fmt_trace(g) for g in found.groups())
+    return t("derivation.allocation", lang).format(dedicated=dedicated, share=share, shared=shared,
+                                                   unit=unit_label(unit, lang), output=output,
+                                                   per=unit_label(per, lang))
+
+
+# -- the engine's prose and quoted sources -----------------------------------------------------
+
+def part_name(name: str, lang: str) -> str:
+    """An uncertain input of a line as a report names it: its activity data, or a factor parameter."""
+    return t("unc.activity", lang) if name == "activity" else parameter_label(name, lang)
+
+
+def fallback_text(text: str, lang: str) -> str:
+    """A factor library's fallback note (``preferred … → …; region 江苏 → 华东``) in ``lang``."""
+    return fallback(text).text(lang)
+
+
+#: A run of Chinese (characters and Chinese punctuation, with any figures or codes inside it).
+_ZH = "\u3400-\u9fff\u3000-\u303f\uff00-\uffef"
+_ZH_RUN = re.compile(f"[{_ZH}]+(?:[\\w.\\-/ ]*[{_ZH}]+)*")
+#: A run of English words (two or more, with the figures, codes and punctuation between them).
+_EN_RUN = re.compile(r"[A-Za-z][\w'’.\-/]*(?:[ ,;:()\[\]&–—+=×·/%\d.\-]+[A-Za-z][\w'’.\-/]*)+\)?")
+_WORDS = re.compile(r"[A-Za-z][a-z]+[ ,;:()/\-]+[A-Za-z][a-z]+")
+LANG_ATTR = {"zh": "zh-CN", "en": "en"}
+
+
+def quoted(text: object, lang: str) -> Markup:
+    """A quoted source (a document's title, its clause, a factor row's source note, a factory's evidence) as
+    a page in ``lang`` prints it: as written, each run of the other language marked with its ``lang``
+    attribute (a screen reader reads it in that language; the one-language test knows it is a quote).
+
+    The engine's own texts are not quotes: a :class:`~zerocarbon.accounting.notices.Notice` is rendered in
+    ``lang`` instead. Escaped: the result is safe markup.
+    """
+    if isinstance(text, Notice):
+        return Markup(escape(text.text(lang)))
+    raw = "" if text is None else str(text)
+    other = "en" if lang == "zh" else "zh"
+    pattern = _EN_RUN if other == "en" else _ZH_RUN
+    out: list[str] = []
+    last = 0
+    for found in pattern.finditer(raw):
+        if other == "en" and not _WORDS.search(found.group(0)):
+            continue  # a code, a unit or one word: not a phrase of the other language
+        out.append(str(escape(raw[last:found.start()])))
+        out.append(f'<span lang="{LANG_ATTR[other]}">{escape(found.group(0))}</span>')
+        last = found.end()
+    out.append(str(escape(raw[last:])))
+    return Markup("".join(out))
+
+
+def trace_text(value: object, lang: str) -> str:
+    """A value of the trace as printed: the engine's words in ``lang``, numbers rounded for reading."""
+    return fmt_trace(prose(value, lang))
+
+
 # -- names -----------------------------------------------------------------------------------
+
+def file_label(path: str | None) -> str:
+    """A file as a report names it: its name only, never the folder of the machine that wrote it."""
+    if not path:
+        return "—"
+    return str(path).replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
+
+
+def store_label(url: str | None, lang: str) -> str:
+    """A store as a report names it: the embedded store with its file name, or the server's kind, never
+    a URL with a machine's path or a password (``sqlite:////tmp/x/zerocarbon.db`` → 内置数据库 zerocarbon.db)."""
+    text = str(url or "")
+    if not text or text.startswith("sqlite"):
+        name = file_label(text.split("///", 1)[-1]) if "///" in text else ""
+        return t("store.embedded", lang) + (f" ({name})" if name and name != ":memory:" else "")
+    return t("store.server", lang).format(kind=text.split(":", 1)[0].split("+", 1)[0])
+
+
+def item_text(item: str, lang: str) -> str:
+    """An item as a user wrote it (``diesel``, ``天然气``, ``NG``) in ``lang``: its library label, through
+    the library's aliases; an item the library does not know is shown as written."""
+    label = item_label(item, lang)
+    if label != item:
+        return label
+    try:
+        return item_label(default_library().resolve_item(item), lang)
+    except FactorError:
+        return item
+
 
 def category_name(category: Category | str, lang: str) -> str:
     """The label of an emission category (``zerocarbon.model.vocabulary``)."""
@@ -111,6 +234,8 @@ def quality_name(tier: str, lang: str) -> str:
 
 
 def setting_value(key: str, value: object, lang: str) -> str:
+    if key in ("province", "grid_region"):
+        return place_label(str(value), lang)
     if isinstance(value, bool):
         return t("yes" if value else "no", lang)
     try:
@@ -272,8 +397,11 @@ def green_power_lines(inv: Inventory) -> list[LineResult]:
             and r.line.electricity_kind == "green_power"]
 
 
-def certificates_applied(inv: Inventory) -> list[dict[str, Any]]:
-    return [{"serial": c["serial"], "line": c["line"], "mwh": Decimal(c["mwh"])} for c in inv.certificates_applied]
+def certificates_applied(inv: Inventory, lang: str | None = None) -> list[dict[str, Any]]:
+    """The certificates counted and the line each covers; with ``lang``, a line that is the engine's words
+    (``* (36 grid lines of 2023, pro rata)``) is given in that language."""
+    return [{"serial": c["serial"], "line": prose(c["line"], lang) if lang else c["line"], "mwh": Decimal(c["mwh"])}
+            for c in inv.certificates_applied]
 
 
 def comparison_rows(comparison: Mapping[str, Any] | None, year: int) -> dict[str, list[dict[str, Any]]]:
@@ -295,18 +423,10 @@ def totals_by_year(inventories: Mapping[int, Inventory]) -> list[tuple[int, dict
 
 
 def warnings(data: InventoryInput, inv: Inventory, lang: str) -> list[str]:
-    """The inventory's warnings in the report language, one per cause (not one per line)."""
+    """The inventory's warnings in the report language, one per cause (not one per line): each of the
+    engine's warnings is a code with parameters (:mod:`zerocarbon.accounting.notices`) rendered in ``lang``."""
     out: list[str] = []
     if data.factory.synthetic:
         out.append(t("warn.synthetic", lang))
-    for use in distinct_factors(inv):
-        lines = ", ".join(use.lines)
-        if use.flagged:
-            out.append(t("warn.status", lang).format(factor=use.key, status=t(f"status.{use.trace['status']}", lang),
-                                                     n=len(use.lines), lines=lines))
-        for fb in use.fallbacks:
-            out.append(t("warn.fallback", lang).format(factor=use.key, fallback=fb, n=len(use.lines), lines=lines))
-    for cert in inv.certificates_excluded:
-        out.append(t("warn.certificate", lang).format(serial=cert.serial, mwh=fmt_num(cert.mwh),
-                                                      reason=cert.reason_zh if lang == "zh" else cert.reason_en))
+    out.extend(notice_text(w, lang) for w in inv.warnings)
     return out

@@ -9,6 +9,7 @@ rounded only for display.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -21,7 +22,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
 from zerocarbon import __version__
-from zerocarbon.reports.charts import COLOURS, CONFIG, FONT, write_plotly_js
+from zerocarbon.model.vocabulary import carrier_label, place_label
+from zerocarbon.reports.charts import COLOURS, CONFIG, FONT, plotly_script
+from zerocarbon.reports.content import quoted
 from zerocarbon.reports.i18n import LANG_CODES, normalise_lang
 
 L: dict[str, tuple[str, str]] = {
@@ -33,9 +36,9 @@ L: dict[str, tuple[str, str]] = {
     "by_abatement": ("按减排量排序", "Ranked by CO2 abated"), "factors": ("电力排放因子（各核算口径）",
                                                                  "Electricity factors (each method regime)"),
     "notes": ("说明", "Notes"), "share2": ("节能装备应用占比（2级及以上功率占比）",
-                                          "Share of rated power at grade 2 or better (节能装备应用占比)"),
+                                          "Share of energy-saving equipment (rated power at grade 2 or better)"),
     "share1": ("1级能效功率占比", "Share of rated power at grade 1"),
-    "below": ("低于能效限定值的设备", "Devices below the minimum allowed (能效限定值)"),
+    "below": ("低于能效限定值的设备", "Devices below the minimum energy efficiency allowed"),
     "missing": ("标准表中无对应档位（未就近取档）", "Ratings the table lacks (never snapped)"),
     "kwh": ("年节电量 kWh", "Electricity saved kWh/a"), "money": ("年节约电费 元", "Money saved yuan/a"),
     "tco2": ("年减排 tCO2", "CO2 abated tCO2/a"), "payback": ("回收期 年", "Payback a"),
@@ -64,6 +67,10 @@ L: dict[str, tuple[str, str]] = {
     "method": ("方法", "Method"),
 }
 BASIS = {"metered": ("计量", "metered"), "declared": ("申报", "declared"), "estimated": ("估计", "estimated")}
+#: The status of a factor row or a standard's row, as the section names it.
+STATUS = {"verified": ("已核实", "verified"), "single-source": ("单一来源", "single source"),
+          "unverified": ("未核实", "unverified"), "secondary": ("二手资料", "secondary")}
+_CJK = re.compile(r"[\u3400-\u9fff]")
 OUTCOME = {"below_minimum": ("低于限定值", "below minimum"), "missing_row": ("无对应档位", "row missing"),
            "out_of_scope": ("超出范围", "out of scope"), "no_standard": ("无标准数据", "no standard data"),
            "incomplete": ("数据不全", "incomplete")}
@@ -99,6 +106,25 @@ def grade_text(device: Mapping[str, Any], lang: str) -> str:
     return zh if normalise_lang(lang) == "zh" else en
 
 
+def node_name(node: str, lang: str) -> str:
+    """A node of the energy balance (``supply:electricity``, ``conv:B1``, ``end:PACK`` …) in ``lang``."""
+    zh = normalise_lang(lang) == "zh"
+    kind, _, rest = node.partition(":")
+    if kind == "supply" and rest:
+        return f"{'供给' if zh else 'supply'} {carrier_label(rest, 'zh' if zh else 'en')}"
+    return (node.replace("conv:", "转换 " if zh else "conversion ").replace("end:", "终端 " if zh else "end use ")
+            .replace("loss", "损失" if zh else "losses").replace("export", "输出" if zh else "export"))
+
+
+def note_text(note: str, lang: str) -> str:
+    """A note of the diagnosis in ``lang``: notes are written ``English / 中文``; one in one language only is
+    shown as written."""
+    en, sep, zh = str(note).rpartition(" / ")
+    if sep and _CJK.search(zh) and not _CJK.search(en):
+        return zh if normalise_lang(lang) == "zh" else en
+    return str(note)
+
+
 def balance_chart(balance: Mapping[str, Any], lang: str) -> str:
     """A Sankey diagram of the flows [tce]; estimated flows are drawn lighter."""
     flows = balance["flows"]
@@ -107,10 +133,7 @@ def balance_chart(balance: Mapping[str, Any], lang: str) -> str:
         for n in (f["source"], f["target"]):
             if n not in nodes:
                 nodes.append(n)
-    zh = normalise_lang(lang) == "zh"
-    names = [n.replace("supply:", "供给 " if zh else "supply ").replace("conv:", "转换 " if zh else "conversion ")
-             .replace("end:", "终端 " if zh else "end use ").replace("loss", "损失" if zh else "losses")
-             .replace("export", "输出" if zh else "export") for n in nodes]
+    names = [node_name(n, lang) for n in nodes]
     fig = go.Figure(go.Sankey(
         node={"label": names, "pad": 14, "color": [COLOURS[i % len(COLOURS)] for i in range(len(nodes))]},
         link={"source": [nodes.index(f["source"]) for f in flows], "target": [nodes.index(f["target"]) for f in flows],
@@ -156,7 +179,11 @@ def _environment(lang: str) -> Environment:
     env = Environment(loader=PackageLoader("zerocarbon.reports", "templates"), autoescape=True,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.globals.update(el=lambda key: label(key, lang), fmt=fmt, pct=pct, grade_text=lambda d: grade_text(d, lang),
-                       basis_text=lambda b: BASIS[b][0 if lang == "zh" else 1])
+                       basis_text=lambda b: BASIS[b][0 if lang == "zh" else 1],
+                       node_name=lambda n: node_name(n, lang), note_text=lambda n: note_text(n, lang),
+                       eff_quoted=lambda text: quoted(text, lang), eff_place=lambda p: place_label(p, lang),
+                       eff_carrier=lambda c: carrier_label(c, lang),
+                       eff_status=lambda s: STATUS.get(s, (s, s))[0 if lang == "zh" else 1])
     return env
 
 
@@ -170,15 +197,15 @@ def render_efficiency_html(diagnosis: Mapping[str, Any], out_dir: Path, lang: st
     code = normalise_lang(lang)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    write_plotly_js(out_dir)
     env = _environment(code)
     page = env.from_string(
         '<!DOCTYPE html><html lang="{{ html_lang }}"><head><meta charset="utf-8">'
         '<meta name="generator" content="zerocarbon {{ version }}"><title>{{ title }}</title>'
-        '<style>{% include "report.css" %}</style><script src="plotly.min.js"></script></head><body><main>'
+        '<style>{% include "report.css" %}</style>{{ plotly_js }}</head><body><main>'
         '<h1>{{ eff.d.factory["name_" ~ eff.lang] or eff.d.factory.id }} · {{ title }} {{ eff.d.year }}</h1>'
         '{% include "efficiency.html.j2" %}</main></body></html>\n')
     html = page.render(html_lang=LANG_CODES[code], version=__version__, title=label("title", code),
+                       plotly_js=Markup(plotly_script()),
                        eff=efficiency_context(diagnosis, code))
     path = out_dir / f"efficiency_report.{LANG_CODES[code]}.html"
     path.write_text(html, encoding="utf-8")

@@ -8,13 +8,16 @@ adds the market-based instruments, the uncertainty, intensities, a year comparis
 per-line calculation trace.
 
 The page is one file per language (``inventory_report.zh-CN.html`` / ``inventory_report.en.html``)
-with inline CSS; charts load ``plotly.min.js`` from the same folder, never from a CDN.
+and self-contained: CSS and the plotly bundle are inline (once per page), nothing is loaded from a
+CDN or from a file beside it, so a copy sent alone shows its charts. The verifier's parts (entity
+block and declaration, facilities, monitoring plan, meter register) are built by
+:mod:`zerocarbon.reports.register`. :mod:`zerocarbon.reports.pdf` prints the same context.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from functools import partial
 from pathlib import Path
@@ -25,8 +28,10 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from zerocarbon import __version__
+from zerocarbon.accounting.notices import prose
 from zerocarbon.accounting.results import Figure, Inventory
 from zerocarbon.model.inventory_input import InventoryInput
+from zerocarbon.model.vocabulary import item_label, parameter_label, place_label
 from zerocarbon.reports import charts
 from zerocarbon.reports.content import (
     COMPARED,
@@ -36,23 +41,29 @@ from zerocarbon.reports.content import (
     category_name,
     certificates_applied,
     comparison_rows,
+    derivation_text,
     distinct_factors,
     facility_names,
     factor_key,
+    fallback_text,
     fmt_intensity,
     fmt_num,
     fmt_pct,
     fmt_t,
+    fmt_trace,
     green_power_lines,
     inventory_views,
     item_name,
     line_emissions,
     month_by_category,
+    part_name,
     quality_name,
+    quoted,
     select_inventory,
     settings_rows,
     system_name,
     totals_by_year,
+    trace_text,
     warnings,
 )
 from zerocarbon.reports.i18n import LANG_CODES, LANGS, normalise_lang, t
@@ -65,9 +76,21 @@ from zerocarbon.reports.methods import (
     regime_rows,
     treatment_differences,
 )
+from zerocarbon.reports.register import (
+    declaration,
+    entity_rows,
+    facility_rows,
+    monitoring_rows,
+    period_bounds,
+    register_entries,
+    register_rows,
+    register_warnings,
+    site_svg,
+)
+from zerocarbon.units import unit_label
 
-SECTIONS = ("entity", "boundary", "summary", "regimes", "breakdowns", "metering", "activity", "factors", "instruments",
-            "uncertainty", "intensity", "comparison", "warnings", "trace")
+SECTIONS = ("entity", "boundary", "summary", "regimes", "breakdowns", "monitoring", "register", "metering", "activity",
+            "factors", "instruments", "uncertainty", "intensity", "comparison", "warnings", "trace")
 
 
 def report_filename(lang: str) -> str:
@@ -95,6 +118,12 @@ def _environment(lang: str) -> Environment:
     env.globals["system_name"] = partial(system_name, lang=lang)
     env.globals["fmt_ts"] = fmt_ts
     env.globals["fmt_signed"] = fmt_signed
+    env.globals.update(unit_label=partial(unit_label, lang=lang), param_label=partial(parameter_label, lang=lang),
+                       place_label=partial(place_label, lang=lang), item_label=partial(item_label, lang=lang),
+                       fmt_trace=fmt_trace, derivation_text=partial(derivation_text, lang=lang),
+                       fallback_text=partial(fallback_text, lang=lang), prose=partial(prose, lang=lang),
+                       quoted=partial(quoted, lang=lang), part_name=partial(part_name, lang=lang),
+                       trace_text=partial(trace_text, lang=lang))
     env.filters["view_short"] = lambda view: t(f"vshort.{view}", lang)
     return env
 
@@ -144,8 +173,11 @@ def _line_rows(data: InventoryInput, inv: Inventory, lang: str) -> list[dict[str
 
 def build_context(data: InventoryInput, inventories: Mapping[int, Inventory], year: int,
                   comparison: Mapping[str, Any] | None, lang: str,
-                  metering: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """Everything the template prints, as display rows (numbers still full-precision Decimal)."""
+                  metering: Mapping[str, Any] | None = None, today: date | None = None) -> dict[str, Any]:
+    """Everything the template prints, as display rows (numbers still full-precision Decimal).
+
+    ``today`` is the report date when the factory states none (default: the local date, Asia/Shanghai).
+    """
     inv = select_inventory(inventories, year)
     factory = data.factory
     other = next(code for code in LANGS if code != lang)
@@ -153,12 +185,17 @@ def build_context(data: InventoryInput, inventories: Mapping[int, Inventory], ye
     fac_tco2e = {row.key: row.tco2e for row in bd["facility"]}
     fac_names = facility_names(data, lang)
     cmp_rows = comparison_rows(comparison, year)
-    applied = certificates_applied(inv)
+    applied = certificates_applied(inv, lang)
     periods, series = month_by_category(inv, lang)
+    meters = list(metering.get("meters") or []) if metering else None
+    entries = register_entries(inv, meters)
+    facilities = facility_rows(data, inv, meters, fac_tco2e, lang)
+    factory_name = factory.name_zh if lang == "zh" else (factory.name_en or factory.name_zh)
+    primary = _primary_regime(inv, lang)
     return {
         "lang": lang, "html_lang": LANG_CODES[lang], "version": __version__,
         "other_lang": LANG_CODES[other], "other_href": report_filename(other), "other_label": t("lang.switch", lang),
-        "factory": factory, "factory_name": factory.name_zh if lang == "zh" else (factory.name_en or factory.name_zh),
+        "factory": factory, "factory_name": factory_name,
         "synthetic": factory.synthetic, "year": year, "inv": inv,
         "sections": [s for s in SECTIONS if (s != "comparison" or comparison) and (s != "metering" or metering)
                      and (s != "regimes" or inv.regimes)],
@@ -166,13 +203,17 @@ def build_context(data: InventoryInput, inventories: Mapping[int, Inventory], ye
         "chart_energy": Markup(energy_chart(dict(metering["energy"]), lang))
         if metering and metering.get("energy") else None,
         "boundary": factory.boundary_zh if lang == "zh" else (factory.boundary_en or factory.boundary_zh),
-        "facilities": [{"id": f.id, "name": fac_names[f.id], "kind": f.kind, "tco2e": fac_tco2e.get(f.id)}
-                       for f in factory.facilities],
+        "facilities": facilities, "site_svg": Markup(site_svg(factory_name, facilities)),
+        "entity_rows": entity_rows(data, inv, lang, today or datetime.now(ZoneInfo("Asia/Shanghai")).date()),
+        "declaration": declaration(inv, primary, lang), "period_end": period_bounds(inv)[1].isoformat(),
+        "monitoring": monitoring_rows(data, inv, meters, entries, lang),
+        "register": register_rows(entries, fac_names, lang) if meters is not None else None,
         "totals": [{"key": k, "view": view, "value": getattr(inv.totals, k)} for k, view in TOTALS],
         "settings": settings_rows(inv, lang), "bd": bd,
         # plotly's own markup, built from our numbers and names (which plotly JSON-encodes)
         "chart_source": Markup(charts.source_chart(bd["source"], lang)),
         "chart_month": Markup(charts.month_chart(periods, series, lang)),
+        "month_series": (periods, series),
         "lines": _line_rows(data, inv, lang), "factors": distinct_factors(inv), "views": inventory_views(inv),
         "certs_applied": applied, "certs_applied_mwh": sum((c["mwh"] for c in applied), Decimal(0)),
         "green_power": green_power_lines(inv),
@@ -180,10 +221,39 @@ def build_context(data: InventoryInput, inventories: Mapping[int, Inventory], ye
         "comparison": cmp_rows if comparison else None, "compared": COMPARED,
         "drivers": driver_sections(comparison, year, data, lang), "driver_columns": DRIVER_COLUMNS,
         "regimes": regime_rows(inv, lang), "differences": treatment_differences(inv, lang),
-        "instrument_sentences": instrument_sentences(inv, lang), "primary_regime": _primary_regime(inv, lang),
+        "instrument_sentences": instrument_sentences(inv, lang), "primary_regime": primary,
         "by_year": totals_by_year(inventories),
-        "warnings": warnings(data, inv, lang),
+        "warnings": warnings(data, inv, lang) + register_warnings(inv, entries, lang),
+        "plotly_js": Markup(charts.plotly_script()),
     }
+
+
+def inventory_page(data: InventoryInput, inventories: Mapping[int, Inventory], year: int,
+                   comparison: Mapping[str, Any] | None, lang: str = "zh", metering: Mapping[str, Any] | None = None,
+                   efficiency: Mapping[str, Any] | None = None, *, printed: bool = False,
+                   today: date | None = None) -> str:
+    """The report page as HTML text: for the screen, or ``printed`` for the PDF (see :mod:`zerocarbon.reports.pdf`).
+
+    The printed page has the same sections and rows; it carries no script, its charts are static SVG
+    drawn from the same numbers (:mod:`zerocarbon.reports.svgcharts`) and the collapsed parts are open.
+    """
+    code = normalise_lang(lang)
+    context = build_context(data, inventories, year, comparison, code, metering, today)
+    context["printed"] = printed
+    if printed:
+        from zerocarbon.reports import svgcharts
+
+        context.update(svgcharts.print_charts(context, code))
+        context["plotly_js"] = ""
+    env = _environment(code)
+    if efficiency:
+        from zerocarbon.reports.efficiency import efficiency_context, register_globals
+
+        register_globals(env, code)
+        context["eff"] = efficiency_context(efficiency, code)
+        if printed:  # its plotly charts would print blank: the diagnosis's tables hold the same figures
+            context["eff"].update(chart_balance=None, chart_measures=None)
+    return env.get_template("inventory.html.j2").render(**context)
 
 
 def render_inventory_html(
@@ -212,12 +282,13 @@ def render_inventory_html(
     comparison : dict, optional
         Output of :func:`zerocarbon.accounting.inventory.compare_years`; the section is left out if None.
     out_dir : Path
-        Folder to write into (created if missing). ``plotly.min.js`` is written there once.
+        Folder to write into (created if missing). Only the page is written: it is self-contained.
     lang : str
         ``"zh"`` (default, zh-CN) or ``"en"``.
     metering : mapping, optional
-        The metering stage's findings (``services.outputs.metering_dict``): adds the section on meter
-        data and comprehensive energy by carrier and month.
+        The metering findings (:func:`zerocarbon.services.reports.metering.metering_findings`): adds the
+        meter register, the meters of the facilities and the section on meter data and comprehensive
+        energy by carrier and month.
 
     Returns
     -------
@@ -227,15 +298,7 @@ def render_inventory_html(
     code = normalise_lang(lang)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    charts.write_plotly_js(out_dir)
-    context = build_context(data, inventories, year, comparison, code, metering)
-    env = _environment(code)
-    if efficiency:
-        from zerocarbon.reports.efficiency import efficiency_context, register_globals
-
-        register_globals(env, code)
-        context["eff"] = efficiency_context(efficiency, code)
-    html = env.get_template("inventory.html.j2").render(**context)
+    html = inventory_page(data, inventories, year, comparison, code, metering, efficiency)
     path = out_dir / report_filename(code)
     path.write_text(html, encoding="utf-8")
     return path

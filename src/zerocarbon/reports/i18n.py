@@ -7,6 +7,8 @@ prints a raw key. Messages with ``{placeholders}`` are filled with ``str.format`
 from __future__ import annotations
 
 from zerocarbon.reports.messages_methods import METHOD_MESSAGES
+from zerocarbon.reports.messages_register import REGISTER_MESSAGES
+from zerocarbon.reports.workbook_messages import WORKBOOK_MESSAGES
 
 LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"
@@ -68,6 +70,11 @@ MESSAGES: dict[str, dict[str, str]] = {
               "and month; the checks below say where the figures came from."},
     "met.file": {"zh": "读数文件", "en": "Readings file"},
     "met.store": {"zh": "数据库", "en": "Store"},
+    "derivation.allocation": {
+        "zh": "（专用设施 {dedicated} + {share} × 共用设施 {shared}）{unit} ÷ {output} {per}",
+        "en": "({dedicated} dedicated + {share} × {shared} shared) {unit} / {output} {per}"},
+    "store.embedded": {"zh": "内置数据库", "en": "embedded store"},
+    "store.server": {"zh": "数据库服务器（{kind}）", "en": "database server ({kind})"},
     "met.received": {"zh": "收到读数", "en": "Readings received"},
     "met.accepted": {"zh": "接受", "en": "Accepted"},
     "met.duplicates": {"zh": "重复（忽略）", "en": "Duplicates (ignored)"},
@@ -299,22 +306,14 @@ MESSAGES: dict[str, dict[str, str]] = {
     "cmp.totals": {"zh": "各年总量", "en": "totals"},
     # warnings and trace
     "warn.synthetic": {"zh": "本报告基于合成示例数据。", "en": "This report is based on synthetic sample data."},
-    "warn.status": {
-        "zh": "因子 {factor} 的状态为“{status}”，用于 {n} 行：{lines}。",
-        "en": "Factor {factor} is {status}; used on {n} lines: {lines}."},
-    "warn.fallback": {
-        "zh": "因子 {factor} 为替代取值（{fallback}），用于 {n} 行：{lines}。",
-        "en": "Factor {factor} is a fallback ({fallback}); used on {n} lines: {lines}."},
-    "warn.certificate": {
-        "zh": "绿证 {serial}（{mwh} MWh）未计入：{reason}。",
-        "en": "Certificate {serial} ({mwh} MWh) not counted: {reason}."},
     "same_as": {"zh": "与“{view}”相同", "en": "same as {view}"},
-    "raw_warnings": {"zh": "计算引擎原始警告（英文）", "en": "Raw engine warnings"},
     "trace_note": {
         "zh": "每行的计算公式、中间量和各口径所用因子。点击展开；打印时自动全部展开。",
         "en": "Each line's formula, intermediate values and factors per view. Click to expand; printing expands all."},
 }
 MESSAGES.update(METHOD_MESSAGES)
+MESSAGES.update(WORKBOOK_MESSAGES)
+MESSAGES.update(REGISTER_MESSAGES)
 
 
 def normalise_lang(lang: str) -> str:

@@ -107,6 +107,7 @@ METHOD_MESSAGES: dict[str, dict[str, str]] = {
     "drv.part_boundary": {"zh": "{label} {value}（{what}）", "en": "{label} {value} ({what})"},
     "drv.sep": {"zh": "；", "en": "; "},
     "drv.none": {"zh": "各因素均为零", "en": "no driver moved"},
+    "unc.activity": {"zh": "活动数据", "en": "activity data"},
     "drv_note": {
         "zh": "按排放源（设施 × 类别 × 品种；同一设施的外购电力与绿电合为一个源）逐项分解，分项之和等于变化量："
               "活动水平 = (A₁ − A₀) × EF₀；排放因子 = A₁ × (EF₁ − EF₀)；市场化工具 = 绿电与绿证按零计所减排放的变化"

@@ -1,7 +1,8 @@
 """The report's metering and energy section: where the figures came from, and energy by carrier and month.
 
-Input is the plain data of ``MeteringResult.to_dict()`` (:mod:`zerocarbon.services.demo.metering`), no
-service objects, so the report layer stays a renderer.
+Input is the plain data of the metering findings
+(:func:`zerocarbon.services.reports.metering.metering_findings`), no service objects, so the report layer
+stays a renderer.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import Any
 
 from zerocarbon.model.vocabulary import carrier_label
 from zerocarbon.reports.charts import stacked_bars
+from zerocarbon.reports.content import file_label, store_label
 from zerocarbon.reports.i18n import t
 
 
@@ -51,7 +53,9 @@ def metering_context(metering: dict[str, Any], lang: str) -> dict[str, Any]:
     energy = metering.get("energy") or {}
     order, rows = energy_table(energy, lang) if energy else ([], [])
     return {
-        "ingest": metering["ingest"], "store": metering["store"], "readings_file": metering["readings_file"],
+        "ingest": metering["ingest"], "store": store_label(metering["store"], lang),
+        "readings_file": file_label(metering.get("readings_file")),
+        "batches": int(metering["ingest"].get("batches", 1)),
         "meter_lines": metering["meter_activity_lines"], "gaps": metering["gaps"],
         "recon_n": len(recon), "recon_ok": metering["reconciled_with_declared"],
         "recon_max": max((r["rel_diff"] for r in recon), default=0.0),

@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from zerocarbon.accounting.drivers import instruments_in
+from zerocarbon.accounting.notices import prose
 from zerocarbon.accounting.results import Inventory, LineResult
 from zerocarbon.model.inventory_input import Category, InventoryInput
 from zerocarbon.reports.content import (
@@ -25,6 +26,7 @@ from zerocarbon.reports.content import (
     fmt_pct,
     fmt_t,
     inventory_views,
+    item_text,
     round2,
 )
 from zerocarbon.reports.i18n import t
@@ -61,7 +63,7 @@ def stream_rows(streams: list[dict[str, Any]], data: InventoryInput, lang: str) 
             continue
         before, after = s.get("before"), s.get("after")
         status = "" if before and after else t("drv.new" if after else "drv.ended", lang)
-        item = s["item"] or ""
+        item = item_text(s["item"], lang) if s["item"] else ""
         rows.append({
             "name": " · ".join(p for p in (fac.get(s["facility"], s["facility"]), category_name(s["category"], lang),
                                            item) if p),
@@ -160,12 +162,20 @@ def view_label(view: str, lang: str) -> str:
     return _label("view", view, lang)
 
 
-def _document(doc: Mapping[str, Any]) -> str:
+def in_lang(entry: Mapping[str, Any], key: str, lang: str) -> str:
+    """A text of ``regimes.yaml`` in ``lang``: ``<key>_zh`` / ``<key>_en`` where given, else ``<key>`` (written
+    in English for rules and notes, in the document's own language for a clause)."""
+    return str(entry.get(f"{key}_{lang}") or entry.get(key) or "")
+
+
+def _document(doc: Mapping[str, Any], lang: str) -> str:
+    """A cited document: number, title (as published), edition and the clause cited."""
     parts = [str(doc[k]) for k in ("number", "title") if doc.get(k)]
     if doc.get("edition") and str(doc["edition"]) not in " ".join(parts):
         parts.append(f"({doc['edition']})")
-    if doc.get("clause"):
-        parts.append(f"· {doc['clause']}")
+    clause = in_lang(doc, "clause", lang)
+    if clause:
+        parts.append(f"· {clause}")
     return " ".join(parts)
 
 
@@ -194,10 +204,10 @@ def regime_rows(inv: Inventory, lang: str) -> list[dict[str, Any]]:
         rows.append({
             "id": rid, "name": reg.get("name_zh") if lang == "zh" else (reg.get("name_en") or reg.get("name_zh")),
             "edition": reg.get("edition", ""), "views": [view_label(v, lang) for v in reg.get("views", [])],
-            "documents": [{"text": _document(d), "url": d.get("url"), "status": d.get("status", ""),
-                           "note": d.get("note") or ""} for d in reg.get("documents", [])],
-            "rules": [{"key": r.get("key", ""), "value": r.get("value", ""), "clause": r.get("clause") or "",
-                       "status": r.get("status", ""), "note": r.get("note") or ""} for r in reg.get("rules", [])],
+            "documents": [{"text": _document(d, lang), "url": d.get("url"), "status": d.get("status", ""),
+                           "note": in_lang(d, "note", lang)} for d in reg.get("documents", [])],
+            "rules": [{"key": r.get("key", ""), "value": in_lang(r, "value", lang), "clause": r.get("clause") or "",
+                       "status": r.get("status", ""), "note": in_lang(r, "note", lang)} for r in reg.get("rules", [])],
             "in_force": reg.get("in_force") or {}, "figures": figures,
         })
     return rows
@@ -236,7 +246,7 @@ def treatment_differences(inv: Inventory, lang: str) -> list[dict[str, Any]]:
             g["lines"].append(r.line.id)
             g["ref"] += a or ZERO
             g["value"] += b or ZERO
-            note = (fig.note or fig.formula) if fig is not None else t("rg.not_counted", lang)
+            note = prose(fig.note or fig.formula, lang) if fig is not None else t("rg.not_counted", lang)
             shape = _NUMBER.sub("#", note)  # notes that differ only in a line's own figures are one treatment
             if shape not in g["shapes"]:
                 g["shapes"][shape] = (note, r.line.id, 0)

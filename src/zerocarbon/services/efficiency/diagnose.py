@@ -138,6 +138,11 @@ class Diagnosis:
                              "transcriptions; see docs/efficiency-reference.md)",
                 "savings": "ΔE = P·β·(100/η₀ − 100/η₁)·h, or E_in·(1 − η₀/η₁) when metered; η₁ = grade-1 minimum",
                 "tce": f"electricity at {self.kgce_per_kwh} kgce/kWh (GB/T 2589, equivalent value)",
+                "equipment_zh": "GB 18613-2020 表1（电动机）与 GB 20052-2024 表1（10 kV 油浸式变压器），数据 "
+                                "zerocarbon/energy/data/gb18613-2020.csv、gb20052-2024.csv（未核实的转录，见 "
+                                "docs/efficiency-reference.md）",
+                "savings_zh": "ΔE = P·β·(100/η₀ − 100/η₁)·h，有计量时 E_in·(1 − η₀/η₁)；η₁ = 1级能效限值",
+                "tce_zh": f"电力按 {self.kgce_per_kwh} kgce/kWh 折算（GB/T 2589，等价值）",
                 "tariff_yuan_per_kwh": str(st.tariff_yuan_per_kwh), "discount_rate": str(st.discount_rate),
                 "lifetime_years": st.lifetime_years,
             },

@@ -5,7 +5,9 @@ The CLI (and later the API and dashboard) call these functions, so a figure is c
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -13,14 +15,20 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from pydantic import ValidationError
+
 from zerocarbon.accounting.inventory import compare_years, compute_inventory
+from zerocarbon.accounting.notices import Notice, fallback, prose
 from zerocarbon.accounting.results import Inventory, plain
 from zerocarbon.accounting.uncertainty import DEFAULT_DRAWS, DEFAULT_SEED
 from zerocarbon.errors import InputError, InputErrors, ZerocarbonError
 from zerocarbon.factors import FactorLibrary, default_library
 from zerocarbon.ingest.activity_file import LoadedInput, load_activity_file
+from zerocarbon.ingest.columns import FACILITIES
 from zerocarbon.model.inventory_input import ActivityLine, InventoryInput
 from zerocarbon.model.period import Period
+from zerocarbon.model.vocabulary import category_label, parameter_label
+from zerocarbon.reports.i18n import MESSAGES, t
 from zerocarbon.services.inventory.indicator import zero_carbon_indicator
 from zerocarbon.services.metering.year import MeteredYear, metered_year
 from zerocarbon.store.readings import read_current
@@ -33,6 +41,7 @@ from zerocarbon.timeseries.activity import (
     meter_lines,
 )
 from zerocarbon.timeseries.activity import inventory_input as metered_input
+from zerocarbon.units import unit_label
 
 Progress = Callable[[str], None]
 
@@ -109,8 +118,8 @@ def run_store_inventory(factory_id: str, year: int | None = None, *, url: str | 
     my = metered or metered_year(factory_id, target, url, estimate=estimate)  # type: ignore[arg-type]
     lines = meter_lines(my)
     if declared is not None:
-        base = load_activity_file(declared)
-        data = merge_metered(base.data, lines, target)
+        base = _load_declared(Path(declared))
+        data = _merge_declared(base, lines, target)
         locations = dict(base.locations)
         path = base.path
     else:  # the factory's meters are already in the metered year: not read again
@@ -125,10 +134,58 @@ def run_store_inventory(factory_id: str, year: int | None = None, *, url: str | 
     return run
 
 
+def _load_declared(path: Path) -> LoadedInput:
+    """The declared file, named by its file name only: the folder it sits in is the server's (an upload's
+    private copy, ``$ZEROCARBON_DECLARED_DIR``), not a place the user knows or should be shown."""
+    name = path.name
+    try:
+        loaded = load_activity_file(path)
+    except ZerocarbonError as exc:
+        raise dataclasses.replace(exc, file=name if exc.file in (None, str(path)) else exc.file,
+                                  message_zh=exc.message_zh.replace(str(path), name),
+                                  message_en=exc.message_en.replace(str(path), name)) from exc
+    locations = {k: {**v, "file": name} if v.get("file") == str(path) else v for k, v in loaded.locations.items()}
+    return LoadedInput(loaded.data, Path(name), locations)
+
+
+def _merge_declared(base: LoadedInput, lines: list[ActivityLine], year: int) -> InventoryInput:
+    """:func:`merge_metered`, with a meter on a node the declared file does not list as a facility refused
+    as the factory's own located error (naming each meter and node), never a validation traceback."""
+    name = str(base.path)
+    declared = {f.id for f in base.data.factory.facilities}
+    orphans: dict[str, list[str]] = {}
+    for ln in lines:
+        if ln.facility not in declared:
+            orphans.setdefault(ln.facility, [])
+            orphans[ln.facility] += [m for m in ln.meters if m not in orphans[ln.facility]]
+    xlsx = base.path.suffix.lower() in (".xlsx", ".xlsm")
+    where: dict[str, Any] = {"file": name, "sheet": FACILITIES.zh if xlsx else None,
+                             "field": "设施编号" if xlsx else "factory.facilities"}
+    if orphans:
+        known = ", ".join(sorted(declared)) or "—"
+        problems = [InputError(
+            f"表计 {'、'.join(meters) or '—'} 安装在节点 {node} 上，但申报数据文件的设施清单中没有 {node}"
+            f"（已有：{known}）：请在设施清单中加入 {node}，或把表计改挂到已申报的设施",
+            f"meter {', '.join(meters) or '-'} is on node {node}, which the declared file's facility list does "
+            f"not include (listed: {known}): add facility {node} to the file, or move the meter to a "
+            "declared facility", **where, details={"meters": meters, "node": node})
+            for node, meters in sorted(orphans.items())]
+        if len(problems) == 1:
+            raise problems[0]
+        raise InputErrors(f"{len(problems)} 个计量节点不在申报数据文件 {name} 的设施清单中",
+                          f"{len(problems)} metered nodes are not in the facility list of the declared file {name}",
+                          **where, problems=problems)
+    try:
+        return merge_metered(base.data, lines, year)
+    except ValidationError as exc:  # any other clash of meters and file: still this factory's data, located
+        first = exc.errors()[0]
+        raise InputError(f"计量数据与申报数据文件 {name} 不一致：{first['msg']}",
+                         f"the meter data and the declared file {name} do not fit together: {first['msg']}",
+                         file=name, field=".".join(str(p) for p in first.get("loc", ())) or None) from exc
+
+
 #: Said by an inventory made from meter data alone: what no meter measures is not in it.
-METERS_ONLY_WARNING = ("declared data missing: computed from meter data alone; no declared data file (invoices, "
-                       "ledgers, process sources, green-power contracts) was given, so sources no meter measures "
-                       "are not in this inventory")
+METERS_ONLY_WARNING = Notice("meters_only")
 
 
 def run_loaded(loaded: LoadedInput, year: int | None = None, *, library: FactorLibrary | None = None,
@@ -153,7 +210,7 @@ def run_loaded(loaded: LoadedInput, year: int | None = None, *, library: FactorL
     target, left_out = _choose_year(loaded, year, multi_year)
     if target not in years:
         raise InputError(f"文件中没有 {target} 年的数据", f"the file has no data for {target}", file=str(path),
-                         field="period", expected=f"one of {years}")
+                         field="period", expected=", ".join(str(y) for y in years))
     inventories: dict[int, Inventory] = {}
     for y in years:
         say(f"compute {y}")
@@ -234,36 +291,87 @@ def explain_line(run: InventoryRun, line_id: str, lang: str = "zh", *, url: str 
                          f"no activity line {line_id} in {run.year}", field="line", expected=known + " …") from None
     line = result.line
     zh = lang == "zh"
+    lang = "zh" if zh else "en"
+    quality = t(f"dq.{line.data_quality}", lang) if f"dq.{line.data_quality}" in MESSAGES else line.data_quality
+    source = (("计量表 " + "、".join(line.meters)) if zh else ("meters " + ", ".join(line.meters))) \
+        if line.meters else (line.source or "-")
     out = [
-        f"{'活动数据行' if zh else 'Activity line'} {line.id}  [{line.category.value}]  "
+        f"{'活动数据行' if zh else 'Activity line'} {line.id}  [{category_label(line.category, lang)}]  "
         f"{result.item_name_zh if zh else result.item_name_en}",
         f"  {'设施' if zh else 'facility'}: {line.facility}   {'期间' if zh else 'period'}: {line.period}",
-        f"  {'活动数据' if zh else 'activity data'}: {line.amount} {line.unit}   "
-        f"{'来源' if zh else 'source'}: {line.source or '-'}   {'数据质量' if zh else 'quality'}: {line.data_quality}",
+        f"  {'活动数据' if zh else 'activity data'}: {line.amount} {unit_label(line.unit, lang)}   "
+        f"{'来源' if zh else 'source'}: {source}   {'数据质量' if zh else 'quality'}: {quality}",
     ]
     where = run.loaded.locations.get(line.id, {})
     if where:
-        loc = ", ".join(f"{k}={v}" for k, v in where.items() if v is not None)
-        out.append(f"  {'位置' if zh else 'read from'}: {loc}")
+        out.append(f"  {'位置' if zh else 'read from'}: {place_text(where, lang)}")
     out.extend(_metered_lines(run, line, zh, url))
-    labels = {"gbt32150": "GB/T 32150", "location": "scope (location-based)", "market": "scope (market-based)"}
+    # the GHG Protocol views hold scope 1 lines too: the label names the method, not a scope
+    labels = {"gbt32150": "GB/T 32150",
+              "location": "温室气体核算体系·基于位置" if zh else "GHG Protocol (location-based)",
+              "market": "温室气体核算体系·基于市场" if zh else "GHG Protocol (market-based)",
+              "zero_carbon": "零碳工厂指标" if zh else "zero-carbon indicator"}
     for view, fig in result.figures.items():
         out.append("")
-        out.append(f"  [{labels.get(view, view)}] {fig.formula}  =  {plain(fig.emissions)} tCO2e")
+        out.append(f"  [{labels.get(view, view)}] {prose(fig.formula, lang)}  =  {plain(fig.emissions)} tCO2e")
         for key, value in fig.intermediates.items():
-            out.append(f"      {key} = {value}")
+            out.append(f"      {key} = {in_lang(prose(value, lang), lang)}")
         for fv in fig.factors:
-            t = fv.to_trace()
-            src = t["source"] or f"{'实测值' if zh else 'measured'}; evidence: {t['evidence']}"
-            extra = f"  fallback: {t['fallback']}" if t["fallback"] else ""
-            out.append(f"      {t['parameter']} = {t['value']} {t['unit']}  ← {src}  [{t['status']}]"
-                       f"{'  id=' + str(t['factor_id']) if t['factor_id'] else ''}{extra}")
+            tr = fv.to_trace()
+            src = tr["source"] or f"{'实测值' if zh else 'measured'}; {'证明' if zh else 'evidence'}: {tr['evidence']}"
+            extra = (f"  {'替代取值' if zh else 'fallback'}: {fallback(str(tr['fallback'])).text(lang)}"
+                     if tr["fallback"] else "")
+            status = t(f"status.{tr['status']}", lang) if f"status.{tr['status']}" in MESSAGES else tr["status"]
+            out.append(f"      {parameter_label(str(tr['parameter']), lang)} = {tr['value']} "
+                       f"{unit_label(str(tr['unit']), lang)}  ← {src}  [{status}]"
+                       f"{'  id=' + str(tr['factor_id']) if tr['factor_id'] else ''}{extra}")
         if fig.note:
-            out.append(f"      note: {fig.note}")
+            out.append(f"      {'说明' if zh else 'note'}: {in_lang(prose(fig.note, lang), lang)}")
     out.append("")
     out.append(f"  {'不确定性' if zh else 'uncertainty'} (95%): ±{result.uncertainty_pct:.2f}%  = √(" +
-               " + ".join(f"{p.name} {p.pct}%²" for p in result.uncertainty_parts) + ")")
+               " + ".join(f"{_part_name(p.name, lang)} {p.pct}%²" for p in result.uncertainty_parts) + ")")
     return "\n".join(out)
+
+
+def _part_name(name: str, lang: str) -> str:
+    """A part of a line's uncertainty: its activity data, or a parameter."""
+    if name == "activity":
+        return "活动数据" if lang == "zh" else "activity data"
+    return parameter_label(name, lang)
+
+
+#: How gaps were filled, in Chinese.
+ESTIMATES = {"linear": "线性插补", "profile": "按典型曲线插补"}
+#: Two or more English words in a row (a phrase), as opposed to codes, units and symbols.
+_ENGLISH_PHRASE = re.compile(r"[A-Za-z]{2,}[a-z]*[ ,;:()\-]+[a-z]{2,}")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def in_lang(text: str, lang: str) -> str:
+    """A note of the engine as a page in ``lang`` may show it: in Chinese, an English-only sentence (the
+    engine's notes have no Chinese version yet) is replaced by a pointer to the English page."""
+    if lang == "zh" and not _CJK.search(text) and _ENGLISH_PHRASE.search(text):
+        return "（仅有英文说明，见英文版）"
+    return text
+
+
+def place_text(where: dict[str, Any], lang: str) -> str:
+    """Where a line was read, in ``lang``: the file, sheet, row and entry, or the meters of the store."""
+    zh = lang == "zh"
+    entry = str(where.get("entry") or "")
+    if str(where.get("file") or "").startswith("store:"):
+        codes = entry.removeprefix("meter ").strip()
+        return f"计量表 {codes}" if zh else f"meters {codes}"
+    parts = []
+    if where.get("file"):
+        parts.append(f"文件 {where['file']}" if zh else f"file {where['file']}")
+    if where.get("sheet"):
+        parts.append(f"工作表 {where['sheet']}" if zh else f"sheet {where['sheet']}")
+    if where.get("row") is not None:
+        parts.append(f"第 {where['row']} 行" if zh else f"row {where['row']}")
+    if entry:
+        parts.append(f"条目 {entry}" if zh else f"entry {entry}")
+    return ("，" if zh else ", ").join(parts)
 
 
 def _reading_span(meter_id: int, start: int, end: int, tz: str, url: str, zh: bool) -> str:
@@ -302,7 +410,8 @@ def _metered_lines(run: InventoryRun, line: ActivityLine, zh: bool, url: str | N
                     out.append(_reading_span(mid, int(r["ts"]), int(r["ts_end"]), tz, url, zh))
                 for g in my.gaps.to_pylist():
                     if g["meter_id"] == mid and g["start"] < r["ts_end"] and g["end"] > r["ts"]:
-                        how = f" ({my.estimate})" if my.estimate else ""
+                        how = f" ({ESTIMATES.get(my.estimate, my.estimate) if zh else my.estimate})" \
+                            if my.estimate else ""
                         out.append(f"      {'缺测' if zh else 'gap'} {_local(g['start'], tz)} – "
                                    f"{_local(g['end'], tz)}: {g['count']} {'个区间' if zh else 'intervals'}, "
                                    f"{'估算' if zh else 'estimated'} {g['estimated']}{how}")
@@ -312,7 +421,8 @@ def _metered_lines(run: InventoryRun, line: ActivityLine, zh: bool, url: str | N
         verdict = (f"{'差异超出容差' if zh else 'DIFFERS beyond tolerance'} {tol}" if found
                    else f"{'在容差内' if zh else 'within tolerance'} {tol}")
         out.append(f"  {'申报（结算单）' if zh else 'declared (invoice)'} {line.declared_id}: {line.declared_amount} "
-                   f"{line.declared_unit or line.unit}  ← {line.declared_source or '-'}  [{verdict}; "
+                   f"{unit_label(line.declared_unit or line.unit, 'zh' if zh else 'en')}  "
+                   f"← {line.declared_source or '-'}  [{verdict}; "
                    f"{'采用表计值' if zh else 'the meter is used'}]")
     return out
 
