@@ -133,7 +133,10 @@ def test_reports(world: World) -> None:
     assert '<html lang="zh-CN">' in zh.text and '<html lang="en">' in en.text
     assert 'src="plotly.min.js"' not in zh.text  # one self-contained file
     assert world.client.get(f"{BASE}/reports/2023.html", params={"lang": "en"}, headers=h).text == en.text
-    assert world.client.get(f"{BASE}/reports/2023.pdf", headers=h).status_code == 422
+    pdf = world.client.get(f"{BASE}/reports/2023.pdf", headers=h)
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert pdf.headers["content-type"] == "application/pdf"
+    assert world.client.get(f"{BASE}/reports/2023.doc", headers=h).status_code == 422
 
 
 def test_signoff_and_its_check(world: World) -> None:

@@ -18,7 +18,7 @@ DOCS = Path(__file__).resolve().parents[2] / "docs" / "api.md"
 EXPECTED = {
     "admin": set(Permission),
     "factory_manager": {Permission.READ, Permission.SETUP, Permission.PUSH_READINGS, Permission.CORRECT,
-                        Permission.API_KEYS},
+                        Permission.API_KEYS, Permission.ALERTS},
     "data_entry": {Permission.READ, Permission.SETUP, Permission.PUSH_READINGS},
     "verifier": {Permission.READ, Permission.SIGN_OFF},
     "authority": {Permission.READ},
@@ -56,7 +56,18 @@ def _actions(world: World) -> dict[Permission, Callable[[dict[str, str]], Respon
             "meter": "E1", "ts": T0, "value": 11.0, "reason": "CT ratio was wrong"}),
         Permission.API_KEYS: lambda h: c.get(f"{base}/api-keys", headers=h),
         Permission.SIGN_OFF: lambda h: c.post(f"{base}/inventories/2023/signoff", headers=h, json={"note": "ok"}),
+        Permission.ALERTS: lambda h: c.post(f"{base}/alerts/{_new_alert(world)}", headers=h, json={"status": "closed"}),
     }
+
+
+def _new_alert(world: World) -> int:
+    """A fresh open alert of factory A (each role closes its own)."""
+    from tests.api.test_capability_routes import alert_row
+
+    from zerocarbon.store.alerts import alert_list, insert_alerts
+
+    start = T0 + 3600 * (1 + len(alert_list(OURS, world.url, limit=10_000)))
+    return insert_alerts(OURS, [alert_row(start, "E1")], world.url)[0]
 
 
 @pytest.mark.parametrize("role", ROLES)

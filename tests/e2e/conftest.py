@@ -53,6 +53,23 @@ def chromium_path() -> Path:
     return CHROMIUM
 
 
+def seed_capabilities(url: str, declared: Path) -> None:
+    """What the later capabilities' pages show (docs/dashboard.md): the sample's companion files beside its
+    declared file (planning assumptions with their weather, declaration, ledger, equipment register), the
+    alerts the detector raises on one meter (about 6 s) and a budget of December."""
+    from zerocarbon.demo.generator import SAMPLE_FILE
+    from zerocarbon.services.forecast.budgets import set_budget
+    from zerocarbon.services.forecast.runs import run_detect
+
+    sample = SAMPLE_FILE.parent
+    for name, kind in (("sample_planning.yaml", "planning"), ("sample_assessment.yaml", "assessment"),
+                       ("sample_ledger.yaml", "ledger"), ("sample_equipment.yaml", "equipment")):
+        shutil.copy(sample / name, declared / f"{FACTORY}.{kind}.yaml")
+    shutil.copy(sample / "weather_changzhou.csv", declared / "weather_changzhou.csv")
+    run_detect(FACTORY, 2023, url, meters=["EL-L1"], holidays=False)
+    set_budget(FACTORY, "2023-12", "2500", url=url, note="e2e")
+
+
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory, chromium_path: Path) -> Iterator[Server]:
     import uvicorn
@@ -73,6 +90,7 @@ def server(tmp_path_factory: pytest.TempPathFactory, chromium_path: Path) -> Ite
     declared = out / "declared"
     declared.mkdir()
     shutil.copy(SAMPLE_FILE, declared / f"{FACTORY}.yaml")
+    seed_capabilities(url, declared)
     save_factory_setup(FactorySetup.model_validate({
         "factory": {"id": FOREIGN, "name_zh": "广东测试厂", "name_en": "Guangdong test plant", "province": "广东"},
         "nodes": [], "meters": []}), url)

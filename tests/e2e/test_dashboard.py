@@ -139,7 +139,7 @@ def test_drill_down_from_a_figure_to_its_trace(page: Any, server: Any, engine: A
         "each factor names its source document"
     # the explanation reaches the readings: the month's gap and the invoice beside the meter (issue 9)
     assert "NG-UT" in drawer and "2023-03-10 02:00" in drawer and "NG-03" in drawer
-    assert "8 estimated" in drawer  # the engine's own note of the line
+    assert "估算 8 个" in drawer and "estimated" not in drawer  # the meters' summary, in the page's language
     page.click("[data-testid=raw-readings] summary")
     assert page.query_selector_all("[data-testid=raw-readings] tr")  # the meter readings themselves
     page.screenshot(path=str(Path(__file__).parent / "artifacts" / "trace_laptop.png"))

@@ -12,7 +12,10 @@ from zerocarbon.api import deps
 from zerocarbon.api.errors import ApiError, install_error_handlers
 from zerocarbon.api.roles import GLOBAL, GlobalPermission
 from zerocarbon.api.routes import activity, auth, factories, inventories, portfolio, quality, readings, users
+from zerocarbon.api.routes import alerts as alert_routes
 from zerocarbon.api.routes import efficiency as efficiency_routes
+from zerocarbon.api.routes import plans as plan_routes
+from zerocarbon.api.routes import verdict as verdict_routes
 from zerocarbon.api.settings import Settings, get_settings
 from zerocarbon.store.audit import current_actor
 from zerocarbon.web import DashboardAccess, dashboard_router
@@ -45,7 +48,8 @@ class ActorScope:
 def api_router() -> APIRouter:
     """Every resource of the API, to be mounted under :data:`API_PREFIX`."""
     router = APIRouter()
-    for module in (auth, users, factories, readings, inventories, quality, portfolio, activity, efficiency_routes):
+    for module in (auth, users, factories, readings, inventories, quality, portfolio, activity, efficiency_routes,
+                   verdict_routes, alert_routes, plan_routes):
         router.include_router(module.router)
     return router
 
@@ -83,6 +87,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.dependency_overrides[get_settings] = lambda: cfg
     install_error_handlers(app)
     app.include_router(api_router(), prefix=API_PREFIX)
+    from zerocarbon.api.routes import pact as pact_routes  # the PACT v3 host under /pact (its own error format)
+
+    pact_routes.install(app, cfg, API_PREFIX)
     app.include_router(dashboard_router(dashboard_access()))
     app.add_middleware(ActorScope)
     return app

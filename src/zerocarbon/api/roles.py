@@ -21,6 +21,7 @@ class Permission(StrEnum):
     CORRECT = "readings:correct"   # POST a correction of a stored reading
     API_KEYS = "api_keys"          # create, list and revoke the factory's gateway keys
     SIGN_OFF = "signoff"           # sign off an inventory
+    ALERTS = "alerts"              # acknowledge and close the factory's anomaly alerts
 
 
 class GlobalPermission(StrEnum):
@@ -37,7 +38,7 @@ _ALL = frozenset(Permission)
 MATRIX: dict[str, frozenset[Permission]] = {
     "admin": _ALL,
     "factory_manager": frozenset({Permission.READ, Permission.SETUP, Permission.PUSH_READINGS, Permission.CORRECT,
-                                  Permission.API_KEYS}),
+                                  Permission.API_KEYS, Permission.ALERTS}),
     "data_entry": frozenset({Permission.READ, Permission.SETUP, Permission.PUSH_READINGS}),
     "verifier": frozenset({Permission.READ, Permission.SIGN_OFF}),
     "authority": frozenset({Permission.READ}),
@@ -57,4 +58,4 @@ API_KEY_PERMISSIONS = frozenset({Permission.PUSH_READINGS})
 
 #: Permissions that change data (a principal with none of them is read-only).
 WRITES = frozenset({Permission.SETUP, Permission.PUSH_READINGS, Permission.CORRECT, Permission.API_KEYS,
-                    Permission.SIGN_OFF})
+                    Permission.SIGN_OFF, Permission.ALERTS})

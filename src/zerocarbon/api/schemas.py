@@ -8,7 +8,7 @@ at full precision, as the engine computed them; round only for display. Times ar
 from __future__ import annotations
 
 import math
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -154,6 +154,12 @@ class MeterPublic(Out):
     electricity_kind: str | None = api_field(METER, "electricity_kind")
     is_virtual: bool = api_field(METER, "is_virtual")
     virtual_formula: str | None = api_field(METER, "virtual_formula")
+    model: str | None = api_field(METER, "model")
+    serial_no: str | None = api_field(METER, "serial_no")
+    accuracy_class: str | None = api_field(METER, "accuracy_class")
+    calibrated_on: date | None = api_field(METER, "calibrated_on")
+    calibration_due: date | None = api_field(METER, "calibration_due")
+    calibration_certificate: str | None = api_field(METER, "calibration_certificate")
 
 
 # ---------------------------------------------------------------------------------------- readings

@@ -14,13 +14,15 @@ from rich.table import Table
 from typer.core import TyperGroup
 
 from zerocarbon import __version__
+from zerocarbon.accounting.notices import notice_text
 from zerocarbon.cli.audit import audit_app
 from zerocarbon.cli.efficiency import efficiency_app, print_efficiency_summary
 from zerocarbon.cli.footprint import footprint_app
+from zerocarbon.cli.forecast import forecast_app
 from zerocarbon.cli.plan import plan
 from zerocarbon.cli.server import serve, user_app
 from zerocarbon.cli.store import ingest_app, readings_app, store_app
-from zerocarbon.cli.verdict import region, verdict, verify
+from zerocarbon.cli.verdict import print_verdict, region, verdict, verify
 from zerocarbon.errors import ZerocarbonError
 
 console = Console()
@@ -52,12 +54,15 @@ app.add_typer(readings_app, name="readings")
 app.add_typer(user_app, name="user")
 app.add_typer(audit_app, name="audit")
 app.add_typer(efficiency_app, name="efficiency")
+app.add_typer(forecast_app, name="forecast")
 app.add_typer(footprint_app, name="footprint")
 app.command("plan", help="源头减碳规划：措施、边际减排成本曲线、路线图、按目标配置 / source decarbonisation: "
                          "measures, MAC curve, roadmap, sizing.")(plan)
 app.command("verdict", help="零碳工厂评价：结论与差距清单 / the zero-carbon verdict and its gap list.")(verdict)
-app.command("region", help="区域评价：各工厂结论并列、排名、导出 XLSX / regional view: every factory evaluated side by side.")(region)
-app.command("verify", help="复核报告：按清单重算，逐项说明是否仍成立 / re-check a report: does every figure still stand.")(verify)
+app.command("region", help="区域评价：各工厂结论并列、排名、导出 XLSX / regional view: every factory evaluated side by "
+                           "side.")(region)
+app.command("verify", help="复核报告：按清单重算，逐项说明是否仍成立 / re-check a report: does every figure still "
+                           "stand.")(verify)
 app.command("serve", help="启动管理中心（API 与看板）/ start the management centre (API and dashboard).")(serve)
 
 Lang = Annotated[str, typer.Option("--lang", help="输出语言 zh|en / output language")]
@@ -68,7 +73,9 @@ def _fmt(value: Any, places: int = 2) -> str:
 
 
 def _fail(exc: ZerocarbonError, lang: str = "zh") -> None:
-    err_console.print(f"[bold red]错误 / error[/]\n{exc.message('zh')}\n{exc.message('en')}")
+    """Print a refusal in the user's language (every problem of a file, each with its place) and exit 2."""
+    err_console.print("错误" if lang == "zh" else "error", style="bold red")
+    err_console.print(exc.message(lang), highlight=False, markup=False)
     raise typer.Exit(2)
 
 
@@ -132,9 +139,10 @@ def print_summary(run: Any, lang: str = "zh") -> None:
                           f"{_fmt(i.intensity, 4)} tCO2e/{i.unit}")
     console.print(table)
     for warning in inv.warnings[:5]:
-        console.print(f"[yellow]! {warning}[/]")
+        console.print(f"! {notice_text(warning, lang)}", style="yellow", highlight=False, markup=False)
     if len(inv.warnings) > 5:
-        console.print(f"[yellow]! … {len(inv.warnings) - 5} more (see the report)[/]")
+        more = len(inv.warnings) - 5
+        console.print(f"! … 另有 {more} 条，见报告" if zh else f"! … {more} more (see the report)", style="yellow")
 
 
 @inventory_app.command("run", help="计算排放清单 / compute the inventory of FILE (.yaml/.json/.xlsx), of a factory's "
@@ -166,9 +174,14 @@ def inventory_run(
         if out is not None:
             from zerocarbon.services.reports.outputs import write_outputs
 
-            write_outputs(run, out)
+            metering = None
+            if factory is not None:  # the same report as the main job's and the dashboard's: with its meters
+                from zerocarbon.services.reports.metering import metering_findings
+
+                metering = metering_findings(run, db)
+            write_outputs(run, out, metering)
     except ZerocarbonError as exc:
-        _fail(exc)
+        _fail(exc, lang)
     if as_json:
         sys.stdout.write(json.dumps(run.to_dict(), ensure_ascii=False, indent=2) + "\n")
     else:
@@ -209,7 +222,7 @@ def inventory_explain(
             text = explain_line(run, line, lang)
         console.print(text, highlight=False, markup=False, soft_wrap=True)
     except ZerocarbonError as exc:
-        _fail(exc)
+        _fail(exc, lang)
 
 
 @app.command(help="运行示例工厂的完整评估 / run the full assessment of the bundled sample factory.")
@@ -231,14 +244,16 @@ def demo(
         try:
             result = run_demo(out, progress=step)
         except ZerocarbonError as exc:
-            _fail(exc)
+            _fail(exc, lang)
         progress.update(task, description="示例工厂 / sample factory: done", completed=1, total=1)
     print_summary(result.run, lang)
     if result.efficiency is not None:
         print_efficiency_summary(result.efficiency, lang)
-    console.print(f"\n{'输出文件' if lang == 'zh' else 'Outputs'}:")
+    if result.verdict is not None:
+        print_verdict(result.verdict.assessment.to_dict(), lang)
+    console.print(f"\n{'输出文件' if lang == 'zh' else 'Outputs'} ({out}):", highlight=False)
     for path in result.files:
-        console.print(f"  {path}")
+        console.print(f"  {Path(path).name}", highlight=False)
 
 
 @app.command(help="生成 Excel 活动数据模板 / write the Excel activity-data template.")

@@ -54,9 +54,17 @@ def print_verdict(data: dict, lang: str = "zh") -> None:  # type: ignore[type-ar
     console.print(crit)
     by_id = {r["id"]: r for r in main["results"]}
     console.print("差距清单（按弥补的难易排序）：" if zh else "Gap list (in the order to work on it):", highlight=False)
-    for n, gid in enumerate(main["gaps"], start=1):
+    groups: list[tuple[list[str], dict]] = []  # type: ignore[type-arg]
+    for gid in main["gaps"]:
         g = by_id[gid]
-        console.print(f"  {n}. {gid} · {_pick(STATUS[g['status']], lang)}", highlight=False, markup=False)
+        if groups and g["status"] == "not_assessable" and groups[-1][1]["status"] == "not_assessable" \
+                and groups[-1][1]["closers"] == g["closers"]:
+            groups[-1][0].append(gid)  # the same missing data blocks several criteria: one item
+            continue
+        groups.append(([gid], g))
+    for n, (ids, g) in enumerate(groups, start=1):
+        sep = "、" if zh else ", "
+        console.print(f"  {n}. {sep.join(ids)} · {_pick(STATUS[g['status']], lang)}", highlight=False, markup=False)
         for k in g["closers"]:
             console.print(f"     - {_pick(k['text'], lang)}", highlight=False, markup=False)
 

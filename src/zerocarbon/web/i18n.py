@@ -8,6 +8,7 @@ key raises ``KeyError``: a page never shows a raw key.
 from __future__ import annotations
 
 from zerocarbon.reports.i18n import MESSAGES as REPORT_MESSAGES
+from zerocarbon.web.i18n_pages import PAGE_MESSAGES
 
 LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"
@@ -26,6 +27,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "calc.engine": {"zh": "正在计算 {year} 年清单：核算排放与不确定性…（{elapsed} 秒）",
                     "en": "Computing the {year} inventory: emissions and uncertainty… ({elapsed} s)"},
     "factory": {"zh": "工厂", "en": "Factory"},
+    "role.admin": {"zh": "管理员", "en": "administrator"},
+    "role.factory_manager": {"zh": "工厂管理员", "en": "factory manager"},
+    "role.data_entry": {"zh": "数据录入员", "en": "data entry"},
+    "role.verifier": {"zh": "核查员", "en": "verifier"},
+    "role.authority": {"zh": "主管部门", "en": "authority"},
     "year": {"zh": "年度", "en": "Year"},
     "synthetic": {"zh": "合成示例数据", "en": "Synthetic sample data"},
     # login
@@ -73,6 +79,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "ov.reduction": {"zh": "减排", "en": "reduction"},
     "ov.increase": {"zh": "增加", "en": "increase"},
     "ov.partial": {"zh": "本年仅有 {n} 个月数据（年初至今）", "en": "only {n} months of data this year (year to date)"},
+    "ov.annual_only": {"zh": "本年度数据按全年申报，未分月", "en": "data stated for the whole year, not by month"},
+    "ov.whole_year": {"zh": "（全年）", "en": " (whole year)"},
+    "ov.no_meters": {"zh": "{year} 年尚无计量数据（当时表计尚未投用）：以下为申报数据。",
+                     "en": "No meter data for {year} (the meters were not in place then): the figures are the "
+                           "declared data."},
     "ov.renew_parts": {"zh": "光伏自用 {pv} + 绿电 {gp} + 绿证 {gec} / 用电 {tot} MWh",
                        "en": "PV used on site {pv} + green power {gp} + certificates {gec} / consumed {tot} MWh"},
     "ov.no_products": {"zh": "未申报产品或产量", "en": "No products or output declared"},
@@ -148,6 +159,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "inv.close": {"zh": "关闭", "en": "Close"},
     "inv.engine_note": {"zh": "引擎记录", "en": "Engine's note"},
     "inv.uncertainty": {"zh": "不确定性", "en": "Uncertainty"},
+    "inv.src_meters": {"zh": "计量表", "en": "meters"},
+    "inv.meter_summary": {"zh": "本期区间", "en": "Intervals of the period"},
+    "inv.n_intervals": {"zh": "区间数", "en": "Intervals"},
+    "inv.flags": {"zh": "标记", "en": "Flags"},
     # quality
     "q.summary": {"zh": "概况", "en": "Summary"},
     "q.per_meter": {"zh": "各表计完整性", "en": "Completeness per meter"},
@@ -219,6 +234,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "p.months": {"zh": "数据月数", "en": "Months"},
     "p.count": {"zh": "{n} 家工厂，合计 {total} tCO2e", "en": "{n} factories, {total} tCO2e in all"},
     "p.min_total": {"zh": "最低排放", "en": "Min. emissions"},
+    "p.error": {"zh": "数据有误", "en": "Data error"},
     # errors
     "err.title": {"zh": "无法显示", "en": "Cannot show this"},
     "err.network": {"zh": "无法连接服务器", "en": "Cannot reach the server"},
@@ -237,6 +253,9 @@ for _key in ("total.gbt32150_total", "total.scope1", "total.scope2_location", "t
              "status.single-source", "status.unverified", "status.conflict", "status.assumption",
              "status.measured", "sum", "none"):
     MESSAGES.setdefault(_key, REPORT_MESSAGES[_key])
+
+
+MESSAGES.update(PAGE_MESSAGES)  # the later capabilities' pages (web/i18n_pages.py)
 
 
 def normalise_lang(lang: str | None) -> str:

@@ -32,10 +32,14 @@ from zerocarbon.web.i18n import catalogue, normalise_lang, t
 
 __all__ = ["DashboardAccess", "JsonResponse", "Viewer", "dashboard_router"]
 
-FACTORY_PAGES = ("overview", "emissions", "energy", "meters", "inventory", "quality", "reports", "efficiency")
-COMING = ("renewables", "footprints", "verdict")
+FACTORY_PAGES = ("overview", "emissions", "energy", "meters", "inventory", "quality", "reports", "efficiency",
+                 "verdict", "alerts", "planning", "footprints")
+#: Capabilities announced in the navigation before they have a page (none left: each has its page).
+COMING: tuple[str, ...] = ()
+#: Factory pages that draw plotly charts (the others do not load the bundle).
+PLOTLY_PAGES = ("overview", "emissions", "energy", "meters", "alerts", "planning")
 STATIC = {"dashboard.css": "text/css; charset=utf-8", "dashboard.js": "application/javascript; charset=utf-8",
-          "favicon.svg": "image/svg+xml"}
+          "capabilities.js": "application/javascript; charset=utf-8", "favicon.svg": "image/svg+xml"}
 #: Inventory lines returned per request at most (the page asks for more as the user scrolls).
 MAX_LINES = 1000
 
@@ -175,6 +179,10 @@ def _pages(portfolio_roles: tuple[str, ...]) -> APIRouter:
     def portfolio_page(request: Request) -> HTMLResponse:
         return _page("portfolio.html", request, "portfolio", portfolio_roles, plotly_js=False)
 
+    @router.get("/dashboard/region", include_in_schema=False, response_class=HTMLResponse)
+    def region_page(request: Request) -> HTMLResponse:
+        return _page("region.html", request, "region", portfolio_roles, plotly_js=False)
+
     @router.get("/dashboard/f/{factory_id}", include_in_schema=False)
     def factory_root(factory_id: str) -> RedirectResponse:
         return RedirectResponse(f"/dashboard/f/{factory_id}/overview", status_code=307)
@@ -186,7 +194,7 @@ def _pages(portfolio_roles: tuple[str, ...]) -> APIRouter:
         if page not in FACTORY_PAGES:
             lang = normalise_lang(request.query_params.get("lang"))
             return HTMLResponse(f"<p>{t('err.title', lang)}: {page}</p>", status_code=404)
-        plotly_js = page in ("overview", "emissions", "energy", "meters")
+        plotly_js = page in PLOTLY_PAGES
         return _page(f"{page}.html", request, page, portfolio_roles, factory_id, plotly_js=plotly_js)
 
     @router.get("/static/plotly.min.js", include_in_schema=False)
@@ -231,7 +239,11 @@ def _data(access: DashboardAccess) -> APIRouter:
         return factory_id
 
     def _year(factory_id: str, year: int | None, url: str) -> int:
-        return year if year is not None else _call(lambda: svc.default_year(factory_id, url))
+        """The year asked for, refused (422, naming the years with data) when it has no data; else the newest."""
+        if year is None:
+            return _call(lambda: svc.default_year(factory_id, url))
+        _call(lambda: svc.check_year(factory_id, year, url))
+        return year
 
     @api.get("/me")
     def me(principal: Annotated[Viewer, who]) -> Response:
@@ -242,15 +254,17 @@ def _data(access: DashboardAccess) -> APIRouter:
 
     @api.get("/factories")
     def factory_list(principal: Annotated[Viewer, who], url: Annotated[str, store]) -> Response:
-        """The factories the principal may see, with the year their pages open on."""
+        """The factories the principal may see, with the years that have data (declared or metered, newest
+        first: the year menu) and the year their pages open on."""
         out = []
         for f in _visible(principal, url):
             fid = str(f["id"])
             try:
+                years = svc.data_years(fid, url)
                 year: int | None = svc.default_year(fid, url)
             except ZerocarbonError:
-                year = None
-            out.append({**f, "default_year": year, "years": [] if year is None else list(range(year, year - 5, -1))})
+                years, year = [], None
+            out.append({**f, "default_year": year, "years": years, "has_data": bool(years)})
         return JsonResponse(out)
 
     @api.get("/factories/{factory_id}/overview")

@@ -30,7 +30,7 @@ from zerocarbon.services.inventory.compute import factory_inventory
 from zerocarbon.services.inventory.runs import explain_line
 from zerocarbon.services.metering import catalog
 from zerocarbon.services.metering.activity import activity_from_meters
-from zerocarbon.services.reports.outputs import write_outputs
+from zerocarbon.services.reports.outputs import factory_report
 
 router = APIRouter(prefix="/factories", tags=["results"], responses=COMMON_ERRORS)
 
@@ -93,44 +93,29 @@ def get_energy(factory_id: ReadableFactory, url: StoreUrl, year: YearQuery) -> E
 
 
 # ------------------------------------------------------------------------------------------ reports
-_MEDIA = {"html": "text/html; charset=utf-8", "json": "application/json",
+_MEDIA = {"html": "text/html; charset=utf-8", "pdf": "application/pdf", "json": "application/json",
           "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
-def _inline_scripts(html: FilePath) -> None:
-    """Put the chart library into the page, so the downloaded report is one file that works offline."""
-    js = html.with_name("plotly.min.js")
-    if not js.exists():
-        return
-    tag = '<script src="plotly.min.js"></script>'
-    text = html.read_text(encoding="utf-8")
-    if tag in text:
-        code = js.read_text(encoding="utf-8").replace("</script", "<\\/script")
-        html.write_text(text.replace(tag, f"<script>{code}</script>", 1), encoding="utf-8")
-
-
 @router.get("/{factory_id}/reports/{period}.{fmt}", response_class=FileResponse, response_model=None,
-            summary="Download the report of a year or month: html (zh-CN or en), xlsx or json",
+            summary="Download the report of a year or month: html or pdf (zh-CN or en), xlsx or json",
             responses={200: {"description": "the report file", "content": {m.split(";")[0]: {} for m in
                                                                           _MEDIA.values()}}})
-def get_report(factory_id: ReadableFactory, period: PeriodPath, fmt: Literal["html", "xlsx", "json"],
+def get_report(factory_id: ReadableFactory, period: PeriodPath, fmt: Literal["html", "pdf", "xlsx", "json"],
                request: Request, url: StoreUrl,
-               lang: Annotated[Literal["zh", "en"] | None, Query(description="HTML language; default Accept-Language")]
-               = None) -> FileResponse:
-    run = factory_inventory(factory_id, period, url)
+               lang: Annotated[Literal["zh", "en"] | None,
+                               Query(description="HTML/PDF language; default Accept-Language")] = None,
+               ) -> FileResponse:
+    """The same report as the main job's (one builder, with the metering findings of the store)."""
+    code = "en" if (lang or request_lang(request)) == "en" else "zh"
     tmp = FilePath(tempfile.mkdtemp(prefix="zerocarbon-report-"))
     try:
-        files = write_outputs(run, tmp)
-        if fmt == "html":
-            want = "en" if (lang or request_lang(request)) == "en" else "zh-CN"
-            path = next(f for f in files if f.suffix == ".html" and f.name.endswith(f".{want}.html"))
-            _inline_scripts(path)
-        else:
-            path = next(f for f in files if f.suffix == f".{fmt}" and f.stem.startswith("inventory"))
+        files = factory_report(factory_id, period, tmp, url, formats=(fmt,), langs=(code,))
+        path = next(f for f in files if f.suffix == f".{fmt}" and f.name.startswith("inventory"))
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    name = f"{factory_id}-{period}-inventory{path.name[path.name.index('.'):] if fmt == 'html' else '.' + fmt}"
+    name = f"{factory_id}-{period}-inventory{path.name[path.name.index('.'):] if fmt in ('html', 'pdf') else '.' + fmt}"
     return FileResponse(path, media_type=_MEDIA[fmt], filename=name,
                         background=BackgroundTask(shutil.rmtree, tmp, ignore_errors=True))
 

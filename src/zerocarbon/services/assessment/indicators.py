@@ -256,7 +256,7 @@ def add_footprints(out: dict[str, Indicator], fp: Mapping[str, Any] | None, decl
         out["footprint_coverage"] = _ind("footprint_coverage", None, "1", reason=why)
         out["footprint_reduction"] = _ind("footprint_reduction", None, "1", reason=why)
         return
-    done = set(fp.get("products", []))
+    done = {p["product"] if isinstance(p, Mapping) else str(p) for p in fp.get("products", [])}
     main = set(decl.main_products) if decl and decl.main_products else set(fp.get("main_products", []))
     out["footprint_coverage"] = _ind(
         "footprint_coverage",

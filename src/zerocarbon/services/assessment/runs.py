@@ -4,6 +4,7 @@ re-checks with ``zerocarbon verify``)."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -18,9 +19,12 @@ from zerocarbon.services.inventory.runs import InventoryRun, run_inventory
 from zerocarbon.services.verification.manifest import build_manifest, embed
 
 
-def _raw(path: str | Path) -> Any:
-    """A file's content as plain data, for its digest in the manifest."""
+def raw_input(path: str | Path) -> Any:
+    """A file's content as plain data for its digest in the manifest (YAML/JSON parsed; other files by their
+    bytes' SHA-256)."""
     p = Path(path)
+    if p.suffix.lower() not in (".yaml", ".yml", ".json"):
+        return hashlib.sha256(p.read_bytes()).hexdigest()
     text = p.read_text(encoding="utf-8")
     return json.loads(text) if p.suffix.lower() == ".json" else yaml.safe_load(text)
 
@@ -45,17 +49,13 @@ def assess_with(
 
         efficiency = diagnose(load_register(equipment), year=run.year, data=run.data, inventory=run.inventory).to_dict()
     if equipment is not None:
-        inputs["equipment"] = (
-            _raw(equipment)
-            if Path(equipment).suffix.lower() in (".yaml", ".yml", ".json")
-            else Path(equipment).read_bytes().hex()
-        )
+        inputs["equipment"] = raw_input(equipment)
     decl = load_declaration(declaration) if declaration else None
     if decl is not None:
         inputs["declaration"] = decl.model_dump(mode="json")
     led = load_ledger(ledger) if ledger else None
     if ledger is not None:
-        inputs["ledger"] = _raw(ledger)
+        inputs["ledger"] = raw_input(ledger)
     result = assess(
         run,
         sets=sets,

@@ -14,8 +14,9 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from zerocarbon.accounting.results import Inventory, plain
-from zerocarbon.errors import InputError
+from zerocarbon.errors import InputError, ZerocarbonError
 from zerocarbon.model.period import Period
+from zerocarbon.model.vocabulary import place_label
 from zerocarbon.services.dashboard import progress as work_progress
 from zerocarbon.services.inventory import cached as years
 from zerocarbon.services.inventory.cached import DECLARED_DIR_ENV, declared_file
@@ -25,7 +26,7 @@ from zerocarbon.services.metering.year import FactoryMeters, MeteredYear
 from zerocarbon.store import audit
 from zerocarbon.store.db import database_url
 from zerocarbon.store.factories import factory_list, factory_record
-from zerocarbon.store.readings import latest_reading_time
+from zerocarbon.store.readings import latest_reading_time, read_current
 
 __all__ = ["DECLARED_DIR_ENV", "declared_file"]
 
@@ -97,8 +98,9 @@ def _factory_row(factory_id: str, url: str | None) -> dict[str, Any]:
 
 
 def factories(url: str | None = None) -> list[dict[str, Any]]:
-    """Every factory in the store: id, names, province, time zone."""
-    return factory_list(url)
+    """Every factory in the store: id, names, province (with its zh and en names), time zone."""
+    return [{**f, "province_zh": place_label(f["province"], "zh"), "province_en": place_label(f["province"], "en")}
+            for f in factory_list(url)]
 
 
 def _factory_meters(factory_id: str, url: str | None) -> FactoryMeters:
@@ -113,22 +115,74 @@ def _latest_reading(factory_id: str, url: str | None) -> int | None:
     return latest_reading_time(ids, url)
 
 
-def data_year(factory_id: str, url: str | None = None) -> int | None:
-    """The newest year with data: of the newest meter reading, else the declared file's last year; None without data."""
-    def compute() -> int | None:
-        fac = _factory_row(factory_id, url)
-        latest = _latest_reading(factory_id, url)
-        if latest is not None:
-            return datetime.fromtimestamp(latest - 1, ZoneInfo(str(fac["timezone"] or "Asia/Shanghai"))).year
-        declared = declared_file(factory_id, url)
-        if declared is not None:
-            from zerocarbon.ingest.activity_file import load_activity_file
+#: How many years before the newest reading are looked at for older metered data.
+METERED_YEARS_BACK = 10
+#: Meters probed per older year (the earliest valid first): a year with readings of any of them has meter data.
+PROBE_METERS = 3
 
-            years = load_activity_file(declared).data.years()
-            if years:
-                return int(years[-1])
-        return None
-    return _cached("data_year", url, factory_id, "", compute)
+
+def _year_bounds(year: int, tz: str) -> tuple[int, int]:
+    zone = ZoneInfo(tz)
+    return (int(datetime(year, 1, 1, tzinfo=zone).timestamp()), int(datetime(year + 1, 1, 1, tzinfo=zone).timestamp()))
+
+
+def metered_years(factory_id: str, url: str | None = None) -> list[int]:
+    """The local calendar years with meter readings, newest first (empty without readings).
+
+    The newest is the year of the newest reading; an older year counts when some of the meters valid
+    then (:data:`PROBE_METERS`, the earliest valid first) have readings in it, looked at no further than
+    the earliest start of validity / commissioning of the meters and :data:`METERED_YEARS_BACK` years back.
+    """
+    def compute() -> list[int]:
+        fm = _factory_meters(factory_id, url)
+        tz = fm.timezone
+        latest = _latest_reading(factory_id, url)
+        if latest is None:
+            return []
+        newest = datetime.fromtimestamp(latest - 1, ZoneInfo(tz)).year
+        real = [m for m in fm.meters.to_pylist() if not m["is_virtual"]]
+        starts = [m["valid_from"] for m in real]
+        oldest = newest - METERED_YEARS_BACK
+        if real and all(v is not None for v in starts):
+            oldest = max(oldest, datetime.fromtimestamp(min(int(v) for v in starts), ZoneInfo(tz)).year)
+        out = [newest]
+        for year in range(newest - 1, oldest - 1, -1):
+            lo, hi = _year_bounds(year, tz)
+            valid = sorted((m for m in real if (m["valid_from"] is None or int(m["valid_from"]) < hi)
+                            and (m["valid_to"] is None or int(m["valid_to"]) > lo)),
+                           key=lambda m: (m["valid_from"] or 0, int(m["meter_id"])))
+            ids = [int(m["meter_id"]) for m in valid[:PROBE_METERS]]
+            if ids and read_current(ids, lo, hi, url).num_rows:
+                out.append(year)
+        return out
+    return _cached("metered_years", url, factory_id, "", compute)
+
+
+def declared_years(factory_id: str, url: str | None = None) -> list[int]:
+    """The years of the factory's declared activity file (its reporting year, base year …), newest first."""
+    def compute() -> list[int]:
+        declared = declared_file(factory_id, url)
+        if declared is None:
+            return []
+        from zerocarbon.ingest.activity_file import load_activity_file
+
+        try:
+            return sorted({int(y) for y in load_activity_file(declared).data.years()}, reverse=True)
+        except ZerocarbonError:
+            return []  # the file's own error is shown by the pages of its years
+    return _cached("declared_years", url, factory_id, "", compute)
+
+
+def data_years(factory_id: str, url: str | None = None) -> list[int]:
+    """The years with data, declared or metered, newest first: the years the year menu offers."""
+    _factory_row(factory_id, url)
+    return sorted(set(metered_years(factory_id, url)) | set(declared_years(factory_id, url)), reverse=True)
+
+
+def data_year(factory_id: str, url: str | None = None) -> int | None:
+    """The newest year with data (declared or metered, :func:`data_years`); None without data."""
+    years = data_years(factory_id, url)
+    return years[0] if years else None
 
 
 def default_year(factory_id: str, url: str | None = None) -> int:
@@ -138,6 +192,22 @@ def default_year(factory_id: str, url: str | None = None) -> int:
         return year
     tz = str(_factory_row(factory_id, url)["timezone"] or "Asia/Shanghai")
     return datetime.now(ZoneInfo(tz)).year
+
+
+def check_year(factory_id: str, year: int, url: str | None = None) -> None:
+    """Refuse a year without data (declared or metered) with the years that have some, in both languages."""
+    years = data_years(factory_id, url)
+    if year in years:
+        return
+    if not years:
+        raise InputError(f"工厂 {factory_id} 尚无数据：请上传申报活动数据文件或接入计量表",
+                         f"factory {factory_id} has no data yet: upload its declared activity file or connect "
+                         "its meters", details={"years": []})
+    listed_zh = "、".join(str(y) for y in years)
+    listed_en = ", ".join(str(y) for y in years)
+    raise InputError(f"工厂 {factory_id} 在 {year} 年没有数据（有数据的年份：{listed_zh}）",
+                     f"factory {factory_id} has no data for {year} (years with data: {listed_en})",
+                     details={"years": years})
 
 
 def _work_key(factory_id: str, year: int, url: str | None) -> tuple[str, str, str, int]:

@@ -23,6 +23,7 @@ from zerocarbon.services.dashboard._base import (
     inventory_run,
 )
 from zerocarbon.store.factories import factory_nodes
+from zerocarbon.units import unit_label
 
 # ----------------------------------------------------------------------------------------- energy
 _CARRIER_NAMES = ENERGY_USES  # (zh, en) labels of the supply flows, from the one vocabulary
@@ -140,7 +141,8 @@ def energy_sankey(factory_id: str, year: int, url: str | None = None) -> dict[st
             "total_tce": fig(ce.total_tce, 3),
             "carriers": [{"key": c, "name_zh": _carrier_name(c)[0], "name_en": _carrier_name(c)[1],
                           "tce": fig(by_carrier[c] * (-1 if c == "electricity_exported" else 1), 3),
-                          "physical": [{"unit": u, "amount": fig(a, 3)} for u, a in physical[c].items()],
+                          "physical": [{"unit": u, "unit_zh": unit_label(u, "zh"), "unit_en": unit_label(u, "en"),
+                                        "amount": fig(a, 3)} for u, a in physical[c].items()],
                           "values": [float(by_carrier_period.get((c, p), ZERO)) for p in periods]}
                          for c in carriers],
             "periods": periods,
@@ -152,7 +154,8 @@ def energy_sankey(factory_id: str, year: int, url: str | None = None) -> dict[st
                                  for k in keys],
                        "links": [{"source": index[a], "target": index[b], "value": float(v)}
                                  for (a, b), v in links.items() if v > 0]},
-            "coefficients": [c.to_trace() for c in ce.coefficients],
+            "coefficients": [{**c.to_trace(), "unit_zh": unit_label(str(c.to_trace()["unit"]), "zh"),
+                              "unit_en": unit_label(str(c.to_trace()["unit"]), "en")} for c in ce.coefficients],
             "formula": "E = Σ Eᵢ × kᵢ [tce] (GB/T 2589)",
         }
     return _cached("energy", url, factory_id, year, compute)

@@ -11,9 +11,12 @@ from zoneinfo import ZoneInfo
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from zerocarbon.accounting.notices import prose
 from zerocarbon.accounting.results import LineResult
 from zerocarbon.errors import InputError
+from zerocarbon.model.vocabulary import carrier_label, item_label, parameter_label
 from zerocarbon.reports.content import category_name
+from zerocarbon.reports.i18n import MESSAGES, t
 from zerocarbon.services.dashboard._base import (
     LIST_LIMIT,
     MAX_POINTS,
@@ -26,12 +29,14 @@ from zerocarbon.services.dashboard._base import (
     fig,
     inventory_run,
 )
-from zerocarbon.services.inventory.runs import explain_line
+from zerocarbon.services.dashboard.quality import localised_warnings
+from zerocarbon.services.inventory.runs import explain_line, in_lang, place_text
 from zerocarbon.services.metering.year import FactoryMeters
 from zerocarbon.store.factories import period_bounds
 from zerocarbon.store.readings import read_current
 from zerocarbon.timeseries.intervals import FLAG_ESTIMATED, Intervals, interval_consumption
 from zerocarbon.timeseries.rollups import Freq, evaluate_virtual, rollup_time
+from zerocarbon.units import unit_label
 
 
 # ----------------------------------------------------------------------------------------- meters
@@ -41,9 +46,9 @@ def meter_list(factory_id: str, url: str | None = None) -> list[dict[str, Any]]:
         fm = _factory_meters(factory_id, url)
         out = []
         for m in fm.meters.to_pylist():
-            out.append({k: m[k] for k in ("code", "carrier", "unit", "energy_unit", "register_kind", "category",
-                                          "item", "node_code", "interval_seconds", "is_virtual", "virtual_formula",
-                                          "electricity_kind")})
+            out.append({**{k: m[k] for k in ("code", "carrier", "unit", "energy_unit", "register_kind", "category",
+                                             "item", "node_code", "interval_seconds", "is_virtual", "virtual_formula",
+                                             "electricity_kind")}, **_meter_labels(m)})
         return sorted(out, key=lambda m: (bool(m["is_virtual"]), str(m["code"])))
     return _cached("meter_list", url, factory_id, "", compute)
 
@@ -157,8 +162,9 @@ def meter_series(factory_id: str, meter: str, start: str | None = None, end: str
                  "bridged_value": g["bridged_value"]} for g in gaps_rows]
         total = sum((v for v in (values["value"].to_pylist() if values.num_rows else []) if v is not None), 0.0)
         return {
-            "meter": {k: m[k] for k in ("code", "carrier", "unit", "energy_unit", "register_kind", "category",
-                                        "node_code", "interval_seconds", "is_virtual", "virtual_formula")},
+            "meter": {**{k: m[k] for k in ("code", "carrier", "unit", "energy_unit", "register_kind", "category",
+                                           "node_code", "interval_seconds", "is_virtual", "virtual_formula")},
+                      **_meter_labels(m)},
             "start": _local(t_start, tz), "end": _local(t_end, tz), "timezone": tz, "resolution": resolution,
             "unit": m["energy_unit"], "x": xs, "y": ys, "estimated": est,
             "intervals_expected": int(n), "intervals_with_value": int(values.num_rows - sum(nulls) if
@@ -208,7 +214,7 @@ def inventory_table(factory_id: str, year: int, url: str | None = None) -> dict[
             "certificates_applied": inv.certificates_applied,
             "certificates_excluded": [{"serial": c.serial, "mwh": str(c.mwh), "reason_zh": c.reason_zh,
                                        "reason_en": c.reason_en} for c in inv.certificates_excluded],
-            "warnings": inv.warnings, "comparison": run.comparison,
+            "warnings": localised_warnings(inv.warnings), "comparison": run.comparison,
         }
     return _cached("inventory_table", url, factory_id, year, compute)
 
@@ -236,6 +242,7 @@ def line_trace(factory_id: str, year: int, line_id: str, url: str | None = None)
         out["emissions_display"] = {v: fig(f.emissions) for v, f in result.figures.items()}
         out["uncertainty_display"] = fig(result.uncertainty_pct, 2)
         out["meters"] = _metered_evidence(factory_id, result, url)
+        out["display"] = {lang: _display(out, result, lang) for lang in ("zh", "en")}
         return out
     return _cached("trace", url, factory_id, year, compute, line_id)
 
@@ -285,3 +292,70 @@ def _metered_evidence(factory_id: str, result: LineResult, url: str | None) -> d
             "engine_note": line.note, "amount": str(line.amount), "unit": line.unit}
 
 
+
+
+# ------------------------------------------------------------------------------ a trace in one language
+#: A decimal with more places than a person reads (the engine keeps full precision; the page rounds).
+_LONG_DECIMAL = re.compile(r"(?<![\w.])(-?\d+\.\d{7,})(?![\w.])")
+REGISTER_KINDS = {"interval": ("区间电量", "interval"), "cumulative": ("累计读数", "cumulative"),
+                  "instantaneous": ("瞬时功率", "instantaneous")}
+
+
+def _meter_labels(m: dict[str, Any]) -> dict[str, str]:
+    """A meter's carrier and register kind in both languages (the codes stay beside them)."""
+    kind = REGISTER_KINDS.get(str(m["register_kind"]), (str(m["register_kind"]),) * 2)
+    return {"carrier_zh": carrier_label(str(m["carrier"]), "zh"), "carrier_en": carrier_label(str(m["carrier"]), "en"),
+            "register_kind_zh": kind[0], "register_kind_en": kind[1]}
+
+
+def short_numbers(text: str) -> str:
+    """``text`` with every decimal of 7 or more places shown to 6 significant places after the point."""
+    return _LONG_DECIMAL.sub(lambda m: f"{float(m.group(1)):.6f}".rstrip("0").rstrip("."), text)
+
+
+def _label(key: str, lang: str, raw: str) -> str:
+    return t(key, lang) if key in MESSAGES else raw
+
+
+def _display(trace: dict[str, Any], result: LineResult, lang: str) -> dict[str, Any]:
+    """What the trace drawer shows, in ``lang`` only: labels of the engine's codes, the meters' summary
+    instead of the engine's English note, long decimals rounded for reading (the full values stay in the
+    trace beside it)."""
+    zh = lang == "zh"
+    line = result.line
+    metered = trace.get("meters") is not None
+    factors, notes, inter, formulas = {}, {}, {}, {}
+    for view, f in trace["figures"].items():
+        figure = result.figures[view]
+        factors[view] = [{
+            "item": item_label(str(x["item"]), lang) if x.get("item") else "",
+            "parameter": parameter_label(str(x["parameter"]), lang),
+            "value": short_numbers(str(x["value"])), "unit": unit_label(str(x["unit"]), lang),
+            "source": x.get("source") or x.get("evidence") or "", "factor_id": x.get("factor_id"),
+            "status": _label(f"status.{x['status']}", lang, str(x["status"]))} for x in f["factors"]]
+        # the engine's words are codes with both texts (accounting/phrases.py): shown in the page's language
+        notes[view] = in_lang(prose(figure.note, lang), lang) if figure.note else None
+        inter[view] = {k: in_lang(short_numbers(prose(v, lang)), lang) for k, v in figure.intermediates.items()}
+        formulas[view] = prose(figure.formula, lang)
+    meters = []
+    for m in (trace["meters"] or {}).get("meters", []):
+        missing = sum(g["count"] for g in m["gaps"])
+        kind = REGISTER_KINDS.get(str(m["register_kind"]), (str(m["register_kind"]),) * 2)[0 if zh else 1]
+        meters.append({"code": m["code"], "kind": kind, "summary": (
+            f"区间 {m['intervals']} 个，缺失 {missing} 个，估算 {m['estimated']} 个" if zh else
+            f"{m['intervals']} intervals, {missing} missing, {m['estimated']} estimated")})
+    source = ((("计量表 " + "、".join(line.meters)) if zh else ("meters " + ", ".join(line.meters)))
+              if line.meters else (line.source or ""))
+    return {
+        "source": source, "quality": _label(f"dq.{line.data_quality}", lang, line.data_quality),
+        "unit": unit_label(line.unit, lang), "location": place_text(trace.get("location") or {}, lang),
+        "note": None if metered else (in_lang(line.note, lang) if line.note else None),
+        "factors": factors, "notes": notes, "intermediates": inter, "formulas": formulas, "meters": meters,
+        "uncertainty_parts": [{"name": ("活动数据" if zh else "activity data") if p.name == "activity"
+                               else parameter_label(p.name, lang), "pct": str(p.pct), "basis": prose(p.basis, lang)}
+                              for p in result.uncertainty_parts],
+        "explain": short_numbers(trace["explain"][lang]),
+        # the source documents named in it, as written (the page marks a title in the other language)
+        "documents": sorted(({str(x.get("source") or "") for f in trace["figures"].values() for x in f["factors"]}
+                             | {line.declared_source or "", line.source or ""}) - {""}, key=len, reverse=True),
+    }

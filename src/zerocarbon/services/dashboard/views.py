@@ -24,7 +24,7 @@ from zerocarbon.services.dashboard._base import (
     fig,
     inventory_run,
 )
-from zerocarbon.services.dashboard.quality import data_quality_summary
+from zerocarbon.services.dashboard.quality import data_quality_summary, localised_warnings
 from zerocarbon.services.inventory.runs import InventoryRun, run_loaded
 
 #: The scope figures the overview shows, for the year and for its month [tCO2e].
@@ -143,9 +143,13 @@ def overview(factory_id: str, year: int, url: str | None = None) -> dict[str, An
                 "intensity": fig(i.intensity, 4), "derivation": i.derivation} for i in inv.intensities],
             "renewables": renewable_share(inv),
             "progress": progress,
-            "monthly": [{"period": p, "total": fig(inv.breakdowns["period"][p])} for p in months],
+            # a year stated as a whole (a base year from annual ledgers) is one bar, labelled as the year
+            "monthly": [{"period": p, "total": fig(inv.breakdowns["period"][p]), "annual": p not in months}
+                        for p in (months or _periods(inv))],
+            "annual_only": not months and bool(inv.lines),
+            "meters_in_place": quality["meters_in_place"],
             "alerts": quality["alerts"],
-            "warnings": inv.warnings,
+            "warnings": localised_warnings(inv.warnings),
             "factor_library_version": inv.factor_library_version,
         }
     # The month shown moves with the calendar, not only with the data: it is part of the key.

@@ -13,11 +13,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from zerocarbon.accounting.results import Inventory, plain
 from zerocarbon.demo.meters import METERS, meter_setup, write_readings_csv
-from zerocarbon.energy.comprehensive import ComprehensiveEnergy, comprehensive_energy
-from zerocarbon.energy.uses import facility_energy_uses
-from zerocarbon.footprint.allocation import allocate, product_output
+from zerocarbon.energy.comprehensive import ComprehensiveEnergy
 from zerocarbon.ingest.activity_file import LoadedInput
 from zerocarbon.model.inventory_input import ActivityLine, InventoryInput
 from zerocarbon.model.period import Period
@@ -28,7 +25,10 @@ from zerocarbon.services.metering.activity import (
     merge_metered,
 )
 from zerocarbon.services.metering.intake import ingest_meter_file, load_factory_setup
-from zerocarbon.services.metering.year import metered_year
+from zerocarbon.services.metering.year import MeteredYear, metered_year
+from zerocarbon.services.reports.metering import energy_per_product
+
+__all__ = ["MeteringResult", "energy_per_product", "meter_stage"]
 from zerocarbon.store.db import migrate
 from zerocarbon.units import conversion_factor
 
@@ -49,6 +49,8 @@ class MeteringResult:
     gaps: list[dict[str, Any]]
     reconciliation: list[dict[str, Any]]
     consistency: ConsistencyCheck
+    #: the metered year the lines came from (handed to the report's findings, not read again)
+    metered: MeteredYear | None = None
     energy: ComprehensiveEnergy | None = None
     energy_per_product: list[dict[str, Any]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -109,30 +111,6 @@ def meter_stage(data: InventoryInput, year: int, out_dir: Path) -> tuple[LoadedI
     gaps = [{**g, "meter": codes.get(int(g["meter_id"]))} for g in metered.gaps.to_pylist()]
     result = MeteringResult(store_url=url, readings_file=readings, ingest=report.to_dict(),
                             meter_lines=len(from_meters), gaps=gaps, reconciliation=reconciliation,
-                            consistency=consistency)
+                            consistency=consistency, metered=metered)
     return LoadedInput(merged, out_dir / "sample_meters.json", locations), result
 
-
-def energy_per_product(data: InventoryInput, inv: Inventory) -> list[dict[str, Any]]:
-    """Comprehensive energy per unit of product (单位产品综合能耗) [tce per unit], attributed like emissions.
-
-    The energy of each line (:func:`zerocarbon.energy.uses.facility_energy_uses`, GB/T 2589) is
-    allocated to products by the same rule as the emission intensities
-    (:func:`zerocarbon.footprint.allocation.allocate`), so the two can be read together.
-    """
-    if not data.factory.products:
-        return []
-    uses = facility_energy_uses(inv)
-    lines = comprehensive_energy([use for _, use in uses]).lines if uses else []
-    allocated = allocate(data.factory.products,
-                         ((facility, line.tce) for (facility, _), line in zip(uses, lines, strict=True)))
-    period = inv.settings.get("period", str(inv.year))
-    out = []
-    for a in allocated:
-        p = a.product
-        output = product_output(data.production, p, period)
-        out.append({"product": p.id, "name_zh": p.name_zh, "name_en": p.name_en, "unit": p.unit,
-                    "output": str(output), "energy_tce": str(a.amount),
-                    "tce_per_unit": str(a.amount / output) if output else None,
-                    "derivation": a.derivation("tce", output, lambda v: plain(v, 4))})
-    return out

@@ -34,6 +34,7 @@ from zerocarbon.services.planning.assumptions import Assumptions, MeasureInput, 
 from zerocarbon.services.planning.baseline import BaselineInfo, build_baseline
 from zerocarbon.services.planning.load import metered_hourly_kw
 from zerocarbon.services.planning.measures import measure_specs
+from zerocarbon.units import denoise
 
 
 def _weather(a: Assumptions) -> tuple[Any, Site, str, bool]:
@@ -121,7 +122,7 @@ def make_plan(run: InventoryRun, a: Assumptions, *, register: EfficiencyRegister
 
         indicator = zero_carbon_indicator(run.inventory).to_dict()
     data = run.data
-    return {
+    return denoise({
         "factory": {"id": data.factory.id, "name_zh": data.factory.name_zh,
                     "name_en": data.factory.name_en or data.factory.name_zh},
         "year": run.year, "synthetic": bool(data.factory.synthetic), "view": a.view,
@@ -147,7 +148,7 @@ def make_plan(run: InventoryRun, a: Assumptions, *, register: EfficiencyRegister
                    "schedule": "given year, else spread in MAC order from the start year to the target year",
                    "exports": "exports earn no emission credit"},
         "seconds": time.perf_counter() - t0,
-    }
+    })
 
 
 def plan_json(plan: dict[str, Any]) -> str:

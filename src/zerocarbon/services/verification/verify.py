@@ -139,7 +139,11 @@ def verify_report(
     if isinstance(src, str) and src.startswith("store:"):
         from zerocarbon.services.inventory.runs import run_store_inventory
 
-        run = run_store_inventory(src.split(":", 1)[1], year, url=url)
+        store = manifest.get("sources", {}).get("store")
+        if url is None and store and (base / str(store)).exists():
+            url = f"sqlite:///{(base / str(store)).resolve()}"  # the embedded store shipped beside the report
+        declared = _source(manifest, "declared", None, base)
+        run = run_store_inventory(src.split(":", 1)[1], year, url=url, declared=declared)
     else:
         from zerocarbon.services.inventory.runs import run_inventory
 
@@ -147,13 +151,15 @@ def verify_report(
     assessment = None
     extra: dict[str, Any] = {}
     if any(k.startswith(f"{year}.verdict.") for k in manifest["figures"]):
-        from zerocarbon.services.assessment.runs import assess_with
+        from zerocarbon.services.assessment.sources import NAMED, evaluate_sources
 
-        decl = _source(manifest, "declaration", declaration, base)
-        led = _source(manifest, "ledger", ledger, base)
-        eq = _source(manifest, "equipment", equipment, base)
-        result, extra = assess_with(run, declaration=decl, ledger=led, equipment=eq)
-        assessment = result.to_dict()
+        names = dict(manifest.get("sources", {}))
+        for key, given in (("declaration", declaration), ("ledger", ledger), ("equipment", equipment)):
+            if given is not None:  # a file the verifier names replaces the recorded one
+                names[key] = str(Path(given).resolve())
+        names = {k: v for k, v in names.items() if k not in NAMED or (base / v).exists()}
+        done = evaluate_sources(run, base, names, url)
+        assessment, extra = done.assessment.to_dict(), done.inputs
     head = None
     if "store_audit_head" in manifest["inputs"]:
         from zerocarbon.services.verification.store_head import audit_head

@@ -190,7 +190,7 @@
   }
 
   function fillHeader(factoryInfo) {
-    if (state.me && $("whoami")) $("whoami").textContent = state.me.username + " · " + state.me.role;
+    if (state.me && $("whoami")) $("whoami").innerHTML = '<span lang="und">' + esc(state.me.username) + "</span> · " + esc(T("role." + state.me.role));
     if (state.me && state.me.portfolio) document.querySelectorAll(".nav-region").forEach(function (el) { el.hidden = false; });
     var sel = $("factory-select");
     if (sel && state.factories.length) {
@@ -207,11 +207,12 @@
     }
     var ysel = $("year-select");
     if (ysel) {
-      var years = (factoryInfo && factoryInfo.years && factoryInfo.years.length) ? factoryInfo.years.slice() : [];
-      if (!years.length) {
-        var now = new Date().getFullYear();
-        for (var y = now; y > now - 6; y--) years.push(y);
-      }
+      // only years with data (declared or metered): the factory's, or on the portfolio any visible factory's
+      var years = [];
+      (factoryInfo ? [factoryInfo] : cfg.factory ? [] : state.factories).forEach(function (f) {
+        (f.years || []).forEach(function (y) { if (years.indexOf(y) < 0) years.push(y); });
+      });
+      years.sort(function (a, b) { return b - a; });
       if (state.year && years.indexOf(state.year) < 0) years.unshift(state.year);
       ysel.innerHTML = years.map(function (y) {
         return '<option value="' + y + '"' + (y === state.year ? " selected" : "") + ">" + y + "</option>";
@@ -242,7 +243,8 @@
         state.year = ys.length ? Math.max.apply(null, ys) || null : null;
       }
       fillHeader(info);
-      var page = PAGES[cfg.page];
+      // the later capabilities' pages live in capabilities.js (window.zcPages)
+      var page = PAGES[cfg.page] || (window.zcPages || {})[cfg.page];
       if (page) return page();
       ready();
     }).catch(showError);
@@ -274,15 +276,22 @@
   }
 
   // ------------------------------------------------------------------------------------------- home
+  /* Where a sign-in lands: the authority on its portfolio; everybody else (an admin too) on a factory: the
+     first factory they may see (by id) that has data, else the first they may see. "?list" keeps the list. */
+  function landingFactory() {
+    var visible = state.factories;
+    return visible.filter(function (f) { return f.has_data; })[0] || visible[0] || null;
+  }
   function homePage() {
-    if (state.me && state.me.portfolio) { location.replace(withParams("/dashboard/portfolio")); return; }
-    if (state.factories.length === 1) {
-      location.replace(withParams(factoryPath(state.factories[0].id, "overview"), { year: state.factories[0].default_year }));
+    if (state.me && state.me.role === "authority") { location.replace(withParams("/dashboard/portfolio")); return; }
+    var land = landingFactory();
+    if (land && !params.has("list")) {
+      location.replace(withParams(factoryPath(land.id, "overview"), { year: land.default_year }));
       return;
     }
     $("home-list").innerHTML = state.factories.map(function (f) {
       return '<a class="card" href="' + esc(withParams(factoryPath(f.id, "overview"), { year: f.default_year })) + '"><h2>' +
-        esc(nm(f)) + '</h2><p class="muted">' + esc(f.id) + " · " + esc(f.province) + "</p></a>";
+        esc(nm(f)) + '</h2><p class="muted">' + esc(f.id) + " · " + esc(nm(f, "province") || f.province) + "</p></a>";
     }).join("") || '<p class="muted">' + esc(T("q.none")) + "</p>";
     ready();
   }
@@ -334,8 +343,13 @@
       if (d.month && d.month_total.value === null) $("kpi-month-foot").textContent = T("ov.month_no_data");
       $("kpi-year").addEventListener("click", function () { go(inventoryLink({})); });
       $("kpi-month").addEventListener("click", function () { if (d.month) go(inventoryLink({ period: d.month })); });
-      if (d.months_with_data.length < 12) $("kpi-year-foot").textContent = T("ov.gbt_view") + " · " +
+      if (d.annual_only) $("kpi-year-foot").textContent = T("ov.gbt_view") + " · " + T("ov.annual_only");
+      else if (d.months_with_data.length < 12) $("kpi-year-foot").textContent = T("ov.gbt_view") + " · " +
         T("ov.partial", { n: d.months_with_data.length });
+      var notes = [];
+      if (!d.meters_in_place) notes.push(T("ov.no_meters", { year: d.year }));
+      $("year-note").textContent = notes.join(" ");
+      $("year-note").hidden = !notes.length;
       var r = d.renewables;
       $("renewable-share").textContent = disp(r.share_pct);
       $("renewable-share").setAttribute("data-value", r.share_pct.value || "");
@@ -368,7 +382,7 @@
       }).join("");
       $("intensity-table").innerHTML = d.intensities.length ? "<tr><th>" + esc(T("col.product")) + '</th><th class="num">' +
         esc(T("col.output")) + '</th><th class="num">' + esc(T("col.intensity")) + "</th></tr>" + d.intensities.map(function (i) {
-          return '<tr title="' + esc(i.derivation) + '"><td>' + esc(nm(i)) + '</td><td class="num">' + esc(disp(i.output)) + " " + esc(i.unit) +
+          return "<tr" + (L === "en" ? ' title="' + esc(i.derivation) + '"' : "") + "><td>" + esc(nm(i)) + '</td><td class="num">' + esc(disp(i.output)) + " " + esc(i.unit) +
             '</td><td class="num" data-testid="intensity-' + esc(i.product) + '">' + figSpan(i.intensity) + ' <span class="muted small">' +
             esc(T("ov.per_unit", { unit: i.unit })) + "</span></td></tr>";
         }).join("") : '<tr><td class="muted">' + esc(T("ov.no_products")) + "</td></tr>";
@@ -377,14 +391,14 @@
           esc(T("alert." + a.kind)) + '</a><span class="count">' + a.count + "</span></li>";
       }).join("") : '<li class="ok">' + esc(T("ov.no_alerts")) + "</li>";
       ready();
-      var months = d.monthly.map(function (m) { return m.period; });
+      var months = d.monthly.map(function (m) { return m.annual ? m.period + T("ov.whole_year") : m.period; });
       var draw = function () {
         plot("chart-monthly", [{ type: "bar", x: months, y: d.monthly.map(function (m) { return parseFloat(m.total.value); }),
           text: d.monthly.map(function (m) { return m.total.display; }), textposition: "none", marker: { color: COLOURS[0] },
           hovertemplate: "%{x}: %{text} tCO2e<extra></extra>" }],
           { xaxis: { type: "category", gridcolor: "#e4e4e4" }, yaxis: { title: { text: "tCO2e" }, gridcolor: "#e4e4e4" }, showlegend: false });
         var el = $("chart-monthly");
-        if (el && el.on) el.on("plotly_click", function (ev) { go(inventoryLink({ period: ev.points[0].x })); });
+        if (el && el.on) el.on("plotly_click", function (ev) { go(inventoryLink({ period: d.monthly[ev.points[0].pointIndex].period })); });
       };
       draw();
       rerenderHook = draw;
@@ -444,7 +458,7 @@
       $("carrier-table").innerHTML = "<tr><th>" + esc(T("en.carrier")) + '</th><th class="num">tce</th><th class="num">' +
         esc(T("en.physical")) + "</th></tr>" + d.carriers.map(function (c) {
           return "<tr><td>" + esc(nm(c)) + '</td><td class="num">' + figSpan(c.tce) + '</td><td class="num">' +
-            c.physical.map(function (p) { return esc(disp(p.amount)) + " " + esc(p.unit); }).join("<br>") + "</td></tr>";
+            c.physical.map(function (p) { return esc(disp(p.amount)) + " " + esc(nm(p, "unit")); }).join("<br>") + "</td></tr>";
         }).join("") + '<tr class="total"><td>' + esc(T("sum")) + '</td><td class="num">' + figSpan(d.total_tce) + "</td><td></td></tr>";
       $("facility-table").innerHTML = "<tr><th>" + esc(T("en.facility")) + '</th><th class="num">tce</th></tr>' +
         d.facilities.map(function (f) { return "<tr><td>" + esc(nm(f)) + " (" + esc(f.key) + ')</td><td class="num">' + figSpan(f.tce) + "</td></tr>"; }).join("") +
@@ -453,7 +467,7 @@
       $("coef-table").innerHTML = "<tr><th>" + esc(T("en.carrier")) + '</th><th class="num">' + esc(T("col.value")) + "</th><th>" +
         esc(T("col.unit")) + "</th><th>" + esc(T("col.source_document")) + "</th></tr>" + d.coefficients.map(function (c) {
           return "<tr><td>" + esc(c.item) + (c.variant ? " (" + esc(c.variant) + ")" : "") + '</td><td class="num">' + esc(c.value) +
-            "</td><td>" + esc(c.unit) + "</td><td>" + esc(c.source) + "</td></tr>";
+            "</td><td>" + esc(nm(c, "unit")) + "</td><td>" + docName(c.source) + "</td></tr>";
         }).join("");
       ready();
       function draw() {
@@ -479,7 +493,7 @@
   function meterPage() {
     api("/api/v1/dashboard/factories/" + encodeURIComponent(cfg.factory) + "/meters").then(function (list) {
       $("meter-options").innerHTML = list.map(function (m) {
-        return '<option value="' + esc(m.code) + '">' + esc(m.code + " · " + m.carrier + " · " + (m.node_code || "") +
+        return '<option value="' + esc(m.code) + '">' + esc(m.code + " · " + nm(m, "carrier") + " · " + (m.node_code || "") +
           (m.is_virtual ? " · " + T("m.virtual") : "")) + "</option>";
       }).join("");
       var meter = params.get("meter") || (list[0] && list[0].code);
@@ -508,7 +522,7 @@
         "/series" + (q.toString() ? "?" + q.toString() : "")).then(function (s) {
         if (!$("meter-start").value) $("meter-start").value = s.start.slice(0, 10);
         if (!$("meter-end").value) $("meter-end").value = s.end.slice(0, 10);
-        $("meter-info").textContent = s.meter.code + " · " + s.meter.carrier + " · " + s.unit + " · " + s.meter.register_kind +
+        $("meter-info").textContent = s.meter.code + " · " + nm(s.meter, "carrier") + " · " + s.unit + " · " + nm(s.meter, "register_kind") +
           (s.meter.virtual_formula ? " · " + s.meter.virtual_formula : "");
         $("meter-resolution").textContent = T("m.resolution") + ": " + T("m.res." + s.resolution) + " · " + s.timezone;
         var stats = [["m.readings", s.readings], ["m.expected", s.intervals_expected], ["m.missing", s.missing_intervals],
@@ -603,7 +617,8 @@
         return "<tr><td class=\"nowrap\"><button type=\"button\" class=\"fig\" data-line=\"" + esc(r.id) + '" data-testid="line-' + esc(r.id) + '">' + esc(r.id) +
           "</button></td><td>" + esc(L === "en" ? r.facility_name_en : r.facility_name_zh) + "</td><td>" +
           esc(L === "en" ? r.category_en : r.category_zh) + "</td><td>" + esc(L === "en" ? r.item_en : r.item_zh) + '</td><td class="nowrap">' + esc(r.period) +
-          '</td><td class="num">' + esc(disp(r.amount)) + "</td><td>" + esc(r.unit) + "</td><td>" + esc(r.source) + "</td>" +
+          '</td><td class="num">' + esc(disp(r.amount)) + "</td><td>" + esc(r.unit) + "</td><td>" + (r.metered ? esc(T("inv.src_meters") + " " +
+            r.source.replace(/^meters: /, "")) : ud(r.source)) + "</td>" +
           cell("gbt32150") + cell("location") + cell("market") + "</tr>";
       }).join("");
       $("inv-lines").querySelectorAll("button[data-line]").forEach(function (b) {
@@ -627,6 +642,15 @@
     query(false);
   }
 
+  /* Text as its author wrote it (a document's title, the factory's own entries): in the other language
+     than the page's, it is a proper name or a quotation and is marked with its language. */
+  function docName(text) {
+    var cjk = /[\u3400-\u9fff]/.test(text || "");
+    if (L === "en" && cjk) return '<span lang="zh">' + esc(text) + "</span>";
+    if (L === "zh" && !cjk && /[A-Za-z]{2,}[^\u3400-\u9fff]*\s[A-Za-z]{2,}/.test(text || "")) return '<span lang="en">' + esc(text) + "</span>";
+    return esc(text);
+  }
+  var ud = docName;
   function kv(pairs) {
     return '<dl class="kv">' + pairs.filter(function (p) { return p[1] !== null && p[1] !== undefined && p[1] !== ""; }).map(function (p) {
       return "<dt>" + esc(p[0]) + "</dt><dd>" + (p[2] ? p[1] : esc(p[1])) + "</dd>";
@@ -638,60 +662,65 @@
     $("drawer-body").innerHTML = '<p class="muted">' + esc(T("loading")) + "</p>";
     drawer.hidden = false;
     fapi("lines/" + encodeURIComponent(lineId)).then(function (d) {
+      var D = d.display[L];  // every text of the drawer in the page's language (labels, notes, rounded numbers)
       var html = "";
       html += "<h3>" + esc(T("inv.activity")) + "</h3>" + kv([
         [T("col.line"), d.id], [T("col.category"), L === "en" ? d.category_en : d.category_zh],
         [T("col.item"), L === "en" ? d.item_name_en : d.item_name_zh], [T("col.facility"), d.facility], [T("col.period"), d.period],
-        [T("col.amount"), d.activity.amount + " " + d.activity.unit], [T("col.source"), d.activity.source],
-        [T("col.quality"), d.activity.data_quality], [T("col.note"), d.note],
-        [T("inv.read_from"), Object.keys(d.location || {}).filter(function (k) { return d.location[k] !== null; }).map(function (k) {
-          return k + "=" + d.location[k]; }).join(", ")],
+        [T("col.amount"), d.activity.amount + " " + D.unit], [T("col.source"), ud(D.source), true],
+        [T("col.quality"), D.quality], [T("col.note"), D.note && ud(D.note), true], [T("inv.read_from"), D.location],
       ]);
       ["gbt32150", "location", "market"].forEach(function (v) {
         var f = d.figures[v];
         if (!f) return;
         html += '<div class="view" data-testid="trace-view-' + v + '"><h3>' + esc(T("view." + v)) + ": " +
           '<span data-testid="trace-emissions-' + v + '">' + figSpan(d.emissions_display[v]) + "</span> tCO2e</h3>" +
-          '<div class="formula">' + esc(f.formula) + "</div>";
-        var inter = Object.keys(f.intermediates || {});
-        if (inter.length) html += "<details><summary>" + esc(T("inv.intermediates")) + "</summary>" + kv(inter.map(function (k) {
-          return [k, f.intermediates[k]]; })) + "</details>";
-        if (f.factors.length) {
+          '<div class="formula">' + esc((D.formulas || {})[v] || f.formula) + "</div>";
+        var inter = D.intermediates[v] || {};
+        if (Object.keys(inter).length) html += "<details><summary>" + esc(T("inv.intermediates")) + "</summary>" + kv(Object.keys(inter).map(function (k) {
+          return [k, inter[k]]; })) + "</details>";
+        var fs = D.factors[v] || [];
+        if (fs.length) {
           html += "<h3>" + esc(T("inv.factors")) + '</h3><table class="data" data-testid="trace-factors-' + v + '"><tr><th>' +
             esc(T("col.param")) + '</th><th class="num">' + esc(T("col.value")) + "</th><th>" + esc(T("col.unit")) + "</th><th>" +
-            esc(T("col.source_document")) + "</th><th>" + esc(T("col.status")) + "</th></tr>" + f.factors.map(function (x) {
+            esc(T("col.source_document")) + "</th><th>" + esc(T("col.status")) + "</th></tr>" + fs.map(function (x) {
               return "<tr><td>" + esc(x.item) + " · " + esc(x.parameter) + '</td><td class="num">' + esc(x.value) + "</td><td>" + esc(x.unit) +
-                '</td><td data-testid="factor-source">' + esc(x.source || x.evidence || "") + (x.factor_id ? '<br><span class="muted small">' +
-                esc(x.factor_id) + "</span>" : "") + "</td><td>" + esc(T("status." + x.status)) + "</td></tr>";
+                '</td><td data-testid="factor-source">' + docName(x.source) + (x.factor_id ? '<br><span class="muted small">' +
+                esc(x.factor_id) + "</span>" : "") + "</td><td>" + esc(x.status) + "</td></tr>";
             }).join("") + "</table>";
         }
-        if (f.note) html += '<p class="muted small">' + esc(f.note) + "</p>";
+        if (D.notes[v]) html += '<p class="muted small">' + esc(D.notes[v]) + "</p>";
         html += "</div>";
       });
-      html += "<h3>" + esc(T("inv.uncertainty")) + "</h3><p>±" + esc(disp(d.uncertainty_display)) + " % (95%) · " + d.uncertainty_parts.map(function (p) {
-        return esc(p.name) + " " + esc(p.pct) + "%"; }).join(", ") + "</p>";
+      html += "<h3>" + esc(T("inv.uncertainty")) + "</h3><p>±" + esc(disp(d.uncertainty_display)) + " % (95%) · " + D.uncertainty_parts.map(function (p) {
+        return esc(p.name) + " " + esc(p.pct) + "%"; }).join(L === "en" ? ", " : "，") + "</p>";
       if (d.meters) {
         html += '<div data-testid="trace-meters"><h3>' + esc(T("inv.readings")) + " · " + esc(d.meters.start) + " – " + esc(d.meters.end) +
-          " (" + esc(d.meters.timezone) + ")</h3><p class=\"muted small\">" + esc(T("inv.engine_note")) + ": " + esc(d.meters.engine_note) + "</p>";
-        d.meters.meters.forEach(function (m) {
-          html += kv([[T("m.meter"), m.code + " (" + m.register_kind + ", ×" + m.multiplier + ", " + m.unit + ")"],
+          " (" + esc(d.meters.timezone) + ")</h3>";
+        d.meters.meters.forEach(function (m, i) {
+          var Dm = D.meters[i];
+          html += kv([[T("m.meter"), m.code + " (" + Dm.kind + ", ×" + m.multiplier + ", " + m.unit + ")"],
             [T("m.readings"), m.readings_count], [T("m.est_count"), m.estimated], [T("m.missing"), m.gaps.reduce(function (a, g) { return a + g.count; }, 0)],
-            [T("m.sum"), m.interval_sum.toLocaleString("en-US", { maximumFractionDigits: 6 }) + " " + m.energy_unit]]);
+            [T("m.sum"), m.interval_sum.toLocaleString("en-US", { maximumFractionDigits: 6 }) + " " + m.energy_unit],
+            [T("inv.meter_summary"), Dm.summary]]);
           html += '<p><a href="' + esc(withParams(factoryPath(cfg.factory, "meters"), { meter: m.code, start: d.meters.start.slice(0, 10),
             end: d.meters.end.slice(0, 10) })) + '" data-testid="open-meter">' + esc(T("inv.open_meter")) + "</a></p>";
           html += "<details><summary>" + esc(T("inv.daily")) + '</summary><table class="data"><tr><th>' + esc(T("q.time")) + '</th><th class="num">' +
-            esc(m.energy_unit) + '</th><th class="num">n</th><th class="num">' + esc(T("m.estimated")) + "</th></tr>" + m.daily.map(function (x) {
+            esc(m.energy_unit) + '</th><th class="num">' + esc(T("inv.n_intervals")) + '</th><th class="num">' + esc(T("m.estimated")) + "</th></tr>" + m.daily.map(function (x) {
               return "<tr><td>" + esc(x.day) + '</td><td class="num">' + (x.value === null ? "—" : x.value.toLocaleString("en-US", { maximumFractionDigits: 3 })) +
                 '</td><td class="num">' + x.n_intervals + '</td><td class="num' + (x.n_estimated ? " flag-est" : "") + '">' + x.n_estimated + "</td></tr>";
             }).join("") + "</table></details>";
           html += '<details data-testid="raw-readings"><summary>' + esc(T("inv.raw", { n: m.readings.length })) + '</summary><table class="data"><tr><th>' +
-            esc(T("q.time")) + '</th><th class="num">' + esc(m.unit) + '</th><th class="num">flags</th></tr>' + m.readings.map(function (x) {
-              return "<tr><td>" + esc(x.time) + '</td><td class="num">' + esc(x.value) + '</td><td class="num">' + esc(x.flags) + "</td></tr>";
+            esc(T("q.time")) + '</th><th class="num">' + esc(m.unit) + '</th><th class="num">' + esc(T("inv.flags")) + "</th></tr>" + m.readings.map(function (x) {
+              return "<tr><td>" + esc(x.time) + '</td><td class="num">' + esc(Number(x.value).toLocaleString("en-US", { maximumFractionDigits: 6 })) +
+                '</td><td class="num">' + esc(x.flags) + "</td></tr>";
             }).join("") + "</table></details>";
         });
         html += "</div>";
       }
-      html += "<h3>" + esc(T("inv.explain")) + '</h3><pre data-testid="trace-explain">' + esc(d.explain[L] || d.explain.zh) + "</pre>";
+      var explain = esc(D.explain);
+      D.documents.forEach(function (doc) { explain = explain.split(esc(doc)).join(docName(doc)); });
+      html += "<h3>" + esc(T("inv.explain")) + '</h3><pre data-testid="trace-explain">' + explain + "</pre>";
       $("drawer-body").innerHTML = html;
     }).catch(function (err) { $("drawer-body").innerHTML = '<div class="banner">' + esc(err.message) + "</div>"; });
   }
@@ -700,6 +729,8 @@
   function qualityPage() {
     fapi("quality").then(function (d) {
       var sm = d.summary;
+      $("q-note").textContent = d.meters_in_place ? "" : T("ov.no_meters", { year: d.year });
+      $("q-note").hidden = !!d.meters_in_place;
       var keys = ["missing_intervals", "estimated_intervals", "unused", "rejected_records", "dead_letters", "warnings"];
       $("q-summary").innerHTML = keys.map(function (k) {
         return '<div class="kpi"><span class="kpi-label">' + esc(T("alert." + k)) + '</span><span class="kpi-value" data-testid="q-' + k + '">' +
@@ -720,18 +751,18 @@
         }).join("") : '<tr><td colspan="5" class="muted">' + esc(T("q.none")) + "</td></tr>");
       $("q-rejected").innerHTML = "<tr><th>" + esc(T("q.time")) + "</th><th>" + esc(T("q.location")) + "</th><th>" + esc(T("q.field")) + "</th><th>" +
         esc(T("q.reason")) + "</th><th>" + esc(T("q.raw")) + "</th></tr>" + (d.rejected.length ? d.rejected.map(function (r) {
-          return "<tr><td>" + esc(r.created_at) + "</td><td>" + esc(r.location) + "</td><td>" + esc(r.field) + "</td><td>" + esc(r.reason) +
+          return "<tr><td>" + esc(r.created_at) + "</td><td>" + esc(nm(r, "location")) + "</td><td>" + esc(nm(r, "field")) + "</td><td>" + esc(nm(r, "reason")) +
             "</td><td><code>" + esc(r.raw) + "</code></td></tr>";
         }).join("") : '<tr><td colspan="5" class="muted">' + esc(T("q.none")) + "</td></tr>");
       $("q-dead").innerHTML = "<tr><th>" + esc(T("q.time")) + "</th><th>" + esc(T("q.topic")) + "</th><th>" + esc(T("q.reason")) + "</th><th>" +
         esc(T("q.raw")) + "</th></tr>" + (d.dead_letters.length ? d.dead_letters.map(function (r) {
           return "<tr><td>" + esc(r.received_at) + "</td><td>" + esc(r.topic) + "</td><td>" + esc(r.reason) + "</td><td><code>" + esc(r.payload) + "</code></td></tr>";
         }).join("") : '<tr><td colspan="4" class="muted">' + esc(T("q.none")) + "</td></tr>");
-      $("q-unused").innerHTML = "<tr><th>" + esc(T("m.meter")) + "</th><th>" + esc(T("q.time")) + "</th><th>" + esc(T("q.reason")) + '</th><th class="num">n</th></tr>' +
+      $("q-unused").innerHTML = "<tr><th>" + esc(T("m.meter")) + "</th><th>" + esc(T("q.time")) + "</th><th>" + esc(T("q.reason")) + '</th><th class="num">' + esc(T("inv.n_intervals")) + "</th></tr>" +
         (d.unused.length ? d.unused.map(function (u) {
-          return "<tr><td>" + esc(u.meter) + "</td><td>" + esc(u.time) + "</td><td>" + esc(u.reason) + '</td><td class="num">' + u.count + "</td></tr>";
+          return "<tr><td>" + esc(u.meter) + "</td><td>" + esc(u.time) + "</td><td>" + esc(nm(u, "reason")) + '</td><td class="num">' + u.count + "</td></tr>";
         }).join("") : '<tr><td colspan="4" class="muted">' + esc(T("q.none")) + "</td></tr>");
-      $("q-warnings").innerHTML = d.warnings.length ? d.warnings.map(function (w) { return '<li class="info">' + esc(w) + "</li>"; }).join("") :
+      $("q-warnings").innerHTML = d.warnings.length ? d.warnings.map(function (w) { return '<li class="info">' + esc(w[L]) + "</li>"; }).join("") :
         '<li class="ok">' + esc(T("q.none")) + "</li>";
       ready();
     }).catch(showError);
@@ -862,7 +893,7 @@
       }
       if (ysel) ysel.value = String(d.year);
       $("p-province").innerHTML = '<option value="">' + esc(T("p.all")) + "</option>" + d.provinces.map(function (p) {
-        return '<option value="' + esc(p) + '">' + esc(p) + "</option>";
+        return '<option value="' + esc(p) + '">' + esc((d.province_labels || {})[p] ? d.province_labels[p][L] : p) + "</option>";
       }).join("");
       var sortKey = "rank";
       var sortDir = 1;
@@ -875,7 +906,7 @@
           case "name": return nm(r);
           case "province": return r.province;
           case "total": return r.total ? parseFloat(r.total.value) : -Infinity;
-          case "intensity": return r.intensity && r.intensity.intensity.value ? parseFloat(r.intensity.intensity.value) : -Infinity;
+          case "intensity": return nm((r.intensities || [])[0]);
           case "renewable": return r.renewable_share_pct && r.renewable_share_pct.value ? parseFloat(r.renewable_share_pct.value) : -Infinity;
           case "reduction": return r.reduction_vs_base_pct && r.reduction_vs_base_pct.value ? parseFloat(r.reduction_vs_base_pct.value) : -Infinity;
           case "completeness": return r.completeness_pct === null || r.completeness_pct === undefined ? -Infinity : r.completeness_pct;
@@ -896,15 +927,17 @@
         rows.sort(function (a, b) { var x = val(a, sortKey), y = val(b, sortKey); return (x < y ? -1 : x > y ? 1 : 0) * sortDir; });
         $("p-count").textContent = T("p.count", { n: rows.length, total: d.total.display });
         $("p-table").innerHTML = "<tr>" + cols.map(function (c) {
-          return '<th class="sortable' + (["name", "province"].indexOf(c[0]) < 0 ? " num" : "") + '" data-key="' + c[0] + '">' + esc(T(c[1])) +
+          return '<th class="sortable' + (["name", "province", "intensity"].indexOf(c[0]) < 0 ? " num" : "") + '" data-key="' + c[0] + '">' + esc(T(c[1])) +
             (sortKey === c[0] ? (sortDir > 0 ? " ▲" : " ▼") : "") + "</th>";
         }).join("") + "</tr>" + rows.map(function (r) {
           var link = withParams(factoryPath(r.id, "overview"), { year: d.year });
-          if (r.error) return '<tr><td class="num">—</td><td><a href="' + esc(link) + '">' + esc(nm(r)) + "</a></td><td>" + esc(r.province) +
-            '</td><td colspan="7" class="muted">' + esc(L === "en" ? r.error.en : r.error.zh) + "</td></tr>";
+          if (r.error) return '<tr class="row-error" data-testid="p-row-' + esc(r.id) + '"><td class="num">—</td><td><a href="' + esc(link) + '">' +
+            esc(nm(r)) + '</a><br><span class="muted small">' + esc(r.id) + "</span></td><td>" + esc(nm(r, "province") || r.province) +
+            '</td><td colspan="7"><span class="badge error" data-testid="p-error-' + esc(r.id) + '">' + esc(T("p.error")) + "</span> " +
+            esc(L === "en" ? r.error.en : r.error.zh) + "</td></tr>";
           return '<tr data-testid="p-row-' + esc(r.id) + '"><td class="num">' + r.rank + '</td><td><a href="' + esc(link) + '">' + esc(nm(r)) +
-            '</a><br><span class="muted small">' + esc(r.id) + "</span></td><td>" + esc(r.province) + '</td><td class="num">' + figSpan(r.total) +
-            '</td><td class="num">' + (r.intensity ? figSpan(r.intensity.intensity) + " " + esc(T("ov.per_unit", { unit: r.intensity.unit })) : "—") +
+            '</a><br><span class="muted small">' + esc(r.id) + "</span></td><td>" + esc(nm(r, "province") || r.province) + '</td><td class="num">' + figSpan(r.total) +
+            '</td><td data-testid="p-intensity-' + esc(r.id) + '">' + intensityList(r.intensities) +
             '</td><td class="num">' + esc(disp(r.renewable_share_pct)) + '</td><td class="num">' + esc(disp(r.reduction_vs_base_pct)) +
             '</td><td class="num">' + (r.completeness_pct === null ? "—" : r.completeness_pct.toFixed(2)) + '</td><td class="num">' + r.months_with_data +
             '</td><td class="num' + (r.alerts ? " flag-miss" : "") + '">' + r.alerts + "</td></tr>";
@@ -912,10 +945,18 @@
         $("p-table").querySelectorAll("th.sortable").forEach(function (th) {
           th.addEventListener("click", function () {
             var k = th.dataset.key;
-            if (sortKey === k) sortDir = -sortDir; else { sortKey = k; sortDir = k === "name" || k === "province" || k === "rank" ? 1 : -1; }
+            if (sortKey === k) sortDir = -sortDir; else { sortKey = k; sortDir = ["name", "province", "rank", "intensity"].indexOf(k) >= 0 ? 1 : -1; }
             draw();
           });
         });
+      }
+      /* every product of the factory: "name: value tCO2e/unit", one per line */
+      function intensityList(list) {
+        if (!list || !list.length) return '<span class="muted">—</span>';
+        return '<ul class="plain">' + list.map(function (i) {
+          return '<li data-product="' + esc(i.product) + '">' + esc(nm(i) || i.product) + (L === "en" ? ": " : "：") + figSpan(i.intensity) + " " +
+            esc(T("ov.per_unit", { unit: i.unit })) + "</li>";
+        }).join("") + "</ul>";
       }
       ["p-province", "p-q", "p-min"].forEach(function (id) { $(id).addEventListener("input", draw); });
       $("p-filter").addEventListener("submit", function (ev) { ev.preventDefault(); });
@@ -928,7 +969,9 @@
 
   var PAGES = { home: homePage, overview: overviewPage, emissions: emissionsPage, energy: energyPage, meters: meterPage,
     inventory: inventoryPage, quality: qualityPage, reports: reportsPage, portfolio: portfolioPage, renewables: comingPage,
-    efficiency: comingPage, footprints: comingPage, verdict: comingPage };
-  window.zcDashboard = { state: state, openTrace: openTrace };
+    efficiency: comingPage };
+  window.zcDashboard = { state: state, openTrace: openTrace, cfg: cfg, api: api, T: T, esc: esc, nm: nm, disp: disp,
+    figSpan: figSpan, plot: plot, ready: ready, showError: showError, withParams: withParams, factoryPath: factoryPath,
+    download: download, watchProgress: watchProgress, colours: COLOURS, onRerender: function (fn) { rerenderHook = fn; } };
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", boot); else boot();
 })();
