@@ -46,7 +46,8 @@ def _params(world: World) -> dict[str, str]:
     return {"factory_id": FOREIGN, "meter_code": "E1", "meter": "E1", "period": "2023", "fmt": "json",
             "line_id": "E1-2023-01", "prefix": str(prefix), "user_id": str(world.users["foreign_manager"].id),
             "page": "overview", "name": "app.js", "signoff_id": str(world.foreign_signoff),
-            "file_id": str(declared.versions(FOREIGN, world.url)[0].id)}
+            "file_id": str(declared.versions(FOREIGN, world.url)[0].id), "year": "2023", "alert_id": "1",
+            "client_id": "none"}
 
 
 def _body(path: str) -> Any:
