@@ -145,7 +145,8 @@ def _pdf(html: str, path: Path, header: str, lang: str) -> Path:
 
     fonts = FontConfiguration()
     css = CSS(
-        string=print_css(header, lang) + "\n.chapter { break-before: page; } nav.toc { display: block !important; }",
+        string=print_css(header, lang) + "\n.chapter { break-before: page; } nav.toc { display: block !important; }"
+        "\n#verdict table.compact { width: 100%; }",  # the criteria table uses the page's width
         font_config=fonts,
     )
     HTML(string=html, base_url=str(path.parent)).write_pdf(path, stylesheets=[css], font_config=fonts)
