@@ -70,46 +70,83 @@ def validate_readings(table: pa.Table, meters: dict[str, MeterRow], now: int,
     units = table["unit"].to_numpy(zero_copy_only=False)
     reason = np.full(n, None, dtype=object)
     field = np.full(n, None, dtype=object)
+    open_ = np.ones(n, dtype=bool)  # no reason yet: the first rule a row breaks is its reason
 
-    def reject(mask: np.ndarray, fld: str, why: str) -> None:
-        new = mask & (reason == None)  # noqa: E711 (object array comparison)
-        reason[new] = why
+    def reject(mask: np.ndarray, fld: str, why: str | np.ndarray) -> None:
+        new = mask & open_
+        if not new.any():
+            return
+        reason[new] = why if isinstance(why, str) else why[new]
         field[new] = fld
+        open_[new] = False
 
     reject(~ts_valid, "ts", "not a time")
-    meter_id = np.zeros(n, dtype=np.int64)
+    # Every rule per meter is applied to all rows at once through per-meter arrays indexed by the
+    # row's meter (``inverse``): one pass per rule, not one per meter and rule.
+    uniq, inverse = np.unique(codes.astype(str), return_inverse=True)
+    rows_of = [meters.get(str(code)) for code in uniq]
+    known = np.array([m is not None for m in rows_of], dtype=bool)
+    virtual = np.array([m is not None and m.is_virtual for m in rows_of], dtype=bool)
+    real = known & ~virtual
+    unknown_why = np.array([f"unknown meter '{c}'" for c in uniq], dtype=object)
+    virtual_why = np.array([f"meter '{c}' is virtual (computed from others), it takes no readings" for c in uniq],
+                           dtype=object)
+    reject(~known[inverse], "meter", unknown_why[inverse])
+    reject(virtual[inverse], "meter", virtual_why[inverse])
+    row_real = real[inverse]
+    meter_id = np.where(row_real, np.array([m.id if m is not None else 0 for m in rows_of], dtype=np.int64)[inverse], 0)
     scale = np.ones(n, dtype=np.float64)
     flags = np.zeros(n, dtype=np.int64)
-    uniq, inverse = np.unique(codes.astype(str), return_inverse=True)
-    for k, code in enumerate(uniq):
-        rows = inverse == k
-        meter = meters.get(code)
-        if meter is None:
-            reject(rows, "meter", f"unknown meter '{code}'")
-            continue
-        if meter.is_virtual:
-            reject(rows, "meter", f"meter '{code}' is virtual (computed from others), it takes no readings")
-            continue
-        meter_id[rows] = meter.id
-        for unit in {u for u in units[rows] if u}:
-            sel = rows & (units == unit)
+    # units: each (meter, unit) pair converted once
+    has_unit = np.array([bool(u) for u in units], dtype=bool) & row_real
+    if has_unit.any():
+        where = np.flatnonzero(has_unit)
+        pairs = list(zip(inverse[where].tolist(), [str(u) for u in units[where]], strict=True))
+        converted: dict[tuple[int, str], float | str] = {}
+        for k, unit in set(pairs):
+            meter = rows_of[k]
+            assert meter is not None
             try:
-                scale[sel] = float(conversion_factor(unit, meter.unit))
+                converted[(k, unit)] = float(conversion_factor(unit, meter.unit))
             except UnitError:
-                reject(sel, "unit", f"unit '{unit}' has the wrong dimension for meter '{code}' ({meter.unit})")
-        if meter.commissioned_at is not None:
-            reject(rows & (ts < meter.commissioned_at), "ts", f"before meter '{code}' was commissioned")
-        if meter.valid_from is not None:
-            reject(rows & (ts < meter.valid_from), "ts", f"before meter '{code}' is valid")
-        if meter.valid_to is not None:
-            reject(rows & (ts >= meter.valid_to), "ts", f"after meter '{code}' stopped being valid")
-        if meter.register_kind == "interval":
-            reject(rows & (ts % meter.interval_seconds != 0), "ts",
-                   f"not aligned to the {meter.interval_seconds // 60}-minute intervals of meter '{code}'")
-        if meter.register_kind in ("interval", "cumulative"):
-            reject(rows & (values < 0), "value", f"negative value on a {meter.register_kind} register")
-        if meter.register_kind == "interval" and meter.spike_limit is not None:
-            flags[rows & (values * scale > meter.spike_limit)] |= FLAG_SPIKE
+                converted[(k, unit)] = f"unit '{unit}' has the wrong dimension for meter '{uniq[k]}' ({meter.unit})"
+        outcome = [converted[p] for p in pairs]
+        bad = np.zeros(n, dtype=bool)
+        bad_why = np.full(n, None, dtype=object)
+        for i, got in zip(where.tolist(), outcome, strict=True):
+            if isinstance(got, str):
+                bad[i] = True
+                bad_why[i] = got
+            else:
+                scale[i] = got
+        reject(bad, "unit", bad_why)
+
+    def per_meter(attr: str, default: int) -> np.ndarray:
+        out = np.array([default if m is None or getattr(m, attr) is None else int(getattr(m, attr))
+                        for m in rows_of], dtype=np.int64)
+        return out[inverse]
+
+    def why(text: str) -> np.ndarray:
+        return np.array([text.format(code=c, m=m) for c, m in zip(uniq, rows_of, strict=True)], dtype=object)[inverse]
+
+    lowest, highest = np.iinfo(np.int64).min, np.iinfo(np.int64).max
+    reject(row_real & (ts < per_meter("commissioned_at", lowest)), "ts", why("before meter '{code}' was commissioned"))
+    reject(row_real & (ts < per_meter("valid_from", lowest)), "ts", why("before meter '{code}' is valid"))
+    reject(row_real & (ts >= per_meter("valid_to", highest)), "ts", why("after meter '{code}' stopped being valid"))
+    kind = np.array([m.register_kind if m is not None else "" for m in rows_of], dtype=object)[inverse]
+    is_interval = row_real & (kind == "interval")
+    step = per_meter("interval_seconds", 1)
+    step = np.where(step > 0, step, 1)
+    aligned_why = np.array([f"not aligned to the {(m.interval_seconds or 0) // 60}-minute intervals of meter '{c}'"
+                            if m is not None else "" for c, m in zip(uniq, rows_of, strict=True)], dtype=object)
+    reject(is_interval & (ts % step != 0), "ts", aligned_why[inverse])
+    counts = row_real & ((kind == "interval") | (kind == "cumulative"))
+    negative_why = np.array([f"negative value on a {m.register_kind} register" if m is not None else ""
+                             for m in rows_of], dtype=object)
+    reject(counts & (values < 0), "value", negative_why[inverse])
+    limit = np.array([np.inf if m is None or m.spike_limit is None else float(m.spike_limit) for m in rows_of],
+                     dtype=np.float64)[inverse]
+    flags[is_interval & (values * scale > limit)] |= FLAG_SPIKE
     reject(~np.isfinite(values), "value", "not a finite number")
     reject(ts > now + future_tolerance_s, "ts", "in the future")
     ok = reason == None  # noqa: E711

@@ -30,7 +30,8 @@ from zerocarbon.model.period import Period
 from zerocarbon.model.vocabulary import category_label, parameter_label
 from zerocarbon.reports.i18n import MESSAGES, t
 from zerocarbon.services.inventory.indicator import zero_carbon_indicator
-from zerocarbon.services.metering.year import MeteredYear, metered_year
+from zerocarbon.services.metering.rollups import kept_year
+from zerocarbon.services.metering.year import MeteredYear
 from zerocarbon.store.readings import read_current
 from zerocarbon.timeseries.activity import (
     INVOICE_TOLERANCE,
@@ -106,7 +107,9 @@ def run_store_inventory(factory_id: str, year: int | None = None, *, url: str | 
     (:func:`zerocarbon.timeseries.activity.merge_metered`). Gaps in counters are filled linearly
     and flagged as estimated unless ``estimate`` is None. ``metered`` is the year's metered data when
     already computed (:func:`zerocarbon.services.metering.year.metered_year` with the same year and
-    ``estimate``), to reuse it.
+    ``estimate``), to reuse it; otherwise it is read from the roll-ups the store keeps per meter and month,
+    recomputing only the meters and months that data written since touched
+    (:func:`zerocarbon.services.metering.rollups.kept_year`; the same figures as a whole scan).
     """
     target = year if year is not None else (Period.parse(month).year if month else None)
     if target is None:
@@ -115,7 +118,7 @@ def run_store_inventory(factory_id: str, year: int | None = None, *, url: str | 
                                 or metered.factory.factory_id != factory_id):
         raise ValueError(f"metered data of {metered.factory.factory_id} {metered.year} (estimate "
                          f"{metered.estimate}) given for {factory_id} {target} (estimate {estimate})")
-    my = metered or metered_year(factory_id, target, url, estimate=estimate)  # type: ignore[arg-type]
+    my = metered or kept_year(factory_id, target, url, estimate=estimate)  # type: ignore[arg-type]
     lines = meter_lines(my)
     if declared is not None:
         base = _load_declared(Path(declared))
