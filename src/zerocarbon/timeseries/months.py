@@ -65,6 +65,7 @@ class Pieces:
     monthly: pa.Table  # the month roll-up rows (ts = the month's start)
     gaps: pa.Table     # GAP_PIECE_SCHEMA
     unused: pa.Table   # UNUSED_PIECE_SCHEMA
+    hourly: pa.Table | None = None  # the hour roll-up rows of the same meters and months (None: not asked for)
 
 
 def month_starts(year: int, tz: str) -> list[int]:
@@ -110,10 +111,11 @@ def _months_table(year: int, tz: str, first: int, last: int, read: tuple[int, in
 
 def scan_pieces(fm: FactoryMeters, year: int, view: ReadingsView, *, estimate: Estimate | None,
                 power_as_energy: bool, ranges: dict[int, tuple[int, int]] | None = None,
-                progress: Callable[[int, int], None] | None = None) -> Pieces:
+                progress: Callable[[int, int], None] | None = None, hourly: bool = False) -> Pieces:
     """The pieces of the months ``ranges[meter] = (first, last)`` (0-based months of ``year``, inclusive) of
     those meters, real or virtual (None: every meter, the whole year), computed as the whole-year scan
-    computes them (:func:`zerocarbon.timeseries.year.scan_chunks`), one scan per distinct range."""
+    computes them (:func:`zerocarbon.timeseries.year.scan_chunks`), one scan per distinct range.
+    With ``hourly=True`` the pieces also hold the meters' roll-ups by local hour over those months."""
     if estimate not in (None, "linear"):
         raise ValueError(f"pieces are kept for estimate None or 'linear', not {estimate!r}")
     every = [int(i) for i in fm.meters["meter_id"].to_pylist()]
@@ -130,7 +132,7 @@ def scan_pieces(fm: FactoryMeters, year: int, view: ReadingsView, *, estimate: E
     start_of = month_starts(year, fm.timezone)
     before, after = margins(fm, estimate)
     year_read = (start_of[0] - before, start_of[12] + after)
-    monthly, gaps, unused = [], [], []
+    monthly, gaps, unused, hours = [], [], [], []
     for (first, last), meters in sorted(by_range.items()):
         wanted_virtual = sorted(meters & virtual)
         real = {m for m in meters if m not in virtual}
@@ -149,6 +151,8 @@ def scan_pieces(fm: FactoryMeters, year: int, view: ReadingsView, *, estimate: E
             con.execute(f"CREATE TEMP VIEW mine AS SELECT * FROM base WHERE meter_id IN "
                         f"({','.join(map(str, mine)) or 'NULL'})")
             monthly.append(rollup_time_in(con, "mine", _BASE, "month", tz=fm.timezone))
+            if hourly:
+                hours.append(rollup_time_in(con, "mine", _BASE, "hour", tz=fm.timezone))
             gaps.append(_only(fetch(con, _GAP_PIECES, GAP_PIECE_SCHEMA), mine))
             unused.append(_only(fetch(con, _UNUSED_PIECES, UNUSED_PIECE_SCHEMA), mine))
             kept.append(inputs_of(con, [i for i in ids if i in needed]))
@@ -161,8 +165,11 @@ def scan_pieces(fm: FactoryMeters, year: int, view: ReadingsView, *, estimate: E
             values = values.filter(pc.is_in(values["meter_id"], pa.array(wanted_virtual, pa.int64())))
             if values.num_rows:
                 monthly.append(rollup_time(values.select(_BASE), "month", tz=fm.timezone))
+                if hourly:
+                    hours.append(rollup_time(values.select(_BASE), "hour", tz=fm.timezone))
     return Pieces(_cat(monthly, _empty_monthly(fm.timezone)), _cat(gaps, GAP_PIECE_SCHEMA.empty_table()),
-                  _cat(unused, UNUSED_PIECE_SCHEMA.empty_table()))
+                  _cat(unused, UNUSED_PIECE_SCHEMA.empty_table()),
+                  _cat(hours, empty_hourly(fm.timezone)) if hourly else None)
 
 
 def _all_inputs(meter: int, uses: dict[int, list[int]], virtual: set[int]) -> set[int]:
@@ -193,6 +200,11 @@ def _cat(tables: list[pa.Table], empty: pa.Table) -> pa.Table:
 
 def _empty_monthly(tz: str) -> pa.Table:
     return rollup_time(INTERVAL_SCHEMA.empty_table().select(_BASE), "month", tz=tz)
+
+
+def empty_hourly(tz: str) -> pa.Table:
+    """The hour roll-up of no intervals (its schema)."""
+    return rollup_time(INTERVAL_SCHEMA.empty_table().select(_BASE), "hour", tz=tz)
 
 
 def affected(touched: Iterable[tuple[int, int, int]], stored_gaps: pa.Table, year: int, tz: str,
@@ -264,9 +276,34 @@ def replace(stored: Pieces, new: Pieces, ranges: dict[int, tuple[int, int]], yea
                 pc.greater_equal(table[month_col], starts[first]), pc.less(table[month_col], starts[last + 1]))))
         return table.filter(pc.invert(drop))
 
+    hourly = None
+    if stored.hourly is not None and new.hourly is not None:
+        hourly = replace_hours(stored.hourly, new.hourly, ranges, year, tz)
     return Pieces(_cat([keep(stored.monthly, "ts"), new.monthly], stored.monthly),
                   _cat([keep(stored.gaps, "month"), new.gaps], stored.gaps),
-                  _cat([keep(stored.unused, "month"), new.unused], stored.unused))
+                  _cat([keep(stored.unused, "month"), new.unused], stored.unused), hourly)
+
+
+def replace_hours(stored: pa.Table, new: pa.Table, ranges: dict[int, tuple[int, int]], year: int, tz: str) -> pa.Table:
+    """Hour roll-ups ``stored`` with those of the meters and months of ``ranges`` replaced by ``new``'s
+    (an hour belongs to the month its start lies in), ordered by meter and hour."""
+    starts = month_starts(year, tz)
+    if not ranges or stored.num_rows == 0:
+        out = _cat([stored, new], stored)
+    else:
+        meters = pa.array(sorted(ranges), pa.int64())
+        firsts = pa.array([starts[ranges[m][0]] for m in sorted(ranges)], pa.int64())
+        ends = pa.array([starts[ranges[m][1] + 1] for m in sorted(ranges)], pa.int64())
+        con = duckdb.connect()
+        try:
+            con.register("s", stored)
+            con.register("rg", pa.table({"meter_id": meters, "lo": firsts, "hi": ends}))
+            kept = con.sql("SELECT s.* FROM s LEFT JOIN rg USING (meter_id) "
+                           "WHERE rg.meter_id IS NULL OR s.ts < rg.lo OR s.ts >= rg.hi").to_arrow_table()
+        finally:
+            con.close()
+        out = _cat([kept.cast(stored.schema), new.cast(stored.schema)], stored)
+    return out.sort_by([("meter_id", "ascending"), ("ts", "ascending")])
 
 
 def assemble(fm: FactoryMeters, year: int, pieces: Pieces, estimate: Estimate | None,
@@ -293,7 +330,8 @@ def assemble(fm: FactoryMeters, year: int, pieces: Pieces, estimate: Estimate | 
     start, end = tc.year_bounds(year, fm.timezone)
     terms = virtual_inputs(fm).terms
     virtual = VirtualValues(values=_virtual_values_schema().empty_table(), terms=terms)
-    return MeteredYear(fm, year, start, end, estimate, gaps, unused, virtual, monthly, power_as_energy, None)
+    hourly = None if pieces.hourly is None else pieces.hourly.sort_by([("meter_id", "ascending"), ("ts", "ascending")])
+    return MeteredYear(fm, year, start, end, estimate, gaps, unused, virtual, monthly, power_as_energy, hourly)
 
 
 def _virtual_values_schema() -> pa.Schema:

@@ -21,13 +21,14 @@ from zerocarbon.forecast.alerts import Valuation
 from zerocarbon.forecast.calendar import calendar_features
 from zerocarbon.forecast.series import HourlySeries
 from zerocarbon.services.metering.activity import hourly_carbon
-from zerocarbon.services.metering.year import MeteredYear, metered_year
+from zerocarbon.services.metering.rollups import kept_year
+from zerocarbon.services.metering.year import MeteredYear
 from zerocarbon.timeseries import carbon as tc
 
 
 def load_year(factory_id: str, year: int, url: str | None = None) -> MeteredYear:
-    """The factory's metered year with hourly roll-ups."""
-    return metered_year(factory_id, year, url, hourly=True)
+    """The factory's metered year with hourly roll-ups (kept next to the store, brought up to date incrementally)."""
+    return kept_year(factory_id, year, url, estimate=None, hourly=True)
 
 
 def meter_series(my: MeteredYear, meters: list[str] | None = None, holidays: bool = True) -> list[HourlySeries]:

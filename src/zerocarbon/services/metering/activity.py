@@ -37,7 +37,8 @@ from zerocarbon.accounting.results import Figure
 from zerocarbon.errors import InputError
 from zerocarbon.factors import FactorLibrary, default_library
 from zerocarbon.model.inventory_input import ActivityLine, InventoryInput
-from zerocarbon.services.metering.year import FactoryMeters, MeteredYear, load_factory_meters, metered_year
+from zerocarbon.services.metering.rollups import kept_year
+from zerocarbon.services.metering.year import FactoryMeters, MeteredYear, load_factory_meters
 from zerocarbon.store.grid_series import series_rows
 from zerocarbon.timeseries import activity as ta
 from zerocarbon.timeseries import carbon as tc
@@ -67,7 +68,7 @@ def activity_from_meters(factory_id: str, year: int, url: str | None = None, *, 
     metered : MeteredYear, optional
         Already computed intervals (to reuse them).
     """
-    my = metered or metered_year(factory_id, year, url, estimate=estimate, power_as_energy=power_as_energy)
+    my = metered or kept_year(factory_id, year, url, estimate=estimate, power_as_energy=power_as_energy)
     return ta.meter_lines(my, evidence)
 
 
@@ -99,8 +100,8 @@ def hourly_carbon(factory_id: str, year: int, url: str | None = None, series: st
     series, gaps and estimated intervals per meter. ``metered``, to reuse a year already loaded, must
     have been loaded with ``hourly=True`` (:meth:`MeteredYear.hourly` raises otherwise).
     """
-    my = metered or metered_year(factory_id, year, url, estimate=estimate, power_as_energy=power_as_energy,
-                                 hourly=True)
+    my = metered or kept_year(factory_id, year, url, estimate=estimate, power_as_energy=power_as_energy,
+                              hourly=True)
     ta.check_power_meters(my.factory, my.power_as_energy)
     fm = my.factory
     factors = tc.annual_factors(fm.meters, year, fm.province, library=library or default_library(), tz=fm.timezone)
@@ -209,7 +210,7 @@ def check_hourly_against_inventory(factory_id: str, year: int, url: str | None =
                                    library: FactorLibrary | None = None) -> ConsistencyCheck:
     """Annual inventory from meters = Σ of its hourly carbon, per meter and in total (see module docstring)."""
     lib = library or default_library()
-    my = metered_year(factory_id, year, url, estimate=estimate, power_as_energy=power_as_energy, hourly=True)
+    my = kept_year(factory_id, year, url, estimate=estimate, power_as_energy=power_as_energy, hourly=True)
     ta.check_power_meters(my.factory, my.power_as_energy)
     lines = activity_from_meters(factory_id, year, url, evidence=evidence, metered=my)
     data = inventory_input(factory_id, lines, url, factory=my.factory)

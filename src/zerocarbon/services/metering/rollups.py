@@ -21,10 +21,19 @@ import duckdb
 import pyarrow as pa
 
 from zerocarbon.services.metering.year import FactoryMeters, MeteredYear, load_factory_meters, metered_year
+from zerocarbon.store import rollup_files as files
 from zerocarbon.store import rollups as kept
 from zerocarbon.store.readings import register_readings
 from zerocarbon.timeseries.intervals import Estimate
-from zerocarbon.timeseries.months import affected, assemble, month_starts, replace, scan_pieces, with_dependents
+from zerocarbon.timeseries.months import (
+    Pieces,
+    affected,
+    assemble,
+    month_starts,
+    replace,
+    scan_pieces,
+    with_dependents,
+)
 from zerocarbon.timeseries.year import ReadingsView, margins
 
 
@@ -47,33 +56,58 @@ def _view(url: str | None) -> ReadingsView:
 
 def kept_year(factory_id: str, year: int, url: str | None = None, *, estimate: Estimate | None = "linear",
               power_as_energy: bool = False, factory: FactoryMeters | None = None,
-              progress: Callable[[int, int], None] | None = None) -> MeteredYear:
+              progress: Callable[[int, int], None] | None = None, hourly: bool = False) -> MeteredYear:
     """The metered year of ``factory_id`` from the store's roll-ups, recomputing only what changed.
 
+    With ``hourly=True`` the year also holds its roll-ups by local hour, kept as columnar files next to
+    the store (:mod:`zerocarbon.store.rollup_files`); once kept, they follow every later update of the
+    monthly pieces for the meters and months it recomputes. A store that keeps no hour roll-ups (a
+    PostgreSQL store without ``$ZEROCARBON_ROLLUP_DIR``) computes them by a whole scan.
     ``progress(done, total)`` is called with meters when a whole year is scanned.
     """
     fm = factory or load_factory_meters(factory_id, url)
-    if estimate == "profile":
+    if estimate == "profile" or (hourly and files.rollup_root(url) is None):
         return metered_year(factory_id, year, url, estimate=estimate, power_as_energy=power_as_energy,
-                            factory=fm, progress=progress)
+                            factory=fm, progress=progress, hourly=hourly)
     kind = kept.variant(estimate, power_as_energy)
     setup = fingerprint(fm)
     state, stored = kept.load(factory_id, year, kind, url)
     view = _view(url)
-    if state is None or state.setup != setup:
+
+    def whole() -> MeteredYear:
         head = kept.audit_head(url)
-        pieces = scan_pieces(fm, year, view, estimate=estimate, power_as_energy=power_as_energy, progress=progress)
-        kept.save(factory_id, year, kind, pieces, kept.State(head, setup), fm.timezone, url=url)
+        pieces = scan_pieces(fm, year, view, estimate=estimate, power_as_energy=power_as_energy, progress=progress,
+                             hourly=hourly)
+        new_state = kept.State(head, setup)
+        kept.save(factory_id, year, kind, pieces, new_state, fm.timezone, url=url)
+        if pieces.hourly is not None:
+            files.save_hours(factory_id, year, kind, pieces.hourly, new_state, fm.timezone, url)
         return assemble(fm, year, pieces, estimate, power_as_energy)
+
+    if state is None or state.setup != setup:
+        return whole()
     head, touched = kept.changes_since(factory_id, state.audit_id, url)
-    if not touched:
-        return assemble(fm, year, stored, estimate, power_as_energy)
     starts = month_starts(year, fm.timezone)
     before, after = margins(fm, estimate)
     ranges = with_dependents(affected(touched, stored.gaps, year, fm.timezone,
-                                      (starts[0] - before, starts[12] + after)), fm)
+                                      (starts[0] - before, starts[12] + after)), fm) if touched else {}
+    months = {m for first, last in ranges.values() for m in range(first, last + 1)}
+    # the hours kept for the stored state: those of the months to recompute (to update them), or all when asked
+    old_hours = files.load_hours(factory_id, year, kind, state, url, None if hourly else months) \
+        if (hourly or months) else None
+    if hourly and old_hours is None:
+        return whole()  # no hours kept for this state: one whole scan keeps both
     if ranges:
-        new = scan_pieces(fm, year, view, estimate=estimate, power_as_energy=power_as_energy, ranges=ranges)
-        stored = replace(stored, new, ranges, year, fm.timezone)
-        kept.save(factory_id, year, kind, new, kept.State(head, setup), fm.timezone, ranges=ranges, url=url)
+        new = scan_pieces(fm, year, view, estimate=estimate, power_as_energy=power_as_energy, ranges=ranges,
+                          hourly=old_hours is not None)
+        stored = replace(Pieces(stored.monthly, stored.gaps, stored.unused, old_hours), new, ranges, year,
+                         fm.timezone)
+        new_state = kept.State(head, setup)
+        kept.save(factory_id, year, kind, new, new_state, fm.timezone, ranges=ranges, url=url)
+        if stored.hourly is not None:
+            files.save_hours(factory_id, year, kind, stored.hourly, new_state, fm.timezone, url, months=months)
+    else:  # nothing of this year's months changed (the state stays: the same entries are looked at next time)
+        stored = Pieces(stored.monthly, stored.gaps, stored.unused, old_hours)
+    if not hourly:
+        stored = Pieces(stored.monthly, stored.gaps, stored.unused, None)
     return assemble(fm, year, stored, estimate, power_as_energy)

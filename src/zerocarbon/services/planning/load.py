@@ -11,7 +11,7 @@ import numpy as np
 import pyarrow.compute as pc
 
 from zerocarbon.renewables.lp import FloatArray
-from zerocarbon.services.metering.year import metered_year
+from zerocarbon.services.metering.rollups import kept_year
 from zerocarbon.units import conversion_factor, same_dimension
 
 SIGN = {"electricity_purchased": 1.0, "onsite_renewable": 1.0, "electricity_exported": -1.0}
@@ -20,7 +20,7 @@ SIGN = {"electricity_purchased": 1.0, "onsite_renewable": 1.0, "electricity_expo
 def metered_hourly_kw(factory_id: str, year: int, url: str | None = None) -> FloatArray | None:
     """Hourly demand of the metered year [kW] (module docstring), or None."""
     try:
-        my = metered_year(factory_id, year, url, hourly=True)
+        my = kept_year(factory_id, year, url, estimate=None, hourly=True)  # the hours kept next to the store
     except (LookupError, ValueError):
         return None
     meters = my.factory.meters
