@@ -16,7 +16,8 @@ from decimal import Decimal as D
 import pytest
 from pydantic import ValidationError
 
-from zerocarbon.energy.equipment import EQUIPMENT, Equipment, equipment_share, grade_device, grade_motor
+from zerocarbon.energy.equipment import EQUIPMENT, Equipment, equipment_share, grade_motor
+from zerocarbon.energy.grading import grade_device
 from zerocarbon.energy.reference import DATA_DIR, load_motor_table
 from zerocarbon.errors import InputError
 
@@ -90,7 +91,9 @@ def test_incomplete_and_other_kinds() -> None:
     transformer = Equipment(code="T1", kind="transformer", capacity_kva=D(1000), rated_power_kw=D(800))
     assert grade_device(transformer).outcome == "incomplete"  # GB 20052-2024 needs core, connection and losses
     compressor = Equipment(code="C1", kind="air_compressor", rated_power_kw=D(90))
-    assert grade_device(compressor).outcome == "no_standard"
+    assert grade_device(compressor).outcome == "incomplete"  # GB 19153-2019 needs pressure, cooling, e …
+    pump = Equipment(code="P1", kind="pump", rated_power_kw=D(90), efficiency_pct=D(80))
+    assert grade_device(pump).outcome == "incomplete"  # GB 19762-2025 needs type, flow, head and speed
     with pytest.raises(InputError):
         grade_motor(transformer)
 

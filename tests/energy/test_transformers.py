@@ -13,7 +13,8 @@ from decimal import Decimal as D
 
 import pytest
 
-from zerocarbon.energy.equipment import Equipment, grade_device, grade_transformer
+from zerocarbon.energy.equipment import Equipment, grade_transformer
+from zerocarbon.energy.grading import grade_device
 from zerocarbon.energy.reference import load_transformer_table
 
 

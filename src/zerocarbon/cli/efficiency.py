@@ -22,8 +22,11 @@ err_console = Console(stderr=True)
 
 efficiency_app = typer.Typer(
     no_args_is_help=True,
-    help="过程脱碳：设备能效台账、能效等级（GB 18613-2020 等）、节能量与投资回收期、单位产品能耗限额、能量平衡、"
-         "节能降碳诊断报告 / process decarbonisation: the equipment register, efficiency grades (GB 18613-2020 …), "
+    help="过程脱碳：设备能效台账、能效等级（GB 18613-2020、GB 20052-2024、GB 30254-2024、GB 30253-2024、"
+         "GB 19153-2019、GB 19761-2020、GB 19762-2025）、节能量与投资回收期、单位产品能耗限额、能量平衡、"
+         "节能降碳诊断报告 / process decarbonisation: the equipment register, efficiency grades (GB 18613-2020, "
+         "GB 20052-2024, GB 30254-2024, GB 30253-2024, GB 19153-2019, GB 19761-2020, "
+         "GB 19762-2025), "
          "savings and payback of upgrades to grade 1, unit-product energy against the quota grades, the energy "
          "balance, and the energy-saving diagnosis report. "
          "Examples / 示例: `zerocarbon efficiency template 台账.xlsx`, `zerocarbon efficiency grade 台账.xlsx`, "

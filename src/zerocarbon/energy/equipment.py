@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Literal
+from typing import Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
@@ -36,6 +36,20 @@ from zerocarbon.energy.reference import (
 )
 from zerocarbon.errors import InputError
 from zerocarbon.model.entities import Attribute, Entity, model_field
+
+
+class TableRow(Protocol):
+    """One grade of one row of a standard's table, as a grade result cites it (a row of GB 18613, GB 20052,
+    GB 30254, GB 30253, GB 19153, GB 19761 or GB 19762; each module defines its own)."""
+
+    @property
+    def grade(self) -> int: ...
+
+    @property
+    def row_id(self) -> str: ...
+
+    @property
+    def status(self) -> str: ...
 
 
 def _a(name: str, kind: Literal["text", "integer", "decimal"], **kw: object) -> Attribute:
@@ -59,6 +73,36 @@ EQUIPMENT = Entity("equipment", (
     _a("pressure_mpa", "decimal", unit="MPa", default=None, gt=0, en="rated discharge pressure (compressors)",
        zh="额定排气压力（空压机）"),
     _a("cooling", "text", default=None, values=("air", "water"), en="cooling: air | water", zh="冷却方式：风冷或水冷"),
+    _a("ic_code", "text", default=None, en="cooling method code, GB/T 1993 / IEC 60034-6 (high-voltage motors: "
+       "IC01, IC411, IC81W …)", zh="冷却方式代码（高压电动机：IC01、IC411、IC81W 等）"),
+    _a("supply", "text", default=None, values=("line", "vfd"),
+       en="supply: line (fixed speed from the mains, line-start) | vfd (frequency converter)",
+       zh="供电方式：工频（异步起动）或变频"),
+    _a("compressor_type", "text", default=None,
+       values=("oil_injected_rotary", "reciprocating", "oil_free_reciprocating", "portable_reciprocating"),
+       en="air compressors (GB 19153): oil_injected_rotary (screw, scroll, vane) | reciprocating | "
+          "oil_free_reciprocating | portable_reciprocating",
+       zh="空压机型式：喷油回转（螺杆、涡旋、滑片）、往复活塞、无油往复活塞、便携式往复活塞"),
+    _a("specific_power", "decimal", unit="kW/(m³/min)", default=None, gt=0,
+       en="specific power of the packaged compressor: input power ÷ volume flow rate (air compressors)",
+       zh="机组比功率：机组输入功率÷机组容积流量（空压机）"),
+    _a("fan_type", "text", default=None, values=("centrifugal", "axial", "outer_rotor_forward_curved"),
+       en="fans (GB 19761): centrifugal | axial | outer_rotor_forward_curved",
+       zh="风机类型：离心、轴流、外转子前向多翼离心"),
+    _a("pressure_coefficient", "decimal", unit="1", default=None, gt=0, en="fan pressure coefficient ψ",
+       zh="风机压力系数 ψ"),
+    _a("specific_speed", "decimal", unit="1", default=None, gt=0, en="fan specific speed ns", zh="风机比转速 ns"),
+    _a("hub_ratio", "decimal", unit="1", default=None, gt=0, en="axial fan hub ratio γ", zh="轴流风机轮毂比 γ"),
+    _a("machine_number", "decimal", unit="1", default=None, gt=0, en="fan machine number (机号 No, e.g. 5 for No5)",
+       zh="风机机号（如 No5 填 5）"),
+    _a("pump_type", "text", default=None, values=("single_stage_single_suction", "single_stage_double_suction",
+       "inline", "multistage", "light_multistage_vertical", "light_multistage_horizontal"),
+       en="clean-water pumps (GB 19762)", zh="清水泵型式：单级单吸、单级双吸、管道、多级、轻型多级立式/卧式"),
+    _a("flow_m3h", "decimal", unit="m³/h", default=None, gt=0, en="pump flow at the best-efficiency point",
+       zh="泵最高效率点流量"),
+    _a("head_m", "decimal", unit="m", default=None, gt=0, en="pump head at the best-efficiency point (all stages)",
+       zh="泵最高效率点扬程（全部级）"),
+    _a("stages", "integer", unit="1", default=None, gt=0, en="number of pump stages (default 1)", zh="泵级数（默认1）"),
     _a("efficiency_pct", "decimal", unit="%", default=None, gt=0, en="efficiency at rated load",
        zh="额定负载效率"),
     _a("efficiency_basis", "text", default="nameplate", values=("nameplate", "measured"),
@@ -105,6 +149,23 @@ class Equipment(BaseModel):
     voltage_v: Decimal | None = model_field(EQUIPMENT, "voltage_v")
     pressure_mpa: Decimal | None = model_field(EQUIPMENT, "pressure_mpa")
     cooling: Literal["air", "water"] | None = model_field(EQUIPMENT, "cooling")
+    ic_code: str | None = model_field(EQUIPMENT, "ic_code")
+    supply: Literal["line", "vfd"] | None = model_field(EQUIPMENT, "supply")
+    compressor_type: Literal["oil_injected_rotary", "reciprocating", "oil_free_reciprocating",
+                             "portable_reciprocating"] | None = model_field(EQUIPMENT, "compressor_type")
+    specific_power: Decimal | None = model_field(EQUIPMENT, "specific_power")
+    fan_type: Literal["centrifugal", "axial", "outer_rotor_forward_curved"] | None = \
+        model_field(EQUIPMENT, "fan_type")
+    pressure_coefficient: Decimal | None = model_field(EQUIPMENT, "pressure_coefficient")
+    specific_speed: Decimal | None = model_field(EQUIPMENT, "specific_speed")
+    hub_ratio: Decimal | None = model_field(EQUIPMENT, "hub_ratio")
+    machine_number: Decimal | None = model_field(EQUIPMENT, "machine_number")
+    pump_type: Literal["single_stage_single_suction", "single_stage_double_suction", "inline", "multistage",
+                       "light_multistage_vertical", "light_multistage_horizontal"] | None = \
+        model_field(EQUIPMENT, "pump_type")
+    flow_m3h: Decimal | None = model_field(EQUIPMENT, "flow_m3h")
+    head_m: Decimal | None = model_field(EQUIPMENT, "head_m")
+    stages: int | None = model_field(EQUIPMENT, "stages")
     efficiency_pct: Decimal | None = model_field(EQUIPMENT, "efficiency_pct")
     efficiency_basis: Literal["nameplate", "measured"] = model_field(EQUIPMENT, "efficiency_basis")
     no_load_loss_kw: Decimal | None = model_field(EQUIPMENT, "no_load_loss_kw")
@@ -171,7 +232,7 @@ class GradeResult:
         1, 2 or 3 when graded; None otherwise.
     standard : str
         Standard and edition applied ("" when none).
-    rows : tuple of MotorRow
+    rows : tuple of MotorRow, TransformerRow, CompressorRow, FanRow or PumpLimit
         The table cells compared (grades 1–3 of the row used).
     reason_zh, reason_en : str
         Why, in Chinese and English.
@@ -181,7 +242,7 @@ class GradeResult:
     outcome: Outcome
     grade: int | None
     standard: str
-    rows: tuple[MotorRow | TransformerRow, ...]
+    rows: tuple[TableRow, ...]
     reason_zh: str
     reason_en: str
 
@@ -326,27 +387,6 @@ def grade_transformer(device: Equipment, table: tuple[TransformerRow, ...] | Non
                        f"{g3.max_load_kw} kW，{TRANSFORMER_STD} 表1，{kva} kVA）",
                        f"no-load {p0} kW or load {pk} kW above the minimum allowed (grade 3: {g3.max_no_load_kw} / "
                        f"{g3.max_load_kw} kW, {TRANSFORMER_STD} table 1, {kva} kVA)")
-
-
-def grade_device(device: Equipment, motor_table: MotorTable | None = None) -> GradeResult:
-    """Grade a device by the standard of its kind; kinds without shipped data are ``no_standard``.
-
-    Parameters
-    ----------
-    device : Equipment
-    motor_table : MotorTable, optional
-
-    Returns
-    -------
-    GradeResult
-    """
-    if device.kind == "motor_lv":
-        return grade_motor(device, motor_table)
-    if device.kind == "transformer":
-        return grade_transformer(device)
-    return GradeResult(device.code, "no_standard", None, "", (),
-                       f"{device.kind} 的能效标准数据尚未收录（见 docs/efficiency-reference.md）",
-                       f"no efficiency table shipped yet for {device.kind} (see docs/efficiency-reference.md)")
 
 
 @dataclass(frozen=True)

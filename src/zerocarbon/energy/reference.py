@@ -6,6 +6,9 @@ The files live in ``zerocarbon/energy/data/`` (documented in ``docs/efficiency-r
   by rated power [kW], number of poles and grade, one row per (power, poles, grade);
 * ``gb20052-2024.csv`` — GB 20052-2024 表1, the largest no-load and load losses [kW] of 10 kV
   oil-immersed distribution transformers by capacity [kVA], core, connection group and grade;
+* ``gb30254-2024*.csv``, ``gb30253-2024*.csv`` (high-voltage motors, PMSM; loaded by
+  :mod:`zerocarbon.energy.grading_more`) and ``gb19153-2019.csv`` (air compressors; loaded by
+  :mod:`zerocarbon.energy.compressors`), each with a ``#`` header citing its table and source;
 * ``gb21346-2022.yaml``, ``gb16780-2021.yaml``, ``gb21256-2025.yaml`` — quota standards (能耗限额):
   indicator, unit, grade 1/2/3 limits and correction formulas.
 

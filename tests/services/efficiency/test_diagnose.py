@@ -40,14 +40,20 @@ def test_sample_grades_on_both_sides_of_thresholds(register: EfficiencyRegister)
     assert got == {
         "AC-01": ("graded", 3), "AC-02": ("graded", 1), "CHW-P1": ("below_minimum", None), "CT-F1": ("graded", 2),
         "L1-M1": ("below_minimum", None), "L1-M2": ("graded", 1), "L2-M1": ("graded", 3), "WW-P1": ("graded", 2),
-        "L2-M2": ("missing_row", None), "HV-01": ("no_standard", None), "TR-01": ("below_minimum", None),
-        "TR-02": ("graded", 1),
+        "L2-M2": ("missing_row", None), "HV-01": ("graded", 2), "TR-01": ("below_minimum", None),
+        "TR-02": ("graded", 1), "HV-02": ("below_minimum", None), "HV-03": ("graded", 1), "PM-01": ("graded", 2),
+        "PM-02": ("below_minimum", None), "AC-03": ("graded", 2), "AC-04": ("below_minimum", None),
+        "FN-01": ("graded", 2), "FN-02": ("below_minimum", None), "PU-01": ("graded", 2),
+        "PU-02": ("below_minimum", None),
     }
     s = d.summary()
-    # grade ≤ 2: AC-02 75 + CT-F1 15 + L1-M2 7.5 + WW-P1 22 = 119.5 kW of 521.5 kW (transformer excluded)
-    assert D(s["share_grade_2_or_better"]) == D("119.5") / D("521.5")
-    assert D(s["share_grade_1"]) == D("82.5") / D("521.5") and s["excluded"] == ["TR-01", "TR-02"]
-    assert {m.target for m in d.measures} == {"AC-01", "CHW-P1", "CT-F1", "L1-M1", "L2-M1", "WW-P1"}
+    # grade ≤ 2: AC-02 75 + CT-F1 15 + L1-M2 7.5 + WW-P1 22 + HV-01 250 + HV-03 355 + PM-01 22 + AC-03 90 + FN-01 15
+    # + PU-01 18.5 = 870 kW of 521.5 + 315 + 355 + 22 + 11 + 90 + 37 + 15 + 30 + 18.5 + 7.5 = 1422.5 kW
+    # (transformers excluded); grade 1: 82.5 + 355 = 437.5 kW
+    assert D(s["share_grade_2_or_better"]) == D("870") / D("1422.5")
+    assert D(s["share_grade_1"]) == D("437.5") / D("1422.5") and s["excluded"] == ["TR-01", "TR-02"]
+    assert {m.target for m in d.measures} == {"AC-01", "CHW-P1", "CT-F1", "L1-M1", "L2-M1", "WW-P1", "HV-01",
+                                              "HV-02", "PM-01", "PM-02"}
     ww = next(m for m in d.measures if m.target == "WW-P1")
     assert ww.payback_years is None and ww.investment is None  # no cost supplied: no payback, never a default
     chw = next(x for x in d.devices if x.code == "CHW-P1")
@@ -95,7 +101,7 @@ def test_quota_rows_with_corrections(register: EfficiencyRegister) -> None:
 def test_upload_and_schema(register: EfficiencyRegister, tmp_path: Path) -> None:
     content = SAMPLE_EQUIPMENT.read_bytes()
     d = grade_upload("台账.yaml", content)
-    assert len(d.devices) == 12
+    assert len(d.devices) == 22
     with pytest.raises(InputError) as info:
         grade_upload("台账.yaml", content.replace(b'efficiency_pct: "95.0"', b'efficiency_pct: "x"'))
     assert info.value.file == "台账.yaml" and info.value.field == "efficiency_pct"
@@ -114,6 +120,7 @@ def test_main_job_stage_on_the_sample(register: EfficiencyRegister, sample_path:
     assert diagnosis.energy_tce == b.total_supply - b.total_export
     assert diagnosis.energy_per_value_added == diagnosis.energy_tce / D("42000")
     doc = json.loads((tmp_path / "efficiency.json").read_text(encoding="utf-8"))
-    assert doc["summary"]["below_minimum"] == ["CHW-P1", "L1-M1", "TR-01"]
+    assert doc["summary"]["below_minimum"] == ["CHW-P1", "L1-M1", "HV-02", "PM-02", "AC-04", "FN-02", "PU-02",
+                                                 "TR-01"]
     html = (tmp_path / "efficiency_report.zh-CN.html").read_text(encoding="utf-8")
     assert "节能装备应用占比" in html and "chart-eff-balance" in html

@@ -16,10 +16,10 @@ from typing import Any
 
 from zerocarbon.accounting.results import Inventory
 from zerocarbon.energy.balance import EnergyBalance
-from zerocarbon.energy.equipment import EquipmentShare, GradeResult, equipment_share, grade_device
+from zerocarbon.energy.equipment import EquipmentShare, GradeResult, equipment_share
+from zerocarbon.energy.grading import grade_device, row_limit
 from zerocarbon.energy.measures import Measure, rank_by_abatement, rank_by_payback, upgrade_measure
 from zerocarbon.energy.quota import energy_per_value_added
-from zerocarbon.energy.reference import MotorRow
 from zerocarbon.energy.register import EfficiencyRegister
 from zerocarbon.energy.savings import UpgradeSavings, upgrade_to_grade1
 from zerocarbon.energy.uses import energy_of
@@ -30,6 +30,8 @@ from zerocarbon.services.efficiency.factors import ViewFactor, electricity_facto
 from zerocarbon.services.efficiency.indicators import IndicatorResult, build_balance, grade_indicators
 
 ZERO = Decimal(0)
+#: Kinds graded against a minimum efficiency (GB 18613, GB 30254, GB 30253): their grade-1 upgrade is costed.
+MOTOR_KINDS = ("motor_lv", "motor_hv", "motor_pmsm")
 
 
 def _s(v: Decimal | None) -> str | None:
@@ -60,8 +62,7 @@ class DeviceResult:
             "code": self.code, "name": self.name, "kind": self.kind, "facility": self.facility,
             "rated_power_kw": _s(self.rated_power_kw), "efficiency_pct": _s(self.efficiency_pct),
             "outcome": g.outcome, "grade": g.grade, "standard": g.standard,
-            "thresholds": {str(r.grade): str(r.min_efficiency_pct) if isinstance(r, MotorRow)
-                           else f"{r.max_no_load_kw}/{r.max_load_kw} kW" for r in g.rows},
+            "thresholds": {str(r.grade): row_limit(r) for r in g.rows},
             "rows": [r.row_id for r in g.rows], "row_status": sorted({r.status for r in g.rows}),
             "reason_zh": g.reason_zh, "reason_en": g.reason_en, "note_zh": self.note_zh, "note_en": self.note_en,
             "savings": {view: {"kwh_per_year": str(s.kwh_per_year), "tco2_per_year": str(s.tco2_per_year),
@@ -133,14 +134,25 @@ class Diagnosis:
             "factory": {"id": self.factory_id, "name_zh": self.factory_name_zh, "name_en": self.factory_name_en},
             "year": self.year, "synthetic": self.synthetic, "summary": self.summary(),
             "method": {
-                "equipment": "GB 18613-2020 表1 (motors) and GB 20052-2024 表1 (10 kV oil-immersed transformers), "
-                             "data zerocarbon/energy/data/gb18613-2020.csv, gb20052-2024.csv (unverified "
-                             "transcriptions; see docs/efficiency-reference.md)",
+                "equipment": "GB 18613-2020 表1 (motors), GB 20052-2024 表1 (10 kV oil-immersed transformers), "
+                             "GB 30254-2024 表1/表2 (3/6/10 kV motors), GB 30253-2024 表1/表2 (line-start PMSM) and "
+                             "GB 19153-2019 表1 (oil-injected rotary compressors, fixed speed), GB 19761-2020 "
+                             "表1–表4 (fans), GB 19762-2025 (clean-water pumps, formula in ns and Q), data "
+                             "zerocarbon/energy/data/gb18613-2020.csv, gb20052-2024.csv, gb30254-2024.csv, "
+                             "gb30254-2024-t2.csv, gb30253-2024.csv, gb30253-2024-t2.csv, gb19153-2019.csv, "
+                             "gb19761-2020.csv, gb19762-2025.csv (unverified "
+                             "transcriptions; see "
+                             "docs/efficiency-reference.md)",
                 "savings": "ΔE = P·β·(100/η₀ − 100/η₁)·h, or E_in·(1 − η₀/η₁) when metered; η₁ = grade-1 minimum",
                 "tce": f"electricity at {self.kgce_per_kwh} kgce/kWh (GB/T 2589, equivalent value)",
-                "equipment_zh": "GB 18613-2020 表1（电动机）与 GB 20052-2024 表1（10 kV 油浸式变压器），数据 "
-                                "zerocarbon/energy/data/gb18613-2020.csv、gb20052-2024.csv（未核实的转录，见 "
-                                "docs/efficiency-reference.md）",
+                "equipment_zh": "GB 18613-2020 表1（电动机）、GB 20052-2024 表1（10 kV 油浸式变压器）、"
+                                "GB 30254-2024 表1/表2（3/6/10 kV 高压电动机）、GB 30253-2024 表1/表2（异步起动永磁"
+                                "同步电动机）、GB 19153-2019 表1（工频喷油回转空压机）、GB 19761-2020 表1–表4"
+                                "（通风机）与 GB 19762-2025（清水泵，按比转速与流量公式），数据 "
+                                "zerocarbon/energy/data/gb18613-2020.csv、gb20052-2024.csv、gb30254-2024.csv、"
+                                "gb30254-2024-t2.csv、gb30253-2024.csv、gb30253-2024-t2.csv、gb19153-2019.csv、"
+                                "gb19761-2020.csv、gb19762-2025.csv（未核实的"
+                                "转录，见 docs/efficiency-reference.md）",
                 "savings_zh": "ΔE = P·β·(100/η₀ − 100/η₁)·h，有计量时 E_in·(1 − η₀/η₁)；η₁ = 1级能效限值",
                 "tce_zh": f"电力按 {self.kgce_per_kwh} kgce/kWh 折算（GB/T 2589，等价值）",
                 "tariff_yuan_per_kwh": str(st.tariff_yuan_per_kwh), "discount_rate": str(st.discount_rate),
@@ -228,7 +240,7 @@ def diagnose(register: EfficiencyRegister, *, year: int, data: InventoryInput | 
         grade = grade_device(device)
         result = DeviceResult(device.code, device.name, device.kind, device.facility, device.rated_power_kw,
                               device.efficiency_pct, grade)
-        if device.kind == "motor_lv" and grade.rows and grade.grade != 1:
+        if device.kind in MOTOR_KINDS and grade.rows and grade.grade != 1:
             _device_savings(result, device, factors, register, metered_kwh or {})
             if result.savings:
                 measures.append(upgrade_measure(device, result.savings,

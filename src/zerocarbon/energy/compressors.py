@@ -1,0 +1,224 @@
+"""Grading of positive-displacement air compressors by GB 19153-2019 表1, and their specific power.
+
+GB 19153-2019 grades a packaged compressor by its specific power e [kW/(m³/min)] — the packaged
+compressor's input power over its volume flow rate — which must be **at most** the grade's value
+(lower is better); grade 3 is the minimum allowed (能效限定值). The row is selected by the table's
+power column [kW], the rated discharge pressure [MPa] and the cooling (air, liquid). Only the
+table's own ratings are graded: a power or pressure between the listed ones is reported missing,
+never snapped or interpolated (whether the standard allows interpolation between pressure columns
+was not read, see the data file's header).
+
+Shipped: ``data/gb19153-2019.csv`` — 表1, 一般用喷油回转空气压缩机（工频）, 1.5–630 kW, 0.3–1.25 MPa,
+single source (status ``unverified``). 表2 (variable speed) and 表3–表6 (reciprocating types) are not
+shipped: such compressors are ``missing_row``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+
+from zerocarbon.energy.equipment import Equipment, GradeResult, Outcome
+from zerocarbon.energy.reference import DATA_DIR, GRADES, STATUSES, _decimal
+from zerocarbon.errors import FactorError, InputError, UnitError
+from zerocarbon.units import convert
+
+STANDARD = "GB 19153-2019"
+SPECIFIC_POWER_UNIT = "kW/(m³/min)"
+COMPRESSOR_COLUMNS = (
+    "row_id", "standard", "edition", "effective_from", "table", "compressor_type", "supply", "rated_power_kw",
+    "pressure_mpa", "cooling", "grade", "max_specific_power", "source", "check_source", "status",
+)
+#: Volume-flow units of :func:`specific_power`: q [m³/min] = value × a ÷ b (exact: 1 h = 60 min, 1 L = 10⁻³ m³).
+#: The flow is the packaged compressor's volume flow at its inlet conditions (机组容积流量), not a normal
+#: volume: the house registry refuses a bare m³ for gases, so these few spellings are converted here.
+FLOW_UNITS: dict[str, tuple[Decimal, Decimal]] = {
+    "m3/min": (Decimal(1), Decimal(1)), "m³/min": (Decimal(1), Decimal(1)),
+    "m3/h": (Decimal(1), Decimal(60)), "m³/h": (Decimal(1), Decimal(60)),
+    "L/s": (Decimal("0.06"), Decimal(1)), "l/s": (Decimal("0.06"), Decimal(1)), "L/min": (Decimal("0.001"), Decimal(1)),
+}
+#: Compressor designs of GB 19153-2019 (its 表1–表6); only ``oil_injected_rotary`` on ``line`` supply is shipped.
+DESIGNS = ("oil_injected_rotary", "reciprocating", "oil_free_reciprocating", "portable_reciprocating")
+
+
+@dataclass(frozen=True)
+class CompressorRow:
+    """One cell of GB 19153-2019 表1: the largest specific power of a grade [kW/(m³/min)]."""
+
+    row_id: str
+    standard: str
+    edition: str
+    effective_from: str
+    table: str
+    compressor_type: str
+    supply: str
+    rated_power_kw: Decimal
+    pressure_mpa: Decimal
+    cooling: str
+    grade: int
+    max_specific_power: Decimal
+    source: str
+    check_source: str
+    status: str
+
+    @property
+    def limit_text(self) -> str:
+        """The grade's limit with its unit, for reports."""
+        return f"≤{self.max_specific_power} {SPECIFIC_POWER_UNIT}"
+
+
+Key = tuple[Decimal, Decimal, str, int]
+
+
+@lru_cache(maxsize=4)
+def load_compressor_table(path: Path | None = None) -> dict[Key, CompressorRow]:
+    """Load ``data/gb19153-2019.csv``: cells keyed by (power [kW], pressure [MPa], cooling, grade).
+
+    Raises
+    ------
+    FactorError
+        A column is missing, a number, status, grade or cooling is invalid, or a cell is repeated.
+    """
+    path = path or DATA_DIR / "gb19153-2019.csv"
+    where = path.name
+    text = "".join(line for line in path.read_text(encoding="utf-8").splitlines(keepends=True)
+                   if not line.startswith("#"))
+    reader = csv.DictReader(io.StringIO(text))
+    missing = set(COMPRESSOR_COLUMNS) - set(reader.fieldnames or ())
+    if missing:
+        raise FactorError(f"参考数据缺少列：{sorted(missing)}", f"reference data lacks columns {sorted(missing)}",
+                          file=where)
+    cells: dict[Key, CompressorRow] = {}
+    for line, raw in enumerate(reader, start=2):
+        if raw["status"] not in STATUSES or raw["cooling"] not in ("air", "water") or raw["grade"] not in "123":
+            raise FactorError("状态、冷却方式或等级无效", "invalid status, cooling or grade", file=where, row=line)
+        row = CompressorRow(
+            row_id=raw["row_id"], standard=raw["standard"], edition=raw["edition"],
+            effective_from=raw["effective_from"], table=raw["table"], compressor_type=raw["compressor_type"],
+            supply=raw["supply"], rated_power_kw=_decimal(raw["rated_power_kw"], where).normalize(),
+            pressure_mpa=_decimal(raw["pressure_mpa"], where).normalize(), cooling=raw["cooling"],
+            grade=int(raw["grade"]), max_specific_power=_decimal(raw["max_specific_power"], where),
+            source=raw["source"], check_source=raw["check_source"], status=raw["status"])
+        key = (row.rated_power_kw, row.pressure_mpa, row.cooling, row.grade)
+        if key in cells:
+            raise FactorError(f"表格单元重复：{key}", f"repeated table cell {key}", file=where, row=line)
+        cells[key] = row
+    return cells
+
+
+def specific_power(input_power: Decimal, power_unit: str, flow: Decimal, flow_unit: str) -> Decimal:
+    """Specific power e = P / q of a packaged compressor [kW/(m³/min)] (GB 19153-2019 §3.3 as described).
+
+    Parameters
+    ----------
+    input_power : Decimal
+        Packaged-compressor input power, in ``power_unit`` (e.g. ``kW``, ``W``).
+    flow : Decimal
+        Volume flow rate of the packaged compressor at inlet conditions, in ``flow_unit`` (a key of
+        :data:`FLOW_UNITS`: ``m3/min``, ``m3/h``, ``L/s``, ``L/min``).
+
+    Returns
+    -------
+    Decimal
+        e [kW/(m³/min)].
+
+    Raises
+    ------
+    UnitError
+        A unit is unknown or of the wrong dimension.
+    InputError
+        The power is negative or the flow is not positive.
+    """
+    kw = convert(input_power, power_unit, "kW")
+    per = FLOW_UNITS.get(flow_unit.strip())
+    if per is None:
+        raise UnitError(f"容积流量单位无效：{flow_unit!r}", f"unknown volume-flow unit {flow_unit!r}",
+                        field="flow_unit", expected=" | ".join(FLOW_UNITS))
+    q = flow * per[0] / per[1]
+    if kw < 0 or q <= 0:
+        raise InputError("输入功率须非负、容积流量须为正", "input power must be ≥ 0 and the flow > 0",
+                         field="specific_power")
+    return kw / q
+
+
+def _result(device: Equipment, outcome: Outcome, zh: str, en: str) -> GradeResult:
+    return GradeResult(device.code, outcome, None, STANDARD, (), zh, en)
+
+
+def grade_compressor(device: Equipment, table: dict[Key, CompressorRow] | None = None) -> GradeResult:
+    """Grade an air compressor by GB 19153-2019 表1 (oil-injected rotary, fixed speed).
+
+    Parameters
+    ----------
+    device : Equipment
+        ``kind == "air_compressor"`` with ``rated_power_kw`` [kW], ``pressure_mpa`` [MPa], ``cooling``
+        (air | water), ``specific_power`` [kW/(m³/min)], ``compressor_type`` and ``supply``.
+    table : dict, optional
+        Default: the shipped ``gb19153-2019.csv``.
+
+    Returns
+    -------
+    GradeResult
+        Grade g is the best grade with e ≤ e_g; above grade 3 the outcome is ``below_minimum``. Other
+        designs and variable-speed compressors are ``missing_row`` (their tables are not shipped).
+
+    Raises
+    ------
+    InputError
+        The device is not an air compressor.
+    """
+    cells = table if table is not None else load_compressor_table()
+    if device.kind != "air_compressor":
+        raise InputError(f"设备 {device.code} 不是空气压缩机", f"device {device.code} is not an air compressor",
+                         field="kind", expected="air_compressor")
+    needed = (device.rated_power_kw, device.pressure_mpa, device.cooling, device.specific_power,
+              device.compressor_type, device.supply)
+    if any(v is None for v in needed):
+        return _result(device, "incomplete", "缺少额定功率、额定排气压力、冷却方式、比功率、机型或供电方式",
+                       "rated power, discharge pressure, cooling, specific power, design or supply missing")
+    assert device.rated_power_kw is not None and device.pressure_mpa is not None
+    assert device.specific_power is not None and device.cooling is not None
+    if device.compressor_type != "oil_injected_rotary" or device.supply != "line":
+        return _result(device, "missing_row",
+                       f"{STANDARD} 中 {device.compressor_type}（{device.supply}）对应的表未收录，"
+                       "仅收录表1（喷油回转、工频）",
+                       f"the {STANDARD} table for {device.compressor_type} ({device.supply}) is not shipped; "
+                       "only table 1 (oil-injected rotary, fixed speed) is")
+    kw, mpa, cool = device.rated_power_kw.normalize(), device.pressure_mpa.normalize(), device.cooling
+    powers = sorted({k[0] for k in cells})
+    pressures = sorted({k[1] for k in cells})
+    if not powers[0] <= kw <= powers[-1]:
+        return _result(device, "out_of_scope",
+                       f"额定功率 {kw:f} kW 不在 {STANDARD} 表1 范围 {powers[0]:f}–{powers[-1]:f} kW 内",
+                       f"rated power {kw:f} kW outside {STANDARD} table 1, {powers[0]:f}–{powers[-1]:f} kW")
+    if not pressures[0] <= mpa <= pressures[-1]:
+        return _result(device, "out_of_scope",
+                       f"额定排气压力 {mpa:f} MPa 不在 {STANDARD} 表1 范围 {pressures[0]:f}–{pressures[-1]:f} MPa 内"
+                       "（单位须为 MPa，1 bar = 0.1 MPa）",
+                       f"discharge pressure {mpa:f} MPa outside {STANDARD} table 1, {pressures[0]:f}–"
+                       f"{pressures[-1]:f} MPa (the unit is MPa; 1 bar = 0.1 MPa)")
+    cool_zh = "风冷" if cool == "air" else "液冷"
+    rows = tuple(r for g in GRADES if (r := cells.get((kw, mpa, cool, g))) is not None)
+    if len(rows) != len(GRADES):
+        return _result(device, "missing_row",
+                       f"{STANDARD} 表1 无 {kw:f} kW、{mpa:f} MPa、{cool_zh} 档，不就近取档、不插值",
+                       f"{STANDARD} table 1 has no cell for {kw:f} kW, {mpa:f} MPa, {cool}-cooled; "
+                       "no neighbouring row is used, nothing interpolated")
+    e = device.specific_power
+    where_zh = f"{STANDARD} 表1，{kw:f} kW，{mpa:f} MPa，{cool_zh}"
+    where_en = f"{STANDARD} table 1, {kw:f} kW, {mpa:f} MPa, {cool}-cooled"
+    for row in rows:
+        if e <= row.max_specific_power:
+            return GradeResult(device.code, "graded", row.grade, STANDARD, rows,
+                               f"比功率 {e} ≤ {row.grade}级限值 {row.max_specific_power} "
+                               f"{SPECIFIC_POWER_UNIT}（{where_zh}）",
+                               f"specific power {e} ≤ grade-{row.grade} maximum {row.max_specific_power} "
+                               f"{SPECIFIC_POWER_UNIT} ({where_en})")
+    floor = rows[-1].max_specific_power
+    return GradeResult(device.code, "below_minimum", None, STANDARD, rows,
+                       f"比功率 {e} > 能效限定值（3级）{floor} {SPECIFIC_POWER_UNIT}（{where_zh}）",
+                       f"specific power {e} > minimum allowed (grade 3) {floor} {SPECIFIC_POWER_UNIT} ({where_en})")

@@ -1,0 +1,321 @@
+"""Grading of high-voltage motors (GB 30254-2024) and permanent-magnet synchronous motors (GB 30253-2024).
+
+Both standards grade a motor the way GB 18613-2020 does (:func:`zerocarbon.energy.equipment.grade_motor`):
+a motor of rated power P [kW] and p poles is in grade g when its efficiency η [%] is **at least** the
+grade's value in the table row of exactly P and p; grade 1 is the best, grade 3 is the minimum allowed
+(能效限定值). A rating the shipped table does not list is reported as missing, never snapped to or
+interpolated between neighbouring rows. The only range row is GB 30253-2024 表1 "400≤P≤1000", which
+the table itself applies to every rated power in that closed range.
+
+Shipped tables (``zerocarbon/energy/data/``; each file's header cites its source and status):
+
+* ``gb30254-2024.csv`` — GB 30254-2024 表1: 3 kV (3.3 kV) and 6 kV motors cooled IC01, IC11, IC21,
+  IC31 or IC81W, 200–25 000 kW, 2–12 poles; ``gb30254-2024-t2.csv`` — 表2: the same coolings at 10 kV,
+  200–22 400 kW. The tables of the other cooling methods (表3 on) are not shipped.
+* ``gb30253-2024.csv`` — GB 30253-2024 表1: line-start (异步起动) PMSM ≤ 1140 V, 0.55–1000 kW,
+  2–16 poles; ``gb30253-2024-t2.csv`` — 表2: line-start PMSM of 3 kV (3.3 kV) and 6 kV cooled IC81W,
+  IC86W or IC71W (IC3W7), 200–2000 kW, 4–12 poles. The 10 kV, air-cooled high-voltage,
+  variable-frequency and elevator tables are not shipped.
+
+Every row is a single-source transcription (status ``unverified``); the grade result carries the rows.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+
+from zerocarbon.energy.equipment import Equipment, GradeResult, Outcome
+from zerocarbon.energy.reference import DATA_DIR, GRADES, MOTOR_COLUMNS, STATUSES, MotorRow, _decimal
+from zerocarbon.errors import FactorError, InputError
+
+#: Columns of a motor table file: those of GB 18613 plus the scope text and the upper end of a range row.
+RANGED_COLUMNS = (*MOTOR_COLUMNS, "scope", "power_max_kw")
+
+
+@dataclass(frozen=True)
+class RangedMotorTable:
+    """A motor efficiency table as loaded: cells keyed by (rated power [kW], poles, grade).
+
+    ``ranges`` maps the lower end of a range row [kW] to its upper end [kW] (both inclusive).
+    """
+
+    standard: str
+    table: str
+    scope: str
+    rows: tuple[MotorRow, ...]
+    cells: dict[tuple[Decimal, int, int], MotorRow] = field(repr=False)
+    ranges: dict[Decimal, Decimal] = field(default_factory=dict)
+
+    @property
+    def poles(self) -> tuple[int, ...]:
+        """The pole numbers the table lists."""
+        return tuple(sorted({row.poles for row in self.rows}))
+
+    @property
+    def power_range(self) -> tuple[Decimal, Decimal]:
+        """The smallest and largest rated power the table covers [kW]."""
+        lows = [row.rated_power_kw for row in self.rows]
+        highs = [self.ranges.get(p, p) for p in lows]
+        return min(lows), max(highs)
+
+    def row_key(self, rated_power_kw: Decimal) -> Decimal | None:
+        """The table row that holds ``rated_power_kw``: the exact row, or a range row containing it; else None."""
+        power = rated_power_kw.normalize()
+        if any(k[0] == power for k in self.cells):
+            return power
+        for low, high in self.ranges.items():
+            if low <= power <= high:
+                return low
+        return None
+
+    def cells_for(self, rated_power_kw: Decimal, poles: int) -> tuple[MotorRow, ...]:
+        """Grades 1–3 of the row of ``rated_power_kw`` and ``poles``; fewer than three when a cell is absent."""
+        key = self.row_key(rated_power_kw)
+        if key is None:
+            return ()
+        return tuple(r for g in GRADES if (r := self.cells.get((key, poles, g))) is not None)
+
+
+def _data_lines(path: Path) -> str:
+    """The file without its ``#`` header lines (the header carries the table's provenance)."""
+    text = path.read_text(encoding="utf-8")
+    return "".join(line for line in text.splitlines(keepends=True) if not line.startswith("#"))
+
+
+@lru_cache(maxsize=8)
+def load_ranged_motor_table(path: Path) -> RangedMotorTable:
+    """Load a motor table file with the columns of :data:`RANGED_COLUMNS` (``#`` lines are its header).
+
+    Raises
+    ------
+    FactorError
+        A column is missing, a number, status or grade is invalid, a cell is repeated, or the file
+        mixes standards or tables.
+    """
+    where = path.name
+    reader = csv.DictReader(io.StringIO(_data_lines(path)))
+    missing = set(RANGED_COLUMNS) - set(reader.fieldnames or ())
+    if missing:
+        raise FactorError(f"参考数据缺少列：{sorted(missing)}", f"reference data lacks columns {sorted(missing)}",
+                          file=where)
+    rows: list[MotorRow] = []
+    cells: dict[tuple[Decimal, int, int], MotorRow] = {}
+    ranges: dict[Decimal, Decimal] = {}
+    scopes: set[str] = set()
+    for line, raw in enumerate(reader, start=2):
+        if raw["status"] not in STATUSES:
+            raise FactorError(f"状态无效：{raw['status']!r}", f"unknown status {raw['status']!r}", file=where,
+                              row=line, field="status", expected=" | ".join(STATUSES))
+        try:
+            poles, grade = int(raw["poles"]), int(raw["grade"])
+        except ValueError as exc:
+            raise FactorError("极数或等级不是整数", "poles or grade is not an integer", file=where, row=line) from exc
+        if grade not in GRADES:
+            raise FactorError(f"等级无效：{grade}", f"invalid grade {grade}", file=where, row=line, field="grade",
+                              expected="1 | 2 | 3")
+        row = MotorRow(
+            row_id=raw["row_id"], standard=raw["standard"], edition=raw["edition"],
+            effective_from=raw["effective_from"], table=raw["table"],
+            rated_power_kw=_decimal(raw["rated_power_kw"], where).normalize(), poles=poles, grade=grade,
+            min_efficiency_pct=_decimal(raw["min_efficiency_pct"], where),
+            source=raw["source"], check_source=raw["check_source"], status=raw["status"],
+        )
+        if raw["power_max_kw"].strip():
+            high = _decimal(raw["power_max_kw"], where).normalize()
+            if high <= row.rated_power_kw or ranges.get(row.rated_power_kw, high) != high:
+                raise FactorError(f"功率范围无效：{row.rated_power_kw}–{high} kW",
+                                  f"invalid power range {row.rated_power_kw}–{high} kW", file=where, row=line)
+            ranges[row.rated_power_kw] = high
+        key = (row.rated_power_kw, row.poles, row.grade)
+        if key in cells:
+            raise FactorError(f"表格单元重复：{key}", f"repeated table cell {key}", file=where, row=line)
+        cells[key] = row
+        rows.append(row)
+        scopes.add(raw["scope"])
+    if not rows or len({(r.standard, r.table) for r in rows}) != 1 or len(scopes) != 1:
+        raise FactorError("一个文件只能有一个标准版本的一张表", "one file holds one table of one standard edition",
+                          file=where)
+    return RangedMotorTable(standard=rows[0].standard, table=rows[0].table, scope=scopes.pop(), rows=tuple(rows),
+                            cells=cells, ranges=ranges)
+
+
+def hv_motor_table(path: Path | None = None) -> RangedMotorTable:
+    """GB 30254-2024 表1 (default file ``data/gb30254-2024.csv``)."""
+    return load_ranged_motor_table(path or DATA_DIR / "gb30254-2024.csv")
+
+
+def hv_motor_table_10kv(path: Path | None = None) -> RangedMotorTable:
+    """GB 30254-2024 表2, 10 kV (default file ``data/gb30254-2024-t2.csv``)."""
+    return load_ranged_motor_table(path or DATA_DIR / "gb30254-2024-t2.csv")
+
+
+def pmsm_table(path: Path | None = None) -> RangedMotorTable:
+    """GB 30253-2024 表1 (default file ``data/gb30253-2024.csv``)."""
+    return load_ranged_motor_table(path or DATA_DIR / "gb30253-2024.csv")
+
+
+def pmsm_hv_table(path: Path | None = None) -> RangedMotorTable:
+    """GB 30253-2024 表2 (default file ``data/gb30253-2024-t2.csv``)."""
+    return load_ranged_motor_table(path or DATA_DIR / "gb30253-2024-t2.csv")
+
+
+# ------------------------------------------------------------------------------------------- grading
+#: Rated voltages [V] of GB 30254-2024 表1 (3/6 kV) and 表2 (10 kV), and the cooling codes both tables cover.
+HV_T1_VOLTAGES = frozenset({Decimal(3000), Decimal(3300), Decimal(6000)})
+TEN_KV = Decimal(10000)
+HV_VOLTAGES = HV_T1_VOLTAGES | {TEN_KV}
+HV_T1_COOLING = frozenset({"IC01", "IC11", "IC21", "IC31", "IC81W"})
+#: Rated voltage limit of GB 30253-2024 表1 [V]; voltages and cooling codes of its 表2.
+PMSM_T1_MAX_V = Decimal(1140)
+PMSM_T2_COOLING = frozenset({"IC81W", "IC86W", "IC71W", "IC3W7"})
+LV_MAX_V = Decimal(1000)
+
+
+def _result(device: Equipment, outcome: Outcome, std: str, zh: str, en: str) -> GradeResult:
+    return GradeResult(device.code, outcome, None, std, (), zh, en)
+
+
+def _grade_by_cells(device: Equipment, table: RangedMotorTable, where_zh: str, where_en: str) -> GradeResult:
+    """Grade η against grades 1–3 of the row of the device's rated power and poles (shared by both standards)."""
+    assert device.rated_power_kw is not None and device.poles is not None and device.efficiency_pct is not None
+    std, tab = table.standard, table.table
+    power, poles, eta = device.rated_power_kw, device.poles, device.efficiency_pct
+    low, high = (f"{x:f}" for x in table.power_range)
+    if not table.power_range[0] <= power <= table.power_range[1]:
+        return _result(device, "out_of_scope", std,
+                       f"额定功率 {power} kW 不在 {std} {tab}（{where_zh}）范围 {low}–{high} kW 内",
+                       f"rated power {power} kW outside {std} table {tab[1:]} ({where_en}), {low}–{high} kW")
+    if poles not in table.poles:
+        listed = "、".join(str(p) for p in table.poles)
+        return _result(device, "out_of_scope", std, f"{poles} 极不在 {std} {tab} 范围（{listed} 极）内",
+                       f"{poles} poles outside {std} table {tab[1:]} ({', '.join(str(p) for p in table.poles)} poles)")
+    rows = table.cells_for(power, poles)
+    if len(rows) != len(GRADES):
+        return _result(device, "missing_row", std,
+                       f"{std} {tab} 无 {power} kW、{poles} 极档（或该格为“—”），不就近取档、不插值",
+                       f"{std} table {tab[1:]} has no cell for {power} kW, {poles} poles (or it is '—'); "
+                       "no neighbouring row is used, nothing interpolated")
+    row_kw = rows[0].rated_power_kw
+    span = f"{row_kw:f}–{table.ranges[row_kw]:f} kW 档" if row_kw in table.ranges else f"{row_kw:f} kW"
+    span_en = span.replace(" 档", " row")
+    for row in rows:
+        if eta >= row.min_efficiency_pct:
+            return GradeResult(device.code, "graded", row.grade, std, rows,
+                               f"效率 {eta}% ≥ {row.grade}级限值 {row.min_efficiency_pct}%（{std} {tab}，{where_zh}，"
+                               f"{span}，{poles} 极）",
+                               f"efficiency {eta} % ≥ grade-{row.grade} minimum {row.min_efficiency_pct} % "
+                               f"({std} table {tab[1:]}, {where_en}, {span_en}, {poles} poles)")
+    floor = rows[-1].min_efficiency_pct
+    return GradeResult(device.code, "below_minimum", None, std, rows,
+                       f"效率 {eta}% < 能效限定值（3级）{floor}%（{std} {tab}，{where_zh}，{span}，{poles} 极）",
+                       f"efficiency {eta} % < minimum allowed (grade 3) {floor} % ({std} table {tab[1:]}, {where_en}, "
+                       f"{span_en}, {poles} poles)")
+
+
+def grade_motor_hv(device: Equipment, table: RangedMotorTable | None = None,
+                   table_10kv: RangedMotorTable | None = None) -> GradeResult:
+    """Grade a high-voltage three-phase cage induction motor by GB 30254-2024 表1 (3/6 kV) or 表2 (10 kV).
+
+    Parameters
+    ----------
+    device : Equipment
+        ``kind == "motor_hv"`` with ``rated_power_kw`` [kW], ``poles``, ``efficiency_pct`` [%],
+        ``voltage_v`` [V] and ``ic_code`` (cooling method, IC code of GB/T 1993 / IEC 60034-6).
+    table, table_10kv : RangedMotorTable, optional
+        Default: the shipped ``gb30254-2024.csv`` (表1: 3 kV (3.3 kV) and 6 kV) and ``gb30254-2024-t2.csv``
+        (表2: 10 kV), both for cooling IC01, IC11, IC21, IC31, IC81W.
+
+    Returns
+    -------
+    GradeResult
+        Grade g is the best grade with η ≥ η_g; below grade 3 the outcome is ``below_minimum``. Another
+        cooling method is ``missing_row`` (its table is not shipped); a rated voltage of at most 1000 V is
+        ``out_of_scope`` (GB 18613 applies).
+
+    Raises
+    ------
+    InputError
+        The device is not a high-voltage motor.
+    """
+    table = table or hv_motor_table()
+    std = table.standard
+    if device.kind != "motor_hv":
+        raise InputError(f"设备 {device.code} 不是高压电动机", f"device {device.code} is not a high-voltage motor",
+                         field="kind", expected="motor_hv")
+    needed = (device.rated_power_kw, device.poles, device.efficiency_pct, device.voltage_v, device.ic_code)
+    if any(v is None for v in needed):
+        return _result(device, "incomplete", std, "缺少额定功率、极数、效率、额定电压或冷却方式代码（IC）",
+                       "rated power, poles, efficiency, rated voltage or cooling code (IC) missing")
+    assert device.voltage_v is not None and device.ic_code is not None
+    volts, ic = device.voltage_v, device.ic_code.strip().upper()
+    if volts <= LV_MAX_V:
+        return _result(device, "out_of_scope", std, f"额定电压 {volts} V 不超过 1000 V：低压电动机适用 GB 18613",
+                       f"rated voltage {volts} V is at most 1000 V: low-voltage motors fall under GB 18613")
+    if volts not in HV_VOLTAGES:
+        return _result(device, "out_of_scope", std, f"额定电压 {volts} V 不是 {std} 的 3 kV（3.3 kV）、6 kV 或 10 kV",
+                       f"rated voltage {volts} V is not one of {std}'s 3 kV (3.3 kV), 6 kV or 10 kV")
+    if ic not in HV_T1_COOLING:
+        return _result(device, "missing_row", std,
+                       f"冷却方式 {ic} 不属于 {std} 表1/表2（IC01/IC11/IC21/IC31/IC81W），其表未收录",
+                       f"cooling {ic} is not in {std} tables 1/2 (IC01/IC11/IC21/IC31/IC81W); its table is not "
+                       "shipped")
+    chosen = (table_10kv or hv_motor_table_10kv()) if volts == TEN_KV else table
+    return _grade_by_cells(device, chosen, f"{volts} V，{ic}", f"{volts} V, {ic}")
+
+
+def grade_motor_pmsm(device: Equipment, table: RangedMotorTable | None = None,
+                     hv_table: RangedMotorTable | None = None) -> GradeResult:
+    """Grade a line-start permanent-magnet synchronous motor by GB 30253-2024 表1 (≤ 1140 V) or 表2 (3/6 kV).
+
+    Parameters
+    ----------
+    device : Equipment
+        ``kind == "motor_pmsm"`` with ``rated_power_kw`` [kW], ``poles``, ``efficiency_pct`` [%] and
+        ``supply`` (``line``: 异步起动, fed from the 50 Hz mains; ``vfd``: driven by a frequency
+        converter); ``voltage_v`` [V] is checked when given; above 1140 V it must be 3000, 3300 or 6000 V
+        with ``ic_code`` IC81W, IC86W or IC71W (IC3W7) for 表2.
+    table, hv_table : RangedMotorTable, optional
+        Default: the shipped ``gb30253-2024.csv`` (表1) and ``gb30253-2024-t2.csv`` (表2).
+
+    Returns
+    -------
+    GradeResult
+        As :func:`grade_motor_hv`; variable-frequency and high-voltage PMSM are ``missing_row`` (their
+        tables are not shipped).
+
+    Raises
+    ------
+    InputError
+        The device is not a permanent-magnet synchronous motor.
+    """
+    table = table or pmsm_table()
+    std = table.standard
+    if device.kind != "motor_pmsm":
+        raise InputError(f"设备 {device.code} 不是永磁同步电动机", f"device {device.code} is not a PMSM",
+                         field="kind", expected="motor_pmsm")
+    if any(v is None for v in (device.rated_power_kw, device.poles, device.efficiency_pct, device.supply)):
+        return _result(device, "incomplete", std, "缺少额定功率、极数、效率或供电方式（工频/变频）",
+                       "rated power, poles, efficiency or supply (line/vfd) missing")
+    if device.supply == "vfd":
+        return _result(device, "missing_row", std, f"变频驱动永磁同步电动机（{std} 变频各表）数据未收录",
+                       f"variable-frequency PMSM ({std} converter-fed tables) are not in the shipped data")
+    volts = device.voltage_v
+    if volts is not None and volts > PMSM_T1_MAX_V:
+        ic = (device.ic_code or "").strip().upper()
+        if volts in HV_T1_VOLTAGES and not ic:
+            return _result(device, "incomplete", std, "3/6 kV 永磁同步电动机须填冷却方式代码（IC）以选择 表2",
+                           "a 3/6 kV PMSM needs its cooling code (IC) to select table 2")
+        if volts not in HV_T1_VOLTAGES or ic not in PMSM_T2_COOLING:
+            return _result(device, "missing_row", std,
+                           f"额定电压 {volts} V、冷却方式 {ic or '—'}：{std} 对应的高压表未收录（仅收录表2：3/6 kV，"
+                           "IC81W/IC86W/IC71W）",
+                           f"rated voltage {volts} V, cooling {ic or '—'}: that high-voltage table of {std} is not "
+                           "shipped (only table 2: 3/6 kV, IC81W/IC86W/IC71W)")
+        return _grade_by_cells(device, hv_table or pmsm_hv_table(), f"异步起动，{volts} V，{ic}",
+                               f"line-start, {volts} V, {ic}")
+    return _grade_by_cells(device, table, "异步起动，≤1140 V", "line-start, ≤ 1140 V")
