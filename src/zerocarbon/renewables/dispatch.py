@@ -45,9 +45,9 @@ class DispatchResult:
         Total cost over the horizon including the carbon cost [CNY].
     hourly : dict[str, numpy.ndarray]
         Mean power per step [kW] of ``import``, ``export``, ``pv``, ``wind``, ``contract:<name>``,
-        ``charge``, ``discharge``, ``heat_pump``, ``electric_boiler``, ``gas_boiler`` (heat
-        [kW_th]); ``soc`` stored energy at the end of each step [kWh]; ``cfe`` carbon-free part
-        of demand [kW].
+        ``charge``, ``discharge``, ``heat_pump``, ``electric_boiler``, ``gas_boiler``,
+        ``thermal_charge``, ``thermal_discharge`` (heat [kW_th]); ``soc`` and ``thermal_soc`` stored
+        energy at the end of each step [kWh, kWh_th]; ``cfe`` carbon-free part of demand [kW].
     balance : dict[str, float]
         Energy over the horizon [kWh].
     costs : dict[str, float]
@@ -136,7 +136,8 @@ def read_result(sys: EnergySystem, model: Model, sol: Solution, build_seconds: f
     costs["total"] = float(sum(costs.values()))
     if sys.heat is not None:
         hd = as_profile(sys.heat.demand_kw, sys.steps, "heat.demand_kw")
-        hourly["gas_boiler"] = np.maximum(hd - hourly["heat_pump"] - hourly.get("electric_boiler", 0.0), 0.0)
+        stored = hourly.get("thermal_discharge", 0.0) - hourly.get("thermal_charge", 0.0)
+        hourly["gas_boiler"] = np.maximum(hd - hourly["heat_pump"] - hourly.get("electric_boiler", 0.0) - stored, 0.0)
     hourly_elec = load + _heat_elec_hourly(sys, hourly)
     cfe_t = hourly_elec - (1.0 - as_profile(sys.grid.non_fossil_share, sys.steps, "grid.non_fossil_share")) * \
         hourly.get("import", np.zeros(sys.steps))
@@ -148,6 +149,9 @@ def read_result(sys: EnergySystem, model: Model, sol: Solution, build_seconds: f
         "charge": f.get("charge_kwh", 0.0), "discharge": f.get("discharge_kwh", 0.0),
         "electricity_consumed": f["electricity_kwh"], "gas": f["gas_kwh"],
     }
+    if "thermal_charge_kwh" in f:
+        sized = model.capacity_cols.get("thermal_storage_kwh")
+        balance.update(thermal_store_balance(sys, hourly, dt, None if sized is None else float(x[sized])))
     if "pv" in hourly:
         balance["pv"] = float(hourly["pv"].sum() * dt)
     if "wind" in hourly:
@@ -160,6 +164,29 @@ def read_result(sys: EnergySystem, model: Model, sol: Solution, build_seconds: f
                           caps, build_seconds, sol.solve_seconds,
                           METHOD + f"; grid emission factor: {sys.grid.emission_factor_source}; "
                           f"tariff: {sys.grid.tariff.source}")
+
+
+def thermal_store_balance(sys: EnergySystem, hourly: dict[str, FloatArray], dt: float,
+                          energy_kwh: float | None = None) -> dict[str, float]:
+    """Heat into and out of the thermal store over the horizon [kWh_th], its standing and conversion losses.
+
+    ``thermal_loss`` = Σ (1 − (1 − σ)^Δt) e_{t−1} (standing loss, e_{−1} the initial or, cyclic, the last
+    stored heat); ``thermal_conversion_loss`` = Σ ((1 − η_c) c_t + (1/η_d − 1) d_t) Δt; so that
+    charge − discharge − losses = stored heat at the end − at the start. ``energy_kwh``: the sized
+    capacity [kWh_th] (default the store's own).
+    """
+    assert sys.heat is not None and sys.heat.storage is not None
+    ts = sys.heat.storage
+    e = hourly["thermal_soc"]
+    c, d = hourly["thermal_charge"], hourly["thermal_discharge"]
+    cap = ts.energy_kwh if energy_kwh is None else energy_kwh
+    start = float(e[-1]) if ts.soc_initial is None else ts.soc_initial * cap
+    prev = np.concatenate([[start], e[:-1]])
+    standing = float((1.0 - (1.0 - ts.standing_loss) ** dt) * prev.sum())
+    conversion = float((((1.0 - ts.eta_charge) * c + (1.0 / ts.eta_discharge - 1.0) * d) * dt).sum())
+    return {"thermal_charge": float(c.sum() * dt), "thermal_discharge": float(d.sum() * dt),
+            "thermal_loss": standing, "thermal_conversion_loss": conversion,
+            "thermal_stored_start": start, "thermal_stored_end": float(e[-1])}
 
 
 def _ratio(num: float, den: float) -> float:

@@ -20,10 +20,14 @@ import numpy as np
 
 from zerocarbon.errors import InputError
 from zerocarbon.renewables.lp import INF, FloatArray, IntArray, LinearProgram
+from zerocarbon.renewables.store_rows import add_store_rows
 from zerocarbon.renewables.system import EnergySystem, as_profile
 from zerocarbon.renewables.tariffs import billing_months
 
 HOURS_PER_YEAR = 8760.0
+#: Capacity decisions of sizing [kWp, kW, kWh, kW, kW_th, kWh_th, kW_th].
+DECISIONS = ("pv_kwp", "wind_kw", "battery_kwh", "battery_kw", "heat_pump_kw", "thermal_storage_kwh",
+             "thermal_storage_kw")
 
 
 @dataclass(frozen=True)
@@ -130,8 +134,8 @@ def build(sys: EnergySystem, capacities: dict[str, CapacityVar] | None = None,
     sys : EnergySystem
         Inputs; capacities in it are fixed unless named in ``capacities``.
     capacities : dict, optional
-        Capacity decisions among ``pv_kwp``, ``wind_kw``, ``battery_kwh``, ``battery_kw``,
-        ``heat_pump_kw``.
+        Capacity decisions among :data:`DECISIONS` (``thermal_storage_kw`` bounds both the charge
+        and the discharge power of the thermal store).
     targets : Targets, optional
         Targets added to the system's own ``co2_cap_t`` and ``min_non_fossil_share``.
     capex_scale : float, optional
@@ -139,10 +143,10 @@ def build(sys: EnergySystem, capacities: dict[str, CapacityVar] | None = None,
         charged pro rata).
     """
     caps = dict(capacities or {})
-    unknown = set(caps) - {"pv_kwp", "wind_kw", "battery_kwh", "battery_kw", "heat_pump_kw"}
+    unknown = set(caps) - set(DECISIONS)
     if unknown:
         raise InputError(f"未知容量决策 {sorted(unknown)}", f"unknown capacity decisions {sorted(unknown)}",
-                         field="capacities", expected="pv_kwp, wind_kw, battery_kwh, battery_kw, heat_pump_kw")
+                         field="capacities", expected=", ".join(DECISIONS))
     n, dt = sys.steps, sys.step_hours
     t = np.arange(n)
     lp = LinearProgram()
@@ -152,6 +156,7 @@ def build(sys: EnergySystem, capacities: dict[str, CapacityVar] | None = None,
     nf = as_profile(grid.non_fossil_share, n, "grid.non_fossil_share")
     load = as_profile(sys.load_kw, n, "load_kw")
     cp = sys.carbon_price / 1000.0  # CNY/kg
+    _check_arbitrage(sys, price + cp * ef)
     scale = capex_scale if capex_scale is not None else n * dt / HOURS_PER_YEAR
 
     cap_cols: dict[str, int] = {}
@@ -198,30 +203,10 @@ def build(sys: EnergySystem, capacities: dict[str, CapacityVar] | None = None,
         e_sized = "battery_kwh" in caps
         e = lp.add_vars("soc", n, 0.0 if e_sized else bat.soc_min * bat.energy_kwh,
                         INF if e_sized else bat.soc_max * bat.energy_kwh, 0.0)
-        a = (1.0 - bat.self_discharge) ** dt
-        prev = np.roll(e, 1)
-        terms = [(t, e, 1.0), (t, c, -bat.eta_charge * dt), (t, d, dt / bat.eta_discharge)]
-        rhs = np.zeros(n)
-        if bat.soc_initial is None:  # cyclic: e_{-1} = e_{T-1}
-            terms.append((t, prev, -a))
-        else:
-            terms.append((t[1:], prev[1:], -a))
-            if e_sized:
-                terms.append((np.array([0]), np.array([cap_cols["battery_kwh"]]), -a * bat.soc_initial))
-            else:
-                rhs[0] = a * bat.soc_initial * bat.energy_kwh
-        lp.add_rows("soc_balance", n, terms, lower=rhs, upper=rhs)
-        if bat.soc_initial is not None:  # end no lower than the start
-            if e_sized:
-                lp.add_rows("soc_end", 1, [(0, e[-1], 1.0), (0, cap_cols["battery_kwh"], -bat.soc_initial)],
-                            lower=0.0)
-            else:
-                lp.add_rows("soc_end", 1, [(0, e[-1], 1.0)], lower=bat.soc_initial * bat.energy_kwh)
-        if e_sized:
-            ecol = cap_cols["battery_kwh"]
-            lp.add_rows("soc_max", n, [(t, e, 1.0), (t, ecol, -bat.soc_max)], upper=0.0)
-            if bat.soc_min > 0:
-                lp.add_rows("soc_min", n, [(t, e, 1.0), (t, ecol, -bat.soc_min)], lower=0.0)
+        add_store_rows(lp, "", e=e, c=c, d=d, dt=dt, eta_charge=bat.eta_charge, eta_discharge=bat.eta_discharge,
+                       loss_per_hour=bat.self_discharge, soc_initial=bat.soc_initial, soc_min=bat.soc_min,
+                       soc_max=bat.soc_max, energy_kwh=bat.energy_kwh,
+                       energy_col=cap_cols["battery_kwh"] if e_sized else None)
         if "battery_kw" in caps:
             pcol = cap_cols["battery_kw"]
             if _disposal_is_free(sys, price):
@@ -263,13 +248,18 @@ def build(sys: EnergySystem, capacities: dict[str, CapacityVar] | None = None,
             supply.append((eb, -1.0 / heat.electric_boiler_efficiency))
             elec_heat = _form(eb, dt / heat.electric_boiler_efficiency)
         lp.offset += gas_cost * float(hd.sum())
-        lp.add_rows("heat_balance", n, [(t, col_, 1.0) for col_ in heat_cols], lower=hd - heat.gas_boiler_kw,
+        # heat delivered other than by the gas boiler: hp + eb (+ thermal discharge − charge)
+        delivered: list[tuple[IntArray, float]] = [(col_, 1.0) for col_ in heat_cols]
+        tes = _thermal_storage(lp, sys, caps, cap_cols, heat_cols, gas_cost)
+        if tes is not None:
+            delivered += [(tes[1], 1.0), (tes[0], -1.0)]
+        lp.add_rows("heat_balance", n, [(t, col_, sign) for col_, sign in delivered], lower=hd - heat.gas_boiler_kw,
                     upper=hd)
         supply.append((hp, -1.0 / cop))
         elec_heat = elec_heat + _form(hp, dt / cop)
         gas_fuel = _const(float(hd.sum()) * dt / heat.gas_boiler_efficiency)
-        for col_ in heat_cols:
-            gas_fuel = gas_fuel + _form(col_, -dt / heat.gas_boiler_efficiency)
+        for col_, sign in delivered:
+            gas_fuel = gas_fuel + _form(col_, -sign * dt / heat.gas_boiler_efficiency)
         gas_ef = heat.gas_emission_factor
     else:
         gas_ef = 0.0
@@ -302,6 +292,9 @@ def build(sys: EnergySystem, capacities: dict[str, CapacityVar] | None = None,
     if battery_cols is not None:
         forms["charge_kwh"] = _form(battery_cols[0], dt)
         forms["discharge_kwh"] = _form(battery_cols[1], dt)
+    if "thermal_charge" in lp.col_blocks:
+        forms["thermal_charge_kwh"] = _form(lp.col_blocks["thermal_charge"], dt)
+        forms["thermal_discharge_kwh"] = _form(lp.col_blocks["thermal_discharge"], dt)
 
     model = Model(lp, forms, cap_cols, {}, dt)
     model.renewables = [(key, a, cap) for a, cap, key in avails] if sources else []
@@ -314,6 +307,54 @@ def build(sys: EnergySystem, capacities: dict[str, CapacityVar] | None = None,
     for name, level in merged.items():
         add_target(model, name, level)
     return model
+
+
+def _thermal_storage(lp: LinearProgram, sys: EnergySystem, caps: dict[str, CapacityVar], cap_cols: dict[str, int],
+                     heat_cols: list[IntArray], gas_cost: float) -> tuple[IntArray, IntArray] | None:
+    """Columns (charge, discharge) of the thermal store, with its rows; None when there is none.
+
+    The gas boiler's output is gb = hd − hp − eb − d + c, so d saves and c costs the gas cost; the store
+    is charged only from electric heat: c ≤ hp + eb (:class:`~zerocarbon.renewables.storage.ThermalStorage`).
+    """
+    assert sys.heat is not None
+    ts = sys.heat.storage
+    sized_e, sized_p = "thermal_storage_kwh" in caps, "thermal_storage_kw" in caps
+    if ts is None:
+        if sized_e or sized_p:
+            raise InputError("蓄热容量决策需要蓄热参数（heat.storage）", "thermal storage sizing needs its "
+                             "parameters (heat.storage)", field="heat.storage")
+        return None
+    n, dt = sys.steps, sys.step_hours
+    t = np.arange(n)
+    c = lp.add_vars("thermal_charge", n, 0.0, INF if sized_p else ts.charge_kw, gas_cost)
+    d = lp.add_vars("thermal_discharge", n, 0.0, INF if sized_p else ts.discharge_kw, -gas_cost)
+    e = lp.add_vars("thermal_soc", n, 0.0 if sized_e else ts.soc_min * ts.energy_kwh,
+                    INF if sized_e else ts.soc_max * ts.energy_kwh, 0.0)
+    add_store_rows(lp, "thermal_", e=e, c=c, d=d, dt=dt, eta_charge=ts.eta_charge, eta_discharge=ts.eta_discharge,
+                   loss_per_hour=ts.standing_loss, soc_initial=ts.soc_initial, soc_min=ts.soc_min,
+                   soc_max=ts.soc_max, energy_kwh=ts.energy_kwh,
+                   energy_col=cap_cols["thermal_storage_kwh"] if sized_e else None)
+    if sized_p:
+        pcol = cap_cols["thermal_storage_kw"]
+        lp.add_rows("thermal_charge_max", n, [(t, c, 1.0), (t, pcol, -1.0)], upper=0.0)
+        lp.add_rows("thermal_discharge_max", n, [(t, d, 1.0), (t, pcol, -1.0)], upper=0.0)
+    lp.add_rows("thermal_charge_source", n, [(t, c, 1.0)] + [(t, col_, -1.0) for col_ in heat_cols], upper=0.0)
+    return c, d
+
+
+def _check_arbitrage(sys: EnergySystem, import_cost: FloatArray) -> None:
+    """Refuse a programme that is unbounded by buying from the grid to sell back: import and export both
+    unlimited and an export price above the import cost (energy price + carbon price × factor) of some step."""
+    g = sys.grid
+    if g.import_limit_kw == INF and g.export_limit_kw == INF and np.any(g.tariff.export_price > import_cost):
+        worst = float(import_cost.min())
+        raise InputError(
+            f"上网电价 {g.tariff.export_price} 元/kWh 高于最低购电成本 {worst:.4f} 元/kWh，且购电、上网均不限量："
+            "低价购电再上网可无限获利，优化无界；请设置上网容量上限（grid.export_limit_kw / export_limit_kw）",
+            f"the export price {g.tariff.export_price} CNY/kWh exceeds the lowest import cost {worst:.4f} CNY/kWh "
+            "with neither import nor export limited: buying to sell back is unbounded; set an export limit "
+            "(grid.export_limit_kw / export_limit_kw)",
+            field="export_limit_kw", expected="a finite export limit [kW] or an export price ≤ the import cost")
 
 
 def _disposal_is_free(sys: EnergySystem, price: FloatArray) -> bool:

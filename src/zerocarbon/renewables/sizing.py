@@ -1,4 +1,4 @@
-"""Least-cost sizing of PV, wind, battery (energy and power) and heat pumps under targets.
+"""Least-cost sizing of PV, wind, battery (energy and power), heat pumps and thermal storage under targets.
 
 Capacities are decisions of the dispatch programme (:mod:`formulation`) with an annualised cost
 
@@ -22,11 +22,11 @@ from dataclasses import dataclass
 from zerocarbon.errors import InputError
 from zerocarbon.renewables.dispatch import DispatchResult, read_result
 from zerocarbon.renewables.explain import InfeasibleTarget, explain_infeasible
-from zerocarbon.renewables.formulation import CapacityVar, Targets, build
+from zerocarbon.renewables.formulation import DECISIONS, CapacityVar, Targets, build
 from zerocarbon.renewables.lp import INF, Options, solve_program
 from zerocarbon.renewables.system import EnergySystem
 
-DECISIONS = ("pv_kwp", "wind_kw", "battery_kwh", "battery_kw", "heat_pump_kw")
+__all__ = ["DECISIONS", "Candidate", "SizingResult", "SweepPoint", "crf", "size", "sweep"]
 
 
 def crf(discount_rate: float, lifetime_years: float) -> float:
@@ -47,7 +47,7 @@ class Candidate:
     Attributes
     ----------
     capex : float
-        Investment per unit [CNY/kW] or [CNY/kWh] (``battery_kwh``).
+        Investment per unit [CNY/kW] or [CNY/kWh] (``battery_kwh``, ``thermal_storage_kwh`` [CNY/kWh_th]).
     lifetime_years : float
         Economic lifetime [a].
     fixed_om : float
@@ -123,7 +123,9 @@ def size(sys: EnergySystem, candidates: Mapping[str, Candidate], targets: Target
     sys : EnergySystem
         The site (its capacities of the named candidates are replaced by decisions).
     candidates : Mapping[str, Candidate]
-        Decisions among ``pv_kwp``, ``wind_kw``, ``battery_kwh``, ``battery_kw``, ``heat_pump_kw``.
+        Decisions among :data:`~zerocarbon.renewables.formulation.DECISIONS` (``thermal_storage_kwh``
+        [kWh_th] and ``thermal_storage_kw`` [kW_th] need ``sys.heat.storage`` for the store's other
+        parameters).
     targets : Targets, optional
     discount_rate : float
         Real discount rate for the CRF [-] (the user's or the company's hurdle rate; no default

@@ -80,3 +80,77 @@ class Battery:
     def round_trip(self) -> float:
         """Round-trip efficiency η_c · η_d [-]."""
         return self.eta_charge * self.eta_discharge
+
+
+def standing_loss_from_time_constant(tau_hours: float) -> float:
+    """Hourly standing loss σ [1/h] of a store that cools with time constant τ [h].
+
+    A store losing heat in proportion to its content (Newton's law of cooling, first-order decay
+    ``E(t) = E_0 e^{−t/τ}``) keeps ``e^{−1/τ}`` of its energy after one hour, so σ = 1 − e^{−1/τ}.
+    The same conversion is used by PyPSA-Eur (``scripts/prepare_sector_network.py``, water tanks:
+    ``standing_loss = 1 − exp(−1 / 24 / τ_days)``). τ is a property of the tank (volume, insulation,
+    temperatures) and has no default here: take it from the manufacturer or a cooling test.
+    """
+    if not tau_hours > 0:
+        raise InputError("时间常数须为正", "the time constant must be positive", field="tau_hours",
+                         expected="τ > 0 h")
+    return 1.0 - math.exp(-1.0 / tau_hours)
+
+
+@dataclass(frozen=True)
+class ThermalStorage:
+    """Thermal storage (蓄热): a hot-water tank, steam accumulator or molten-salt store.
+
+    It is charged only from the heat of the heat pump and the electric boiler (not the gas boiler)
+    and discharges into the heat demand. Energy balance per step (the battery's, docs/renewables.md)::
+
+        s_t = s_{t−1} (1 − σ)^Δt + η_c c_t Δt − d_t Δt / η_d
+
+    with charge ``c_t`` and discharge ``d_t`` in heat [kW_th] and ``s_t`` [kWh_th]. Every figure is
+    a property of the store and a required input (no default is assumed): the manufacturer's data
+    sheet or a test. :func:`standing_loss_from_time_constant` converts a cooling time constant.
+
+    Attributes
+    ----------
+    energy_kwh : float
+        Usable heat capacity E [kWh_th] (for sizing: the existing capacity, often 0).
+    charge_kw, discharge_kw : float
+        Charge and discharge power limits [kW_th].
+    standing_loss : float
+        Fraction of the stored heat lost per hour σ [1/h].
+    eta_charge, eta_discharge : float
+        Charge and discharge efficiencies (heat exchangers) [-].
+    source : str
+        Where the figures come from (data sheet, test report); required.
+    soc_min, soc_max : float
+        Limits of the stored heat as fractions of E [-] (0 and 1: the whole usable capacity).
+    soc_initial : float or None
+        Initial (and minimum final) stored heat as a fraction of E [-]; None = cyclic.
+    """
+
+    energy_kwh: float
+    charge_kw: float
+    discharge_kw: float
+    standing_loss: float
+    eta_charge: float
+    eta_discharge: float
+    source: str
+    soc_min: float = 0.0
+    soc_max: float = 1.0
+    soc_initial: float | None = None
+
+    def __post_init__(self) -> None:
+        checks = [
+            (self.energy_kwh >= 0 and self.charge_kw >= 0 and self.discharge_kw >= 0,
+             "energy_kwh/charge_kw/discharge_kw", "≥ 0"),
+            (0 <= self.standing_loss < 1, "standing_loss", "0 ≤ σ < 1 [1/h]"),
+            (0 < self.eta_charge <= 1 and 0 < self.eta_discharge <= 1, "eta_charge/eta_discharge", "(0, 1]"),
+            (0 <= self.soc_min < self.soc_max <= 1, "soc_min/soc_max", "0 ≤ soc_min < soc_max ≤ 1"),
+            (self.soc_initial is None or self.soc_min <= self.soc_initial <= self.soc_max, "soc_initial",
+             "within [soc_min, soc_max]"),
+            (bool(self.source.strip()), "source", "the data sheet or test the figures come from"),
+        ]
+        for ok, name, expected in checks:
+            if not ok:
+                raise InputError(f"蓄热参数 {name} 无效", f"thermal storage parameter {name} is invalid",
+                                 field=f"thermal_storage.{name}", expected=expected)

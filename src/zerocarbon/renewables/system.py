@@ -13,7 +13,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from zerocarbon.errors import InputError
-from zerocarbon.renewables.storage import Battery
+from zerocarbon.renewables.storage import Battery, ThermalStorage
 from zerocarbon.renewables.tariffs import TouTariff
 
 FloatArray = npt.NDArray[np.float64]
@@ -105,6 +105,8 @@ class Heat:
         Emission factor of gas per kWh of fuel [kgCO2/kWh].
     gas_source : str
         Source of the gas price and factor.
+    storage : ThermalStorage or None
+        Thermal storage charged from the heat pump and electric boiler, serving this demand.
     """
 
     demand_kw: FloatArray
@@ -117,6 +119,7 @@ class Heat:
     gas_price: float = 0.0
     gas_emission_factor: float = 0.0
     gas_source: str = ""
+    storage: ThermalStorage | None = None
 
 
 @dataclass(frozen=True)

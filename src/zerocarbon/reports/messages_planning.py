@@ -40,6 +40,27 @@ PLANNING_MESSAGES: dict[str, tuple[str, str]] = {
                 "Residual emissions in the target year {year}: {t} tCO2/a, to be covered by offsets."),
     "sizing": ("按目标优化配置（光伏、储能）", "Least-cost sizing for the targets (PV, storage)"),
     "targets": ("目标", "Targets"), "capacity": ("容量", "Capacity"),
+    "cap_pv_kwp": ("光伏 kWp", "PV kWp"), "cap_wind_kw": ("风电 kW", "Wind kW"),
+    "cap_battery_kwh": ("储能电池 kWh", "Battery kWh"), "cap_battery_kw": ("储能电池功率 kW", "Battery power kW"),
+    "cap_heat_pump_kw": ("热泵 kW（热）", "Heat pump kW_th"),
+    "cap_thermal_storage_kwh": ("蓄热容量 kWh（热）", "Thermal storage kWh_th"),
+    "cap_thermal_storage_kw": ("蓄热充放功率 kW（热）", "Thermal storage power kW_th"),
+    "heat_heat_pump": ("热泵供热 kWh（热）/a", "Heat from the heat pump kWh_th/a"),
+    "heat_gas_boiler": ("燃气锅炉供热 kWh（热）/a", "Heat from the gas boiler kWh_th/a"),
+    "heat_thermal_charge": ("蓄热充热 kWh（热）/a", "Thermal storage charged kWh_th/a"),
+    "heat_thermal_discharge": ("蓄热放热 kWh（热）/a", "Thermal storage discharged kWh_th/a"),
+    "heat_thermal_loss": ("蓄热散热损失 kWh（热）/a", "Thermal storage standing loss kWh_th/a"),
+    "heat_thermal_conversion_loss": ("蓄热充放热损失 kWh（热）/a", "Thermal storage charge/discharge loss kWh_th/a"),
+    "thermal_source": ("蓄热参数来源", "Thermal storage parameters from"),
+    "zc_intensity": ("单位能耗碳排放 tCO2/tce", "Zero-carbon intensity tCO2/tce"),
+    "not_assessable": ("无法评估", "not assessable"),
+    "zc_method": ("各年数值：将数据年的活动数据按当年已实施措施后的状态调整"
+                  "（购电、绿电、绿证、厂内发电、上网、天然气、叉车柴油），"
+                  "其余活动数据与等价值折标系数保持数据年取值，按同一核算与指标函数重新计算。",
+                  "Each year: the data year's activity lines changed to the state after the measures in place "
+                  "(grid and green electricity, certificates, on-site generation, export, natural gas, forklift "
+                  "diesel), other lines and the equal-value coefficient as in the data year, recomputed by the same "
+                  "inventory and indicator functions."),
     "infeasible": ("目标不可行", "Targets infeasible"),
     "not_requested": ("未要求优化配置。", "No sizing requested."),
     "method": ("方法", "Method"), "notes": ("说明", "Notes"),

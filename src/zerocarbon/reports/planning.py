@@ -82,7 +82,8 @@ def planning_context(plan: Mapping[str, Any], lang: str) -> dict[str, Any]:
 def register_globals(env: Environment, lang: str) -> None:
     """Add this section's helpers to another report's environment (the main report's)."""
     code = normalise_lang(lang)
-    env.globals.update(pm=lambda key, **kw: msg(key, code).format(**kw), pnum=num, ppct=pct,
+    env.globals.update(pm=lambda key, **kw: msg(key, code).format(**kw), pm_has=PLANNING_MESSAGES.__contains__,
+                       pnum=num, ppct=pct,
                        ptitle=lambda item: _title(item, code))
 
 
@@ -108,7 +109,7 @@ def render_planning_html(plan: Mapping[str, Any], out_dir: Path, lang: str = "zh
 
 
 def add_planning_sheets(wb: Workbook, plan: Mapping[str, Any], lang: str = "zh") -> None:
-    """Append the sheets 减排措施 Measures and 路线图 Roadmap (bilingual headers)."""
+    """Append the sheets 减排措施 Measures, 路线图 Roadmap and (when sized) 配置 Sizing (bilingual headers)."""
     head, fill = Font(bold=True), PatternFill("solid", fgColor="DCEBE5")
 
     def sheet(title: str, keys: list[str], rows: list[list[Any]]) -> None:
@@ -124,9 +125,30 @@ def add_planning_sheets(wb: Workbook, plan: Mapping[str, Any], lang: str = "zh")
     sheet("减排措施 Measures", ["measure", "year", "abatement", "alone", "capex", "annual", "mac_col", "source"],
           [[_title(s, code), s["year"], s["abatement_t"], s["abatement_alone_t"], s["capex"], s["annual_cost"],
             s["mac"], s["source"]] for s in plan["steps"]])
-    sheet("路线图 Roadmap", ["year", "new_measures", "cum_abatement", "residual", "annual"],
-          [[r["year"], ", ".join(r["measures"]), r["abatement_t"], r["residual_t"], r["annual_cost"]]
-           for r in plan["roadmap"]])
+    sheet("路线图 Roadmap", ["year", "new_measures", "cum_abatement", "residual", "annual", "zc_intensity"],
+          [[r["year"], ", ".join(r["measures"]), r["abatement_t"], r["residual_t"], r["annual_cost"],
+            _intensity_cell(r.get("zero_carbon"), code)] for r in plan["roadmap"]])
+    z = plan.get("sizing") or {}
+    if z.get("status") == "optimal":
+        rows: list[list[Any]] = [[_label("cap_" + k, k, code), v] for k, v in z["capacities"].items()]
+        rows += [[_label("heat_" + k, k, code), v] for k, v in (z.get("heat") or {}).items()
+                 if "heat_" + k in PLANNING_MESSAGES]
+        if z.get("thermal_storage_source"):
+            rows.append([msg("thermal_source", code), z["thermal_storage_source"]])
+        sheet("配置 Sizing", ["measure", "capacity"], rows)
+
+
+def _label(key: str, fallback: str, lang: str) -> str:
+    return msg(key, lang) if key in PLANNING_MESSAGES else fallback
+
+
+def _intensity_cell(zc: Mapping[str, Any] | None, lang: str) -> float | str:
+    """The year's zero-carbon intensity [tCO2/tce], or "not assessable: <reason>"."""
+    if not zc:
+        return msg("not_assessable", lang)
+    if zc.get("intensity_tco2_per_tce") is not None:
+        return float(zc["intensity_tco2_per_tce"])
+    return f"{msg('not_assessable', lang)}: {zc['reason_zh'] if lang == 'zh' else zc['reason_en']}"
 
 
 def write_planning_xlsx(plan: Mapping[str, Any], path: Path, lang: str = "zh") -> Path:

@@ -119,8 +119,16 @@ def load_assumptions(path: str | Path) -> Assumptions:
     if not isinstance(site, Mapping) or "latitude" not in site or "longitude" not in site:
         raise r.fail("site", "须给出 latitude、longitude", "needs latitude and longitude")
     tariff = doc["tariff"]
-    if not isinstance(tariff, Mapping) or not str(tariff.get("source") or "").strip() or "prices" not in tariff:
-        raise r.fail("tariff", "分时电价须有 prices 与 source", "the tariff needs prices and a source")
+    if isinstance(tariff, Mapping) and "table" in tariff:  # a shipped table: its periods and ratios, prices given
+        for key in ("user_class", "purchase_price", "non_floating"):
+            if key not in tariff:
+                raise r.fail(f"tariff.{key}", f"分时电价表需要 tariff.{key}", f"a tariff table needs tariff.{key}")
+        tariff = {**tariff, "purchase_price": r.sourced(tariff["purchase_price"], "tariff.purchase_price"),
+                  "non_floating": r.sourced(tariff["non_floating"], "tariff.non_floating")}
+        tariff["source"] = f"table {tariff['table']}"
+    elif not isinstance(tariff, Mapping) or not str(tariff.get("source") or "").strip() or "prices" not in tariff:
+        raise r.fail("tariff", "分时电价须有 prices 与 source（或 table）",
+                     "the tariff needs prices and a source (or a table)")
     prices = doc["prices"]
     measures = []
     seen: set[str] = set()

@@ -26,6 +26,7 @@ from zerocarbon.errors import InputError
 from zerocarbon.model.inventory_input import Category
 from zerocarbon.renewables.lp import FloatArray
 from zerocarbon.renewables.roadmap import Baseline
+from zerocarbon.renewables.tariff_tables import tou_table
 from zerocarbon.renewables.tariffs import TouTariff
 from zerocarbon.services.planning.assumptions import Assumptions
 from zerocarbon.units import conversion_factor
@@ -64,8 +65,18 @@ def _spread(index: pd.DatetimeIndex, amounts: list[tuple[str, float]]) -> FloatA
 
 
 def tariff_of(a: Assumptions) -> TouTariff:
-    """The tariff table of the assumptions (``schedule``: 24 period names, or one name for all hours)."""
+    """The tariff of the assumptions: ``schedule`` (24 period names, or one name for all hours) and ``prices``;
+    or ``table`` (a shipped table of :mod:`zerocarbon.renewables.tariff_tables`) with ``user_class``,
+    ``purchase_price`` and ``non_floating`` ({value, source} [CNY/kWh])."""
     t = a.tariff
+    if "table" in t:
+        pp, nf = t["purchase_price"], t["non_floating"]
+        try:
+            return tou_table(str(t["table"])).tariff(
+                str(t["user_class"]), pp.value, nf.value, f"purchase price: {pp.source}; non-floating: {nf.source}",
+                export_price=float(t.get("export_price", 0.0)))
+        except InputError as exc:
+            raise exc.with_location(file=str(a.path)) from None
     sched = t.get("schedule", "平")
     schedule = tuple([str(sched)] * 24) if isinstance(sched, str) else tuple(str(s) for s in sched)
     try:
@@ -179,3 +190,25 @@ def build_baseline(inv: Inventory, year: int, a: Assumptions, index: pd.Datetime
     if not credits_certs and certs_mwh:
         notes.append({"zh": f"口径 {view} 不计入绿证", "en": f"certificates are not credited in view {view}"})
     return BaselineInfo(b, total, basis, notes, parts)
+
+
+def modelled_lines(inv: Inventory, view: str) -> dict[str, list[str]]:
+    """Ids of the inventory's lines behind each modelled part of the baseline (the same selection as
+    :func:`build_baseline`): ``grid``, ``green`` (green power and direct lines), ``onsite``, ``export``,
+    ``gas`` (natural gas burnt), ``diesel`` (forklift diesel in t)."""
+    out: dict[str, list[str]] = {k: [] for k in ("grid", "green", "onsite", "export", "gas", "diesel")}
+    for r in inv.lines:
+        c, line = r.category, r.line
+        if c is Category.ELECTRICITY_PURCHASED:
+            out["green" if line.electricity_kind in ("green_power", "direct_line") else "grid"].append(line.id)
+        elif c is Category.ONSITE_RENEWABLE:
+            out["onsite"].append(line.id)
+        elif c is Category.ELECTRICITY_EXPORTED:
+            out["export"].append(line.id)
+        elif c is Category.FUEL_COMBUSTION and view in r.figures:
+            items = {f.item for f in r.figures[view].factors}
+            if "natural_gas" in items:
+                out["gas"].append(line.id)
+            elif "diesel" in items and line.combustion == "mobile_offroad" and line.unit == "t":
+                out["diesel"].append(line.id)
+    return out
