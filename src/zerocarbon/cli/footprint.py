@@ -24,6 +24,7 @@ footprint_app = typer.Typer(
     help="产品碳足迹（GB/T 24067-2024）：由工厂数据与供应商足迹计算研究，导出/导入 PACT v3 文档 / product carbon "
          "footprints (GB/T 24067-2024): run a study from factory data and supplier footprints, export and import "
          "PACT v3 documents. Examples / 示例: `zerocarbon footprint run 足迹研究.yaml --out out/`, "
+         "`zerocarbon footprint report 足迹研究.yaml --out out/`, "
          "`zerocarbon footprint run 足迹研究.yaml --factory F01`, `zerocarbon footprint export 足迹研究.yaml "
          "pact.json`, `zerocarbon footprint import supplier.json`.",
 )
@@ -35,6 +36,8 @@ Url = Annotated[str | None, typer.Option("--url", help="数据库地址（默认
                                                        "store)")]
 Iterations = Annotated[int | None, typer.Option("--iterations", help="蒙特卡洛次数（默认取研究文件）/ Monte Carlo "
                                                                      "iterations (default: the study's)")]
+Pdf = Annotated[bool, typer.Option("--pdf/--no-pdf", help="同时写出 PDF（报告与欧盟电池声明）/ also write the PDFs "
+                                                           "(report and EU battery declarations)")]
 
 
 def _fail(exc: ZerocarbonError) -> None:
@@ -66,17 +69,18 @@ def print_footprints(result: Any, lang: str = "zh") -> None:
                           f"{float(b['declared_kgCO2e_per_kWh']):.5f} kgCO2e/kWh", highlight=False)
 
 
-@footprint_app.command("run", help="计算足迹研究并写出报告、工作簿、PACT 与电池申报 / run a study and write its "
-                                   "report, workbook, PACT export and battery declarations")
+@footprint_app.command("run", help="计算足迹研究并写出报告、工作簿、PACT 与电池申报（--pdf 同时写 PDF）/ run a study "
+                                   "and write its report, workbook, PACT export and battery declarations (--pdf: "
+                                   "the PDFs too)")
 def run(study: Annotated[Path, typer.Argument(help="足迹研究文件 / study file (.yaml)")],
         out: Annotated[Path | None, typer.Option("--out", help="输出目录 / output folder")] = None,
         factory: Factory = None, url: Url = None, iterations: Iterations = None, as_json: AsJson = False,
-        lang: Lang = "zh") -> None:
+        pdf: Pdf = False, lang: Lang = "zh") -> None:
     from zerocarbon.services.footprint import run_study, write_study_outputs
 
     try:
         result = run_study(study, factory=factory, url=url, iterations=iterations)
-        files = write_study_outputs(result, out) if out else []
+        files = write_study_outputs(result, out, pdf=pdf) if out else []
     except ZerocarbonError as exc:
         _fail(exc)
         return
@@ -84,6 +88,26 @@ def run(study: Annotated[Path, typer.Argument(help="足迹研究文件 / study f
         sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2, default=str) + "\n")
         return
     print_footprints(result, lang)
+    for f in files:
+        console.print(f"  {f}", highlight=False)
+
+
+@footprint_app.command("report", help="写出产品碳足迹研究报告（HTML 与 PDF，中英文）及电池碳足迹申报（中国、欧盟）/ "
+                                      "write the PCF study report (HTML and PDF, zh-CN and en) and the battery "
+                                      "declarations (China, EU)")
+def report(study: Annotated[Path, typer.Argument(help="足迹研究文件 / study file (.yaml)")],
+           out: Annotated[Path, typer.Option("--out", help="输出目录 / output folder")] = Path("."),
+           factory: Factory = None, url: Url = None, iterations: Iterations = None, pdf: Pdf = True,
+           lang: Lang = "zh") -> None:
+    from zerocarbon.services.footprint import run_study
+    from zerocarbon.services.footprint.outputs import write_reports
+
+    try:
+        files = write_reports(run_study(study, factory=factory, url=url, iterations=iterations), out, pdf=pdf)
+    except ZerocarbonError as exc:
+        _fail(exc)
+        return
+    console.print(f"{'已写出' if lang == 'zh' else 'written'}:", highlight=False)
     for f in files:
         console.print(f"  {f}", highlight=False)
 

@@ -1,12 +1,13 @@
-"""The product carbon footprint (PCF) study report: HTML (zh-CN / en) and XLSX.
+"""The product carbon footprint (PCF) study report: HTML and PDF (zh-CN / en) and XLSX.
 
 Renders what it is given: the plain dict of a study result (``StudyResult.to_dict()`` of
 ``zerocarbon.services.footprint``). Sections follow what GB/T 24067-2024 / ISO 14067:2018 §7 ask a
 study report to state: goal and scope, declared unit, boundary and cut-off, allocation and its
 reason, data and their quality (DQR, primary data share), results by life-cycle stage with fossil
 and biogenic parts, hot spots, uncertainty, limitations; plus the China traction-battery
-declaration where a product has one. The page carries the plotly bundle inline
-(:func:`zerocarbon.reports.charts.plotly_script`).
+declaration where a product has one, and each product's PACT footprint id. The page carries the plotly
+bundle inline (:func:`zerocarbon.reports.charts.plotly_script`); the PDF prints the same page without script,
+its hot-spot charts as static SVG (:mod:`zerocarbon.reports.svgcharts`) beside the same tables.
 """
 
 from __future__ import annotations
@@ -17,13 +18,13 @@ from typing import Any
 
 import plotly.graph_objects as go
 from jinja2 import Environment, PackageLoader, StrictUndefined
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
 from zerocarbon import __version__
 from zerocarbon.reports.charts import COLOURS, CONFIG, FONT, plotly_script
-from zerocarbon.reports.i18n import LANG_CODES, normalise_lang
+from zerocarbon.reports.i18n import LANG_CODES, normalise_lang, t
 from zerocarbon.reports.messages_footprint import FOOTPRINT_MESSAGES, fl
 
 
@@ -80,12 +81,35 @@ def _environment(lang: str) -> Environment:
     return env
 
 
-def footprint_context(result: Mapping[str, Any], lang: str) -> dict[str, Any]:
-    """What the template prints: the result dict, the language and one chart per product."""
+def hotspot_svg(product: Mapping[str, Any], lang: str, top: int = 10) -> str:
+    """The hot-spot chart of :func:`hotspot_chart` as static SVG for the PDF (no script runs there)."""
+    from zerocarbon.reports.svgcharts import hbars
+
+    name = "name_zh" if lang == "zh" else "name_en"
+    # hbars cuts a label at 24 characters: cut it here with an ellipsis; the table under the chart has the name
+    rows = [(str(r[name]) if len(str(r[name])) <= 24 else str(r[name])[:23] + "…", float(r["kgco2e"]))
+            for r in list(product["processes"])[:top]]
+    return hbars(rows, fl("fp.chart_axis", lang)) + f'<p class="small muted">{escape(t("pdf.chart_note", lang))}</p>'
+
+
+def footprint_context(result: Mapping[str, Any], lang: str, printed: bool = False) -> dict[str, Any]:
+    """What the template prints: the result dict, the language and one chart per product.
+
+    ``printed``: the charts are static SVG (for the PDF) instead of plotly.
+    """
     code = normalise_lang(lang)
     stage_label = {st["stage"]: st[code] for st in result["products"][0]["stages"]} if result["products"] else {}
-    return {"r": result, "lang": code, "zh": code == "zh", "stage_label": stage_label,
-            "charts": {p["product"]: Markup(hotspot_chart(p, code)) for p in result["products"]}}
+    chart = hotspot_svg if printed else hotspot_chart
+    return {"r": result, "lang": code, "zh": code == "zh", "stage_label": stage_label, "printed": printed,
+            "charts": {p["product"]: Markup(chart(p, code)) for p in result["products"]}}
+
+
+def footprint_page(result: Mapping[str, Any], lang: str = "zh", *, printed: bool = False) -> str:
+    """The PCF report as HTML text: for the screen, or ``printed`` for the PDF (no script, SVG charts)."""
+    code = normalise_lang(lang)
+    return _environment(code).get_template("footprint.html.j2").render(
+        html_lang=LANG_CODES[code], version=__version__, plotly=Markup("" if printed else plotly_script()),
+        fp=footprint_context(result, code, printed))
 
 
 def render_footprint_html(result: Mapping[str, Any], out_dir: Path, lang: str = "zh") -> Path:
@@ -93,12 +117,46 @@ def render_footprint_html(result: Mapping[str, Any], out_dir: Path, lang: str = 
     code = normalise_lang(lang)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    html = _environment(code).get_template("footprint.html.j2").render(
-        html_lang=LANG_CODES[code], version=__version__, plotly=Markup(plotly_script()),
-        fp=footprint_context(result, code))
     path = out_dir / f"footprint_report.{LANG_CODES[code]}.html"
-    path.write_text(html, encoding="utf-8")
+    path.write_text(footprint_page(result, code), encoding="utf-8")
     return path
+
+
+#: Print rules of the PCF report (added to the report builder's print stylesheet).
+PRINT_CSS = """
+/* WeasyPrint takes these as user stylesheets: only !important rules win over the page's own CSS */
+table.compact { width: 100% !important; }
+table.pairs th { width: 30% !important; }
+table.pairs td.num { text-align: left !important; }
+/* the data tables: fixed columns, long sources and ids wrap inside the page */
+#data table.small { table-layout: fixed !important; }
+#data table.small td { overflow-wrap: anywhere !important; white-space: normal !important; }
+#data table.small:nth-of-type(1) th:nth-child(1) { width: 11% !important; }
+#data table.small:nth-of-type(1) th:nth-child(2) { width: 20% !important; }
+#data table.small:nth-of-type(1) th:nth-child(3) { width: 7% !important; }
+#data table.small:nth-of-type(1) th:nth-child(4) { width: 10% !important; }
+#data table.small:nth-of-type(1) th:nth-child(5) { width: 37% !important; }
+#data table.small:nth-of-type(2) th:nth-child(1) { width: 9% !important; }
+#data table.small:nth-of-type(2) th:nth-child(2) { width: 15% !important; }
+#data table.small:nth-of-type(2) th:nth-child(3) { width: 7% !important; }
+#data table.small:nth-of-type(2) th:nth-child(4) { width: 24% !important; }
+#data table.small:nth-of-type(2) th:nth-child(5) { width: 30% !important; }
+#data table.small:nth-of-type(3) th:nth-child(1) { width: 9% !important; }
+#data table.small:nth-of-type(3) th:nth-child(2) { width: 22% !important; }
+#data table.small:nth-of-type(3) th:nth-child(3) { width: 12% !important; }
+.chart { break-inside: avoid !important; }
+"""
+
+
+def render_footprint_pdf(result: Mapping[str, Any], out_dir: Path, lang: str = "zh") -> Path:
+    """Write ``footprint_report.{zh-CN|en}.pdf`` (A4, WeasyPrint, :func:`zerocarbon.reports.pdf.html_to_pdf`)."""
+    from zerocarbon.reports.pdf import html_to_pdf
+
+    code = normalise_lang(lang)
+    study = result["study"]
+    header = f"{study['title_' + code]} · {fl('fp.title', code)} · {study['id']}"
+    return html_to_pdf(footprint_page(result, code, printed=True),
+                       Path(out_dir) / f"footprint_report.{LANG_CODES[code]}.pdf", header, code, PRINT_CSS)
 
 
 def write_footprint_xlsx(result: Mapping[str, Any], path: Path, lang: str = "zh") -> Path:

@@ -221,3 +221,20 @@ def render_inventory_pdf(data: InventoryInput, inventories: Mapping[int, Invento
     css = CSS(string=print_css(header, code), font_config=fonts)
     HTML(string=html, base_url=str(out_dir)).write_pdf(path, stylesheets=[css], font_config=fonts)
     return path
+
+
+def html_to_pdf(html: str, path: Path, header: str, lang: str, extra_css: str = "") -> Path:
+    """Print a report page ``html`` (one language, no script) to the A4 PDF ``path`` with the print stylesheet.
+
+    ``extra_css`` is added after :func:`print_css` (a report's own print rules). Returns ``path``.
+    """
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    code = normalise_lang(lang)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fonts = FontConfiguration()
+    css = CSS(string=print_css(header, code) + "\n" + extra_css, font_config=fonts)
+    HTML(string=html, base_url=str(path.parent)).write_pdf(path, stylesheets=[css], font_config=fonts)
+    return path

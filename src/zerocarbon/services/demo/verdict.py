@@ -57,7 +57,7 @@ def verdict_stage(run: InventoryRun, out: Path, store_url: str, efficiency: Diag
     files += plan_files
     say("product footprints / 产品碳足迹")
     study = run_study(SAMPLE_STUDY, run)
-    files += write_study_outputs(study, out)
+    files += write_study_outputs(study, out, pdf=pdf)
     footprint = study.to_dict()
     say("zero-carbon verdict / 零碳工厂评价")
     for path in INPUTS:
