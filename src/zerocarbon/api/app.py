@@ -16,6 +16,8 @@ from zerocarbon.api.routes import alerts as alert_routes
 from zerocarbon.api.routes import efficiency as efficiency_routes
 from zerocarbon.api.routes import plans as plan_routes
 from zerocarbon.api.routes import verdict as verdict_routes
+from zerocarbon.api.scheduler import lifespan as forecast_lifespan
+from zerocarbon.api.scheduler import router as forecast_schedule_router
 from zerocarbon.api.settings import Settings, get_settings
 from zerocarbon.store.audit import current_actor
 from zerocarbon.web import DashboardAccess, dashboard_router
@@ -51,6 +53,7 @@ def api_router() -> APIRouter:
     for module in (auth, users, factories, readings, inventories, quality, portfolio, activity, efficiency_routes,
                    verdict_routes, alert_routes, plan_routes):
         router.include_router(module.router)
+    router.include_router(forecast_schedule_router)
     return router
 
 
@@ -81,7 +84,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(
         title="zerocarbon API", version=zerocarbon.__version__ if hasattr(zerocarbon, "__version__") else "0.1.0",
         description="零碳工厂管理平台接口 / API of the zero-carbon factory platform. See docs/api.md.",
-        redoc_url=None)
+        redoc_url=None, lifespan=forecast_lifespan)
     app.state.settings = cfg
     # Whoever asks for get_settings inside this app (routes, the dashboard) gets these settings.
     app.dependency_overrides[get_settings] = lambda: cfg

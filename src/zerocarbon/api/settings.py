@@ -11,6 +11,13 @@ ZEROCARBON_REFRESH_TOKEN_DAYS     7                       lifetime of a refresh 
 ZEROCARBON_LOGIN_MAX_FAILURES_PER_USER  5                 failed sign-ins of one user name per window
 ZEROCARBON_LOGIN_MAX_FAILURES_PER_IP    20                failed sign-ins from one client address per window
 ZEROCARBON_LOGIN_WINDOW_MINUTES   15                      the window of those limits [min]
+ZEROCARBON_FORECAST_SCHEDULE      false                   run forecast/detect on a schedule (docs/forecast.md)
+ZEROCARBON_FORECAST_SCHEDULE_MINUTES  1440                period of the scheduled run [min]
+ZEROCARBON_FORECAST_SCHEDULE_OFFSET_MINUTES  180          periods start this long after local midnight [min]
+ZEROCARBON_FORECAST_SCHEDULE_JOBS  ["detect","forecast"]  what the scheduled run does
+ZEROCARBON_FORECAST_SCHEDULE_FACTORIES  []                factory ids (empty: every factory of the store)
+ZEROCARBON_FORECAST_SCHEDULE_YEAR  (empty)                data year (empty: the local year of the run)
+ZEROCARBON_FORECAST_SCHEDULE_POLL_SECONDS  60             how often the scheduler wakes [s]
 ============================  ==========================  ====================================================
 
 The default secret is public (it is in this file), so anyone could sign tokens with it: outside
@@ -58,6 +65,15 @@ class Settings(BaseSettings):
     login_max_failures_per_ip: int = Field(
         20, gt=0, le=100_000, description="failed sign-ins from one client address within the window before 429")
     login_window_minutes: int = Field(15, gt=0, le=24 * 60, description="window of the sign-in limits [min]")
+    forecast_schedule: bool = Field(False, description="run forecast/detect on a schedule (services/forecast/jobs.py)")
+    forecast_schedule_minutes: int = Field(1440, ge=1, le=7 * 24 * 60, description="period of the scheduled run [min]")
+    forecast_schedule_offset_minutes: int = Field(
+        180, ge=0, lt=24 * 60, description="start of the periods after local midnight [min] (180 = 03:00)")
+    forecast_schedule_jobs: list[str] = Field(["detect", "forecast"], description="detect and/or forecast")
+    forecast_schedule_factories: list[str] = Field([], description="factory ids; empty = every factory")
+    forecast_schedule_year: int | None = Field(None, description="data year; empty = the local year of the run")
+    forecast_schedule_holidays: bool = Field(True, description="Chinese holiday calendar (else Monday–Friday)")
+    forecast_schedule_poll_seconds: float = Field(60.0, gt=0, le=3600, description="how often the scheduler wakes [s]")
 
     @property
     def uses_default_secret(self) -> bool:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import sys
 from datetime import datetime
+from pathlib import Path
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
@@ -23,11 +24,14 @@ err_console = Console(stderr=True)
 
 forecast_app = typer.Typer(
     no_args_is_help=True,
-    help="智能控碳：负荷预测与回测、异常告警、碳预算 / smart carbon control: load forecasts and their backtest, "
-         "anomaly alerts, carbon budgets. Examples / 示例: `zerocarbon forecast backtest --factory F01 --year 2023`, "
+    help="智能控碳：负荷与光伏预测、储能计划、告警、碳预算 / smart carbon control: load and PV forecasts and "
+         "their backtest, the battery's day-ahead schedule, anomaly alerts, carbon budgets. "
+         "Examples / 示例: `zerocarbon forecast backtest --factory F01 --year 2023`, "
          "`zerocarbon forecast run --factory F01 --year 2023 --horizon 168`, "
          "`zerocarbon forecast detect --factory F01 --year 2023 --tariff electricity=0.8`, "
-         "`zerocarbon forecast budget set --factory F01 --period 2023-12 --amount 2500`.")
+         "`zerocarbon forecast budget set --factory F01 --period 2023-12 --amount 2500`, "
+         "`zerocarbon forecast pv --weather fc.csv --tilt 20 --azimuth 180 --kwp 500`, "
+         "`zerocarbon forecast schedule --factory F01 --year 2023 --load-meter EL-L1 --tariff t.yaml ...`.")
 alerts_app = typer.Typer(no_args_is_help=True, help="告警：列出、确认、关闭 / alerts: list, acknowledge, close.")
 budget_app = typer.Typer(no_args_is_help=True, help="碳预算：设定与执行情况 / carbon budgets: set, status.")
 forecast_app.add_typer(alerts_app, name="alerts")
@@ -296,3 +300,151 @@ def budget_status(factory: Factory, db: Db = None,
     console.print(table)
     if rows:
         console.print(("截至 " if zh else "as of ") + rows[0]["as_of"] + " · tCO2", highlight=False)
+
+
+Weather = Annotated[Path, typer.Option("--weather", help="逐时预报气象文件 CSV/XLSX（ghi/dni/dhi、ghi 或 "
+                                                         "cloud_cover）/ hourly forecast-weather file "
+                                                         "(docs/forecast.md)")]
+Tilt = Annotated[float, typer.Option("--tilt", help="组件倾角 [°] / array tilt [°]")]
+Azimuth = Annotated[float, typer.Option("--azimuth", help="组件方位角 [°]，180 = 正南 / azimuth [°], 180 = south")]
+Kwp = Annotated[float | None, typer.Option("--kwp", help="装机容量 [kWp]（缺省：按光伏表计历史拟合）/ nameplate "
+                                                         "[kWp] (default: fitted on the PV meter's history)")]
+PvMeter = Annotated[str | None, typer.Option("--pv-meter", help="光伏发电表计（拟合容量与区间）/ PV meter (fits the "
+                                                                "capacity and the band)")]
+WeatherSource = Annotated[str | None, typer.Option("--weather-source", help="气象数据来源（文件头无 source 时）/ "
+                                                                            "source of the weather")]
+Lat = Annotated[float | None, typer.Option("--lat", help="纬度 [°]（文件头无时）/ latitude")]
+Lon = Annotated[float | None, typer.Option("--lon", help="经度 [°]（文件头无时）/ longitude")]
+
+
+def _pv_options(weather: Path, tilt: float, azimuth: float, kwp: float | None, lat: float | None,
+                lon: float | None, source: str | None, observed: bool = False) -> Any:
+    from zerocarbon.services.forecast.pv import PVOptions
+
+    return PVOptions(weather, tilt, azimuth, kwp, lat, lon, weather_source=source, observed=observed)
+
+
+@forecast_app.command("pv", help="由预报气象经 pvlib 预测光伏出力（逐时，含区间）/ PV output forecast from forecast "
+                                 "weather through pvlib (hourly, with a band when a PV meter is given).")
+def pv_cmd(weather: Weather, tilt: Tilt, azimuth: Azimuth, kwp: Kwp = None, factory: Annotated[
+               str | None, typer.Option("--factory", help="工厂编号 / factory id")] = None,
+           year: Annotated[int | None, typer.Option("--year", help="数据年份 / data year")] = None,
+           pv_meter: PvMeter = None, db: Db = None,
+           start: Annotated[str | None, typer.Option("--start", help="起始日 YYYY-MM-DD / first day")] = None,
+           horizon: Annotated[int, typer.Option("--horizon", help="预测时长 [h] / horizon [h]")] = 24,
+           weather_source: WeatherSource = None, lat: Lat = None, lon: Lon = None,
+           as_json: AsJson = False, lang: Lang = "zh") -> None:
+    from zerocarbon.services.forecast.pv import run_pv_forecast
+
+    try:
+        result = run_pv_forecast(_pv_options(weather, tilt, azimuth, kwp, lat, lon, weather_source),
+                                 factory_id=factory, year=year, url=db, meter=pv_meter, start=start, horizon=horizon)
+    except ZerocarbonError as exc:
+        _fail(exc, lang)
+    if as_json:
+        _json(result)
+        return
+    zh = lang == "zh"
+    cap = (f"{_n(result['kwp'], 1)} kWp" if result["kwp"] is not None else
+           (f"{'拟合' if zh else 'fitted'} {_n(result['fitted_kwp'], 1)} kWp"))
+    table = Table(title=f"{'光伏预测' if zh else 'PV forecast'} · {cap} · {_n(result['total_kwh'], 1)} kWh")
+    for col in (("时间" if zh else "Hour"), "kWh", ("区间" if zh else "Band")):
+        table.add_column(col)
+    for h in result["hours"]:
+        table.add_row(_t(h["ts"]), _n(h["mean"], 1), f"{_n(h['lower'], 1)}–{_n(h['upper'], 1)}")
+    console.print(table)
+    console.print(f"{result['weather_source']} · {result['irradiance']}", highlight=False, markup=False)
+
+
+@forecast_app.command("pv-backtest", help="光伏预测回测：pvlib 对比相似日与季节性朴素 / backtest of the pvlib PV "
+                                          "forecast against the similar-day and seasonal naive models of a PV meter.")
+def pv_backtest_cmd(factory: Factory, year: Year, weather: Weather, tilt: Tilt, azimuth: Azimuth,
+                    pv_meter: Annotated[str, typer.Option("--pv-meter", help="光伏发电表计 / PV meter")],
+                    kwp: Kwp = None, db: Db = None,
+                    origins: Annotated[int, typer.Option("--origins", help="起点个数 / number of origins")] = 8,
+                    observed: Annotated[bool, typer.Option(
+                        "--observed-weather/--forecast-weather",
+                        help="气象为实测/典型年而非预报（技能分为上限）/ the weather is observed, not a forecast "
+                             "(the skill is then an upper bound)")] = False,
+                    weather_source: WeatherSource = None, lat: Lat = None, lon: Lon = None,
+                    as_json: AsJson = False, lang: Lang = "zh") -> None:
+    from zerocarbon.services.forecast.pv import run_pv_backtest
+
+    try:
+        result = run_pv_backtest(factory, year, _pv_options(weather, tilt, azimuth, kwp, lat, lon, weather_source,
+                                                            observed), db, meter=pv_meter, origins=origins)
+    except ZerocarbonError as exc:
+        _fail(exc, lang)
+    if as_json:
+        _json(result)
+        return
+    zh = lang == "zh"
+    table = Table(title=f"{'光伏预测回测' if zh else 'PV forecast backtest'} · {pv_meter} · {result['origins']}")
+    for col in (("模型" if zh else "Model"), "MAE kWh", "sMAPE %", ("技能分" if zh else "Skill"),
+                ("相对相似日" if zh else "vs similar day"), ("区间覆盖" if zh else "Coverage")):
+        table.add_column(col)
+    for model, sc in result["models"].items():
+        table.add_row(model, _n(sc["mae"]), _n(sc["smape_pct"]), _n(sc["skill"], 3),
+                      _n(result["skill_vs_similar_day"][model], 3), _n(sc["coverage"], 3))
+    console.print(table)
+    if "note_zh" in result:
+        console.print(result["note_zh" if zh else "note_en"], highlight=False, markup=False)
+
+
+@forecast_app.command("schedule", help="储能日前充放电计划：负荷预测 + 光伏预测 → 调度优化，对比无储能 / the battery's "
+                                       "day-ahead charge/discharge schedule from the load and PV forecasts, with the "
+                                       "expected cost and grid import against no battery.")
+def schedule_cmd(factory: Factory, year: Year,
+                 load_meter: Annotated[list[str], typer.Option("--load-meter", help="负荷表计，可重复（求和）/ load "
+                                                                                    "meter, repeatable (summed)")],
+                 tariff: Annotated[Path, typer.Option("--tariff", help="电价文件 YAML/JSON（或规划假设文件）/ tariff "
+                                                                       "file (or a planning assumptions file)")],
+                 battery_kwh: Annotated[float, typer.Option("--battery-kwh", help="储能容量 [kWh]")],
+                 battery_kw: Annotated[float, typer.Option("--battery-kw", help="储能功率 [kW]")],
+                 round_trip: Annotated[float, typer.Option("--round-trip", help="往返效率 / round-trip efficiency")],
+                 battery_source: Annotated[str, typer.Option("--battery-source", help="储能参数来源 / source of the "
+                                                                                      "battery parameters")],
+                 soc_initial: Annotated[float, typer.Option("--soc-initial", help="起始电量比例 / initial state of "
+                                                                                  "charge [-]")] = 0.5,
+                 day: Annotated[str | None, typer.Option("--day", help="计划日 YYYY-MM-DD（缺省：数据后一日）/ the "
+                                                                       "day (default: after the data)")] = None,
+                 weather: Annotated[Path | None, typer.Option("--weather", help="预报气象文件（含光伏时）/ "
+                                                                                "forecast weather (with PV)")] = None,
+                 tilt: Annotated[float, typer.Option("--tilt", help="组件倾角 [°]")] = 20.0,
+                 azimuth: Annotated[float, typer.Option("--azimuth", help="方位角 [°]")] = 180.0,
+                 kwp: Kwp = None, pv_meter: PvMeter = None, weather_source: WeatherSource = None,
+                 out: Annotated[Path | None, typer.Option("--out", help="输出 .xlsx/.csv/.json / output file")] = None,
+                 db: Db = None, holidays: Holidays = True, as_json: AsJson = False, lang: Lang = "zh") -> None:
+    from zerocarbon.services.forecast.schedule import BatteryOptions, day_ahead_schedule, load_tariff, write_schedule
+
+    try:
+        pv = None if weather is None else _pv_options(weather, tilt, azimuth, kwp, None, None, weather_source)
+        result = day_ahead_schedule(factory, year, db, load_meters=load_meter, tariff=load_tariff(tariff),
+                                    battery=BatteryOptions(battery_kwh, battery_kw, round_trip, battery_source,
+                                                           soc_initial),
+                                    pv=pv, pv_meter=pv_meter, day=day, holidays=holidays)
+        written = write_schedule(result, out, lang) if out is not None else None
+    except ZerocarbonError as exc:
+        _fail(exc, lang)
+    if as_json:
+        _json(result)
+        return
+    zh = lang == "zh"
+    table = Table(title=f"{'储能日前计划' if zh else 'Day-ahead battery schedule'} · {factory} · {result['day']}")
+    for col in (("时间" if zh else "Hour"), ("时段" if zh else "Period"), ("负荷" if zh else "Load"), "PV",
+                ("充电" if zh else "Charge"), ("放电" if zh else "Discharge"), "SOC kWh", ("购电" if zh else "Import"),
+                ("无储能购电" if zh else "Import, no battery")):
+        table.add_column(col)
+    for h in result["hours"]:
+        table.add_row(h["time"][11:16], h["period"], _n(h["load_kw"], 0), _n(h["pv_kw"], 0), _n(h["charge_kw"], 0),
+                      _n(h["discharge_kw"], 0), _n(h["soc_kwh"], 0), _n(h["import_kw"], 0),
+                      _n(h["import_no_battery_kw"], 0))
+    console.print(table)
+    s = result["summary"]
+    console.print(f"{'预计电费' if zh else 'expected cost'} {_n(s['cost_cny'])} CNY "
+                  f"({'无储能' if zh else 'no battery'} {_n(s['cost_no_battery_cny'])}; {'节省' if zh else 'saving'} "
+                  f"{_n(s['savings_cny'])}) · {'购电' if zh else 'grid import'} {_n(s['import_kwh'], 0)} kWh "
+                  f"({'无储能' if zh else 'no battery'} {_n(s['import_no_battery_kwh'], 0)}) · tCO2 "
+                  f"{_n(s['emissions_t'], 3)} ({_n(s['emissions_no_battery_t'], 3)})", highlight=False, markup=False)
+    if written is not None:
+        console.print(str(written), highlight=False)

@@ -166,7 +166,7 @@ def _entry(row: Any) -> AuditEntry:
                       None if row[6] is None else str(row[6]), row[7], row[8], str(row[9]), str(row[10]))
 
 
-def _lock(conn: Connection) -> None:
+def append_lock(conn: Connection) -> None:
     """Hold the right to append until the transaction ends (see the module docstring)."""
     if conn.dialect.name == "postgresql":
         conn.execute(text("LOCK TABLE audit_log IN EXCLUSIVE MODE"))
@@ -200,7 +200,7 @@ def record(conn: Connection, action: str, entity: str, entity_id: str | int = ""
     b = None if before is None else canonical_json(before)
     a = None if after is None else canonical_json(after)
     eid = str(entity_id)
-    _lock(conn)
+    append_lock(conn)
     last = conn.execute(select(s.audit_log.c.id, s.audit_log.c.hash).order_by(s.audit_log.c.id.desc())
                         .limit(1)).first()
     prev = GENESIS if last is None else str(last[1])

@@ -40,7 +40,8 @@ def _usable(s: HourlySeries) -> bool:
     return len(known) >= 3 * 168 and bool((known != 0).any())
 
 
-def _choose(s: HourlySeries, model: str, horizon: int) -> tuple[ModelName, dict[str, Any] | None]:
+def choose_model(s: HourlySeries, model: str, horizon: int) -> tuple[ModelName, dict[str, Any] | None]:
+    """The model to run on ``s``: ``model`` as asked, or with ``"auto"`` the best of the back-test (with its evidence)."""
     if model != "auto":
         if model not in MODELS:
             raise InputError(f"未知的预测模型 {model}", f"unknown forecast model '{model}'", field="model",
@@ -70,7 +71,7 @@ def run_forecast(factory_id: str, year: int, url: str | None = None, *, meters: 
         if last is None:
             continue
         history = s.before(last)
-        chosen, evidence = _choose(history, model, horizon)
+        chosen, evidence = choose_model(history, model, horizon)
         fc = forecast(history, horizon, chosen, level)
         v = value.get(s.name)
         factor = v.factor if v is not None else None
@@ -102,7 +103,7 @@ def run_detect(factory_id: str, year: int, url: str | None = None, *, meters: li
         last_day = int(known[-1]) + HOUR - 24 * HOUR
         fc = None
         if last_day - int(s.ts[0]) >= 3 * 168 * HOUR:
-            chosen, _ = _choose(s.before(last_day), "auto", 24)
+            chosen, _ = choose_model(s.before(last_day), "auto", 24)
             fc = forecast(s.before(last_day), 24, chosen)
         found += detect(s, settings or Settings(), value.get(s.name), fc)
     if since is not None:
