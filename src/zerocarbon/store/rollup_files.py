@@ -68,7 +68,10 @@ def load_hours(factory_id: str, year: int, kind: str, state: State, url: str | N
     if missing:
         return None
     tables = [pq.read_table(folder / f"hour-{m + 1:02d}.parquet") for m in wanted]
-    return pa.concat_tables(tables) if tables else None
+    if not tables:
+        return None
+    # each month's file is ordered by meter and hour; the year is wanted the same way (one sort, here)
+    return pa.concat_tables(tables).sort_by([("meter_id", "ascending"), ("ts", "ascending")])
 
 
 def save_hours(factory_id: str, year: int, kind: str, hourly: pa.Table, state: State, tz: str,

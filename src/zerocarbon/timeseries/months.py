@@ -303,7 +303,7 @@ def replace_hours(stored: pa.Table, new: pa.Table, ranges: dict[int, tuple[int, 
         finally:
             con.close()
         out = _cat([kept.cast(stored.schema), new.cast(stored.schema)], stored)
-    return out.sort_by([("meter_id", "ascending"), ("ts", "ascending")])
+    return _by_meter_and_time(out)
 
 
 def assemble(fm: FactoryMeters, year: int, pieces: Pieces, estimate: Estimate | None,
@@ -330,8 +330,18 @@ def assemble(fm: FactoryMeters, year: int, pieces: Pieces, estimate: Estimate | 
     start, end = tc.year_bounds(year, fm.timezone)
     terms = virtual_inputs(fm).terms
     virtual = VirtualValues(values=_virtual_values_schema().empty_table(), terms=terms)
-    hourly = None if pieces.hourly is None else pieces.hourly.sort_by([("meter_id", "ascending"), ("ts", "ascending")])
+    hourly = None if pieces.hourly is None else _by_meter_and_time(pieces.hourly)
     return MeteredYear(fm, year, start, end, estimate, gaps, unused, virtual, monthly, power_as_energy, hourly)
+
+
+def _by_meter_and_time(table: pa.Table) -> pa.Table:
+    """``table`` ordered by meter and time: as it is when it already is (17.5 M hour rows at 2,000 meters:
+    a sort would copy them), else sorted."""
+    meter = table["meter_id"].to_numpy()
+    ts = table["ts"].to_numpy()
+    if len(meter) < 2 or bool(((meter[1:] > meter[:-1]) | ((meter[1:] == meter[:-1]) & (ts[1:] > ts[:-1]))).all()):
+        return table
+    return table.sort_by([("meter_id", "ascending"), ("ts", "ascending")])
 
 
 def _virtual_values_schema() -> pa.Schema:
