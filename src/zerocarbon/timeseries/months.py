@@ -279,9 +279,10 @@ def replace(stored: Pieces, new: Pieces, ranges: dict[int, tuple[int, int]], yea
     hourly = None
     if stored.hourly is not None and new.hourly is not None:
         hourly = replace_hours(stored.hourly, new.hourly, ranges, year, tz)
-    return Pieces(_cat([keep(stored.monthly, "ts"), new.monthly], stored.monthly),
-                  _cat([keep(stored.gaps, "month"), new.gaps], stored.gaps),
-                  _cat([keep(stored.unused, "month"), new.unused], stored.unused), hourly)
+    # when every piece left and every new one is empty, the result is empty (never the stored table)
+    return Pieces(_cat([keep(stored.monthly, "ts"), new.monthly], stored.monthly.schema.empty_table()),
+                  _cat([keep(stored.gaps, "month"), new.gaps], stored.gaps.schema.empty_table()),
+                  _cat([keep(stored.unused, "month"), new.unused], stored.unused.schema.empty_table()), hourly)
 
 
 def replace_hours(stored: pa.Table, new: pa.Table, ranges: dict[int, tuple[int, int]], year: int, tz: str) -> pa.Table:
@@ -289,7 +290,7 @@ def replace_hours(stored: pa.Table, new: pa.Table, ranges: dict[int, tuple[int, 
     (an hour belongs to the month its start lies in), ordered by meter and hour."""
     starts = month_starts(year, tz)
     if not ranges or stored.num_rows == 0:
-        out = _cat([stored, new], stored)
+        out = _cat([stored, new], stored.schema.empty_table())
     else:
         meters = pa.array(sorted(ranges), pa.int64())
         firsts = pa.array([starts[ranges[m][0]] for m in sorted(ranges)], pa.int64())
@@ -302,7 +303,7 @@ def replace_hours(stored: pa.Table, new: pa.Table, ranges: dict[int, tuple[int, 
                            "WHERE rg.meter_id IS NULL OR s.ts < rg.lo OR s.ts >= rg.hi").to_arrow_table()
         finally:
             con.close()
-        out = _cat([kept.cast(stored.schema), new.cast(stored.schema)], stored)
+        out = _cat([kept.cast(stored.schema), new.cast(stored.schema)], stored.schema.empty_table())
     return _by_meter_and_time(out)
 
 

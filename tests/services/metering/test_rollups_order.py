@@ -123,3 +123,33 @@ def test_an_sqlite_store_keeps_hours_next_to_it(tmp_path: Path, monkeypatch: pyt
     url = f"sqlite:///{tmp_path / 'store.db'}"
     assert rollup_files.rollup_root(url) == tmp_path / "store.db.rollups"
     assert rollup_files.rollup_root("postgresql+psycopg://u@127.0.0.1:5432/test") is None
+
+
+def test_the_last_gap_filled_leaves_no_gap(store_url: str) -> None:
+    """A day that fills a month's only gap: its stored gap piece goes and nothing takes its place (the
+    update once kept the old gaps when the replaced months had none left)."""
+    from zerocarbon.model.metering import FactorySetup
+
+    setup = FactorySetup.model_validate({
+        "factory": {"id": "F2", "name_zh": "测试厂二", "province": "江苏"},
+        "meters": [{"code": "M1", "carrier": "electricity", "unit": "kWh", "register_kind": "interval",
+                    "category": "electricity_purchased"}]})
+    save_factory_setup(setup, store_url)
+    start = int(datetime(2023, 1, 1, tzinfo=TZ).timestamp())
+    last_day = int(datetime(2023, 12, 31, tzinfo=TZ).timestamp())
+    year_end = int(datetime(2024, 1, 1, tzinfo=TZ).timestamp())
+    before = list(range(start, last_day, 900))
+    batch = open_batch("test", "year", url=store_url, factory_id="F2")
+    close_batch(ingest_table({"meter": ["M1"] * len(before), "ts": before, "value": [0.5] * len(before)}, "F2",
+                             batch, "test", store_url, now=year_end + 86_400), url=store_url)
+    got = kept.kept_year("F2", 2023, store_url)
+    assert got.gaps.num_rows == 1 and got.gaps["count"].to_pylist() == [96]
+    day = list(range(last_day, year_end, 900))
+    batch = open_batch("test", "last day", url=store_url, factory_id="F2")
+    close_batch(ingest_table({"meter": ["M1"] * len(day), "ts": day, "value": [0.25] * len(day)}, "F2", batch,
+                             "test", store_url, now=year_end + 86_400), url=store_url)
+    after = kept.kept_year("F2", 2023, store_url)
+    whole = metered.metered_year("F2", 2023, store_url, estimate="linear")
+    assert after.gaps.num_rows == whole.gaps.num_rows == 0
+    assert _rows(after.monthly(), ["meter_id", "ts"]) == _rows(whole.monthly(), ["meter_id", "ts"])
+    assert kept.kept_year("F2", 2023, store_url).gaps.num_rows == 0  # and so it was stored
