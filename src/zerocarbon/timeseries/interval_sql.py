@@ -1,4 +1,10 @@
-"""The SQL of :func:`zerocarbon.timeseries.intervals.interval_consumption` (DuckDB), kept apart from its Python.
+"""The SQL of :func:`zerocarbon.timeseries.intervals.interval_consumption`, kept apart from its Python.
+
+The one definition, in the canonical dialect DuckDB: DuckDB runs it as it is; PostgreSQL and Spark SQL
+run it transpiled by SQLGlot (:mod:`zerocarbon.timeseries.dialects`: which constructs are written
+portably here, which are fixed up per dialect), tested equal on a real PostgreSQL server. Keep it
+portable: no ``ASOF JOIN``, ``* EXCLUDE``, unaliased subqueries in ``FROM``; ``TRY_CAST`` only from
+DOUBLE to DECIMAL(p, s); ``HUGEINT`` only for whole numbers (the tests refuse the rest).
 
 Placeholders in braces are filled by the caller (window, flag bits, week). Tables the SQL expects:
 ``r`` readings, ``m`` meters, ``e`` events (see the schemas in :mod:`zerocarbon.timeseries.intervals`).
@@ -44,7 +50,9 @@ FROM r JOIN used_meters u USING (meter_id)
 WHERE u.kind = 'cumulative' AND r.ts % u.step = 0
 WINDOW w AS (PARTITION BY r.meter_id ORDER BY r.ts);
 
--- each event belongs to the pair of readings whose later reading is the first at or after it
+-- each event belongs to the pair of readings whose later reading is the first at or after it: the pair
+-- (prev_ts, ts] that holds the event (an as-of match written as an interval join, which every dialect runs;
+-- an event before the first or after the last reading matches no pair, as before)
 CREATE TEMP TABLE ev AS
 SELECT e.meter_id, c.ts AS pair_ts, count(*) AS n_events, count(e.old_final_value) AS n_old,
        sum(e.old_final_value - coalesce(e.new_initial_value, 0)) AS adj_known,
@@ -55,7 +63,7 @@ SELECT e.meter_id, c.ts AS pair_ts, count(*) AS n_events, count(e.old_final_valu
        CASE WHEN bool_and(e.xnew IS NOT NULL OR e.new_initial_value IS NULL)
             THEN max(coalesce(e.xnew, 0)) END AS xnew_initial,
        bool_or(e.kind = 'replacement') AS replaced, bool_or(e.kind = 'reset') AS was_reset
-FROM e ASOF JOIN cum c ON e.meter_id = c.meter_id AND e.ts <= c.ts
+FROM e JOIN cum c ON c.meter_id = e.meter_id AND c.prev_ts < e.ts AND e.ts <= c.ts
 GROUP BY e.meter_id, c.ts;
 
 CREATE TEMP TABLE pairs AS
@@ -129,7 +137,7 @@ _BRANCHES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("pairs WHERE span = 1",
      ("meter_id", "ts - step", "ts", "total", "xtotal", "flags", "method", "step", "prev_ts", "ts", "prev_value",
       "value", "adjustment", "2")),
-    ("(SELECT *, unnest(range(span)) AS i FROM pairs WHERE span > 1 AND total IS NULL)",
+    ("(SELECT *, unnest(range(span)) AS i FROM pairs WHERE span > 1 AND total IS NULL) s",
      ("meter_id", "prev_ts + i * step", "prev_ts + (i + 1) * step", "NULL", "NULL", "flags", "method", "step",
       "prev_ts", "ts", "prev_value", "value", "adjustment", "2")),
     ("power p JOIN used_meters u USING (meter_id)",
@@ -196,7 +204,7 @@ SELECT meter_id, prev_ts + i * step AS ts, prev_ts + (i + 1) * step AS ts_end, t
        flags | {f_est} AS flags, 'estimated: linear' AS method, step AS seconds, prev_ts AS reading_from_ts,
        ts AS reading_to_ts, prev_value AS register_from, value AS register_to, adjustment, 2::BIGINT AS samples
 FROM (SELECT *, (xtotal * 1000000000000)::HUGEINT AS xunits, unnest(range(span)) AS i
-      FROM pairs WHERE span > 1 AND total IS NOT NULL);
+      FROM pairs WHERE span > 1 AND total IS NOT NULL) s;
 """
 
 PROFILE = """
@@ -220,7 +228,7 @@ WITH lw AS (
   FROM pair_lw l JOIN pair_scale s USING (meter_id, pair_ts)
   WHERE s.n = l.span AND s.lw_sum > 0
 ), slots AS (
-  SELECT meter_id, start + i * step AS ts, step FROM (SELECT *, unnest(range(count)) AS i FROM gaps0)
+  SELECT meter_id, start + i * step AS ts, step FROM (SELECT *, unnest(range(count)) AS i FROM gaps0) g
 ), unbridged AS (
   SELECT sl.meter_id, sl.ts, sl.ts + sl.step AS ts_end, lw.value, lw.xvalue, {f_est}::BIGINT AS flags,
          sl.step AS seconds,

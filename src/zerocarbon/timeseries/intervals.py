@@ -271,20 +271,50 @@ def _sql_format(start: int, end: int, power: bool) -> dict[str, object]:
             "week": WEEK, "exact": EXACT, "x_mult": exact_in("multiplier"), "x_roll": exact_in("rollover_at")}
 
 
+def _exact_inputs_sql() -> str:
+    """SQL: ``r`` and ``e``, the tables ``r0`` and ``e0`` with their exact values (see "Exact values").
+
+    ``r`` is materialised: ``r0`` may be a view over the store's Parquet parts, and the interval SQL reads
+    the readings several times (counters, power registers, interval registers, unused readings); one
+    pass over the parts and one exact conversion per reading serve them all."""
+    return (f"CREATE TEMP TABLE r AS SELECT *, {exact_in('value')} AS xvalue FROM r0;\n"
+            f"CREATE TEMP VIEW e AS SELECT *, {exact_in('old_final_value')} AS xold, "
+            f"{exact_in('new_initial_value')} AS xnew FROM e0;\n")
+
+
 def _exact_inputs(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     """Views ``r`` and ``e`` over the registered ``r0`` and ``e0`` with their exact values (see "Exact values")."""
-    con.execute(f"CREATE TEMP VIEW r AS SELECT *, {exact_in('value')} AS xvalue FROM r0")
-    con.execute(f"CREATE TEMP VIEW e AS SELECT *, {exact_in('old_final_value')} AS xold, "
-                f"{exact_in('new_initial_value')} AS xnew FROM e0")
+    con.execute(_exact_inputs_sql())
     return con
+
+
+def interval_script(*, start: int, end: int, estimate: Estimate | None = None, power_as_energy: bool = False,
+                    lean: bool = False) -> str:
+    """The SQL script :func:`run_interval_sql` runs, in the canonical dialect (DuckDB), placeholders filled.
+
+    Written once: DuckDB runs it as it is, PostgreSQL and Spark SQL run it transpiled statement by
+    statement (:func:`zerocarbon.timeseries.dialects.transpile`).
+    """
+    if estimate not in (None, "linear", "profile"):
+        raise ValueError(f"estimate must be None, 'linear' or 'profile', not {estimate!r}")
+    fmt = _sql_format(start, end, power_as_energy)
+    script = _exact_inputs_sql() + PREP.format(**fmt) + measured_sql(lean).format(**fmt)
+    if estimate == "linear":
+        return script + LINEAR.format(**fmt)
+    if estimate == "profile":
+        return script + PROFILE.format(**fmt)
+    cols = ", ".join(LEAN_COLUMNS) if lean else COLUMNS
+    return script + f"CREATE TEMP TABLE est AS SELECT {cols} FROM measured WHERE false;\n"
 
 
 def values_sql(lean: bool = False) -> str:
     """SQL: the intervals of :func:`run_interval_sql` inside the window (unordered), with FLAG_INEXACT;
     with ``lean=True`` only meter_id, ts, ts_end, value, flags and value_exact."""
-    cols = ", ".join(LEAN_COLUMNS) if lean else COLUMNS
+    names = LEAN_COLUMNS if lean else tuple(COLUMNS.split(", "))
+    cols = ", ".join(names)
+    kept = ", ".join(f"x.{n}" for n in names if n not in ("xvalue", "flags"))
     return f"""
-    SELECT x.* EXCLUDE (xvalue, flags),
+    SELECT {kept},
            x.flags | CASE WHEN x.value IS NOT NULL AND x.xvalue IS NULL THEN {FLAG_INEXACT} ELSE 0 END AS flags,
            x.xvalue AS value_exact
     FROM (SELECT {cols} FROM measured UNION ALL SELECT {cols} FROM est) x
@@ -292,12 +322,15 @@ def values_sql(lean: bool = False) -> str:
 
 
 #: The gap runs of :func:`run_interval_sql`, with the number of intervals estimated in each.
+#: (A join and a count, not a correlated subquery with non-equality conditions, which Spark restricts;
+#: the runs of a meter are disjoint, so grouping by the run's columns keeps one row per run.)
 GAPS_SQL = """
-    SELECT g.meter_id, g.start, g."end", g.count, g.bridged_value,
-           (SELECT count(*) FROM est x JOIN used_meters u USING (meter_id)
-            WHERE x.meter_id = g.meter_id AND x.ts >= g.start AND x.ts < g."end"
-              AND x.ts >= u.lo AND x.ts < u.hi) AS estimated
-    FROM gaps0 g ORDER BY g.meter_id, g.start"""
+    SELECT g.meter_id, g.start, g."end", g.count, g.bridged_value, count(x.ts) AS estimated
+    FROM gaps0 g LEFT JOIN (SELECT x.meter_id, x.ts FROM est x JOIN used_meters u USING (meter_id)
+                            WHERE x.ts >= u.lo AND x.ts < u.hi) x
+      ON x.meter_id = g.meter_id AND x.ts >= g.start AND x.ts < g."end"
+    GROUP BY g.meter_id, g.start, g."end", g.count, g.bridged_value
+    ORDER BY g.meter_id, g.start"""
 #: The readings (or whole meters) :func:`run_interval_sql` could not use, with the reason.
 UNUSED_SQL = """
     SELECT r.meter_id, r.ts, r.value, 'not on the interval grid of the counter' AS reason, 1 AS count
@@ -325,19 +358,8 @@ def run_interval_sql(con: duckdb.DuckDBPyConnection, *, start: int, end: int, es
     :data:`GAPS_SQL` and :data:`UNUSED_SQL` select from; nothing leaves the engine. ``lean=True`` keeps
     no provenance per interval (the roll-ups do not need it; the drill-down does).
     """
-    if estimate not in (None, "linear", "profile"):
-        raise ValueError(f"estimate must be None, 'linear' or 'profile', not {estimate!r}")
-    fmt = _sql_format(start, end, power_as_energy)
-    _exact_inputs(con)
-    con.execute(PREP.format(**fmt))
-    con.execute(measured_sql(lean).format(**fmt))
-    if estimate == "linear":
-        con.execute(LINEAR.format(**fmt))
-    elif estimate == "profile":
-        con.execute(PROFILE.format(**fmt))
-    else:
-        cols = ", ".join(LEAN_COLUMNS) if lean else COLUMNS
-        con.execute(f"CREATE TEMP TABLE est AS SELECT {cols} FROM measured WHERE false")
+    con.execute(interval_script(start=start, end=end, estimate=estimate, power_as_energy=power_as_energy,
+                                lean=lean))
 
 
 def interval_consumption(readings: pa.Table, meters: pa.Table, *, start: int, end: int,
