@@ -32,10 +32,14 @@ def metered_hourly_kw(factory_id: str, year: int, url: str | None = None) -> Flo
     hourly = my.hourly()
     if not weight or hourly.num_rows == 0:
         return None
-    ids = np.asarray(hourly.column("meter_id").to_pylist())
-    ts = np.asarray(hourly.column("ts").to_pylist(), dtype=np.int64)
-    vals = np.asarray(pc.fill_null(hourly.column("value"), 0.0).to_pylist(), dtype=float)
-    w = np.asarray([weight.get(int(i), 0.0) for i in ids])
+    # columnar all the way (17.5 M hour rows at 2,000 meters: no Python objects per row)
+    ids = hourly.column("meter_id").to_numpy()
+    ts = hourly.column("ts").to_numpy().astype(np.int64, copy=False)
+    vals = pc.fill_null(hourly.column("value"), 0.0).to_numpy().astype(float, copy=False)
+    known = np.array(sorted(weight), dtype=np.int64)
+    factor = np.array([weight[int(i)] for i in known], dtype=float)
+    at = np.clip(np.searchsorted(known, ids), 0, max(len(known) - 1, 0))
+    w = np.where((len(known) > 0) & (known[at] == ids), factor[at], 0.0)
     hours = (my.end - my.start) // 3600
     slot = (ts - my.start) // 3600
     ok = (w != 0) & (slot >= 0) & (slot < hours)
