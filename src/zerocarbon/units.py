@@ -23,6 +23,7 @@ the tabulated GB/T 2589 coefficients, not this definition.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from decimal import Decimal
@@ -178,11 +179,19 @@ def parse_unit(unit: str) -> pint.Unit:
 def conversion_factor(from_unit: str, to_unit: str) -> Decimal:
     """Exact Decimal factor k such that ``x [from_unit] = k·x [to_unit]``.
 
+    Each pair is converted once per process (an inventory of 24,000 metered lines asks a few pairs
+    hundreds of thousands of times); a failed conversion is not remembered and raises every time.
+
     Raises
     ------
     UnitError
         When the two units measure different things (a mismatch never converts silently).
     """
+    return _conversion_factor(from_unit, to_unit)
+
+
+@functools.lru_cache(maxsize=4096)
+def _conversion_factor(from_unit: str, to_unit: str) -> Decimal:
     source, target = parse_unit(from_unit), parse_unit(to_unit)
     try:
         value = Quantity(Decimal(1), source).to(target).magnitude

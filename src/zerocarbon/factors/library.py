@@ -369,6 +369,16 @@ class FactorLibrary:
         FactorError
             When no row matches; its message says what was asked for.
         """
+        key = (item, parameter, data_year, region, variant, on, policy)
+        memo = self.__dict__.setdefault("_lookups", {})
+        if key in memo:  # rows never change after construction: the same question has the same answer
+            return memo[key]  # type: ignore[no-any-return]
+        found = self._lookup(item, parameter, data_year=data_year, region=region, variant=variant, on=on, policy=policy)
+        memo[key] = found
+        return found
+
+    def _lookup(self, item: str, parameter: str, *, data_year: int | None, region: str, variant: str,
+                on: date | None, policy: FallbackPolicy) -> FactorValue:
         item_id = self.resolve_item(item)
         on_date = [r for r in self._by_key.get((item_id, parameter, variant), []) if r.valid_on(on)]
         candidates = [r for r in on_date if r.valid_for_year(data_year)]

@@ -143,11 +143,19 @@ def parameter_label(key: str, lang: str) -> str:
     return label.text(lang) if label is not None else key
 
 
+_PLACES: dict[int, tuple[object, dict[str, Label]]] = {}
+
+
 def _places() -> dict[str, Label]:
     from zerocarbon.factors import default_library  # core → core; the library's regions.csv is the one list
 
-    places = {key: Label(r.name_zh, r.name_en) for key, r in default_library().regions.items()}
+    library = default_library()
+    cached = _PLACES.get(0)
+    if cached is not None and cached[0] is library:  # built once per library (an inventory asks 10⁵ times)
+        return cached[1]
+    places = {key: Label(r.name_zh, r.name_en) for key, r in library.regions.items()}
     places["CN"] = COUNTRY
+    _PLACES[0] = (library, places)
     return places
 
 
