@@ -9,6 +9,11 @@ must agree; each runs in its own process so its peak memory (RSS) is its own. On
 
     .venv/bin/python benchmarks/bench_ingest.py --keep        # builds /tmp/zc_bench/store.db (~2.5 min)
     .venv/bin/python benchmarks/bench_hourly_carbon.py [--workdir /tmp/zc_bench] [--repeat 3]
+    .venv/bin/python benchmarks/bench_hourly_carbon.py --project   # the project's path beside the reference
+
+With ``--project`` the project's own hourly carbon runs beside the DuckDB reference: cold (the roll-ups
+kept for the factory forgotten first, so the readings are scanned whole and the roll-ups kept) and from
+the kept hour roll-ups; the month × cost-centre totals must agree with the reference to 1e-9.
 """
 
 from __future__ import annotations
@@ -95,9 +100,53 @@ def run_pandas(url: str) -> dict[str, Any]:
             "monthly": [[m, c, round(v, 6)] for m, c, v in monthly.itertuples(index=False)]}
 
 
+def run_project(url: str, kept: bool) -> dict[str, Any]:
+    """The project's hourly carbon (``services.metering.activity.hourly_carbon``: intervals with gaps and
+    exact sums, hour roll-ups, the factor of each hour, the trace) with the benchmark's series, then
+    month × cost centre as the reference does. ``kept=False`` forgets the roll-ups kept for the factory
+    first (a cold store: one whole scan, which keeps them); ``kept=True`` reads those kept."""
+    import duckdb
+    import pyarrow.compute as pc
+
+    from zerocarbon.services.metering.activity import hourly_carbon
+    from zerocarbon.store import rollup_files
+    from zerocarbon.store import schema as sc
+    from zerocarbon.store.db import transaction
+
+    if not kept:
+        with transaction(url) as conn:
+            conn.execute(sc.meter_rollup_state.delete().where(sc.meter_rollup_state.c.factory_id == "BENCH"))
+            conn.execute(sc.meter_rollups.delete().where(sc.meter_rollups.c.factory_id == "BENCH"))
+        root = rollup_files.rollup_root(url)
+        if root is not None:
+            import shutil
+            shutil.rmtree(root / "BENCH", ignore_errors=True)
+    series = factor_series()
+    series = pa.table({"series": pa.array(["bench"] * series.num_rows), "ts": series["ts"], "value": series["value"],
+                       "source": pa.array(["synthetic (benchmark input)"] * series.num_rows)})
+    t0 = time.perf_counter()
+    carbon = hourly_carbon("BENCH", 2023, url, series)
+    con = duckdb.connect()
+    con.register("c", carbon.select(["meter_id", "ts", "cost_centre", "co2_t"]))
+    monthly = con.sql(f"""
+        SELECT strftime(to_timestamp(ts + {LOCAL}), '%Y-%m') AS month, cost_centre::VARCHAR AS cc, SUM(co2_t)
+        FROM c GROUP BY ALL ORDER BY month, cc""").fetchall()
+    seconds = time.perf_counter() - t0
+    total = pc.sum(carbon["co2_t"]).as_py()
+    return {"seconds": seconds, "hourly_rows": carbon.num_rows, "total_tco2": total,
+            "monthly": [[m, c, round(v, 6)] for m, c, v in monthly]}
+
+
 def child(engine: str, url: str) -> None:
-    result = run_duckdb(url) if engine == "duckdb" else run_pandas(url)
-    result["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    if engine == "duckdb":
+        result = run_duckdb(url)
+    elif engine == "pandas":
+        result = run_pandas(url)
+    else:
+        result = run_project(url, kept=engine == "project-kept")
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    result["peak_rss_mb"] = round(usage.ru_maxrss / 1024)
+    result["cpu_seconds"] = round(usage.ru_utime + usage.ru_stime, 2)
     print(json.dumps(result))
 
 
@@ -119,8 +168,10 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--workdir", type=Path, default=Path("/tmp/zc_bench"))
     ap.add_argument("--repeat", type=int, default=3)
-    ap.add_argument("--child", choices=("duckdb", "pandas"))
+    ap.add_argument("--child", choices=("duckdb", "pandas", "project-cold", "project-kept"))
     ap.add_argument("--url")
+    ap.add_argument("--project", action="store_true",
+                    help="the project's hourly carbon (cold and from kept roll-ups) beside the DuckDB reference")
     args = ap.parse_args()
     if args.child:
         child(args.child, args.url)
@@ -128,6 +179,9 @@ def main() -> None:
     url = f"sqlite:///{args.workdir / 'store.db'}"
     if not (args.workdir / "store.db").exists():
         sys.exit("run benchmarks/bench_ingest.py --keep first")
+    if args.project:
+        print(json.dumps(project_side_by_side(url, args.repeat)))
+        return
     duck = measure("duckdb", url, args.repeat)
     pand = measure("pandas", url, args.repeat)
     agree = duck[0]["monthly"] == pand[0]["monthly"] or all(
@@ -144,6 +198,42 @@ def main() -> None:
                                    / statistics.median(r["seconds"] for r in duck), 1),
         "results_agree": agree, "total_tco2": round(duck[0]["total_tco2"], 3),
     }))
+
+
+def project_side_by_side(url: str, repeat: int) -> dict[str, Any]:
+    """The project's path and the reference interleaved, each run in its own process; ratios of medians
+    (wall and CPU seconds: CPU time is the fairer comparison on a machine shared with other work)."""
+    runs: dict[str, list[dict[str, Any]]] = {"duckdb": [], "project-cold": [], "project-kept": []}
+    for i in range(repeat + 1):  # the first round is the warm-up
+        for engine in runs:
+            out = subprocess.run([sys.executable, __file__, "--child", engine, "--url", url], capture_output=True,
+                                 text=True, check=True)
+            result = json.loads(out.stdout.strip().splitlines()[-1])
+            print(json.dumps({"round": i, "engine": engine, "seconds": round(result["seconds"], 2),
+                              "cpu_seconds": result["cpu_seconds"], "peak_rss_mb": result["peak_rss_mb"]}),
+                  file=sys.stderr, flush=True)
+            if i:
+                runs[engine].append(result)
+    ref = runs["duckdb"]
+
+    def agree(a: list[list[Any]], b: list[list[Any]]) -> bool:
+        return len(a) == len(b) and all(x[:2] == y[:2] and abs(x[2] - y[2]) <= 1e-9 * max(abs(y[2]), 1e-12)
+                                        for x, y in zip(a, b, strict=True))
+
+    def med(rs: list[dict[str, Any]], key: str) -> float:
+        return float(statistics.median(r[key] for r in rs))
+
+    out: dict[str, Any] = {"benchmark": "hourly_carbon_project", "store": url, "repeat": repeat,
+                           "reference": {"seconds": summary(ref), "cpu_seconds": summary(ref, "cpu_seconds"),
+                                         "peak_rss_mb": max(r["peak_rss_mb"] for r in ref)}}
+    for engine in ("project-cold", "project-kept"):
+        rs = runs[engine]
+        out[engine] = {"seconds": summary(rs), "cpu_seconds": summary(rs, "cpu_seconds"),
+                       "peak_rss_mb": max(r["peak_rss_mb"] for r in rs),
+                       "ratio": round(med(rs, "seconds") / med(ref, "seconds"), 2),
+                       "cpu_ratio": round(med(rs, "cpu_seconds") / med(ref, "cpu_seconds"), 2),
+                       "hourly_rows": rs[0]["hourly_rows"], "agree": agree(rs[0]["monthly"], ref[0]["monthly"])}
+    return out
 
 
 if __name__ == "__main__":

@@ -6,8 +6,15 @@ roll-ups with exact fixed-scale sums) and a reference written directly as one Du
 the same Parquet parts of the store's columnar cache (monthly exact sums per meter). The two must
 agree exactly (DECIMAL(38,12) per meter and month, and the number of intervals). Prints one JSON
 object: medians with min/max, the peak RSS of each run (the process's high-water mark is reset
-before each run through ``/proc/self/clear_refs``), and the ratio project / reference. Warm runs
-are reported (the first run of each path is the warm-up).
+before each run through ``/proc/self/clear_refs``), and the ratio project / reference, in wall
+seconds and in CPU seconds of the process (all threads; on a machine shared with other work the
+CPU ratio is the steadier one). Warm runs are reported (the first run of each path is the warm-up).
+
+``--kept`` measures the roll-ups kept per meter and month (and the hour roll-ups kept next to the
+store): the first request, a warm one, the first and a warm hourly request, then a new day's batch
+(the day after the store's last reading, every meter; it CHANGES the store) and the requests after
+it, each checked against a whole scan. For the day to fall inside the year, build the store with one
+day fewer: ``bench_ingest.py --days 364 --keep --workdir /tmp/zc_b364``.
 
 Two stores:
 
@@ -30,6 +37,7 @@ import argparse
 import contextlib
 import gc
 import json
+import resource
 import shutil
 import statistics
 import sys
@@ -217,11 +225,24 @@ def compare(new: dict[str, Any], old: dict[str, Any]) -> dict[str, Any]:
             "float_value_max_rel_diff": rel}
 
 
-def timed(fn: Callable[[], Any]) -> tuple[Any, float, int]:
+def _cpu() -> float:
+    """CPU seconds of this process, all threads (user + system)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+CPU: dict[str, list[float]] = {}
+
+
+def timed(fn: Callable[[], Any], label: str = "") -> tuple[Any, float, int]:
+    """(result, wall seconds, peak RSS [MB]); the CPU seconds go to ``CPU[label]``."""
     _reset_peak()
+    c0 = _cpu()
     t0 = time.perf_counter()
     out = fn()
-    return out, time.perf_counter() - t0, _peak_mb()
+    wall = time.perf_counter() - t0
+    CPU.setdefault(label, []).append(_cpu() - c0)
+    return out, wall, _peak_mb()
 
 
 def kept(url: str, factory: str, year: int) -> dict[str, Any]:
@@ -245,9 +266,19 @@ def kept(url: str, factory: str, year: int) -> dict[str, Any]:
         conn.execute(sc.meter_rollup_state.delete())
         conn.execute(sc.meter_rollups.delete())
         last = int(conn.execute(select(func.max(sc.readings.c.ts))).scalar() or 0)
-    first, t_first, rss_first = timed(lambda: kept_year(factory, year, url))
-    warm, t_warm, _ = timed(lambda: kept_year(factory, year, url))
-    out.update(first_request_s=round(t_first, 2), first_request_rss_mb=rss_first, warm_s=round(t_warm, 2))
+    from zerocarbon.store import rollup_files
+
+    root = rollup_files.rollup_root(url)
+    if root is not None:
+        shutil.rmtree(root / factory, ignore_errors=True)
+    first, t_first, rss_first = timed(lambda: kept_year(factory, year, url), "first")
+    warm, t_warm, _ = timed(lambda: kept_year(factory, year, url), "warm")
+    out.update(first_request_s=round(t_first, 2), first_request_cpu_s=round(CPU["first"][-1], 2),
+               first_request_rss_mb=rss_first, warm_s=round(t_warm, 2))
+    _, t_hours, rss_hours = timed(lambda: kept_year(factory, year, url, hourly=True), "hours")
+    _, t_hours_warm, _ = timed(lambda: kept_year(factory, year, url, hourly=True), "hours_warm")
+    out.update(first_hourly_request_s=round(t_hours, 2), first_hourly_request_rss_mb=rss_hours,
+               warm_hourly_s=round(t_hours_warm, 2))
     codes = [m.code for m in load_meters(factory, url).values() if not m.is_virtual]
     day = [last + STEP * (i + 1) for i in range(96)]
     table = pa.table({"meter": [c for c in codes for _ in day], "ts": day * len(codes),
@@ -257,14 +288,24 @@ def kept(url: str, factory: str, year: int) -> dict[str, Any]:
         batch = open_batch("file", "new day", url=url, factory_id=factory)
         close_batch(ingest_table(table, factory, batch, "file", url, now=day[-1] + 86400), url=url)
 
-    _, t_ingest, _ = timed(new_day)
-    after, t_day, _ = timed(lambda: kept_year(factory, year, url))
+    _, t_ingest, _ = timed(new_day, "ingest")
+    after, t_day, _ = timed(lambda: kept_year(factory, year, url), "day")
+    _, t_day_hours, _ = timed(lambda: kept_year(factory, year, url, hourly=True), "day_hours")
     out["new_day_ingest_s"] = round(t_ingest, 2)
+    out["new_day_ingest_cpu_s"] = round(CPU["ingest"][-1], 2)
     whole = project(url, factory, year)
     key = [("meter_id", "ascending"), ("ts", "ascending")]
-    out.update(new_day_rows=table.num_rows, new_day_s=round(t_day, 2),
-               equal_to_whole_scan=bool(same(first, warm) and after.monthly().sort_by(key).equals(
-                   whole["monthly"].sort_by(key)) and after.gaps.equals(whole["gaps"])))
+    out.update(new_day=time.strftime("%Y-%m-%d", time.gmtime(day[0] + 8 * 3600)),
+               new_day_in_year=bool(str(year) == time.strftime("%Y", time.gmtime(day[0] + 8 * 3600))),
+               new_day_rows=table.num_rows, new_day_s=round(t_day, 2), new_day_cpu_s=round(CPU["day"][-1], 2),
+               hourly_after_new_day_s=round(t_day_hours, 2),
+               first_equals_warm=bool(same(first, warm)),
+               new_day_monthly_equals_whole_scan=bool(after.monthly().sort_by(key).equals(whole["monthly"].sort_by(key))),
+               new_day_gaps_equal_whole_scan=bool(after.gaps.equals(whole["gaps"])))
+    if not out["new_day_monthly_equals_whole_scan"]:
+        a, b = after.monthly().sort_by(key).to_pylist(), whole["monthly"].sort_by(key).to_pylist()
+        out["first_difference"] = next(({k: [str(x[k]), str(y[k])] for k in x if x[k] != y[k]} for x, y
+                                         in zip(a, b, strict=False) if x != y), f"rows {len(a)} vs {len(b)}")
     return out
 
 
@@ -300,9 +341,12 @@ def main() -> None:
     proj: Any = None
     ref: Any = None
     for i in range(args.repeat + 1):  # the first round is the warm-up
-        proj, t_p, rss_p = timed(lambda: project(url, args.factory, args.year))
-        ref, t_r, rss_r = timed(lambda: reference(url, args.factory, args.year, args.kind))
+        labels = ("project", "reference") if i else ("warm-up project", "warm-up reference")
+        proj, t_p, rss_p = timed(lambda: project(url, args.factory, args.year), labels[0])
+        ref, t_r, rss_r = timed(lambda: reference(url, args.factory, args.year, args.kind), labels[1])
         print(json.dumps({"round": i, "project_s": round(t_p, 2), "reference_s": round(t_r, 2),
+                          "project_cpu_s": round(CPU[labels[0]][-1], 2),
+                          "reference_cpu_s": round(CPU[labels[1]][-1], 2),
                           "project_rss_mb": rss_p, "reference_rss_mb": rss_r}), file=sys.stderr, flush=True)
         if i:
             times["project"].append(t_p)
@@ -314,6 +358,8 @@ def main() -> None:
         "project_seconds": summary(times["project"]), "reference_seconds": summary(times["reference"]),
         "project_peak_rss_mb": max(peaks["project"]), "reference_peak_rss_mb": max(peaks["reference"]),
         "ratio": round(statistics.median(times["project"]) / statistics.median(times["reference"]), 2),
+        "project_cpu_seconds": summary(CPU["project"]), "reference_cpu_seconds": summary(CPU["reference"]),
+        "cpu_ratio": round(statistics.median(CPU["project"]) / statistics.median(CPU["reference"]), 2),
         "agreement": agree(proj, ref), "monthly_rows": proj["monthly"].num_rows, "gaps": proj["gaps"].num_rows,
     }
     if args.save:

@@ -20,9 +20,10 @@ from zerocarbon.cli.efficiency import efficiency_app, print_efficiency_summary
 from zerocarbon.cli.footprint import footprint_app
 from zerocarbon.cli.forecast import forecast_app
 from zerocarbon.cli.plan import plan
+from zerocarbon.cli.region import region_app
 from zerocarbon.cli.server import serve, user_app
 from zerocarbon.cli.store import ingest_app, readings_app, store_app
-from zerocarbon.cli.verdict import print_verdict, region, verdict, verify
+from zerocarbon.cli.verdict import print_verdict, verdict, verify
 from zerocarbon.errors import ZerocarbonError
 
 console = Console()
@@ -59,8 +60,7 @@ app.add_typer(footprint_app, name="footprint")
 app.command("plan", help="源头减碳规划：措施、边际减排成本曲线、路线图、按目标配置 / source decarbonisation: "
                          "measures, MAC curve, roadmap, sizing.")(plan)
 app.command("verdict", help="零碳工厂评价：结论与差距清单 / the zero-carbon verdict and its gap list.")(verdict)
-app.command("region", help="区域评价：各工厂结论并列、排名、导出 XLSX / regional view: every factory evaluated side by "
-                           "side.")(region)
+app.add_typer(region_app, name="region")
 app.command("verify", help="复核报告：按清单重算，逐项说明是否仍成立 / re-check a report: does every figure still "
                            "stand.")(verify)
 app.command("serve", help="启动管理中心（API 与看板）/ start the management centre (API and dashboard).")(serve)

@@ -1,0 +1,108 @@
+"""``zerocarbon region``: the regional view, and region scale on Parquet with DuckDB or Spark.
+
+``zerocarbon region --year Y`` (= ``zerocarbon region view``) is the regional view of the store
+(:func:`zerocarbon.cli.verdict.region`); ``region export`` writes the region layout
+(:mod:`zerocarbon.services.assessment.region_export`); ``region assess`` computes every factory's metered
+monthly totals from a layout with the chosen engine (:mod:`zerocarbon.services.assessment.region_engine`).
+Thin: every command calls a service function.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from typer.core import TyperGroup
+
+from zerocarbon.cli.verdict import region as region_view
+from zerocarbon.errors import ZerocarbonError
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+class _DefaultViewGroup(TyperGroup):
+    """`zerocarbon region --year 2023` means `zerocarbon region view --year 2023` (as before the sub-commands)."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
+            args = ["view", *args]
+        return super().parse_args(ctx, args)
+
+
+region_app = typer.Typer(cls=_DefaultViewGroup, no_args_is_help=True,
+                         help="区域评价与区域规模计算 / the regional view, and region scale on DuckDB or Spark. "
+                              "`zerocarbon region --year Y` = `zerocarbon region view --year Y`.")
+region_app.command("view", help="区域评价：各工厂结论并列、排名、导出 XLSX / regional view: every factory evaluated "
+                                "side by side.")(region_view)
+
+
+def _fail(e: ZerocarbonError, lang: str) -> None:
+    err_console.print(e.message(lang), highlight=False, markup=False)
+    raise typer.Exit(2) from e
+
+
+@region_app.command("export")
+def export(
+    out: Annotated[Path, typer.Option("--out", help="输出目录（须为空） / output folder (new or empty)")],
+    province: Annotated[str | None, typer.Option("--province", help="只导出该省 / only this province")] = None,
+    factory: Annotated[list[str] | None,
+                       typer.Option("--factory", help="只导出这些工厂 / only these factories")] = None,
+    db: Annotated[str | None, typer.Option("--db", help="库 / store URL")] = None,
+    lang: Annotated[str, typer.Option("--lang", help="输出语言 zh|en / output language")] = "zh",
+) -> None:
+    """把库中工厂的当前读数、计量表与表计事件导出为区域 Parquet 目录 / export the store's factories (current readings,
+    meters, meter events) to the region layout on Parquet."""
+    from zerocarbon.services.assessment.region_export import export_region
+
+    def step(done: int, total: int, fid: str) -> None:
+        err_console.print(f"  {done}/{total} {fid}", highlight=False, markup=False)
+
+    try:
+        summary = export_region(out, db, province=province, factory_ids=factory or None, progress=step)
+    except ZerocarbonError as e:
+        _fail(e, lang)
+    zh = lang == "zh"
+    console.print(f"{'已导出' if zh else 'exported'} {len(summary.factories)} "
+                  f"{'家工厂' if zh else 'factories'}, {summary.readings} {'条读数' if zh else 'readings'} → {out}",
+                  highlight=False, markup=False)
+
+
+@region_app.command("assess")
+def assess(
+    layout: Annotated[Path, typer.Option("--layout", help="区域 Parquet 目录 / the region layout")],
+    year: Annotated[int, typer.Option("--year", help="数据年份 / data year")],
+    engine: Annotated[str, typer.Option("--engine", help="计算引擎 duckdb|spark / engine")] = "duckdb",
+    master: Annotated[str | None, typer.Option(
+        "--master", help="Spark master URL（如 local[2]、spark://host:7077；默认取环境） / Spark master URL "
+                         "(default: from the environment)")] = None,
+    estimate: Annotated[str | None, typer.Option("--estimate", help="缺测估算 linear / estimate gaps: linear")] = None,
+    factory: Annotated[list[str] | None, typer.Option("--factory", help="只算这些工厂 / only these factories")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="写出 .json 或 .csv / write .json or .csv")] = None,
+    lang: Annotated[str, typer.Option("--lang", help="输出语言 zh|en / output language")] = "zh",
+) -> None:
+    """由区域目录计算各工厂各表各月的计量总量（精确小数） / every factory's metered monthly totals per meter (exact
+    decimals) from a region layout, by DuckDB or Spark."""
+    from zerocarbon.services.assessment.region_engine import assess_layout, write_totals
+
+    zh = lang == "zh"
+    try:
+        totals = assess_layout(layout, year, engine, master=master, estimate=estimate,  # type: ignore[arg-type]
+                               factory_ids=factory or None,
+                               progress=lambda msg: err_console.print(f"  {msg}", highlight=False, markup=False))
+    except ZerocarbonError as e:
+        _fail(e, lang)
+    table = Table(title=f"{'区域计量总量' if zh else 'Regional metered totals'} · {year} · {engine}")
+    for col in (("工厂", "Factory"), ("能源", "Carrier"), ("单位", "Unit"), ("年总量（精确）", "Year total (exact)"),
+                ("缺测区间", "Missing intervals")):
+        table.add_column(col[0] if zh else col[1], overflow="fold")
+    for r in totals.factory_totals():
+        value = "—" if r["value_exact"] is None else f"{r['value_exact'].normalize():f}"
+        table.add_row(r["factory_id"], r["carrier"], r["energy_unit"], value, str(r["n_null"]))
+    console.print(table)
+    console.print(f"{'用时' if zh else 'time'} {totals.seconds:.1f} s", highlight=False, markup=False)
+    if out is not None:
+        err_console.print(f"  {write_totals(totals, out)}", highlight=False, markup=False)
