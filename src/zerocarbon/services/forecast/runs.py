@@ -41,7 +41,8 @@ def _usable(s: HourlySeries) -> bool:
 
 
 def choose_model(s: HourlySeries, model: str, horizon: int) -> tuple[ModelName, dict[str, Any] | None]:
-    """The model to run on ``s``: ``model`` as asked, or with ``"auto"`` the best of the back-test (with its evidence)."""
+    """The model to run on ``s``: ``model`` as asked, or with ``"auto"`` the best of the back-test (and its
+    evidence)."""
     if model != "auto":
         if model not in MODELS:
             raise InputError(f"未知的预测模型 {model}", f"unknown forecast model '{model}'", field="model",
