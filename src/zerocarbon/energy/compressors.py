@@ -15,15 +15,13 @@ shipped: such compressors are ``missing_row``.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
 from zerocarbon.energy.equipment import Equipment, GradeResult, Outcome
-from zerocarbon.energy.reference import DATA_DIR, GRADES, STATUSES, _decimal
+from zerocarbon.energy.reference import DATA_DIR, GRADES, STATUSES, _decimal, table_reader
 from zerocarbon.errors import FactorError, InputError, UnitError
 from zerocarbon.units import convert
 
@@ -85,13 +83,7 @@ def load_compressor_table(path: Path | None = None) -> dict[Key, CompressorRow]:
     """
     path = path or DATA_DIR / "gb19153-2019.csv"
     where = path.name
-    text = "".join(line for line in path.read_text(encoding="utf-8").splitlines(keepends=True)
-                   if not line.startswith("#"))
-    reader = csv.DictReader(io.StringIO(text))
-    missing = set(COMPRESSOR_COLUMNS) - set(reader.fieldnames or ())
-    if missing:
-        raise FactorError(f"参考数据缺少列：{sorted(missing)}", f"reference data lacks columns {sorted(missing)}",
-                          file=where)
+    reader = table_reader(path, COMPRESSOR_COLUMNS)
     cells: dict[Key, CompressorRow] = {}
     for line, raw in enumerate(reader, start=2):
         if raw["status"] not in STATUSES or raw["cooling"] not in ("air", "water") or raw["grade"] not in "123":

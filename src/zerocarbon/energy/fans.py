@@ -13,8 +13,6 @@ must give the value as GB 19761-2020 defines it. All rows are single-source (sta
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -22,7 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from zerocarbon.energy.equipment import Equipment, GradeResult, Outcome
-from zerocarbon.energy.reference import DATA_DIR, GRADES, STATUSES, _decimal
+from zerocarbon.energy.reference import DATA_DIR, GRADES, STATUSES, _decimal, table_reader
 from zerocarbon.errors import FactorError, InputError
 
 STANDARD = "GB 19761-2020"
@@ -116,13 +114,7 @@ def load_fan_table(path: Path | None = None) -> tuple[FanCell, ...]:
     """
     path = path or DATA_DIR / "gb19761-2020.csv"
     where = path.name
-    text = "".join(line for line in path.read_text(encoding="utf-8").splitlines(keepends=True)
-                   if not line.startswith("#"))
-    reader = csv.DictReader(io.StringIO(text))
-    missing = set(FAN_COLUMNS) - set(reader.fieldnames or ())
-    if missing:
-        raise FactorError(f"参考数据缺少列：{sorted(missing)}", f"reference data lacks columns {sorted(missing)}",
-                          file=where)
+    reader = table_reader(path, FAN_COLUMNS)
     cells: list[FanCell] = []
     seen: set[tuple[str, str, str, str, str]] = set()
     for line, raw in enumerate(reader, start=2):

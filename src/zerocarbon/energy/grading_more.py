@@ -22,15 +22,13 @@ Every row is a single-source transcription (status ``unverified``); the grade re
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
 from zerocarbon.energy.equipment import Equipment, GradeResult, Outcome
-from zerocarbon.energy.reference import DATA_DIR, GRADES, MOTOR_COLUMNS, STATUSES, MotorRow, _decimal
+from zerocarbon.energy.reference import DATA_DIR, GRADES, MOTOR_COLUMNS, STATUSES, MotorRow, _decimal, table_reader
 from zerocarbon.errors import FactorError, InputError
 
 #: Columns of a motor table file: those of GB 18613 plus the scope text and the upper end of a range row.
@@ -81,12 +79,6 @@ class RangedMotorTable:
         return tuple(r for g in GRADES if (r := self.cells.get((key, poles, g))) is not None)
 
 
-def _data_lines(path: Path) -> str:
-    """The file without its ``#`` header lines (the header carries the table's provenance)."""
-    text = path.read_text(encoding="utf-8")
-    return "".join(line for line in text.splitlines(keepends=True) if not line.startswith("#"))
-
-
 @lru_cache(maxsize=8)
 def load_ranged_motor_table(path: Path) -> RangedMotorTable:
     """Load a motor table file with the columns of :data:`RANGED_COLUMNS` (``#`` lines are its header).
@@ -98,11 +90,7 @@ def load_ranged_motor_table(path: Path) -> RangedMotorTable:
         mixes standards or tables.
     """
     where = path.name
-    reader = csv.DictReader(io.StringIO(_data_lines(path)))
-    missing = set(RANGED_COLUMNS) - set(reader.fieldnames or ())
-    if missing:
-        raise FactorError(f"参考数据缺少列：{sorted(missing)}", f"reference data lacks columns {sorted(missing)}",
-                          file=where)
+    reader = table_reader(path, RANGED_COLUMNS)
     rows: list[MotorRow] = []
     cells: dict[tuple[Decimal, int, int], MotorRow] = {}
     ranges: dict[Decimal, Decimal] = {}

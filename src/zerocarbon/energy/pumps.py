@@ -16,15 +16,13 @@ All rows are single-source (status ``unverified``). Chemical-process pumps (化�
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
 from zerocarbon.energy.equipment import Equipment, GradeResult, Outcome
-from zerocarbon.energy.reference import DATA_DIR, STATUSES, _decimal
+from zerocarbon.energy.reference import DATA_DIR, STATUSES, _decimal, table_reader
 from zerocarbon.errors import FactorError, InputError
 
 STANDARD = "GB 19762-2025"
@@ -106,13 +104,7 @@ def load_pump_table(path: Path | None = None) -> tuple[PumpRow, ...]:
     """
     path = path or DATA_DIR / "gb19762-2025.csv"
     where = path.name
-    text = "".join(line for line in path.read_text(encoding="utf-8").splitlines(keepends=True)
-                   if not line.startswith("#"))
-    reader = csv.DictReader(io.StringIO(text))
-    missing = set(PUMP_COLUMNS) - set(reader.fieldnames or ())
-    if missing:
-        raise FactorError(f"参考数据缺少列：{sorted(missing)}", f"reference data lacks columns {sorted(missing)}",
-                          file=where)
+    reader = table_reader(path, PUMP_COLUMNS)
     rows: list[PumpRow] = []
     seen: set[tuple[str, str, str]] = set()
     for line, raw in enumerate(reader, start=2):

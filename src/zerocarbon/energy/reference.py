@@ -21,6 +21,7 @@ missing value.
 from __future__ import annotations
 
 import csv
+import io
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -134,6 +135,25 @@ def load_motor_table(path: Path | None = None) -> MotorTable:
     return _load_motor_table(path)
 
 
+def table_reader(path: Path, columns: tuple[str, ...]) -> csv.DictReader[str]:
+    """The rows of a reference CSV, its ``#`` lines (the header that carries the table's provenance) left out,
+    after checking that it has ``columns``.
+
+    Raises
+    ------
+    FactorError
+        A column is missing.
+    """
+    text = "".join(line for line in path.read_text(encoding="utf-8").splitlines(keepends=True)
+                   if not line.startswith("#"))
+    reader = csv.DictReader(io.StringIO(text))
+    missing = set(columns) - set(reader.fieldnames or ())
+    if missing:
+        raise FactorError(f"参考数据缺少列：{sorted(missing)}", f"reference data lacks columns {sorted(missing)}",
+                          file=path.name)
+    return reader
+
+
 def _checked_rows(path: Path, columns: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
     """The rows of a reference CSV with their line numbers, after checking its columns and each row's status.
 
@@ -143,13 +163,7 @@ def _checked_rows(path: Path, columns: tuple[str, ...]) -> list[tuple[int, dict[
         A column is missing, or a row's status is not one of :data:`STATUSES`.
     """
     where = path.name
-    with path.open(encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh)
-        missing = set(columns) - set(reader.fieldnames or ())
-        if missing:
-            raise FactorError(f"参考数据缺少列：{sorted(missing)}", f"reference data lacks columns {sorted(missing)}",
-                              file=where)
-        rows = list(enumerate(reader, start=2))
+    rows = list(enumerate(table_reader(path, columns), start=2))
     for line, raw in rows:
         if raw["status"] not in STATUSES:
             raise FactorError(f"状态无效：{raw['status']!r}", f"unknown status {raw['status']!r}", file=where,
