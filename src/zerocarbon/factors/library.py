@@ -34,6 +34,7 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from zerocarbon.errors import FactorError, ZerocarbonError
 from zerocarbon.units import parse_unit
@@ -238,6 +239,7 @@ class FactorLibrary:
         for row in rows:
             self._by_key[(row.item, row.parameter, row.variant)].append(row)
         self._aliases: dict[str, str] = {}
+        self._lookups: dict[tuple[Any, ...], FactorValue] = {}  # answers of lookup(), by its arguments
         for item in items:
             for name in (item.item, item.name_zh, item.name_en, *item.aliases):
                 if name:
@@ -370,11 +372,10 @@ class FactorLibrary:
             When no row matches; its message says what was asked for.
         """
         key = (item, parameter, data_year, region, variant, on, policy)
-        memo = self.__dict__.setdefault("_lookups", {})
-        if key in memo:  # rows never change after construction: the same question has the same answer
-            return memo[key]  # type: ignore[no-any-return]
+        if key in self._lookups:  # rows never change after construction: the same question has the same answer
+            return self._lookups[key]
         found = self._lookup(item, parameter, data_year=data_year, region=region, variant=variant, on=on, policy=policy)
-        memo[key] = found
+        self._lookups[key] = found
         return found
 
     def _lookup(self, item: str, parameter: str, *, data_year: int | None, region: str, variant: str,

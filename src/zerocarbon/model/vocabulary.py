@@ -23,7 +23,8 @@ outputs and template headers change with it.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import NamedTuple
+from functools import lru_cache
+from typing import Any, NamedTuple
 
 
 class Label(NamedTuple):
@@ -143,19 +144,17 @@ def parameter_label(key: str, lang: str) -> str:
     return label.text(lang) if label is not None else key
 
 
-_PLACES: dict[int, tuple[object, dict[str, Label]]] = {}
-
-
 def _places() -> dict[str, Label]:
     from zerocarbon.factors import default_library  # core → core; the library's regions.csv is the one list
 
-    library = default_library()
-    cached = _PLACES.get(0)
-    if cached is not None and cached[0] is library:  # built once per library (an inventory asks 10⁵ times)
-        return cached[1]
+    return _places_of(default_library())
+
+
+@lru_cache(maxsize=2)
+def _places_of(library: Any) -> dict[str, Label]:
+    """The place names of ``library``, built once per library (an inventory asks for them 10⁵ times)."""
     places = {key: Label(r.name_zh, r.name_en) for key, r in library.regions.items()}
     places["CN"] = COUNTRY
-    _PLACES[0] = (library, places)
     return places
 
 

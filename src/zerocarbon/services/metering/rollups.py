@@ -14,6 +14,7 @@ interval). Estimation by profile is not kept: it is computed whole, as before.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections.abc import Callable
 
@@ -26,7 +27,6 @@ from zerocarbon.store import rollups as kept
 from zerocarbon.store.readings import register_readings
 from zerocarbon.timeseries.intervals import Estimate
 from zerocarbon.timeseries.months import (
-    Pieces,
     affected,
     assemble,
     month_starts,
@@ -100,14 +100,13 @@ def kept_year(factory_id: str, year: int, url: str | None = None, *, estimate: E
     if ranges:
         new = scan_pieces(fm, year, view, estimate=estimate, power_as_energy=power_as_energy, ranges=ranges,
                           hourly=old_hours is not None)
-        stored = replace(Pieces(stored.monthly, stored.gaps, stored.unused, old_hours), new, ranges, year,
-                         fm.timezone)
+        stored = replace(dataclasses.replace(stored, hourly=old_hours), new, ranges, year, fm.timezone)
         new_state = kept.State(head, setup)
         kept.save(factory_id, year, kind, new, new_state, fm.timezone, ranges=ranges, url=url)
         if stored.hourly is not None:
             files.save_hours(factory_id, year, kind, stored.hourly, new_state, fm.timezone, url, months=months)
     else:  # nothing of this year's months changed (the state stays: the same entries are looked at next time)
-        stored = Pieces(stored.monthly, stored.gaps, stored.unused, old_hours)
+        stored = dataclasses.replace(stored, hourly=old_hours)
     if not hourly:
-        stored = Pieces(stored.monthly, stored.gaps, stored.unused, None)
+        stored = dataclasses.replace(stored, hourly=None)
     return assemble(fm, year, stored, estimate, power_as_energy)
