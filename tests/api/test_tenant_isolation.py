@@ -27,6 +27,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from tests.api.conftest import FOREIGN, FOREIGN_NAME, T0, World, readings_doc, setup_doc
 from tests.api.test_activity_files import declared_yaml
 
+from zerocarbon.services.efficiency import equipment_store
 from zerocarbon.services.identity import api_keys, users
 from zerocarbon.services.inventory import declared
 
@@ -41,13 +42,25 @@ def foreign_activity_file(world: World) -> int:
     return declared.upload(FOREIGN, f"{FOREIGN}.yaml", content, url=world.url).file.id
 
 
+def foreign_equipment_yaml(efficiency: str = "94.6") -> bytes:
+    """B's stored equipment register: one motor named with B's name (a leak of it would show)."""
+    return (f"devices:\n- {{code: B-M1, name: {FOREIGN_NAME}电机, kind: motor_lv, rated_power_kw: 55, poles: 4, "
+            f"efficiency_pct: {efficiency}}}\n").encode()
+
+
+@pytest.fixture(autouse=True)
+def foreign_equipment(world: World) -> None:
+    """B's stored equipment register, for the walk to read, replace and delete."""
+    equipment_store.upload(FOREIGN, "b.yaml", foreign_equipment_yaml(), url=world.url)
+
+
 def _params(world: World) -> dict[str, str]:
     prefix = api_keys.api_key_prefix(world.foreign_key)
     return {"factory_id": FOREIGN, "meter_code": "E1", "meter": "E1", "period": "2023", "fmt": "json",
             "line_id": "E1-2023-01", "prefix": str(prefix), "user_id": str(world.users["foreign_manager"].id),
             "page": "overview", "name": "app.js", "signoff_id": str(world.foreign_signoff),
             "file_id": str(declared.versions(FOREIGN, world.url)[0].id), "year": "2023", "alert_id": "1",
-            "client_id": "none"}
+            "client_id": "none", "code": "B-M1"}
 
 
 def _body(path: str) -> Any:
@@ -106,6 +119,9 @@ def _call(world: World, method: str, url: str, headers: dict[str, str]) -> Any:
     if method == "POST" and url.endswith("/activity-files"):  # a multipart upload: B's own file, changed
         return world.client.request(method, url, headers=headers, params={"year": 2023}, follow_redirects=False,
                                     files={"file": ("b.yaml", declared_yaml(FOREIGN, FOREIGN_NAME, "浙江", "9"))})
+    if method == "POST" and url.endswith("/equipment"):  # a multipart upload: B's own device, changed
+        return world.client.request(method, url, headers=headers, follow_redirects=False,
+                                    files={"file": ("b.yaml", foreign_equipment_yaml("96.5"))})
     body = _body(url) if method in ("POST", "PUT", "PATCH") else None
     return world.client.request(method, url, headers=headers, params={"year": 2023}, json=body,
                                 follow_redirects=False)
@@ -162,3 +178,4 @@ def test_nothing_in_the_foreign_factory_changed(world: World) -> None:
     assert api_keys.get_api_key(str(api_keys.api_key_prefix(world.foreign_key)), world.url).revoked_at is None  # type: ignore[union-attr]
     assert users.get_user_by_name("intruder", world.url) is None
     assert len(declared.versions(FOREIGN, world.url)) == 1
+    assert [(d.code, str(d.efficiency_pct)) for d in equipment_store.devices(FOREIGN, world.url)] == [("B-M1", "94.6")]

@@ -22,13 +22,14 @@ from zerocarbon.errors import FactorError, InputError
 
 
 def test_files_load_with_provenance() -> None:
-    assert quota_files() == ("gb16780-2021.yaml", "gb21256-2025.yaml", "gb21346-2022.yaml")
+    assert {"gb16780-2021.yaml", "gb21256-2025.yaml", "gb21346-2022.yaml"} <= set(quota_files())
     for name in quota_files():
         std = load_quota_standard(DATA_DIR / name)
         assert std.source.startswith("adgo07/ECQuota-Insight:data/definitions/")
         for ind in std.indicators:
-            assert ind.status in ("verified", "unverified") and ind.table == "表1" and ind.clause
-            assert ind.grades[1] <= ind.grades[2] <= ind.grades[3]
+            assert ind.status in ("verified", "unverified") and ind.table.startswith("表") and ind.clause
+            defined = [ind.grades[g] for g in (1, 2, 3) if g in ind.grades]
+            assert defined == sorted(defined) and 3 in ind.grades
     al = load_quota_standard("gb21346-2022")
     assert al.effective_from == "2024-01-01" and len(al.indicators) == 4
     with pytest.raises(FactorError):

@@ -104,11 +104,15 @@ def _devices_table(diagnosis: Any, lang: str) -> None:
     console.print(table)
 
 
-def _emit(diagnosis: Any, out: Path | None, as_json: bool, lang: str) -> None:
+Pdf = Annotated[bool, typer.Option("--pdf", help="同时写出 PDF 诊断报告（中英，需 --out） / also write the diagnosis "
+                                                   "as PDF (zh-CN and en; with --out)")]
+
+
+def _emit(diagnosis: Any, out: Path | None, as_json: bool, lang: str, pdf: bool = False) -> None:
     if out is not None:
         from zerocarbon.services.efficiency.runs import write_diagnosis
 
-        for path in write_diagnosis(diagnosis, out):
+        for path in write_diagnosis(diagnosis, out, pdf=pdf):
             err_console.print(f"  {path}", highlight=False, markup=False)
     if as_json:
         sys.stdout.write(json.dumps(diagnosis.to_dict(), ensure_ascii=False, indent=2) + "\n")
@@ -137,14 +141,14 @@ def template(
 @efficiency_app.command("grade", help="读取台账并评定能效等级、节能量与措施 / read a register (.xlsx/.yaml/.json) and "
                                       "grade it: grades with the table row used, savings, measures.")
 def grade(register: Annotated[Path, typer.Argument(help="设备能效台账 / register file")], year: Year = None,
-          out: Out = None, as_json: AsJson = False, lang: Lang = "zh") -> None:
+          out: Out = None, as_json: AsJson = False, lang: Lang = "zh", pdf: Pdf = False) -> None:
     from zerocarbon.services.efficiency.runs import grade_register, load_register
 
     try:
         diagnosis = grade_register(load_register(register), year)
     except ZerocarbonError as exc:
         _fail(exc, lang)
-    _emit(diagnosis, out, as_json, lang)
+    _emit(diagnosis, out, as_json, lang, pdf)
 
 
 @efficiency_app.command("diagnose", help="节能降碳诊断：台账 + 活动数据文件（--inventory）或库中工厂（--factory） / "
@@ -157,7 +161,7 @@ def diagnose(
     db: Annotated[str | None, typer.Option("--db", help="数据库 URL / store URL")] = None,
     declared: Annotated[Path | None, typer.Option("--declared", help="与 --factory 合用的申报文件 / declared file "
                                                                      "with --factory")] = None,
-    year: Year = None, out: Out = None, as_json: AsJson = False, lang: Lang = "zh",
+    year: Year = None, out: Out = None, as_json: AsJson = False, lang: Lang = "zh", pdf: Pdf = False,
 ) -> None:
     from zerocarbon.services.efficiency.runs import diagnose_factory, diagnose_files
 
@@ -173,4 +177,80 @@ def diagnose(
             diagnosis = diagnose_files(register, inventory, year)
     except ZerocarbonError as exc:
         _fail(exc, lang)
-    _emit(diagnosis, out, as_json, lang)
+    _emit(diagnosis, out, as_json, lang, pdf)
+
+
+# ------------------------------------------------------------------------------ the stored register
+Db = Annotated[str | None, typer.Option("--db", help="数据库 URL（默认本地库） / store URL (default: the local store)")]
+FactoryReq = Annotated[str, typer.Option("--factory", help="库中工厂编号 / factory id in the store")]
+
+
+def _as_cli_user() -> Any:
+    """Audit entries of these commands are the command-line user's (``cli:<user>``) unless set otherwise."""
+    from zerocarbon.store.audit import cli_actor, current_actor
+
+    return current_actor.set(cli_actor()) if current_actor.get() == "system" else None
+
+
+@efficiency_app.command("store-upload", help="把台账中的设备存入库（按设备编号合并；重复上传不改变任何数据；一次列出"
+                                              "全部错误） / store the devices of a register file (merged by code; "
+                                              "re-sending changes nothing; every problem listed at once).")
+def store_upload(register: Annotated[Path, typer.Argument(help="设备能效台账 .xlsx/.yaml/.json / register file")],
+                 factory: FactoryReq, db: Db = None, lang: Lang = "zh") -> None:
+    from zerocarbon.services.efficiency import equipment_store
+
+    token = _as_cli_user()
+    try:
+        content = register.read_bytes() if register.is_file() else b""
+        done = equipment_store.upload(factory, register.name, content, url=db)
+    except ZerocarbonError as exc:
+        _fail(exc, lang)
+    finally:
+        if token is not None:
+            from zerocarbon.store.audit import current_actor
+
+            current_actor.reset(token)
+    zh = lang == "zh"
+    for label_zh, label_en, codes in (("新增", "added", done.added), ("更新", "changed", done.changed),
+                                      ("未变", "unchanged", done.unchanged)):
+        console.print(f"{label_zh if zh else label_en}: {len(codes)} {' '.join(codes)}", highlight=False,
+                      markup=False)
+
+
+@efficiency_app.command("store-list", help="列出库中的设备台账 / list the stored equipment register.")
+def store_list(factory: FactoryReq, db: Db = None, as_json: AsJson = False, lang: Lang = "zh") -> None:
+    from zerocarbon.services.efficiency import equipment_store
+
+    try:
+        devices = equipment_store.devices(factory, db)
+    except ZerocarbonError as exc:
+        _fail(exc, lang)
+    if as_json:
+        sys.stdout.write(json.dumps([equipment_store.device_dict(d) for d in devices], ensure_ascii=False,
+                                    indent=2) + "\n")
+        return
+    table = Table(title=f"{'设备能效台账' if lang == 'zh' else 'Equipment register'} · {factory}")
+    for col in ("编号" if lang == "zh" else "Code", "类型" if lang == "zh" else "Kind", "kW", "η %"):
+        table.add_column(col)
+    for d in devices:
+        table.add_row(d.code, d.kind, str(d.rated_power_kw or "—"), str(d.efficiency_pct or "—"))
+    console.print(table)
+
+
+@efficiency_app.command("store-delete", help="从库中删除一台设备（记入审计链） / remove a device from the stored "
+                                              "register (audited).")
+def store_delete(code: Annotated[str, typer.Argument(help="设备编号 / device code")], factory: FactoryReq,
+                 db: Db = None, lang: Lang = "zh") -> None:
+    from zerocarbon.services.efficiency import equipment_store
+
+    token = _as_cli_user()
+    try:
+        equipment_store.delete(factory, code, url=db)
+    except ZerocarbonError as exc:
+        _fail(exc, lang)
+    finally:
+        if token is not None:
+            from zerocarbon.store.audit import current_actor
+
+            current_actor.reset(token)
+    console.print(f"{'已删除' if lang == 'zh' else 'removed'} {code}", highlight=False, markup=False)

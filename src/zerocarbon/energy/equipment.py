@@ -35,7 +35,7 @@ from zerocarbon.energy.reference import (
     load_transformer_table,
 )
 from zerocarbon.errors import InputError
-from zerocarbon.model.entities import Attribute, Entity, model_field
+from zerocarbon.model.entities import Attribute, Db, Entity, model_field
 
 
 class TableRow(Protocol):
@@ -52,8 +52,21 @@ class TableRow(Protocol):
     def status(self) -> str: ...
 
 
+#: Column sizes of the stored register (table ``equipment``, migration 0013): codes and enumerations, free text,
+#: and numbers exact to 10 decimal places (Numeric(28, 10): efficiencies, pressures, ψ, γ and β as entered).
+DB_CODE, DB_TEXT, DB_PRECISION, DB_SCALE = 64, 200, 28, 10
+
+
+def _db(name: str, kind: str) -> Db:
+    if kind == "decimal":
+        return Db(name, precision=DB_PRECISION, scale=DB_SCALE)
+    if kind == "text":
+        return Db(name, DB_TEXT if name in ("name", "facility", "connection") else DB_CODE)
+    return Db(name)
+
+
 def _a(name: str, kind: Literal["text", "integer", "decimal"], **kw: object) -> Attribute:
-    return Attribute(name, kind, spec=name, api=True, **kw)  # type: ignore[arg-type]
+    return Attribute(name, kind, spec=name, api=True, db=_db(name, kind), **kw)  # type: ignore[arg-type]
 
 
 #: The equipment register: one row per energy-using device.

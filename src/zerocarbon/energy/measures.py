@@ -18,6 +18,7 @@ from typing import Any
 
 from zerocarbon.energy.equipment import Equipment
 from zerocarbon.energy.savings import UpgradeSavings
+from zerocarbon.energy.savings_more import MachineSavings
 from zerocarbon.errors import InputError
 
 #: Electricity at its equivalent value (当量值), GB/T 2589 附录A: 0.1229 kgce/kWh → tce per kWh.
@@ -170,3 +171,53 @@ def rank_by_abatement(measures: Iterable[Measure], regime: str) -> list[Measure]
             raise InputError(f"措施 {m.id} 没有口径 {regime} 的减排量", f"measure {m.id} has no figure for {regime}",
                              field="regime")
     return sorted(items, key=lambda m: (-m.tco2_per_year[regime], m.id))
+
+
+def _shown(value: Decimal) -> str:
+    """A limit for a title: as written in the table, or to 0.01 when computed (GB 19762's formula)."""
+    return f"{value:.2f}" if value.as_tuple().exponent < -2 else str(value)  # type: ignore[operator]
+
+
+def machine_upgrade_measure(device: Equipment, by_regime: Mapping[str, MachineSavings], *, investment_given: bool,
+                            kgce_per_kwh: Decimal | None = None) -> Measure:
+    """The measure "replace this compressor, fan or pump by a grade-1 one" (:mod:`zerocarbon.energy.savings_more`).
+
+    Parameters are those of :func:`upgrade_measure`, with the savings of
+    :func:`~zerocarbon.energy.savings_more.machine_upgrade_to_grade1`.
+
+    Raises
+    ------
+    InputError
+        ``by_regime`` is empty.
+    """
+    if not by_regime:
+        raise InputError(f"设备 {device.code} 没有任何口径的节能量", f"no savings for device {device.code}")
+    first = next(iter(by_regime.values()))
+    kwh = first.kwh_per_year
+    now, target = _shown(first.value_now), _shown(first.value_grade1)
+    sym, sym1 = ("e₀", "e₁") if first.metric == "specific_power" else ("η₀", "η₁")
+    ratio = f"(1 − {target}/{now})" if first.metric == "specific_power" else f"(1 − {now}/{target})"
+    e0 = "metered E_in" if first.basis == "metered" else \
+        f"P × β × h = {device.rated_power_kw} kW × {device.load_factor} × {device.running_hours} h"
+    e0_zh = "计量输入电量 E_in" if first.basis == "metered" else \
+        (f"P × β × h（额定功率 {device.rated_power_kw} kW，负载率 {device.load_factor}，"
+         f"年运行 {device.running_hours} h）")
+    limit = f"{'≤' if first.metric == 'specific_power' else '≥'} {target} {first.unit}"
+    what = "e" if first.metric == "specific_power" else "η"
+    return Measure(
+        id=f"upgrade:{device.code}", kind="equipment_upgrade", target=device.code,
+        title_zh=f"{device.name or device.code} 更换为1级能效（{what} {limit}）",
+        title_en=f"replace {device.name or device.code} by grade 1 ({what} {limit})",
+        facility=device.facility, kwh_per_year=kwh,
+        tce_per_year=kwh * kgce_per_kwh * TCE_PER_KGCE if kgce_per_kwh is not None else None,
+        tco2_per_year={regime: s.tco2_per_year for regime, s in by_regime.items()},
+        money_per_year=first.money_per_year,
+        investment=first.replacement_cost if investment_given else None,
+        payback_years=first.payback_years if investment_given else None,
+        npv=first.npv if investment_given else None,
+        lifetime_years=first.lifetime_years if investment_given else None,
+        basis=f"{first.formula} with E₀ = {e0}, {sym}/{sym1} of {first.standard}: {ratio}; tariff {first.tariff} "
+              "yuan/kWh",
+        basis_zh=f"{first.formula}，E₀ = {e0_zh}，{first.standard}：{ratio}；电价 {first.tariff} 元/kWh",
+        sources=(first.row_id,),
+    )

@@ -7,11 +7,15 @@ measured unit-product energy x, after the standard's corrections:
   Lg ← Lg + (c − c_ref) × kg;
 * altitude corrections (GB 16780-2021 5.3 式(1)), applied after the linear ones, to the grades the
   standard names, when the altitude exceeds the threshold: Lg ← Lg × K, K = a − b × p / p₀;
+* multiply corrections (GB 21340-2019 Vc = a × b × c × d), after the linear ones: Lg ← Lg × Πᵢ kᵢ with
+  the coefficients kᵢ > 0 the user reads from the standard's table;
 
 the verdict is 达到标杆 when a benchmark level B is given and x ≤ B, otherwise the best grade g with
 x ≤ Lg (1级 / 2级 / 3级), otherwise 未达限定值. Comparisons are at full Decimal precision (no
-rounding). The gap is reported per unit of product [indicator unit] and, when the production and
-(for electricity indicators) the electricity coefficient are given, in tce.
+rounding). A grade the standard leaves empty (“—”) stays missing: no value can reach it, its limit
+and gap are absent, and the verdict says 该等级标准未规定. The gap is reported per unit of product
+[indicator unit] and, when the production and (for electricity indicators) the electricity coefficient
+are given, in tce.
 """
 
 from __future__ import annotations
@@ -25,6 +29,9 @@ from zerocarbon.errors import InputError
 
 THOUSAND = Decimal(1000)
 ZERO = Decimal(0)
+ONE = Decimal(1)
+NOT_SET_ZH = "该等级标准未规定"
+NOT_SET_EN = "grade not set by the standard"
 
 
 @dataclass(frozen=True)
@@ -75,7 +82,7 @@ def corrected_limits(indicator: QuotaIndicator, inputs: Mapping[str, Decimal]
     Returns
     -------
     limits : dict of int to Decimal
-        Corrected limits of grades 1–3 [indicator unit].
+        Corrected limits of the grades the standard sets [indicator unit] (a missing grade stays absent).
     applied : tuple of AppliedCorrection
 
     Raises
@@ -88,11 +95,32 @@ def corrected_limits(indicator: QuotaIndicator, inputs: Mapping[str, Decimal]
     ordered = sorted(indicator.corrections, key=lambda c: c.kind != "linear")
     for corr in ordered:
         before = dict(limits)
+        if corr.kind == "multiply":
+            read = {c.input: _coefficient(inputs, c.input, indicator, corr) for c in corr.coefficients}
+            vc = ONE
+            for k_i in read.values():
+                vc *= k_i
+            for g in limits:
+                limits[g] = limits[g] * vc
+            applied.append(AppliedCorrection(corr.id, corr.clause, read, vc, before, dict(limits),
+                                             corr.note_zh, corr.note_en))
+            continue
         value = _need(inputs, corr.input, indicator, corr)
         if corr.kind == "linear":
-            for g in GRADES:
+            read = {corr.input: value}
+            if corr.requires_input:
+                cond = _need(inputs, corr.requires_input, indicator, corr)
+                if cond < corr.requires_min:
+                    raise InputError(
+                        f"{indicator.standard} {indicator.name_zh} 的修正（{corr.clause}）仅适用于 "
+                        f"{corr.requires_input} ≥ {corr.requires_min}，实际为 {cond}：标准未给出此情形的限额，不予判级",
+                        f"the correction {corr.id} ({indicator.standard} {corr.clause}) of {indicator.id} applies only "
+                        f"when {corr.requires_input} >= {corr.requires_min} (got {cond}); no rule for this case is "
+                        "transcribed, so it is not graded", field=corr.requires_input)
+                read[corr.requires_input] = cond
+            for g in limits:
                 limits[g] = limits[g] + (value - corr.reference) * corr.per_unit[g]
-            applied.append(AppliedCorrection(corr.id, corr.clause, {corr.input: value}, None, before, dict(limits),
+            applied.append(AppliedCorrection(corr.id, corr.clause, read, None, before, dict(limits),
                                              corr.note_zh, corr.note_en))
         elif corr.kind == "altitude":
             if value <= corr.above_m:
@@ -100,10 +128,19 @@ def corrected_limits(indicator: QuotaIndicator, inputs: Mapping[str, Decimal]
             pressure = _need(inputs, corr.pressure_input, indicator, corr)
             k = corr.a - corr.b * pressure / corr.p0_pa
             for g in corr.grades:
-                limits[g] = limits[g] * k
+                if g in limits:
+                    limits[g] = limits[g] * k
             applied.append(AppliedCorrection(corr.id, corr.clause, {corr.input: value, corr.pressure_input: pressure},
                                              k, before, dict(limits), corr.note_zh, corr.note_en))
     return limits, tuple(applied)
+
+
+def _coefficient(inputs: Mapping[str, Decimal], name: str, indicator: QuotaIndicator, corr: Correction) -> Decimal:
+    value = _need(inputs, name, indicator, corr)
+    if value <= 0:
+        raise InputError(f"{indicator.standard} 修正系数 {name} 须为正数（{corr.clause}）",
+                         f"the coefficient {name} ({indicator.standard} {corr.clause}) must be positive", field=name)
+    return value
 
 
 def _need(inputs: Mapping[str, Decimal], name: str, indicator: QuotaIndicator, corr: Correction) -> Decimal:
@@ -127,10 +164,12 @@ class QuotaVerdict:
     value : Decimal
         Measured unit-product energy x [indicator unit].
     limits : dict of int to Decimal
-        Corrected limits of grades 1–3 [indicator unit].
+        Corrected limits of the grades the standard sets [indicator unit].
     corrections : tuple of AppliedCorrection
     grade : int or None
         1–3, or None below the 限定值.
+    missing_grades : tuple of int
+        Grades the standard does not set for the indicator (该等级标准未规定): never reached.
     verdict_zh : str
         达到标杆 / 1级 / 2级 / 3级 / 未达限定值.
     verdict_en : str
@@ -138,7 +177,7 @@ class QuotaVerdict:
     levels : BenchmarkLevels or None
     gap_to_grade1, gap_to_limit, gap_to_benchmark : Decimal or None
         x − L₁, x − L₃, x − B [indicator unit] when positive (what must be saved per unit); 0 when met;
-        None for the benchmark when no level is given.
+        None for grade 1 when the standard does not set it, and for the benchmark when no level is given.
     gap_to_grade1_tce, gap_to_limit_tce, gap_to_benchmark_tce : Decimal or None
         The same gaps times the production, in tce [t standard coal], when the production (and for
         kWh indicators the coefficient) is given.
@@ -152,12 +191,25 @@ class QuotaVerdict:
     verdict_zh: str
     verdict_en: str
     levels: BenchmarkLevels | None
-    gap_to_grade1: Decimal
+    gap_to_grade1: Decimal | None
     gap_to_limit: Decimal
     gap_to_benchmark: Decimal | None
     gap_to_grade1_tce: Decimal | None
     gap_to_limit_tce: Decimal | None
     gap_to_benchmark_tce: Decimal | None
+    missing_grades: tuple[int, ...] = ()
+
+    @property
+    def missing_note_zh(self) -> str:
+        """``1级、2级：该等级标准未规定``, or "" when every grade is set."""
+        return "、".join(f"{g}级" for g in self.missing_grades) + f"：{NOT_SET_ZH}" if self.missing_grades else ""
+
+    @property
+    def missing_note_en(self) -> str:
+        """``grade 1, grade 2: grade not set by the standard``, or "" when every grade is set."""
+        if not self.missing_grades:
+            return ""
+        return ", ".join(f"grade {g}" for g in self.missing_grades) + f": {NOT_SET_EN}"
 
 
 def to_tce(per_unit: Decimal, unit: str, production: Decimal, kgce_per_kwh: Decimal | None = None) -> Decimal | None:
@@ -200,7 +252,8 @@ def evaluate(indicator: QuotaIndicator, value: Decimal, inputs: Mapping[str, Dec
     inputs : mapping, optional
         Values the corrections need (see :func:`corrected_limits`).
     levels : BenchmarkLevels, optional
-        Benchmark and baseline of the indicator (none are shipped; see docs/efficiency-reference.md).
+        Benchmark and baseline of the indicator (:func:`zerocarbon.energy.levels.levels_for` gives the shipped
+        2023 levels of 发改产业〔2023〕723号 mapped to it; see docs/efficiency-reference.md).
     production : Decimal, optional
         Production of the period [t], for the gaps in tce.
     kgce_per_kwh : Decimal, optional
@@ -215,14 +268,14 @@ def evaluate(indicator: QuotaIndicator, value: Decimal, inputs: Mapping[str, Dec
     if value < 0:
         raise InputError("单位产品能耗不能为负", "the unit-product energy cannot be negative", field="value")
     limits, applied = corrected_limits(indicator, inputs or {})
-    grade = next((g for g in GRADES if value <= limits[g]), None)
+    grade = next((g for g in GRADES if g in limits and value <= limits[g]), None)
     if levels is not None and value <= levels.benchmark:
         zh, en = "达到标杆", "benchmark"
     elif grade is not None:
         zh, en = f"{grade}级", f"grade {grade}"
     else:
         zh, en = "未达限定值", "below minimum"
-    gap1 = max(value - limits[1], ZERO)
+    gap1 = max(value - limits[1], ZERO) if 1 in limits else None
     gap3 = max(value - limits[3], ZERO)
     gapb = max(value - levels.benchmark, ZERO) if levels is not None else None
 
@@ -235,6 +288,7 @@ def evaluate(indicator: QuotaIndicator, value: Decimal, inputs: Mapping[str, Dec
         indicator=indicator, value=value, limits=limits, corrections=applied, grade=grade, verdict_zh=zh,
         verdict_en=en, levels=levels, gap_to_grade1=gap1, gap_to_limit=gap3, gap_to_benchmark=gapb,
         gap_to_grade1_tce=tce(gap1), gap_to_limit_tce=tce(gap3), gap_to_benchmark_tce=tce(gapb),
+        missing_grades=indicator.missing_grades,
     )
 
 

@@ -9,8 +9,11 @@ The files live in ``zerocarbon/energy/data/`` (documented in ``docs/efficiency-r
 * ``gb30254-2024*.csv``, ``gb30253-2024*.csv`` (high-voltage motors, PMSM; loaded by
   :mod:`zerocarbon.energy.grading_more`) and ``gb19153-2019.csv`` (air compressors; loaded by
   :mod:`zerocarbon.energy.compressors`), each with a ``#`` header citing its table and source;
-* ``gb21346-2022.yaml``, ``gb16780-2021.yaml``, ``gb21256-2025.yaml`` — quota standards (能耗限额):
-  indicator, unit, grade 1/2/3 limits and correction formulas.
+* ``gb*.yaml`` — quota standards (能耗限额; GB 21346-2022, GB 16780-2021, GB 21256-2025, GB 21340-2019,
+  GB 21257-2024, GB 32047-2025 …): indicator, unit, grade 1/2/3 limits and correction formulas. A grade
+  the standard leaves empty (“—”) is written ``null`` and stays missing (never filled from a neighbour);
+* ``ndrc-2023-723-levels.csv`` — the benchmark/baseline levels of 发改产业〔2023〕723号, loaded by
+  :mod:`zerocarbon.energy.levels` (its rows become ``quota.BenchmarkLevels``, and ``quota`` imports this module).
 
 Every row carries the standard, its edition, the table or clause, the public source it was read
 from and a status: ``verified`` (a second independent source agrees) or ``unverified`` (one
@@ -257,12 +260,27 @@ def load_transformer_table(path: Path | None = None) -> tuple[TransformerRow, ..
 
 # ------------------------------------------------------------------------------------------- quotas
 @dataclass(frozen=True)
+class Coefficient:
+    """One user-supplied coefficient of a ``multiply`` correction, with its meaning in the standard's table."""
+
+    input: str
+    meaning_zh: str
+    meaning_en: str
+
+
+@dataclass(frozen=True)
 class Correction:
     """A correction of the quota limits that the standard prescribes.
 
-    ``kind == "linear"``: limit_g += (x − reference) × per_unit[g], with x the value of ``input``.
+    ``kind == "linear"``: limit_g += (x − reference) × per_unit[g], with x the value of ``input``; with
+    ``requires_input`` set, the correction applies only when that input is at least ``requires_min``
+    (e.g. GB 21341-2022: the ore-grade correction of ferrochrome needs a Cr/Fe ratio ≥ 2.2), and a lower
+    value is refused rather than graded by an unstated rule.
     ``kind == "altitude"``: above ``above_m`` of ``input`` (altitude [m]), the limits of ``grades``
     are multiplied by K = a − b × p / p0, with p the value of ``pressure_input`` [Pa].
+    ``kind == "multiply"``: every limit is multiplied by the product of the ``coefficients`` the user
+    supplies (e.g. GB 21340-2019 Vc = a × b × c × d, read from the standard's 表2); ``input`` joins
+    their names with commas.
     """
 
     kind: str
@@ -280,6 +298,9 @@ class Correction:
     b: Decimal = Decimal(0)
     p0_pa: Decimal = Decimal(0)
     grades: tuple[int, ...] = GRADES
+    coefficients: tuple[Coefficient, ...] = ()
+    requires_input: str = ""
+    requires_min: Decimal = Decimal(0)
 
 
 @dataclass(frozen=True)
@@ -293,11 +314,14 @@ class QuotaIndicator:
     unit : str
         Unit of the indicator and of the limits (kgce/t, kWh/t …).
     grades : dict of int to Decimal
-        Limit of grade 1, 2, 3 before corrections [``unit``]; grade 3 is the 限定值.
+        Limit of grade 1, 2, 3 before corrections [``unit``]; grade 3 is the 限定值. A grade the
+        standard leaves empty (“—”) is absent here and listed in ``missing_grades``.
     standard, edition, effective_from, clause, table, page, source, check_source, status : str
         Provenance of the row.
     corrections : tuple of Correction
         Corrections the standard prescribes for this indicator.
+    missing_grades : tuple of int
+        Grades the standard does not set for this indicator (该等级标准未规定).
     """
 
     id: str
@@ -316,6 +340,7 @@ class QuotaIndicator:
     check_source: str
     status: str
     corrections: tuple[Correction, ...] = ()
+    missing_grades: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -345,20 +370,48 @@ def _grade_map(raw: Any, where: str) -> dict[int, Decimal]:
     return {int(k): _decimal(v, where) for k, v in raw.items()}
 
 
+def _quota_grades(raw: Any, where: str, indicator_id: str) -> tuple[dict[int, Decimal], tuple[int, ...]]:
+    """The defined grade limits and the grades the standard leaves empty (``null`` in the file)."""
+    if not isinstance(raw, dict) or {int(k) for k in raw} != set(GRADES):
+        raise FactorError("须列出1、2、3级限额（标准未规定的等级写 null）",
+                          "grades 1, 2 and 3 must be listed (null for a grade the standard does not set)",
+                          file=where, field=indicator_id)
+    missing = tuple(sorted(int(k) for k, v in raw.items() if v is None))
+    grades = {int(k): _decimal(v, where) for k, v in raw.items() if v is not None}
+    if 3 not in grades:
+        raise FactorError("须有3级限额（限定值）", "grade 3 (the 限定值) is required", file=where, field=indicator_id)
+    values = [grades[g] for g in GRADES if g in grades]
+    if values != sorted(values):
+        raise FactorError("等级限额须随等级递增", "limits must not decrease from grade 1 to 3", file=where,
+                          field=indicator_id)
+    return grades, missing
+
+
 def _correction(raw: dict[str, Any], where: str) -> Correction:
     kind = raw.get("kind")
     cid, cinput, clause = str(raw["id"]), str(raw["input"]), str(raw["clause"])
     zh, en = str(raw.get("note_zh", "")), str(raw.get("note_en", ""))
     if kind == "linear":
+        req = raw.get("requires") or {}
         return Correction("linear", cid, cinput, clause, zh, en, reference=_decimal(raw["reference"], where),
-                          per_unit=_grade_map(raw["per_unit"], where), input_unit=str(raw.get("input_unit", "")))
+                          per_unit=_grade_map(raw["per_unit"], where), input_unit=str(raw.get("input_unit", "")),
+                          requires_input=str(req.get("input", "")),
+                          requires_min=_decimal(req.get("min", "0"), where))
     if kind == "altitude":
         return Correction("altitude", cid, cinput, clause, zh, en, pressure_input=str(raw["pressure_input"]),
                           above_m=_decimal(raw["above_m"], where), a=_decimal(raw["a"], where),
                           b=_decimal(raw["b"], where), p0_pa=_decimal(raw["p0_pa"], where),
                           grades=tuple(int(g) for g in raw["grades"]))
+    if kind == "multiply":
+        coefs = tuple(Coefficient(str(c["input"]), str(c["meaning_zh"]), str(c["meaning_en"]))
+                      for c in raw["coefficients"])
+        if not coefs or cinput != ",".join(c.input for c in coefs):
+            raise FactorError("乘法修正须列出系数，input 为系数名以逗号连接",
+                              "a multiply correction lists its coefficients; input joins their names with commas",
+                              file=where, field=cid)
+        return Correction("multiply", cid, cinput, clause, zh, en, coefficients=coefs)
     raise FactorError(f"未知修正类型：{kind!r}", f"unknown correction kind {kind!r}", file=where,
-                      expected="linear | altitude")
+                      expected="linear | altitude | multiply")
 
 
 def load_quota_standard(name: str | Path) -> QuotaStandard:
@@ -398,9 +451,7 @@ def _load_quota(path: Path) -> QuotaStandard:
         if status not in STATUSES:
             raise FactorError(f"状态无效：{status!r}", f"unknown status {status!r}", file=where, field=raw["id"],
                               expected=" | ".join(STATUSES))
-        grades = _grade_map(raw["grades"], where)
-        if set(grades) != set(GRADES):
-            raise FactorError("须有1、2、3级限额", "grades 1, 2 and 3 are required", file=where, field=raw["id"])
+        grades, missing = _quota_grades(raw["grades"], where, str(raw["id"]))
         indicators.append(QuotaIndicator(
             id=str(raw["id"]), name_zh=str(raw["name_zh"]), name_en=str(raw["name_en"]),
             product_zh=str(raw.get("product_zh", "")), unit=str(raw["unit"]), grades=grades,
@@ -408,6 +459,7 @@ def _load_quota(path: Path) -> QuotaStandard:
             clause=str(raw["clause"]), table=str(raw["table"]), page=str(raw.get("page", "")),
             source=" ".join(str(doc["source"]).split()), check_source=str(raw.get("check_source", "")),
             status=status, corrections=tuple(_correction(c, where) for c in raw.get("corrections", ())),
+            missing_grades=missing,
         ))
     return QuotaStandard(
         standard=str(doc["standard"]), title_zh=str(doc["title_zh"]), title_en=str(doc["title_en"]),

@@ -36,6 +36,7 @@ from pydantic import ValidationError
 from zerocarbon.energy.equipment import EQUIPMENT
 from zerocarbon.energy.register import CONVERSIONS, QUOTA_ROWS, SETTINGS, EfficiencyRegister
 from zerocarbon.errors import InputError
+from zerocarbon.ingest.equipment_vocab import HEADER_WORDS, VALUE_WORDS, value_word
 from zerocarbon.model.entities import Attribute, Entity
 
 
@@ -53,11 +54,13 @@ SHEETS = (
     SheetSpec("quota", "限额指标", QUOTA_ROWS, True),
     SheetSpec("conversions", "能量转换", CONVERSIONS, True),
 )
-#: Chinese names accepted for the device kinds (the internal value is accepted too).
-KIND_ZH = {"低压电动机": "motor_lv", "高压电动机": "motor_hv", "永磁同步电动机": "motor_pmsm", "变压器": "transformer",
-           "空压机": "air_compressor", "空气压缩机": "air_compressor", "风机": "fan", "水泵": "pump", "泵": "pump"}
-COOLING_ZH = {"风冷": "air", "水冷": "water"}
-BASIS_ZH = {"铭牌": "nameplate", "实测": "measured"}
+#: Chinese words for the device kinds (the internal value is accepted too); all value words: equipment_vocab.
+KIND_ZH = VALUE_WORDS["kind"]
+
+
+def entity_is_equipment(attr: Attribute) -> bool:
+    """Whether ``attr`` is a device attribute (the other sheets' values take no Chinese words)."""
+    return any(a is attr for a in EQUIPMENT)
 HEAD = Font(bold=True, color="FFFFFF")
 HEAD_FILL = PatternFill("solid", fgColor="2F6B4F")
 SUB = Font(italic=True, color="666666")
@@ -94,7 +97,7 @@ def _convert(attr: Attribute, raw: Any, where: dict[str, Any]) -> Any:
         if number != number.to_integral_value():
             raise InputError(f"不是整数：{text!r}", f"not an integer: {text!r}", field=attr.name, **where)
         return int(number)
-    mapped = {"kind": KIND_ZH, "cooling": COOLING_ZH, "efficiency_basis": BASIS_ZH}.get(attr.name, {}).get(text, text)
+    mapped = value_word(attr.name, text) if entity_is_equipment(attr) else text
     if attr.values and "…" not in attr.values and mapped not in attr.values:
         raise InputError(f"取值无效：{text!r}", f"invalid value {text!r}", field=attr.name,
                          expected=" | ".join(attr.values), **where)
@@ -113,7 +116,7 @@ def _record(entity: Entity, raw: dict[str, Any], where: dict[str, Any]) -> dict[
 
 def _header_map(entity: Entity, zh_row: tuple[Any, ...], en_row: tuple[Any, ...], where: dict[str, Any]
                 ) -> dict[int, Attribute]:
-    by_label: dict[str, Attribute] = {}
+    by_label: dict[str, Attribute] = dict(HEADER_WORDS) if entity is EQUIPMENT else {}
     for a in entity:
         by_label[a.name] = a
         by_label[a.zh] = a

@@ -36,6 +36,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
+from zerocarbon.energy.equipment import EQUIPMENT
 from zerocarbon.model.entities import METER, METER_UNIQUE, Attribute
 
 metadata = MetaData(naming_convention={
@@ -445,4 +446,19 @@ carbon_budgets = Table(
     Column("created_by", String(200), nullable=False),
     Column("created_at", BigInteger, nullable=False),
     Index("ix_carbon_budgets_factory_period", "factory_id", "period", "id"),
+)
+
+# ------------------------------------------------------------------------ equipment register (migration 0013)
+# The factory's energy-using devices (设备能效台账), one row per device code; the columns after the key are the
+# device's declaration (``zerocarbon.energy.equipment.EQUIPMENT``, listed in ``docs/efficiency.md``). A row is
+# the device as last uploaded: every insert, change and removal is an audit entry with the values before and
+# after (services.efficiency.equipment_store), so the history is in the audit chain.
+equipment = Table(
+    "equipment", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("factory_id", String(64), ForeignKey("factories.id"), nullable=False),
+    *(_column(a) for a in EQUIPMENT if a.db is not None),
+    Column("updated_by", String(200), nullable=False),      # the audit actor of the last change
+    Column("updated_at", BigInteger, nullable=False),       # epoch seconds UTC
+    UniqueConstraint("factory_id", "code", name="uq_equipment_factory_code"),
 )

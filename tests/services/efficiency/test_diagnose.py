@@ -52,8 +52,11 @@ def test_sample_grades_on_both_sides_of_thresholds(register: EfficiencyRegister)
     # (transformers excluded); grade 1: 82.5 + 355 = 437.5 kW
     assert D(s["share_grade_2_or_better"]) == D("870") / D("1422.5")
     assert D(s["share_grade_1"]) == D("437.5") / D("1422.5") and s["excluded"] == ["TR-01", "TR-02"]
+    # every device with a table row below grade 1 is costed: motors, and compressors, fans and pumps
+    # (energy/savings_more.py)
     assert {m.target for m in d.measures} == {"AC-01", "CHW-P1", "CT-F1", "L1-M1", "L2-M1", "WW-P1", "HV-01",
-                                              "HV-02", "PM-01", "PM-02"}
+                                              "HV-02", "PM-01", "PM-02", "AC-03", "AC-04", "FN-01", "FN-02",
+                                              "PU-01", "PU-02"}
     ww = next(m for m in d.measures if m.target == "WW-P1")
     assert ww.payback_years is None and ww.investment is None  # no cost supplied: no payback, never a default
     chw = next(x for x in d.devices if x.code == "CHW-P1")

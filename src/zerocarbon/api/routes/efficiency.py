@@ -1,4 +1,5 @@
-"""Process decarbonisation: the equipment register's template and columns, and grading an uploaded register.
+"""Process decarbonisation: the equipment register's template and columns, grading an uploaded register, and
+the register kept in the store (list, get, upload, delete; ``services.efficiency.equipment_store``).
 
 Grading reads the file with the register's importer; a file that does not read answers 422
 ``input.invalid`` naming the file, sheet, row and field (``details``). Nothing is stored: the
@@ -10,12 +11,17 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Query, Request, Response, UploadFile
+from fastapi import APIRouter, Depends, File, Path, Query, Request, Response, UploadFile
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
-from zerocarbon.api.deps import ReadableFactory, get_principal
-from zerocarbon.api.errors import COMMON_ERRORS
-from zerocarbon.services.efficiency import runs
+from zerocarbon.api.deps import ReadableFactory, StoreUrl, factory_permission, get_principal
+from zerocarbon.api.errors import COMMON_ERRORS, ApiError
+from zerocarbon.api.roles import Permission
+from zerocarbon.energy.equipment import EQUIPMENT
+from zerocarbon.errors import InputError
+from zerocarbon.model.entities import KINDS
+from zerocarbon.services.efficiency import equipment_store, runs
 
 router = APIRouter(tags=["efficiency"], responses=COMMON_ERRORS)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -52,3 +58,65 @@ def grade_register(factory_id: ReadableFactory,
     out = diagnosis.to_dict()
     out["factory"]["id"] = out["factory"]["id"] or factory_id
     return out
+
+
+# ------------------------------------------------------------------------------ the stored register
+EditingFactory = Annotated[str, Depends(factory_permission(Permission.SETUP))]
+DeviceCode = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[^\x00-\x1f\x7f/]+$",
+                                 description="device code (设备编号)")]
+
+#: A stored device as the API shows it: the fields of the one declaration (``EQUIPMENT``), typed by its kinds.
+EquipmentPublic: type[BaseModel] = create_model(  # type: ignore[call-overload]
+    "EquipmentPublic", __config__=ConfigDict(extra="forbid"),
+    **{a.name: (KINDS[a.kind].api if a.required else KINDS[a.kind].api | None, Field(description=a.description))
+       for a in EQUIPMENT})
+
+
+class EquipmentUploaded(BaseModel):
+    """What an upload did, by device code; nothing is written for ``unchanged`` devices."""
+
+    added: list[str] = Field(description="codes added")
+    changed: list[str] = Field(description="codes whose values were replaced")
+    unchanged: list[str] = Field(description="codes sent with the values already stored")
+
+
+@router.get("/factories/{factory_id}/equipment", response_model=list[EquipmentPublic],
+            summary="The factory's stored equipment register (设备能效台账), by device code")
+def list_equipment(factory_id: ReadableFactory, url: StoreUrl) -> list[dict[str, Any]]:
+    return [equipment_store.device_dict(d) for d in equipment_store.devices(factory_id, url)]
+
+
+@router.get("/factories/{factory_id}/equipment/{code}", response_model=EquipmentPublic,
+            summary="One stored device")
+def get_equipment(factory_id: ReadableFactory, code: DeviceCode, url: StoreUrl) -> dict[str, Any]:
+    try:
+        return equipment_store.device_dict(equipment_store.device(factory_id, code, url))
+    except InputError as exc:
+        raise ApiError(404, "equipment.not_found", exc.message_zh, exc.message_en, {"code": code}) from exc
+
+
+@router.post("/factories/{factory_id}/equipment", response_model=EquipmentUploaded,
+             summary="Upload devices into the stored register (.xlsx template sheet 设备台账, .yaml, .json); "
+                     "merged by code, idempotent; every problem of the file at once")
+def upload_equipment(factory_id: EditingFactory, url: StoreUrl,
+                     file: Annotated[UploadFile, File(description="the register: .xlsx (sheet 设备台账), .yaml or "
+                                                                  ".json (devices: [...])")]) -> EquipmentUploaded:
+    """A new code is added, a code with other values is replaced, a code with the same values is left
+    alone; devices not in the file stay. A file with any problem stores nothing and answers 422
+    ``input.invalid`` with ``details.details.errors``: one entry per problem with file, sheet, row and
+    field. Every change is in the audit chain."""
+    content = file.file.read(equipment_store.MAX_BYTES + 1)
+    done = equipment_store.upload(factory_id, file.filename, content, url=url)
+    return EquipmentUploaded(added=done.added, changed=done.changed, unchanged=done.unchanged)
+
+
+@router.delete("/factories/{factory_id}/equipment/{code}", status_code=204, response_class=Response,
+               summary="Remove a device from the stored register")
+def delete_equipment(factory_id: EditingFactory, code: DeviceCode, url: StoreUrl) -> Response:
+    try:
+        equipment_store.delete(factory_id, code, url=url)
+    except InputError as exc:
+        if exc.field != "code":
+            raise
+        raise ApiError(404, "equipment.not_found", exc.message_zh, exc.message_en, {"code": code}) from exc
+    return Response(status_code=204)

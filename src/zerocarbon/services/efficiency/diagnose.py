@@ -18,10 +18,17 @@ from zerocarbon.accounting.results import Inventory
 from zerocarbon.energy.balance import EnergyBalance
 from zerocarbon.energy.equipment import EquipmentShare, GradeResult, equipment_share
 from zerocarbon.energy.grading import grade_device, row_limit
-from zerocarbon.energy.measures import Measure, rank_by_abatement, rank_by_payback, upgrade_measure
+from zerocarbon.energy.measures import (
+    Measure,
+    machine_upgrade_measure,
+    rank_by_abatement,
+    rank_by_payback,
+    upgrade_measure,
+)
 from zerocarbon.energy.quota import energy_per_value_added
 from zerocarbon.energy.register import EfficiencyRegister
 from zerocarbon.energy.savings import UpgradeSavings, upgrade_to_grade1
+from zerocarbon.energy.savings_more import METRICS, MachineSavings, machine_upgrade_to_grade1
 from zerocarbon.energy.uses import energy_of
 from zerocarbon.errors import ZerocarbonError
 from zerocarbon.factors import FactorLibrary, default_library
@@ -32,6 +39,9 @@ from zerocarbon.services.efficiency.indicators import IndicatorResult, build_bal
 ZERO = Decimal(0)
 #: Kinds graded against a minimum efficiency (GB 18613, GB 30254, GB 30253): their grade-1 upgrade is costed.
 MOTOR_KINDS = ("motor_lv", "motor_hv", "motor_pmsm")
+#: Kinds graded by specific power (GB 19153) or fan / pump efficiency (GB 19761, GB 19762): costed by
+#: :func:`~zerocarbon.energy.savings_more.machine_upgrade_to_grade1`.
+MACHINE_KINDS = tuple(METRICS)
 
 
 def _s(v: Decimal | None) -> str | None:
@@ -52,7 +62,7 @@ class DeviceResult:
     rated_power_kw: Decimal | None
     efficiency_pct: Decimal | None
     grade: GradeResult
-    savings: dict[str, UpgradeSavings] = field(default_factory=dict)
+    savings: dict[str, UpgradeSavings | MachineSavings] = field(default_factory=dict)
     note_zh: str = ""
     note_en: str = ""
 
@@ -143,7 +153,9 @@ class Diagnosis:
                              "gb19761-2020.csv, gb19762-2025.csv (unverified "
                              "transcriptions; see "
                              "docs/efficiency-reference.md)",
-                "savings": "ΔE = P·β·(100/η₀ − 100/η₁)·h, or E_in·(1 − η₀/η₁) when metered; η₁ = grade-1 minimum",
+                "savings": "motors: ΔE = P·β·(100/η₀ − 100/η₁)·h, or E_in·(1 − η₀/η₁) when metered; η₁ = grade-1 "
+                           "minimum; compressors: ΔE = E₀·(1 − e₁/e₀), fans and pumps: ΔE = E₀·(1 − η₀/η₁), "
+                           "E₀ = P·β·h or the metered E_in, e₁/η₁ = grade-1 limit of the row used",
                 "tce": f"electricity at {self.kgce_per_kwh} kgce/kWh (GB/T 2589, equivalent value)",
                 "equipment_zh": "GB 18613-2020 表1（电动机）、GB 20052-2024 表1（10 kV 油浸式变压器）、"
                                 "GB 30254-2024 表1/表2（3/6/10 kV 高压电动机）、GB 30253-2024 表1/表2（异步起动永磁"
@@ -153,7 +165,9 @@ class Diagnosis:
                                 "gb30254-2024-t2.csv、gb30253-2024.csv、gb30253-2024-t2.csv、gb19153-2019.csv、"
                                 "gb19761-2020.csv、gb19762-2025.csv（未核实的"
                                 "转录，见 docs/efficiency-reference.md）",
-                "savings_zh": "ΔE = P·β·(100/η₀ − 100/η₁)·h，有计量时 E_in·(1 − η₀/η₁)；η₁ = 1级能效限值",
+                "savings_zh": "电动机：ΔE = P·β·(100/η₀ − 100/η₁)·h，有计量时 E_in·(1 − η₀/η₁)，η₁ = 1级能效限值；"
+                              "空压机：ΔE = E₀·(1 − e₁/e₀)，风机与水泵：ΔE = E₀·(1 − η₀/η₁)，E₀ = P·β·h 或计量 E_in，"
+                              "e₁/η₁ = 所用表格行的1级限值",
                 "tce_zh": f"电力按 {self.kgce_per_kwh} kgce/kWh 折算（GB/T 2589，等价值）",
                 "tariff_yuan_per_kwh": str(st.tariff_yuan_per_kwh), "discount_rate": str(st.discount_rate),
                 "lifetime_years": st.lifetime_years,
@@ -194,8 +208,9 @@ def _device_savings(result: DeviceResult, device: Any, factors: list[ViewFactor]
     for f in factors:
         if f.factor is None:
             continue
+        upgrade = machine_upgrade_to_grade1 if device.kind in MACHINE_KINDS else upgrade_to_grade1
         try:
-            result.savings[f.view] = upgrade_to_grade1(
+            result.savings[f.view] = upgrade(
                 device, result.grade, electricity_factor=f.factor.value, tariff=st.tariff_yuan_per_kwh,
                 replacement_cost=cost if cost is not None else ZERO, discount_rate=st.discount_rate,
                 lifetime_years=st.lifetime_years, metered_input_kwh=metered)
@@ -240,12 +255,15 @@ def diagnose(register: EfficiencyRegister, *, year: int, data: InventoryInput | 
         grade = grade_device(device)
         result = DeviceResult(device.code, device.name, device.kind, device.facility, device.rated_power_kw,
                               device.efficiency_pct, grade)
-        if device.kind in MOTOR_KINDS and grade.rows and grade.grade != 1:
+        if device.kind in MOTOR_KINDS + MACHINE_KINDS and grade.rows and grade.grade != 1:
             _device_savings(result, device, factors, register, metered_kwh or {})
             if result.savings:
-                measures.append(upgrade_measure(device, result.savings,
-                                                investment_given=device.replacement_cost_yuan is not None,
-                                                kgce_per_kwh=kgce))
+                given = device.replacement_cost_yuan is not None
+                machines = {v: s for v, s in result.savings.items() if isinstance(s, MachineSavings)}
+                motors = {v: s for v, s in result.savings.items() if isinstance(s, UpgradeSavings)}
+                measures.append(machine_upgrade_measure(device, machines, investment_given=given, kgce_per_kwh=kgce)
+                                if machines else
+                                upgrade_measure(device, motors, investment_given=given, kgce_per_kwh=kgce))
                 if device.replacement_cost_yuan is None:
                     result.note_zh = ((result.note_zh + "；") if result.note_zh else "") + \
                         "未提供更换费用，不计算回收期与净现值"

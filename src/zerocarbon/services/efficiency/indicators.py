@@ -17,6 +17,7 @@ from zerocarbon.accounting.results import Inventory
 from zerocarbon.energy.balance import Conversion, EnergyBalance, SupplyLine, energy_balance, transformer_loss_kwh
 from zerocarbon.energy.comprehensive import comprehensive_energy
 from zerocarbon.energy.equipment import Equipment
+from zerocarbon.energy.levels import levels_for
 from zerocarbon.energy.quota import BenchmarkLevels, QuotaVerdict, evaluate
 from zerocarbon.energy.reference import load_quota_standard
 from zerocarbon.energy.register import ConversionRow, QuotaRow
@@ -48,16 +49,34 @@ class IndicatorResult:
             ind = v.indicator
             out.update({
                 "name_zh": ind.name_zh, "name_en": ind.name_en, "unit": ind.unit, "value": str(v.value),
-                "limits": {str(g): str(x) for g, x in v.limits.items()}, "grade": v.grade, "verdict_zh": v.verdict_zh,
-                "verdict_en": v.verdict_en, "gap_to_grade1": str(v.gap_to_grade1), "gap_to_limit": str(v.gap_to_limit),
+                "limits": {str(g): str(v.limits[g]) if g in v.limits else "—" for g in (1, 2, 3)}, "grade": v.grade,
+                "verdict_zh": _with_document(v.verdict_zh, v), "verdict_en": _with_document(v.verdict_en, v),
+                "missing_grades": list(v.missing_grades), "missing_note_zh": v.missing_note_zh,
+                "missing_note_en": v.missing_note_en,
+                "gap_to_grade1": None if v.gap_to_grade1 is None else str(v.gap_to_grade1),
+                "gap_to_limit": str(v.gap_to_limit),
                 "gap_to_benchmark": None if v.gap_to_benchmark is None else str(v.gap_to_benchmark),
                 "gap_to_grade1_tce": None if v.gap_to_grade1_tce is None else str(v.gap_to_grade1_tce),
                 "source": f"{ind.standard} {ind.clause} {ind.table}; {ind.source}", "status": ind.status,
                 "corrections": [{"id": c.id, "clause": c.clause, "inputs": {k: str(x) for k, x in c.inputs.items()}}
                                 for c in v.corrections],
-                "levels_source": self.row.levels_source,
+                "levels_source": v.levels.document if v.levels is not None else self.row.levels_source,
+                "levels_status": v.levels.status if v.levels is not None else None,
+                "benchmark": None if v.levels is None else str(v.levels.benchmark),
+                "baseline": None if v.levels is None else str(v.levels.baseline),
             })
         return out
+
+
+def _with_document(verdict: str, v: QuotaVerdict) -> str:
+    """达到标杆 states the document that sets the benchmark: ``达到标杆（《…》（发改产业〔2023〕723号） …）``.
+
+    The document is ``BenchmarkLevels.document`` up to its first ``；`` (where it was read follows in
+    ``levels_source``).
+    """
+    if v.levels is None or v.verdict_en != "benchmark":
+        return verdict
+    return f"{verdict}（{v.levels.document.split('；', 1)[0]}）"
 
 
 def _product_tce(data: InventoryInput, inv: Inventory) -> dict[str, tuple[Decimal, Decimal, str]]:
@@ -101,10 +120,13 @@ def grade_indicators(rows: Sequence[QuotaRow], data: InventoryInput | None, inv:
                 continue
             value, source = tce * THOUSAND / output, "inventory (GB/T 2589, allocated)"
             production = production or output
-        levels = None
+        levels: BenchmarkLevels | None = None
         if row.benchmark is not None and row.baseline is not None:
             levels = BenchmarkLevels(row.benchmark, row.baseline, row.levels_source or "", "user-supplied")
         try:
+            if levels is None:
+                # the factory gives none: the shipped 2023 levels (发改产业〔2023〕723号) mapped to it, if any
+                levels = levels_for(row.standard, row.indicator)
             verdict = evaluate(indicator, value, row.correction_inputs(), levels=levels, production=production,
                                kgce_per_kwh=kgce_per_kwh)
         except ZerocarbonError as exc:

@@ -85,14 +85,19 @@ def diagnose_factory(register_path: str | Path, factory_id: str, year: int | Non
     return diagnose_run(register, run, metered)
 
 
-def write_diagnosis(diagnosis: Diagnosis, out_dir: Path) -> list[Path]:
-    """Write ``efficiency.json``, the diagnosis pages (zh-CN, en) and ``efficiency.xlsx`` into ``out_dir``."""
+def write_diagnosis(diagnosis: Diagnosis, out_dir: Path, pdf: bool = False) -> list[Path]:
+    """Write ``efficiency.json``, the diagnosis pages (zh-CN, en) and ``efficiency.xlsx`` into ``out_dir``;
+    with ``pdf`` also ``efficiency_report.{zh-CN,en}.pdf`` (WeasyPrint, :mod:`zerocarbon.reports.efficiency_pdf`)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     doc = diagnosis.to_dict()
     path = out_dir / "efficiency.json"
     path.write_text(json.dumps(doc, ensure_ascii=False, indent=2), encoding="utf-8")
     files = [path, *(render_efficiency_html(doc, out_dir, lang) for lang in ("zh", "en"))]
     files.append(write_efficiency_xlsx(doc, out_dir / "efficiency.xlsx"))
+    if pdf:
+        from zerocarbon.reports.efficiency_pdf import render_efficiency_pdf
+
+        files.extend(render_efficiency_pdf(doc, out_dir, lang) for lang in ("zh", "en"))
     return files
 
 

@@ -1,0 +1,56 @@
+"""``zerocarbon efficiency store-upload / store-list / store-delete``: the stored register from the command line.
+
+The same service functions as the API (tests/api/test_equipment_register.py); here on an SQLite store.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from zerocarbon.cli.main import app
+from zerocarbon.model.metering import FactorySetup
+from zerocarbon.services.demo.main import SAMPLE_EQUIPMENT
+from zerocarbon.services.metering.setup import save_setup
+from zerocarbon.store import audit
+from zerocarbon.store.db import migrate
+
+runner = CliRunner()
+
+
+def store(tmp_path: Path) -> str:
+    url = f"sqlite:///{tmp_path / 's.db'}"
+    migrate(url)
+    save_setup(FactorySetup.model_validate({"factory": {"id": "F1", "name_zh": "厂", "province": "江苏"},
+                                            "nodes": [{"code": "SITE", "kind": "site", "name_zh": "厂区"}],
+                                            "meters": []}), url=url)
+    return url
+
+
+def test_upload_list_resend_delete(tmp_path: Path) -> None:
+    url = store(tmp_path)
+    first = runner.invoke(app, ["efficiency", "store-upload", str(SAMPLE_EQUIPMENT), "--factory", "F1", "--db", url])
+    assert first.exit_code == 0, first.output
+    listed = runner.invoke(app, ["efficiency", "store-list", "--factory", "F1", "--db", url, "--json"])
+    codes = [d["code"] for d in json.loads(listed.output)]
+    assert len(codes) >= 5 and codes == sorted(codes)
+    again = runner.invoke(app, ["efficiency", "store-upload", str(SAMPLE_EQUIPMENT), "--factory", "F1", "--db", url,
+                                "--lang", "en"])
+    assert again.exit_code == 0 and "added: 0" in again.output and f"unchanged: {len(codes)}" in again.output
+    entries = [e for e in audit.entries(url, limit=1000) if e.entity == "equipment"]
+    assert len(entries) == len(codes) and all(e.actor.startswith("cli:") for e in entries)
+    gone = runner.invoke(app, ["efficiency", "store-delete", codes[0], "--factory", "F1", "--db", url])
+    assert gone.exit_code == 0, gone.output
+    missing = runner.invoke(app, ["efficiency", "store-delete", codes[0], "--factory", "F1", "--db", url])
+    assert missing.exit_code == 2
+
+
+def test_bad_file_lists_every_problem(tmp_path: Path) -> None:
+    url = store(tmp_path)
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("devices:\n- {code: A, kind: 锅炉}\n- {code: B, kind: fan, efficiency_pct: 120}\n", encoding="utf-8")
+    result = runner.invoke(app, ["efficiency", "store-upload", str(bad), "--factory", "F1", "--db", url])
+    assert result.exit_code == 2
+    assert "第 1 行" in result.output and "第 2 行" in result.output and "efficiency_pct" in result.output
