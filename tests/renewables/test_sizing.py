@@ -26,7 +26,7 @@ def test_crf_textbook_values() -> None:
                                         ("hourly_matching", 0.4), ("residual_emissions_t", 25.0)])
 def test_each_target_is_met_at_least_cost(small: EnergySystem, name: str, level: float) -> None:
     free = size(small, CANDS, discount_rate=0.06)
-    r = size(small, CANDS, Targets(**{name: level}), discount_rate=0.06)
+    r = size(small, CANDS, Targets(**{name: level}), discount_rate=0.06)  # type: ignore[arg-type]
     got = r.result.emissions_t if name == "residual_emissions_t" else r.result.indicators[name]
     if name == "residual_emissions_t":
         assert got <= level + 1e-6
@@ -63,3 +63,20 @@ def test_existing_capacity_is_sunk(small: EnergySystem) -> None:
     assert r.capacities["pv_kwp"] >= 100 - 1e-9
     assert_allclose(r.new_capacities["pv_kwp"], r.capacities["pv_kwp"] - 100)
     assert np.isfinite(r.result.objective)
+
+
+@pytest.mark.parametrize("name,levels", [("non_fossil_share", [0.2, 0.4, 0.3]), ("physical_share", [0.3, 0.99, 0.35]),
+                                         ("hourly_matching", [0.3, 0.45]), ("residual_emissions_t", [40.0, 25.0])])
+def test_warm_started_sweep_equals_separate_sizing(small: EnergySystem, name: str, levels: list[float]) -> None:
+    """The sweep solves one HiGHS model level after level (warm start); each level's cost equals a separate
+    :func:`size` run, and an infeasible level in the middle does not disturb the next."""
+    pts = sweep(small, CANDS, name, levels, discount_rate=0.06)
+    for p in pts:
+        try:
+            tg = Targets(**{name: p.level})  # type: ignore[arg-type]
+            alone = size(small, CANDS, tg, discount_rate=0.06).result.objective
+        except InfeasibleTarget:
+            assert p.objective is None and p.infeasible is not None
+            continue
+        assert p.objective is not None
+        assert_allclose(p.objective, alone, rtol=1e-7)

@@ -30,6 +30,8 @@ DEFINITIONS = {
     "hourly_matching": CFE_FORMULA + "; source: " + CFE_SOURCE,
     "self_consumption": "max(on-site RE − export, 0) / on-site RE",
     "self_sufficiency": "max(on-site RE − export, 0) / electricity consumed",
+    "zero_carbon_intensity": "emissions [tCO2] / (equal value × electricity consumed + GB/T 2589 coefficient × gas) "
+                             "[tce]; reported only when an energy basis is given (intensity.py)",
 }
 
 
@@ -56,7 +58,8 @@ class DispatchResult:
         Emissions of grid imports and gas [tCO2].
     indicators : dict[str, float]
         ``non_fossil_share``, ``physical_share``, ``hourly_matching``, ``self_consumption``,
-        ``self_sufficiency`` [-].
+        ``self_sufficiency`` [-]; ``zero_carbon_intensity`` [tCO2/tce] when the targets carry an
+        energy basis.
     capacities : dict[str, float]
         Chosen capacities [kWp, kW, kWh] (sizing only).
     build_seconds, solve_seconds : float
@@ -159,6 +162,9 @@ def read_result(sys: EnergySystem, model: Model, sol: Solution, build_seconds: f
     ind = {name: _ratio(f[num], f[den]) for name, (num, den) in RATIOS.items()}
     ind["self_consumption"] = self_consumption(f["onsite_renewable_kwh"], f["export_kwh"])
     ind["self_sufficiency"] = self_sufficiency(f["onsite_renewable_kwh"], f["export_kwh"], f["electricity_kwh"])
+    if "energy_kgce" in f:  # only with an energy basis (intensity.py)
+        balance["energy_tce"] = f["energy_kgce"] / 1000.0
+        ind["zero_carbon_intensity"] = _ratio(f["emissions_kg"], f["energy_kgce"])
     caps = {k: float(x[col]) for k, col in model.capacity_cols.items()}
     return DispatchResult(sol.status, sol.objective, hourly, balance, costs, f["emissions_kg"] / 1000.0, ind,
                           caps, build_seconds, sol.solve_seconds,

@@ -20,7 +20,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from zerocarbon.errors import ZerocarbonError
-from zerocarbon.renewables.formulation import RATIOS, CapacityVar, LinForm, Model, Targets, build
+from zerocarbon.renewables.formulation import RATIOS, CapacityVar, LinForm, Model, Targets, build, merged_targets
 from zerocarbon.renewables.lp import INF, Solution, solve
 from zerocarbon.renewables.system import EnergySystem
 
@@ -29,6 +29,7 @@ LABELS = {
     "physical_share": ("非化石电力物理认定量占比", "physically traceable share"),
     "hourly_matching": ("逐时匹配率（24/7 CFE）", "hourly matching (24/7 CFE)"),
     "residual_emissions_t": ("剩余排放", "residual emissions"),
+    "intensity_tco2_per_tce": ("单位能耗碳排放", "zero-carbon intensity"),
 }
 
 
@@ -110,12 +111,8 @@ def explain_infeasible(sys: EnergySystem, model: Model, sol: Solution, capacitie
                        targets: Targets) -> InfeasibleTarget:
     """An :class:`InfeasibleTarget` saying which constraint fails and by how much."""
     base = build(sys.__class__(**{**sys.__dict__, "co2_cap_t": None, "min_non_fossil_share": None}),
-                 capacities, None)
-    requested = Targets(
-        targets.non_fossil_share if targets.non_fossil_share is not None else sys.min_non_fossil_share,
-        targets.physical_share, targets.hourly_matching,
-        min(v for v in (targets.residual_emissions_t, sys.co2_cap_t) if v is not None)
-        if (targets.residual_emissions_t is not None or sys.co2_cap_t is not None) else None)
+                 capacities, Targets(energy_basis=targets.energy_basis))
+    requested = merged_targets(sys, targets)
     probe = solve(*base.lp.arrays(), offset=0.0)
     if not probe.optimal:
         kwh, step, kw = _balance_shortfall(base)
@@ -133,6 +130,10 @@ def explain_infeasible(sys: EnergySystem, model: Model, sol: Solution, capacitie
         if name == "residual_emissions_t":
             best, unit = best_emissions(base), "tCO2"
             ok = best <= level * (1 + 1e-9) + 1e-9
+        elif name == "intensity_tco2_per_tce":  # min E/Q = −max(−E/Q) [kgCO2/kgce = tCO2/tce]
+            best = -best_ratio(base, base.forms["emissions_kg"].scaled(-1.0), base.forms["energy_kgce"])
+            unit = "tCO2/tce"
+            ok = best <= level * (1 + 1e-9) + 1e-9
         else:
             num, den = (base.forms[k] for k in RATIOS[name])
             best, unit = best_ratio(base, num, den), "-"
@@ -140,7 +141,12 @@ def explain_infeasible(sys: EnergySystem, model: Model, sol: Solution, capacitie
         details[name] = {"required": level, "best": best, "gap": best - level, "unit": unit}
         if not ok:
             zh, en = LABELS[name]
-            if unit == "-":
+            if unit == "tCO2/tce":
+                failing_zh.append(f"{zh}要求 ≤ {level:.4f} tCO2/tce，最低可达 {best:.4f} tCO2/tce"
+                                  f"（超 {best - level:.4f}）")
+                failing_en.append(f"{en} requires ≤ {level:.4f} tCO2/tce, the lowest achievable is {best:.4f} "
+                                  f"tCO2/tce (over by {best - level:.4f})")
+            elif unit == "-":
                 failing_zh.append(f"{zh}要求 ≥ {level:.2%}，最高可达 {best:.2%}（差 {level - best:.2%}）")
                 failing_en.append(f"{en} requires ≥ {level:.2%}, the best achievable is {best:.2%} "
                                   f"(short by {level - best:.2%})")

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from zerocarbon.errors import InputError
+from zerocarbon.renewables.intensity import EnergyBasis
 from zerocarbon.renewables.lp import INF, FloatArray, IntArray, LinearProgram
 from zerocarbon.renewables.store_rows import add_store_rows
 from zerocarbon.renewables.system import EnergySystem, as_profile
@@ -57,15 +58,35 @@ class Targets:
         Minimum shares [-] (definitions: docs/renewables.md).
     residual_emissions_t : float or None
         Maximum emissions [tCO2].
+    intensity_tco2_per_tce : float or None
+        Maximum zero-carbon intensity (单位能耗碳排放) [tCO2/tce] (:mod:`intensity`); needs ``energy_basis``.
+    energy_basis : EnergyBasis or None
+        Standard-coal conversion of the energy (not a target; also reports the intensity when given).
     """
 
     non_fossil_share: float | None = None
     physical_share: float | None = None
     hourly_matching: float | None = None
     residual_emissions_t: float | None = None
+    intensity_tco2_per_tce: float | None = None
+    energy_basis: EnergyBasis | None = None
 
     def items(self) -> list[tuple[str, float]]:
-        return [(k, v) for k, v in self.__dict__.items() if v is not None]
+        """The targets set (name, level), without the energy basis."""
+        return [(k, v) for k, v in self.__dict__.items() if v is not None and k != "energy_basis"]
+
+    @staticmethod
+    def names() -> list[str]:
+        return [k for k in Targets.__dataclass_fields__ if k != "energy_basis"]
+
+
+def merged_targets(sys: EnergySystem, tg: Targets | None) -> Targets:
+    """``tg`` with the system's own CO2 cap and minimum non-fossil share folded in."""
+    tg = tg or Targets()
+    caps = [v for v in (tg.residual_emissions_t, sys.co2_cap_t) if v is not None]
+    return Targets(tg.non_fossil_share if tg.non_fossil_share is not None else sys.min_non_fossil_share,
+                   tg.physical_share, tg.hourly_matching, min(caps) if caps else None,
+                   tg.intensity_tco2_per_tce, tg.energy_basis)
 
 
 @dataclass(frozen=True)
@@ -296,14 +317,12 @@ def build(sys: EnergySystem, capacities: dict[str, CapacityVar] | None = None,
         forms["thermal_charge_kwh"] = _form(lp.col_blocks["thermal_charge"], dt)
         forms["thermal_discharge_kwh"] = _form(lp.col_blocks["thermal_discharge"], dt)
 
+    merged = merged_targets(sys, targets)
+    if merged.energy_basis is not None:  # comprehensive energy [kgce] (intensity.py)
+        eb_ = merged.energy_basis
+        forms["energy_kgce"] = electricity.scaled(eb_.electricity_kgce_per_kwh) + gas_fuel.scaled(eb_.gas)
     model = Model(lp, forms, cap_cols, {}, dt)
     model.renewables = [(key, a, cap) for a, cap, key in avails] if sources else []
-    tg = targets or Targets()
-    merged = Targets(
-        tg.non_fossil_share if tg.non_fossil_share is not None else sys.min_non_fossil_share,
-        tg.physical_share, tg.hourly_matching,
-        min(v for v in (tg.residual_emissions_t, sys.co2_cap_t) if v is not None)
-        if (tg.residual_emissions_t is not None or sys.co2_cap_t is not None) else None)
     for name, level in merged.items():
         add_target(model, name, level)
     return model
@@ -375,9 +394,19 @@ def target_form(model: Model, name: str, level: float) -> tuple[LinForm, float, 
     if name == "residual_emissions_t":
         f = model.forms["emissions_kg"]
         return f, -INF, level * 1000.0
+    if name == "intensity_tco2_per_tce":  # E − w·Q ≤ 0 [kg], w [tCO2/tce] = [kgCO2/kgce] (intensity.py)
+        if "energy_kgce" not in model.forms:
+            raise InputError("单位能耗碳排放目标需要折标准煤系数（energy_basis：电力等价值及其来源）",
+                             "the intensity target needs the standard-coal conversion (energy_basis: the equal "
+                             "value of electricity and its source)", field="targets.energy_basis",
+                             expected="EnergyBasis(electricity_kgce_per_kwh, electricity_source)")
+        if level < 0:
+            raise InputError("单位能耗碳排放目标不能为负", "the intensity target cannot be negative",
+                             field=name, expected="≥ 0 tCO2/tce")
+        return model.forms["emissions_kg"] + model.forms["energy_kgce"].scaled(-level), -INF, 0.0
     if name not in RATIOS:
         raise InputError(f"未知目标 {name}", f"unknown target {name}", field="targets",
-                         expected=", ".join([*RATIOS, "residual_emissions_t"]))
+                         expected=", ".join(Targets.names()))
     if not 0.0 <= level <= 1.0:
         raise InputError(f"目标 {name} 须在 [0, 1] 内", f"target {name} must be within [0, 1]", field=name,
                          expected="a share 0–1")
@@ -390,3 +419,40 @@ def add_target(model: Model, name: str, level: float) -> None:
     f, lo, hi = target_form(model, name, level)
     rows = model.lp.add_rows(f"target:{name}", 1, [(0, f.cols, f.coefs)], lower=lo - f.const, upper=hi - f.const)
     model.target_rows[name] = int(rows[0])
+
+
+#: A change of the programme: (row, column or None for the row bounds, coefficient, lower, upper).
+Change = tuple[int, int | None, float, float, float]
+
+
+def add_level_row(model: Model, name: str) -> tuple[int, int | None]:
+    """The row of target ``name`` written so that its level changes one coefficient or the row bounds only
+    (for a sweep on one HiGHS model): ratio and intensity targets ``num − level·z ≷ 0`` with an auxiliary
+    column ``z`` = the denominator (one more equality row); emissions ``E ≤ level``. Returns (row, z).
+    The row starts without a level (:func:`set_level` sets it)."""
+    target_form(model, name, 0.0)  # validates the name and the energy basis
+    lp = model.lp
+    if name == "residual_emissions_t":
+        f = model.forms["emissions_kg"]
+        row = int(lp.add_rows(f"target:{name}", 1, [(0, f.cols, f.coefs)])[0])
+        model.target_rows[name] = row
+        return row, None
+    num, den = ((model.forms["emissions_kg"], model.forms["energy_kgce"]) if name == "intensity_tco2_per_tce"
+                else tuple(model.forms[k] for k in RATIOS[name]))
+    z = int(lp.add_vars("slack_level_denominator", 1, -INF, INF, 0.0)[0])
+    lp.add_rows(f"target_denominator:{name}", 1, [(0, den.cols, den.coefs), (0, z, -1.0)], lower=-den.const,
+                upper=-den.const)
+    lo, hi = (-INF, -num.const) if name == "intensity_tco2_per_tce" else (-num.const, INF)
+    row = int(lp.add_rows(f"target:{name}", 1, [(0, num.cols, num.coefs)], lower=lo, upper=hi)[0])
+    model.target_rows[name] = row
+    return row, z
+
+
+def set_level(model: Model, row: tuple[int, int | None], name: str, level: float) -> list[Change]:
+    """The changes that put ``level`` into the row made by :func:`add_level_row` (validated as a target)."""
+    target_form(model, name, level)  # same checks as a target row
+    r, z = row
+    if z is None:
+        f = model.forms["emissions_kg"]
+        return [(r, None, 0.0, -INF, level * 1000.0 - f.const)]
+    return [(r, z, -level, 0.0, 0.0)]

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import highspy
 import numpy as np
@@ -152,14 +153,11 @@ class Solution:
         return self.status == "optimal"
 
 
-def solve(
+def _loaded(
     c: FloatArray, lb: FloatArray, ub: FloatArray, rlo: FloatArray, rhi: FloatArray,
-    a: sp.csc_matrix, offset: float = 0.0, maximise: bool = False,
-    options: Options | None = None,
-) -> Solution:
-    """Solve ``min (or max) c·x + offset`` over the given rows and bounds with HiGHS (quiet)."""
-    import time
-
+    a: sp.csc_matrix, offset: float, maximise: bool, options: Options | None,
+) -> Any:
+    """A quiet HiGHS instance holding the programme."""
     # the core class prints no banner on stdout (the public subclass only adds callbacks, unused here)
     core = getattr(highspy, "_core", None)
     h = core._Highs() if core is not None and hasattr(core, "_Highs") else highspy.Highs()  # type: ignore[no-untyped-call]
@@ -174,6 +172,22 @@ def solve(
         c, lb, ub, rlo, rhi, a.indptr.astype(np.int32), a.indices.astype(np.int32), a.data,
         np.zeros(n, dtype=np.int32),  # all continuous (an empty array is read past its end)
     )
+    return h
+
+
+def solve(
+    c: FloatArray, lb: FloatArray, ub: FloatArray, rlo: FloatArray, rhi: FloatArray,
+    a: sp.csc_matrix, offset: float = 0.0, maximise: bool = False,
+    options: Options | None = None,
+) -> Solution:
+    """Solve ``min (or max) c·x + offset`` over the given rows and bounds with HiGHS (quiet)."""
+    h = _loaded(c, lb, ub, rlo, rhi, a, offset, maximise, options)
+    return _run(h, a.shape[1], a.shape[0])
+
+
+def _run(h: Any, n: int, m: int) -> Solution:
+    import time
+
     t0 = time.perf_counter()
     h.run()
     secs = time.perf_counter() - t0
@@ -190,6 +204,28 @@ def solve(
     elif "unbounded" in status:
         status = "unbounded"
     return Solution(status, obj, x, act, secs)
+
+
+class PersistentProgram:
+    """A programme kept in one HiGHS instance and solved again after changes of row bounds or coefficients.
+
+    HiGHS keeps the last basis across such changes, so each re-solve starts from the previous optimum
+    (a warm start): the sweep of a target's levels solves one model, not one per level.
+    """
+
+    def __init__(self, lp: LinearProgram, options: Options | None = None) -> None:
+        c, lb, ub, rlo, rhi, a = lp.arrays()
+        self.num_cols, self.num_rows = a.shape[1], a.shape[0]
+        self._h = _loaded(c, lb, ub, rlo, rhi, a, lp.offset, False, options)
+
+    def set_row_bounds(self, row: int, lower: float, upper: float) -> None:
+        self._h.changeRowBounds(int(row), float(lower), float(upper))
+
+    def set_coeff(self, row: int, col: int, value: float) -> None:
+        self._h.changeCoeff(int(row), int(col), float(value))
+
+    def solve(self) -> Solution:
+        return _run(self._h, self.num_cols, self.num_rows)
 
 
 def solve_program(lp: LinearProgram, options: Options | None = None) -> Solution:

@@ -25,7 +25,12 @@ Jiangsu (江苏), ``jiangsu-2025``
     holiday deep-valley (深谷) hours and ratios, which secondary sources describe differently (one
     gives 尖峰 = 峰 × 1.2 at half-hour boundaries for ≥ 315 kVA industry), and the opt-in choice of
     small users to take the spring/autumn periods all year. Users who need them supply their own
-    table (:class:`~zerocarbon.renewables.tariffs.TouTariff`).
+    table (:class:`~zerocarbon.renewables.tariffs.TouTariff`: half-hour slots, month and date
+    overrides). Checked again (2026-12): a public Julia repository's comments on the notice (found by
+    the text "江苏省工商业分时电价（苏发改价格发〔2025〕426号"; repository not named by the index) give
+    尖峰 = 峰 × 1.2 for industry ≥ 315 kVA in July–August 14:00–15:00 and 19:30–21:30 and in
+    December–January 18:00–20:00, and holiday 深谷 10:00–14:00 at 谷 × 0.8; the grid company's note 3
+    is silent on both and the notice was not opened, so they stay out.
 
 Price of period p [CNY/kWh] = purchase price × ratio_p + non-floating part (transmission and
 distribution, system operation, grid-side losses, government funds: "不参与浮动"), both from the

@@ -19,7 +19,7 @@ Method choices (written into every result's ``method``):
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -89,7 +89,7 @@ def load_tariff(path: str | Path) -> TouTariff:
 
 
 def _without_demand_charge(t: TouTariff) -> TouTariff:
-    return TouTariff(t.schedule, t.prices, t.source, t.month_schedules, 0.0, t.export_price)
+    return replace(t, demand_charge=0.0)
 
 
 def load_forecast(factory_id: str, year: int, url: str | None, meters: list[str], day: str | None,
