@@ -2,9 +2,11 @@
 
 ``zerocarbon region --year Y`` (= ``zerocarbon region view``) is the regional view of the store
 (:func:`zerocarbon.cli.verdict.region`); ``region export`` writes the region layout
-(:mod:`zerocarbon.services.assessment.region_export`); ``region assess`` computes every factory's metered
-monthly totals from a layout with the chosen engine (:mod:`zerocarbon.services.assessment.region_engine`).
-Thin: every command calls a service function.
+(:mod:`zerocarbon.services.assessment.region_export`); ``region generate`` writes a synthetic one without a store
+(:mod:`zerocarbon.services.assessment.region_generate`); ``region assess`` computes every factory's metered
+monthly totals from a layout with the chosen engine (:mod:`zerocarbon.services.assessment.region_engine`) and, with
+``--portfolio``, each factory's inventory and regional-view row
+(:mod:`zerocarbon.services.assessment.region_portfolio`). Thin: every command calls a service function.
 """
 
 from __future__ import annotations
@@ -81,17 +83,28 @@ def assess(
                          "(default: from the environment)")] = None,
     estimate: Annotated[str | None, typer.Option("--estimate", help="缺测估算 linear / estimate gaps: linear")] = None,
     factory: Annotated[list[str] | None, typer.Option("--factory", help="只算这些工厂 / only these factories")] = None,
+    batch: Annotated[int | None, typer.Option(
+        "--batch", help="每批工厂数（限制内存；默认同一时区一次算完） / factories per run of the SQL (bounds the "
+                        "memory; default: every factory of a time zone at once)")] = None,
     out: Annotated[Path | None, typer.Option("--out", help="写出 .json 或 .csv / write .json or .csv")] = None,
+    portfolio: Annotated[Path | None, typer.Option(
+        "--portfolio", help="各工厂清单与区域评价写出 .json 或 .xlsx（与 region view 同一结构） / every factory's "
+                            "inventory and regional-view row, as .json or .xlsx (the region view's shape)")] = None,
     lang: Annotated[str, typer.Option("--lang", help="输出语言 zh|en / output language")] = "zh",
 ) -> None:
-    """由区域目录计算各工厂各表各月的计量总量（精确小数） / every factory's metered monthly totals per meter (exact
-    decimals) from a region layout, by DuckDB or Spark."""
+    """由区域目录计算各工厂各表各月的计量总量（精确小数），并可按核算核心给出各厂清单与区域评价 / every factory's
+    metered monthly totals per meter (exact decimals) from a region layout, by DuckDB or Spark; with --portfolio
+    also each factory's inventory and regional-view row."""
     from zerocarbon.services.assessment.region_engine import assess_layout, write_totals
 
     zh = lang == "zh"
+    if portfolio is not None and estimate is None:
+        err_console.print("  " + ("注意：region view 按线性估算缺测（--estimate linear）" if zh else
+                                  "note: the region view fills counter gaps linearly (--estimate linear)"),
+                          highlight=False, markup=False)
     try:
         totals = assess_layout(layout, year, engine, master=master, estimate=estimate,  # type: ignore[arg-type]
-                               factory_ids=factory or None,
+                               factory_ids=factory or None, batch=batch,
                                progress=lambda msg: err_console.print(f"  {msg}", highlight=False, markup=False))
     except ZerocarbonError as e:
         _fail(e, lang)
@@ -106,3 +119,66 @@ def assess(
     console.print(f"{'用时' if zh else 'time'} {totals.seconds:.1f} s", highlight=False, markup=False)
     if out is not None:
         err_console.print(f"  {write_totals(totals, out)}", highlight=False, markup=False)
+    if portfolio is not None:
+        _portfolio(totals, layout, factory or None, portfolio, lang)
+
+
+def _portfolio(totals: Any, layout: Path, factory_ids: list[str] | None, out: Path, lang: str) -> None:
+    import json
+
+    from zerocarbon.services.assessment.region import TIERS, write_region_xlsx
+    from zerocarbon.services.assessment.region_engine import read_layout
+    from zerocarbon.services.assessment.region_portfolio import plain, region_portfolio
+
+    zh = lang == "zh"
+
+    def step(done: int, total: int, fid: str) -> None:
+        err_console.print(f"  {'清单与评价' if zh else 'inventory and verdict'} {done}/{total} {fid}",
+                          highlight=False, markup=False)
+
+    try:
+        result = region_portfolio(totals, read_layout(layout, factory_ids), progress=step)
+    except ZerocarbonError as e:
+        _fail(e, lang)
+    table = Table(title=f"{'区域评价' if zh else 'Regional view'} · {totals.year} · {totals.engine}")
+    for col in (("企业", "Factory"), ("层级", "Tier"), ("排放总量 tCO2e", "Total tCO2e"), ("错误", "Error")):
+        table.add_column(col[0] if zh else col[1], overflow="fold")
+    for r in result["rows"]:
+        if "error" in r:
+            table.add_row(r["id"], "—", "—", r["error"]["zh" if zh else "en"])
+        else:
+            table.add_row(r["id"], TIERS[r["tier"]][0 if zh else 1], r["total_t"], "")
+    console.print(table)
+    if out.suffix.lower() == ".xlsx":
+        written = write_region_xlsx(result, out, lang)
+    else:
+        out.write_text(json.dumps(plain(result), ensure_ascii=False, indent=1), encoding="utf-8")
+        written = out
+    err_console.print(f"  {written}", highlight=False, markup=False)
+
+
+@region_app.command("generate")
+def generate(
+    out: Annotated[Path, typer.Option("--out", help="输出目录（须为空） / output folder (new or empty)")],
+    factories: Annotated[int, typer.Option("--factories", help="工厂数 / factories")] = 50,
+    meters: Annotated[int, typer.Option("--meters", help="每厂表计数（≥5） / meters per factory (≥5)")] = 200,
+    days: Annotated[int, typer.Option("--days", help="自 1 月 1 日起的天数 / days from 1 January")] = 365,
+    seed: Annotated[int, typer.Option("--seed", help="随机种子 / random seed")] = 1,
+    year: Annotated[int, typer.Option("--year", help="数据年份 / data year")] = 2023,
+    lang: Annotated[str, typer.Option("--lang", help="输出语言 zh|en / output language")] = "zh",
+) -> None:
+    """直接生成合成区域 Parquet 目录（无需库，可复现） / write a synthetic region layout directly (no store;
+    deterministic for a seed), in the format of region export."""
+    from zerocarbon.services.assessment.region_generate import generate_region
+
+    def step(done: int, total: int, fid: str) -> None:
+        err_console.print(f"  {done}/{total} {fid}", highlight=False, markup=False)
+
+    try:
+        s = generate_region(out, factories, meters, days, seed=seed, year=year, progress=step)
+    except ZerocarbonError as e:
+        _fail(e, lang)
+    zh = lang == "zh"
+    console.print(f"{'已生成' if zh else 'generated'} {s.factories} {'家工厂' if zh else 'factories'}, {s.meters} "
+                  f"{'块表' if zh else 'meters'}, {s.readings} {'条读数' if zh else 'readings'}, "
+                  f"{s.bytes / 1e6:.1f} MB, {s.seconds:.1f} s → {out}", highlight=False, markup=False)

@@ -219,3 +219,20 @@ def test_cli_export_and_assess(region: tuple[str, Path], tmp_path: Path) -> None
         {k: v[0] for k, v in own.items() if k[0] == "R3"}
     res = runner.invoke(app, ["region", "assess", "--layout", str(tmp_path / "nowhere"), "--year", "2023"])
     assert res.exit_code == 2 and "layout.json" in res.output
+
+
+@pytest.mark.slow  # one more run of the script on the module's Spark session (~15 s warm)
+def test_generated_region_portfolio_is_the_same_on_both_engines(spark: object, tmp_path: Path) -> None:
+    from zerocarbon.services.assessment.region_engine import read_layout
+    from zerocarbon.services.assessment.region_generate import generate_region
+    from zerocarbon.services.assessment.region_portfolio import region_portfolio
+
+    generate_region(tmp_path / "g", 3, 6, 35, seed=5)  # 3 factories × 6 meters, 35 days: two local months
+    duck = assess_layout(tmp_path / "g", YEAR, "duckdb", estimate="linear")
+    on_spark = assess_layout(tmp_path / "g", YEAR, "spark", spark=spark, estimate="linear")  # type: ignore[arg-type]
+    assert duck.monthly.num_rows == 3 * 6 * 2 and duck.monthly.equals(on_spark.monthly)
+    assert duck.gaps.to_pylist() == on_spark.gaps.to_pylist()
+    layout = read_layout(tmp_path / "g")
+    a, b = region_portfolio(duck, layout), region_portfolio(on_spark, layout)
+    assert [r["id"] for r in a["rows"]] == ["G0000", "G0001", "G0002"] and not any("error" in r for r in a["rows"])
+    assert a["rows"] == b["rows"] and Decimal(a["rows"][0]["total_t"]) > 0

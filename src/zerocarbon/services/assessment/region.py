@@ -13,8 +13,9 @@ basic requirement is met, 培育 otherwise (including when not assessable).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 from statistics import median
 from typing import Any
@@ -26,6 +27,7 @@ from openpyxl.utils import get_column_letter
 from zerocarbon.errors import ZerocarbonError
 from zerocarbon.services.assessment.verdict import assess
 from zerocarbon.services.inventory import cached
+from zerocarbon.services.inventory.runs import InventoryRun
 from zerocarbon.store.factories import factory_list
 
 Progress = Callable[[int, int, str], None]
@@ -67,37 +69,40 @@ def evaluate_region(
     rows: list[dict[str, Any]] = []
     for n, fid in enumerate(ids, start=1):
         info = known[fid]
-        row: dict[str, Any] = {
-            "id": fid,
-            "name_zh": info["name_zh"],
-            "name_en": info["name_en"] or info["name_zh"],
-            "province": info["province"],
-        }
-        try:
-            run = cached.year_run(fid, year, url)
-            a = assess(run).to_dict()
-        except ZerocarbonError as exc:
-            rows.append({**row, "error": {"zh": exc.message("zh"), "en": exc.message("en")}})
-        else:
-            main = a["evaluations"][0]
-            levels = {lv["id"]: lv["status"] for lv in main["levels"]}
-            tier = "target" if levels.get("target") == "met" else "basic" if levels.get("basic") == "met" else "none"
-            row.update(
-                {
-                    "industry": run.data.factory.industry or "—",
-                    "levels": levels,
-                    "tier": tier,
-                    "total_t": str(run.inventory.totals.gbt32150_total),
-                    "indicators": {
-                        k: (None if _value(a["indicators"], k) is None else str(_value(a["indicators"], k)))
-                        for k in KEYS
-                    },
-                    "gaps": main["gaps"],
-                }
-            )
-            rows.append(row)
+        rows.append(factory_row({"id": fid, "name_zh": info["name_zh"], "name_en": info["name_en"],
+                                 "province": info["province"]}, partial(cached.year_run, fid, year, url)))
         if progress is not None:
             progress(n, len(ids), fid)
+    return portfolio(rows, year, province)
+
+
+def factory_row(info: Mapping[str, Any], compute: Callable[[], InventoryRun]) -> dict[str, Any]:
+    """One factory's row of the regional view: its year run (``compute()``) evaluated (:func:`assess`), or its
+    located error. ``info`` holds ``id``, ``name_zh``, ``name_en`` (empty: the Chinese name) and ``province``."""
+    row: dict[str, Any] = {"id": info["id"], "name_zh": info["name_zh"],
+                           "name_en": info["name_en"] or info["name_zh"], "province": info["province"]}
+    try:
+        run = compute()
+        a = assess(run).to_dict()
+    except ZerocarbonError as exc:
+        return {**row, "error": {"zh": exc.message("zh"), "en": exc.message("en")}}
+    main = a["evaluations"][0]
+    levels = {lv["id"]: lv["status"] for lv in main["levels"]}
+    tier = "target" if levels.get("target") == "met" else "basic" if levels.get("basic") == "met" else "none"
+    row.update({
+        "industry": run.data.factory.industry or "—",
+        "levels": levels,
+        "tier": tier,
+        "total_t": str(run.inventory.totals.gbt32150_total),
+        "indicators": {k: (None if _value(a["indicators"], k) is None else str(_value(a["indicators"], k)))
+                       for k in KEYS},
+        "gaps": main["gaps"],
+    })
+    return row
+
+
+def portfolio(rows: list[dict[str, Any]], year: int, province: str | None) -> dict[str, Any]:
+    """The regional view of ``rows`` (:func:`factory_row`): ranked within each industry, with the tier note."""
     _rank(rows)
     return {
         "year": year,

@@ -52,11 +52,13 @@ Engine = Literal["duckdb", "spark"]
 Progress = Callable[[str], None]
 
 #: The readings of the run: the layout's readings of the factories in ``reads`` inside each factory's window
-#: [lo, hi) [s, UTC] (the metered year's margins). ``years`` are the local-year partitions that can hold them.
+#: [lo, hi) [s, UTC] (the metered year's margins). ``years`` are the local-year partitions that can hold them and
+#: ``factories`` the factory partitions, as literals so that both engines can prune the partitions without relying
+#: on the join being pushed down to the scan (a run in batches reads only its batch's files).
 READINGS_SQL = """
 SELECT p.meter_id, p.ts, p.value, p.flags
 FROM readings_all p JOIN reads w ON w.factory = p.factory
-WHERE p.year IN ({years}) AND p.ts >= w.lo AND p.ts < w.hi"""
+WHERE p.year IN ({years}) AND p.factory IN ({factories}) AND p.ts >= w.lo AND p.ts < w.hi"""
 
 #: The month roll-up of the intervals (``values_sql(lean=True)``) per meter: the exact sum (null when an
 #: interval of the month has a value but no exact value), the counts, the flags; ``max_end`` checks that no
@@ -102,8 +104,9 @@ class _Duck:
     def view(self, name: str, select: str) -> None:
         self.con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS {select}")
 
-    def script(self, sql: str) -> None:
-        self.con.execute(sql)
+    def script(self, sql: str) -> None:  # run again per batch and time zone: the tables are replaced
+        self.con.execute(sql.replace("CREATE TEMP TABLE", "CREATE OR REPLACE TEMP TABLE")
+                         .replace("CREATE TEMP VIEW", "CREATE OR REPLACE TEMP VIEW"))
 
     def fetch(self, sql: str, schema: pa.Schema) -> pa.Table:
         return iv.fetch(self.con, sql, schema)
@@ -140,6 +143,8 @@ class Layout:
     root: Path
     factories: list[FactoryMeters]
     meter_factory: dict[int, str]
+    #: factory id → its declared activity file in the layout (factories without one are not listed)
+    declared: dict[str, Path] = field(default_factory=dict)
 
 
 def read_layout(root: Path, factory_ids: list[str] | None = None) -> Layout:
@@ -155,6 +160,7 @@ def read_layout(root: Path, factory_ids: list[str] | None = None) -> Layout:
                          expected=LAYOUT_FORMAT)
     out: list[FactoryMeters] = []
     owner: dict[int, str] = {}
+    declared: dict[str, Path] = {}
     for f in meta["factories"]:
         fid = str(f["factory_id"])
         if factory_ids is not None and fid not in factory_ids:
@@ -168,6 +174,8 @@ def read_layout(root: Path, factory_ids: list[str] | None = None) -> Layout:
                                  f"meter id {i} belongs to both {owner[i]} and {fid}", file=str(root / "meters"),
                                  field="meter_id")
             owner[int(i)] = fid
+        if f.get("declared"):
+            declared[fid] = root / str(f["declared"])
         out.append(FactoryMeters(fid, str(f["name_zh"]), str(f["name_en"]), str(f["province"]), str(f["timezone"]),
                                  meters, iv.NODE_SCHEMA.empty_table(), events))
     if factory_ids is not None:
@@ -175,7 +183,7 @@ def read_layout(root: Path, factory_ids: list[str] | None = None) -> Layout:
         if missing:
             raise InputError(f"区域数据中没有工厂：{', '.join(missing)}", f"no such factory in the layout: "
                              f"{', '.join(missing)}", file=str(meta_path), field="factory_id")
-    return Layout(root, out, owner)
+    return Layout(root, out, owner, declared)
 
 
 def month_table(year: int, tz: str) -> pa.Table:
@@ -243,6 +251,10 @@ METHOD = {
 }
 
 
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
 def _window(fm: FactoryMeters, year: int, estimate: iv.Estimate | None) -> tuple[int, int]:
     start, end = year_bounds(year, fm.timezone)
     before, after = margins(fm, estimate)
@@ -256,13 +268,16 @@ def _years(lo: int, hi: int, tz: str) -> list[int]:
 
 def assess_layout(root: Path, year: int, engine: Engine = "duckdb", *, spark: SparkSession | None = None,
                   master: str | None = None, estimate: iv.Estimate | None = None,
-                  factory_ids: list[str] | None = None, progress: Progress | None = None) -> RegionTotals:
+                  factory_ids: list[str] | None = None, progress: Progress | None = None,
+                  batch: int | None = None) -> RegionTotals:
     """The metered monthly totals of every factory (or ``factory_ids``) of the layout in ``root`` for ``year``.
 
     ``engine="spark"`` runs on ``spark`` (a session from
     :func:`zerocarbon.timeseries.dialects_spark.spark_session`); when None, a session is created for the run
     on ``master`` (a Spark master URL; None: from the environment) and stopped after it.
-    ``progress(message)`` is called per step.
+    ``progress(message)`` is called per step. ``batch`` runs at most that many factories per script (None: all
+    the factories of a time zone at once): the memory of a run is bounded by a batch's readings, at the cost of
+    one script (about fifteen statements, each a Spark job) per batch.
     """
     if engine not in ("duckdb", "spark"):
         raise InputError(f"未知计算引擎 {engine!r}", f"unknown engine {engine!r}", field="engine",
@@ -280,27 +295,32 @@ def assess_layout(root: Path, year: int, engine: Engine = "duckdb", *, spark: Sp
 
         own = spark_session(master)
         try:
-            return _assess(layout, year, _Spark(own, readings_dir), engine, estimate, progress, t0)
+            return _assess(layout, year, _Spark(own, readings_dir), engine, estimate, progress, t0, batch)
         finally:
             own.stop()
     runner: _Runner = _Spark(spark, readings_dir) if spark is not None and engine == "spark" else _Duck(readings_dir)
     try:
-        return _assess(layout, year, runner, engine, estimate, progress, t0)
+        return _assess(layout, year, runner, engine, estimate, progress, t0, batch)
     finally:
         if isinstance(runner, _Duck):
             runner.con.close()
 
 
 def _assess(layout: Layout, year: int, runner: _Runner, engine: Engine, estimate: iv.Estimate | None,
-            progress: Progress | None, t0: float) -> RegionTotals:
+            progress: Progress | None, t0: float, batch: int | None = None) -> RegionTotals:
     readings_dir = layout.root / "readings"
     by_zone: dict[str, list[FactoryMeters]] = defaultdict(list)
     for fm in layout.factories:
         by_zone[fm.timezone].append(fm)
+    if batch is not None and batch < 1:
+        raise InputError(f"每批工厂数须 ≥ 1：{batch}", f"the batch must hold at least one factory: {batch}",
+                         field="batch", expected="≥ 1")
+    batches = [(tz, group[i:i + (batch or len(group))]) for tz, group in sorted(by_zone.items())
+               for i in range(0, len(group), batch or len(group))]
     monthly, gaps, unused = [], [], []
-    for tz, group in sorted(by_zone.items()):
+    for tz, group in batches:
         if progress is not None:
-            progress(f"{tz}: {len(group)} factories")
+            progress(f"{tz}: {len(group)} factories ({group[0].factory_id}…{group[-1].factory_id})")
         windows = {fm.factory_id: _window(fm, year, estimate) for fm in group}
         reads = pa.table({"factory": list(windows), "lo": [w[0] for w in windows.values()],
                           "hi": [w[1] for w in windows.values()]}, schema=_READS_SCHEMA)
@@ -309,7 +329,8 @@ def _assess(layout: Layout, year: int, runner: _Runner, engine: Engine, estimate
         runner.table("months", month_table(year, tz))
         runner.table("m", pa.concat_tables([fm.meters for fm in group]))
         runner.table("e0", pa.concat_tables([fm.events for fm in group]))
-        runner.view("r0", READINGS_SQL.format(years=", ".join(f"'{y}'" for y in years)))
+        runner.view("r0", READINGS_SQL.format(years=", ".join(f"'{y}'" for y in years),
+                                              factories=", ".join(_literal(fm.factory_id) for fm in group)))
         start, end = year_bounds(year, tz)
         runner.script(iv.interval_script(start=start, end=end, estimate=estimate, lean=True))
         if progress is not None:

@@ -9,6 +9,8 @@ The layout is what a distributed engine (Spark) or DuckDB reads to evaluate a wh
                                                         current readings: meter_id, ts, value, flags
     DIR/meters/region=<province>/factory=<id>/meters.parquet   METER_SCHEMA (the metered year's meter table)
     DIR/events/region=<province>/factory=<id>/events.parquet   EVENT_SCHEMA (replacements and resets)
+    DIR/declared/region=<province>/factory=<id>/<file>          the factory's declared activity file, when it has
+                                                        one (:func:`zerocarbon.services.inventory.cached.declared_file`)
 
 Readings have the schema of the embedded store's columnar cache and of
 :data:`zerocarbon.timeseries.intervals.READING_SCHEMA` (meter_id int64, ts int64 [s since epoch, UTC],
@@ -23,6 +25,7 @@ already resolved through the hierarchy), so the engine needs no node table.
 from __future__ import annotations
 
 import json
+import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -33,6 +36,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from zerocarbon.errors import InputError
+from zerocarbon.services.inventory.cached import declared_file
 from zerocarbon.services.metering.year import load_factory_meters
 from zerocarbon.store.factories import factory_list
 from zerocarbon.store.readings import register_readings
@@ -106,8 +110,15 @@ def export_region(out: Path, url: str | None = None, *, province: str | None = N
             folder.mkdir(parents=True)
             pq.write_table(table, folder / f"{name}.parquet")
         count = _write_readings(out / "readings" / part, ids, fm.timezone, url)
-        written.append({"factory_id": fid, "name_zh": fm.name_zh, "name_en": fm.name_en, "province": fm.province,
-                        "timezone": fm.timezone, "meters": len(ids), "readings": count})
+        entry: dict[str, object] = {"factory_id": fid, "name_zh": fm.name_zh, "name_en": fm.name_en,
+                                    "province": fm.province, "timezone": fm.timezone, "meters": len(ids),
+                                    "readings": count}
+        source = declared_file(fid, url)
+        if source is not None:  # the rest of the inventory (invoices, process sources, settings, industry)
+            (out / "declared" / part).mkdir(parents=True)
+            shutil.copyfile(source, out / "declared" / part / source.name)
+            entry["declared"] = f"declared/{part}/{source.name}"
+        written.append(entry)
         if progress is not None:
             progress(n, len(rows), fid)
     pq.write_table(pa.table({k: [str(f[k]) for f in written] for k in FACTORY_SCHEMA.names}, schema=FACTORY_SCHEMA),
