@@ -26,7 +26,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "zerocarbon"
 
 CORE = ("units", "factors", "model", "accounting", "energy", "renewables", "footprint", "offsets", "assessment",
-        "forecast", "timeseries", "errors", "duck")
+        "forecast", "timeseries", "errors", "duck", "tables")
 SHELL = ("store", "ingest", "services", "api", "web", "cli", "demo")
 FACES = ("api", "web", "cli")
 #: What a face may take from the store: the session and settings (store.db) and who is acting (store.audit).

@@ -14,7 +14,9 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #: Operations answering a file: the media types they must document.
 FILES = {"/api/v1/factories/{factory_id}/reports/{period}.{fmt}": {"text/html", "application/json"},
          "/api/v1/factories/{factory_id}/activity-files/{file_id}": {XLSX, "application/yaml", "application/json"},
-         "/api/v1/activity-template.xlsx": {XLSX}, "/api/v1/region/{year}/workbook": {XLSX}}
+         "/api/v1/activity-template.xlsx": {XLSX}, "/api/v1/region/{year}/workbook": {XLSX},
+         "/api/v1/factories/{factory_id}/footprints/declarations/{product}/{scheme}.{fmt}":
+             {"application/json", "text/html", "application/pdf"}}
 
 
 def _spec() -> dict[str, Any]:

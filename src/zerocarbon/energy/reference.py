@@ -23,8 +23,6 @@ missing value.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -34,10 +32,10 @@ from typing import Any
 import yaml
 
 from zerocarbon.errors import FactorError
+from zerocarbon.tables import STATUSES, table_reader
 
 #: Folder of the reference data files (relative to this module, so it works installed or from a checkout).
 DATA_DIR = Path(__file__).parent / "data"
-STATUSES = ("verified", "unverified")
 GRADES = (1, 2, 3)
 MOTOR_COLUMNS = (
     "row_id", "standard", "edition", "effective_from", "table", "rated_power_kw", "poles", "grade",
@@ -136,25 +134,6 @@ def load_motor_table(path: Path | None = None) -> MotorTable:
     """
     path = path or DATA_DIR / "gb18613-2020.csv"
     return _load_motor_table(path)
-
-
-def table_reader(path: Path, columns: tuple[str, ...]) -> csv.DictReader[str]:
-    """The rows of a reference CSV, its ``#`` lines (the header that carries the table's provenance) left out,
-    after checking that it has ``columns``.
-
-    Raises
-    ------
-    FactorError
-        A column is missing.
-    """
-    text = "".join(line for line in path.read_text(encoding="utf-8").splitlines(keepends=True)
-                   if not line.startswith("#"))
-    reader = csv.DictReader(io.StringIO(text))
-    missing = set(columns) - set(reader.fieldnames or ())
-    if missing:
-        raise FactorError(f"参考数据缺少列：{sorted(missing)}", f"reference data lacks columns {sorted(missing)}",
-                          file=path.name)
-    return reader
 
 
 def _checked_rows(path: Path, columns: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:

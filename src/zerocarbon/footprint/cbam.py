@@ -21,8 +21,11 @@ EUR-Lex pages themselves were not readable here, see docs/footprints.md "CBAM" f
 - Implementing Regulation (EU) 2025/2621 (default values) as corrected by (EU) 2026/1740, Annex I
   opening paragraph: the 'total emissions' default value is increased by the mark-up: cement, iron and
   steel, aluminium and hydrogen 10 % (2026), 20 % (2027), 30 % (2028 and onwards); fertilisers 1 %
-  (2026 and onwards). The default values themselves (country × CN tables of Annex I, grid factors of
-  Annex II) are NOT shipped: the user supplies each value with its source.
+  (2026 and onwards). Of the default values themselves (country × CN tables of Annex I, grid factors of
+  Annex II) only rows of Annex I's table "China" are shipped (every cement and aluminium row, part of iron and
+  steel; :mod:`zerocarbon.footprint.cbam_defaults`, each row verified or unverified): the service uses them for a
+  good or precursor made in China declared on the default basis without values; otherwise the user supplies each
+  value with its source.
   http://data.europa.eu/eli/reg_impl/2025/2621/oj
 - Regulation (EU) 2023/956 Art. 9 (as replaced by 2025/2083): the carbon price paid in a third country
   is the declarant's reduction (on actual emissions; on default values only by default carbon prices);

@@ -10,6 +10,8 @@ of the later capabilities follow the same convention, in the same directory:
 ``<factory id>.assessment.yaml``            the factory's assessment declaration (docs/assessment.md)
 ``<factory id>.ledger.yaml``                the instrument ledger (docs/assessment.md)
 ``<factory id>.equipment.yaml``             the equipment register (docs/efficiency.md)
+``<factory id>.footprint.yaml``             a product-footprint study (docs/footprints.md); its battery
+                                            declarations are shown on the footprints page
 =========================================  ==========================================================
 
 (``.yml`` and ``.json`` are read as well; the register may also be ``.xlsx``.) A file that is absent
@@ -25,7 +27,7 @@ from pathlib import Path
 
 from zerocarbon.services.inventory.cached import DECLARED_DIR_ENV
 
-KINDS = ("planning", "assessment", "ledger", "equipment")
+KINDS = ("planning", "assessment", "ledger", "equipment", "footprint")
 _SUFFIXES = {"equipment": (".yaml", ".yml", ".json", ".xlsx")}
 _SAFE_ID = re.compile(r"^[A-Za-z0-9_.\-]+$")
 

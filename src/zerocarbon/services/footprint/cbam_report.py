@@ -4,8 +4,10 @@ The file (YAML, format in docs/footprints.md "CBAM") names the installation, the
 (a calendar year from 2026) and its CBAM goods: CN code, production route, activity level, the
 attributed direct emissions of the process (stated, or a share of the installation's direct emissions),
 electricity by source with its emission factor and source, precursors with their specific embedded
-emissions and where those come from, or the default value with its source; the carbon price paid is
-carried. The installation's direct emissions may come from the factory's inventory (the accounting
+emissions and where those come from, or the default value with its source — a default-basis good or precursor
+made in China without values takes the shipped row of 2025/2621 Annex I (:mod:`zerocarbon.footprint.cbam_defaults`,
+verified or unverified, stated with the value; the good's year mark-up applied by ``footprint/cbam.py``); the carbon
+price paid is carried. The installation's direct emissions may come from the factory's inventory (the accounting
 core): the CO2 of its scope-1 lines (N2O too when the installation makes fertilisers, PFCs when it
 makes aluminium), biomass CO2 left out. ``footprint/cbam.py`` computes every figure; this module reads,
 checks (every problem located: file, line, field; zh and en), and writes JSON and XLSX (zh and en).
@@ -39,6 +41,8 @@ from zerocarbon.footprint.cbam import (
     classify,
     installation_see,
 )
+from zerocarbon.footprint.cbam_defaults import DefaultRow
+from zerocarbon.footprint.cbam_defaults import find as find_default
 from zerocarbon.reports.i18n import LANG_CODES
 from zerocarbon.services.footprint.study import Node, _line, _Loader, _Reader
 from zerocarbon.services.inventory.runs import InventoryRun, run_inventory
@@ -51,7 +55,9 @@ NOT_IMPLEMENTED = (
     "attribution of installation emissions to production processes (heat, waste gases: 2025/2547 Annex III A); "
     "the attributed direct emissions or their share are inputs",
     "functional units other than tonnes of goods (clinker content of cement, nitrogen content of fertilisers)",
-    "the default-value tables of 2025/2621 Annexes I, II and IV: each value is user-supplied with its source",
+    "the default-value tables of 2025/2621 Annexes I, II and IV beyond the rows shipped for China "
+    "(footprint/data/cbam_defaults_2025_2621_cn.csv: cement, aluminium, part of iron and steel); other values are "
+    "user-supplied with their source",
     "the free-allocation adjustment (Implementing Regulation (EU) 2025/2620) and the number of CBAM certificates",
     "the Commission's Excel communication template itself (not retrieved); the fields follow 2025/2547 Annex II "
     "point E and the transitional report structure",
@@ -150,15 +156,29 @@ def _electricity(r: _Reader, node: Node, where: str) -> list[Electricity]:
     return out
 
 
+def _shipped(r: _Reader, node: Node, where: str, cn_code: str, country: str) -> DefaultRow | None:
+    """The shipped default value (2025/2621 Annex I, :mod:`zerocarbon.footprint.cbam_defaults`) of a good or
+    precursor without values, or None after recording why there is none."""
+    try:
+        return find_default(cn_code, country, f"{where}.cn_code")
+    except InputError as exc:
+        r.fail(exc.field or f"{where}.cn_code", _line(node), exc.message("zh"), exc.message("en"), exc.expected)
+        return None
+
+
 def _precursors(r: _Reader, node: Node, where: str) -> list[Precursor]:
     out = []
     for w, p in r.items(node, "precursors", where):
         basis = r.choice(p, "basis", w, ("actual", "default", "own"))
         mass = r.number(p, "mass_t", w, check=lambda v: v >= 0, expected="≥ 0 t")
-        own = basis == "own"
-        see_d = r.number(p, "see_direct", w, required=not own, check=lambda v: v >= 0, expected="≥ 0 tCO2e/t")
+        see_d = r.number(p, "see_direct", w, required=basis == "actual", check=lambda v: v >= 0,
+                         expected="≥ 0 tCO2e/t")
         see_i = r.number(p, "see_indirect", w, Decimal(0), check=lambda v: v >= 0, expected="≥ 0 tCO2e/t")
         src = str(p.get("verification_report") or p.get("source") or "")
+        if basis == "default" and see_d is None:  # no values given: the shipped Annex I row (China)
+            row = _shipped(r, p, w, str(p.get("cn_code") or ""), str(p.get("country") or ""))
+            if row is not None:
+                see_d, see_i, src = row.direct, row.indirect or Decimal(0), row.provenance()
         out.append(Precursor(str(p.get("id") or w), str(p.get("name") or ""), r.text(p, "cn_code", w),
                              mass or Decimal(0), basis, str(p.get("country") or "").upper() or "?",
                              see_d or Decimal(0), see_i or Decimal(0), src, str(p["good"]) if p.get("good") else None))
@@ -202,8 +222,11 @@ def load_installation(path: Path) -> tuple[dict[str, Any], list[Good], dict[str,
                    "give exactly one of attributed_direct_t and direct_share", "one of the two")
         if share is not None:
             shares[gid] = share
-        d = r.mapping(g, "default_value", w, required=basis == "default")
+        d = r.mapping(g, "default_value", w)
         default = None
+        if basis == "default" and not d:  # no value given: the shipped Annex I row for the installation's country
+            row = _shipped(r, g, w, str(g.get("cn_code") or ""), str(inst.get("country") or ""))
+            default = row.default_value() if row is not None else None
         if d:
             total = r.number(d, "total", f"{w}.default_value", check=lambda v: v >= 0, expected="≥ 0 tCO2e/t")
             default = DefaultValue(total or Decimal(0), str(d.get("country") or ""),
