@@ -60,7 +60,7 @@ def _params(world: World) -> dict[str, str]:
             "line_id": "E1-2023-01", "prefix": str(prefix), "user_id": str(world.users["foreign_manager"].id),
             "page": "overview", "name": "app.js", "signoff_id": str(world.foreign_signoff),
             "file_id": str(declared.versions(FOREIGN, world.url)[0].id), "year": "2023", "alert_id": "1",
-            "client_id": "none", "code": "B-M1"}
+            "client_id": "none", "code": "B-M1", "product": "B-P1", "scheme": "eu"}
 
 
 def _body(path: str) -> Any:
@@ -152,6 +152,15 @@ def test_walk_every_route_as_every_role_against_a_foreign_factory(world: World) 
     assert not failures, "\n".join(map(str, failures))
 
 
+#: GET routes whose answer for B's own manager is not 200 because B lacks their data (the route was reached:
+#: the error is B's own, with its code): B stores devices but keeps no diagnosis settings, and has no
+#: footprint study, so no battery declaration.
+NOT_200_FOR_B = {
+    "/api/v1/factories/{factory_id}/efficiency": (422, "input.invalid"),
+    "/api/v1/factories/{factory_id}/footprints/declarations/{product}/{scheme}.{fmt}": (404, "declaration.not_found"),
+}
+
+
 def test_the_walk_reaches_the_foreign_factory_as_its_own_manager(world: World) -> None:
     """Control: as B's manager the same GET requests of /api/v1 succeed, so the URLs are right."""
     headers = world.auth("foreign_manager")
@@ -160,7 +169,11 @@ def test_the_walk_reaches_the_foreign_factory_as_its_own_manager(world: World) -
         if method != "GET" or "{factory_id" not in template or not template.startswith("/api/v1/factories"):
             continue
         r = _call(world, method, url, headers)
-        assert r.status_code == 200, (template, r.status_code, r.text[:300])
+        expected = NOT_200_FOR_B.get(template)
+        if expected is None:
+            assert r.status_code == 200, (template, r.status_code, r.text[:300])
+        else:  # reached and answered for B's own data, which lacks what the route needs
+            assert (r.status_code, r.json()["error"]["code"]) == expected, (template, r.status_code, r.text[:300])
         reached += 1
     assert reached >= 15
 

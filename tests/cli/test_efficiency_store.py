@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from zerocarbon.cli.main import app
@@ -54,3 +55,30 @@ def test_bad_file_lists_every_problem(tmp_path: Path) -> None:
     result = runner.invoke(app, ["efficiency", "store-upload", str(bad), "--factory", "F1", "--db", url])
     assert result.exit_code == 2
     assert "第 1 行" in result.output and "第 2 行" in result.output and "efficiency_pct" in result.output
+
+
+def test_grade_reads_the_stored_register_and_a_file_wins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``efficiency grade --factory``: the stored devices with the settings of ``--settings`` (台账来源 store);
+    a register file given is graded instead (台账来源 file). The two answers are the same sample register."""
+    monkeypatch.delenv("ZEROCARBON_DECLARED_DIR", raising=False)  # no companion register file
+    url = store(tmp_path)
+    runner.invoke(app, ["efficiency", "store-upload", str(SAMPLE_EQUIPMENT), "--factory", "F1", "--db", url])
+    stored = runner.invoke(app, ["efficiency", "grade", "--factory", "F1", "--db", url, "--settings",
+                                 str(SAMPLE_EQUIPMENT), "--json"])
+    assert stored.exit_code == 0, stored.output
+    given = runner.invoke(app, ["efficiency", "grade", str(SAMPLE_EQUIPMENT), "--json"])
+    a, b = json.loads(stored.output), json.loads(given.output)
+    assert a["register_source"]["source"] == "store" and b["register_source"]["source"] == "file"
+    assert [(d["code"], d["grade"], d["outcome"]) for d in a["devices"]] == \
+        [(d["code"], d["grade"], d["outcome"]) for d in b["devices"]]
+    assert [m["id"] for m in a["measures"]] == [m["id"] for m in b["measures"]]
+    assert a["summary"]["share_grade_2_or_better"] == b["summary"]["share_grade_2_or_better"]
+    table = runner.invoke(app, ["efficiency", "grade", "--factory", "F1", "--db", url, "--settings",
+                                str(SAMPLE_EQUIPMENT), "--lang", "en"])
+    assert table.exit_code == 0 and "register source store" in table.output
+    zh = runner.invoke(app, ["efficiency", "grade", str(SAMPLE_EQUIPMENT)])
+    assert "台账来源" in zh.output and "file" in zh.output
+    missing = runner.invoke(app, ["efficiency", "grade", "--factory", "F1", "--db", url])
+    assert missing.exit_code == 2 and "诊断参数" in missing.output and "22" in missing.output
+    neither = runner.invoke(app, ["efficiency", "grade"])
+    assert neither.exit_code == 2

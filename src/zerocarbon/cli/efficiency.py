@@ -77,6 +77,7 @@ def print_efficiency_summary(diagnosis: Any, lang: str = "zh") -> None:
          f"({VIEWS.get(str(s['main_view']), (str(s['main_view']),) * 2)[0 if zh else 1]})",
          "—" if s["tco2_per_year"] is None else f"{float(s['tco2_per_year']):,.3f}"),
         ("年节约电费 元" if zh else "Money saved yuan/a", f"{float(s['money_per_year']):,.2f}"),
+        ("台账来源" if zh else "Register source", diagnosis.source()["label_zh" if zh else "label_en"]),
     ]
     if s["energy_tce"] is not None:
         rows.append(("综合能耗 tce" if zh else "Comprehensive energy tce", f"{float(s['energy_tce']):,.2f}"))
@@ -138,14 +139,35 @@ def template(
     console.print(str(write_template(path, register)))
 
 
-@efficiency_app.command("grade", help="读取台账并评定能效等级、节能量与措施 / read a register (.xlsx/.yaml/.json) and "
-                                      "grade it: grades with the table row used, savings, measures.")
-def grade(register: Annotated[Path, typer.Argument(help="设备能效台账 / register file")], year: Year = None,
-          out: Out = None, as_json: AsJson = False, lang: Lang = "zh", pdf: Pdf = False) -> None:
-    from zerocarbon.services.efficiency.runs import grade_register, load_register
+FactoryOpt = Annotated[str | None, typer.Option("--factory", help="库中工厂编号 / factory id in the store")]
+DbOpt = Annotated[str | None, typer.Option("--db", help="数据库 URL / store URL")]
+RegisterArg = Annotated[Path | None, typer.Argument(help="设备能效台账文件；给出则优先于库中台账 / register file; "
+                                                        "when given it wins over the stored register")]
+Settings = Annotated[Path | None, typer.Option(
+    "--settings", help="与库中设备合用的台账文件（只取参数、限额指标、转换设备；默认 <工厂>.equipment.yaml） / "
+                       "register file whose settings, quota rows and conversions go with the stored devices "
+                       "(default: "
+                       "<factory>.equipment.yaml)")]
 
+
+@efficiency_app.command("grade", help="读取台账并评定能效等级、节能量与措施；用 --factory 读库中台账 / grade a "
+                                      "register (.xlsx/.yaml/.json), or with --factory the stored one: grades with "
+                                      "the table row used, savings, measures; the output names the source "
+                                      "(台账来源 store/file).")
+def grade(register: RegisterArg = None, year: Year = None,
+          factory: FactoryOpt = None, db: DbOpt = None, settings: Settings = None,
+          out: Out = None, as_json: AsJson = False, lang: Lang = "zh", pdf: Pdf = False) -> None:
+    from zerocarbon.services.efficiency.runs import grade_factory, grade_file
+
+    if register is None and factory is None:
+        err_console.print("请给出台账文件或 --factory" if lang == "zh" else "give a register file or --factory")
+        raise typer.Exit(2)
     try:
-        diagnosis = grade_register(load_register(register), year)
+        if register is not None:
+            diagnosis = grade_file(register, year)
+        else:
+            assert factory is not None
+            diagnosis = grade_factory(factory, year, url=db, settings=settings)
     except ZerocarbonError as exc:
         _fail(exc, lang)
     _emit(diagnosis, out, as_json, lang, pdf)
@@ -153,14 +175,17 @@ def grade(register: Annotated[Path, typer.Argument(help="设备能效台账 / re
 
 @efficiency_app.command("diagnose", help="节能降碳诊断：台账 + 活动数据文件（--inventory）或库中工厂（--factory） / "
                                          "the diagnosis from a register and an activity-data file (--inventory) or "
-                                         "a factory in the store (--factory, with its metered year).")
+                                         "a factory in the store (--factory, with its metered year). With --factory "
+                                         "and no register file the stored register is read (台账来源 store); a file "
+                                         "given wins (台账来源 file).")
 def diagnose(
-    register: Annotated[Path, typer.Argument(help="设备能效台账 / register file")],
+    register: RegisterArg = None,
     inventory: Annotated[Path | None, typer.Option("--inventory", help="活动数据文件 / activity-data file")] = None,
     factory: Annotated[str | None, typer.Option("--factory", help="库中工厂编号 / factory id in the store")] = None,
     db: Annotated[str | None, typer.Option("--db", help="数据库 URL / store URL")] = None,
     declared: Annotated[Path | None, typer.Option("--declared", help="与 --factory 合用的申报文件 / declared file "
                                                                      "with --factory")] = None,
+    settings: Settings = None,
     year: Year = None, out: Out = None, as_json: AsJson = False, lang: Lang = "zh", pdf: Pdf = False,
 ) -> None:
     from zerocarbon.services.efficiency.runs import diagnose_factory, diagnose_files
@@ -169,11 +194,14 @@ def diagnose(
         err_console.print("请给出 --inventory 或 --factory 之一" if lang == "zh"
                           else "give exactly one of --inventory or --factory")
         raise typer.Exit(2)
+    if factory is None and register is None:
+        err_console.print("--inventory 须与台账文件合用" if lang == "zh" else "--inventory needs a register file")
+        raise typer.Exit(2)
     try:
         if factory is not None:
-            diagnosis = diagnose_factory(register, factory, year, url=db, declared=declared)
+            diagnosis = diagnose_factory(register, factory, year, url=db, declared=declared, settings=settings)
         else:
-            assert inventory is not None
+            assert inventory is not None and register is not None
             diagnosis = diagnose_files(register, inventory, year)
     except ZerocarbonError as exc:
         _fail(exc, lang)

@@ -52,9 +52,11 @@ def factory_exists(conn: Connection, factory_id: str) -> bool:
     return conn.execute(select(s.factories.c.id).where(s.factories.c.id == factory_id)).first() is not None
 
 
-def devices(conn: Connection, factory_id: str) -> list[dict[str, Any]]:
-    """The factory's devices, by code."""
-    rows = conn.execute(select(_e).where(_e.c.factory_id == factory_id).order_by(_e.c.code)).all()
+def devices(conn: Connection, factory_id: str, *, entry_order: bool = False) -> list[dict[str, Any]]:
+    """The factory's devices, by code; with ``entry_order`` in the order they were first stored (a register
+    file's row order after its first upload; a changed device keeps its place)."""
+    order = _e.c.id if entry_order else _e.c.code
+    rows = conn.execute(select(_e).where(_e.c.factory_id == factory_id).order_by(order)).all()
     return [_row(r) for r in rows]
 
 

@@ -60,6 +60,27 @@ def grade_register(factory_id: ReadableFactory,
     return out
 
 
+@router.get("/factories/{factory_id}/efficiency",
+            summary="Grade the factory's register: the stored devices (台账来源 store) with the settings of its "
+                    "companion register file, or that file alone when nothing is stored (台账来源 file)")
+def grade_stored(factory_id: ReadableFactory, url: StoreUrl,
+                 year: Annotated[int | None, Query(ge=1990, le=2100, description="data year of the factors "
+                                                                                "(default: the register's)")] = None,
+                 ) -> dict[str, Any]:
+    """The same answer as ``POST …/equipment/grade`` for the register the factory keeps; ``register_source``
+    says which register was read. 404 ``equipment.none``: no stored device and no register file; 422
+    ``input.invalid`` (field ``settings``): devices stored but no settings (tariff, discount rate, horizon)."""
+    try:
+        diagnosis = runs.grade_factory(factory_id, year, url=url)
+    except InputError as exc:
+        if exc.field != "equipment":
+            raise
+        raise ApiError(404, "equipment.none", exc.message_zh, exc.message_en, {"factory": factory_id}) from exc
+    out = diagnosis.to_dict()
+    out["factory"]["id"] = out["factory"]["id"] or factory_id
+    return out
+
+
 # ------------------------------------------------------------------------------ the stored register
 EditingFactory = Annotated[str, Depends(factory_permission(Permission.SETUP))]
 DeviceCode = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[^\x00-\x1f\x7f/]+$",

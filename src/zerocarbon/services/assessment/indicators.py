@@ -220,6 +220,7 @@ def add_efficiency(out: dict[str, Indicator], eff: Mapping[str, Any] | None) -> 
             "设备台账：2 级及以上额定功率 ÷ 总功率（GB 18613-2020、GB 20052-2024）",
             "register: rated power at grade 2 or better ÷ total (GB 18613-2020, GB 20052-2024)",
         ),
+        evidence=(f"register_source:{(eff.get('register_source') or {}).get('source', 'file')}",),
     )
     va = eff.get("value_added") or {}
     out["energy_per_value_added"] = _ind(

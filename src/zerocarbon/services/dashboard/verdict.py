@@ -126,8 +126,11 @@ def factory_verdict(factory_id: str, year: int, url: str | None = None) -> dict[
     def compute() -> dict[str, Any]:
         run = inventory_run(factory_id, year, url)
         paths = {kind: companion_file(factory_id, kind) for kind in VERDICT_FILES}
+        # the equipment register: the stored devices when there are any (services.efficiency.register_source)
+        from zerocarbon.services.efficiency.runs import factory_efficiency
+
         result, _inputs = assess_with(run, declaration=paths["assessment"], ledger=paths["ledger"],
-                                      equipment=paths["equipment"])
+                                      efficiency=factory_efficiency(factory_id, run, url))
         return verdict_view(result.to_dict(), {k: (p.name if p else None) for k, p in paths.items()})
 
     return _cached("verdict", url, factory_id, year, compute, files_key(factory_id, VERDICT_FILES))

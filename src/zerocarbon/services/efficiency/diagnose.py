@@ -102,6 +102,15 @@ class Diagnosis:
     balance: EnergyBalance | None
     kgce_per_kwh: Decimal
     notes: list[str] = field(default_factory=list)
+    #: 台账来源: ``SourcedRegister.to_dict()`` (services.efficiency.register_source); None = a register file.
+    register_source: dict[str, Any] | None = None
+
+    def source(self) -> dict[str, Any]:
+        """Where the devices came from (台账来源 store/file), in zh and en."""
+        return self.register_source or {"source": "file", "file": None, "settings_file": None,
+                                        "devices": len(self.register.devices),
+                                        "label_zh": "台账来源 file（台账文件）",
+                                        "label_en": "register source file (register file)"}
 
     @property
     def main_view(self) -> str | None:
@@ -132,7 +141,7 @@ class Diagnosis:
             "measures": len(self.measures),
             "kwh_per_year": str(sum((m.kwh_per_year for m in self.measures), ZERO)),
             "money_per_year": str(sum((m.money_per_year for m in self.measures), ZERO)),
-            "main_view": view,
+            "main_view": view, "register_source": self.source()["source"],
             "tco2_per_year": str(sum((m.tco2_per_year.get(view, ZERO) for m in self.measures), ZERO)) if view else None,
             "energy_tce": _s(self.energy_tce), "energy_per_value_added": _s(self.energy_per_value_added),
         }
@@ -143,6 +152,7 @@ class Diagnosis:
         return {
             "factory": {"id": self.factory_id, "name_zh": self.factory_name_zh, "name_en": self.factory_name_en},
             "year": self.year, "synthetic": self.synthetic, "summary": self.summary(),
+            "register_source": self.source(),
             "method": {
                 "equipment": "GB 18613-2020 表1 (motors), GB 20052-2024 表1 (10 kV oil-immersed transformers), "
                              "GB 30254-2024 表1/表2 (3/6/10 kV motors), GB 30253-2024 表1/表2 (line-start PMSM) and "

@@ -113,12 +113,12 @@ def upload(factory_id: str, filename: str | None, content: bytes, *, url: str | 
     return done
 
 
-def devices(factory_id: str, url: str | None = None) -> list[Equipment]:
-    """The factory's stored devices, by code."""
+def devices(factory_id: str, url: str | None = None, *, entry_order: bool = False) -> list[Equipment]:
+    """The factory's stored devices, by code (``entry_order``: in the order they were first stored)."""
     with transaction(url) as conn:
         if not repo.factory_exists(conn, factory_id):
             raise _no_factory(factory_id)
-        rows = repo.devices(conn, factory_id)
+        rows = repo.devices(conn, factory_id, entry_order=entry_order)
     return [Equipment.model_validate(r) for r in rows]
 
 

@@ -9,13 +9,16 @@ import json
 from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pyarrow.compute as pc
 
 from zerocarbon.energy.register import EfficiencyRegister
 from zerocarbon.ingest.equipment_file import load_equipment_file, write_equipment_template
 from zerocarbon.reports.efficiency import render_efficiency_html, write_efficiency_xlsx
+from zerocarbon.services.efficiency import equipment_store
 from zerocarbon.services.efficiency.diagnose import Diagnosis, diagnose
+from zerocarbon.services.efficiency.register_source import SourcedRegister, factory_register
 from zerocarbon.services.inventory.runs import InventoryRun, run_inventory, run_store_inventory
 from zerocarbon.services.metering.year import MeteredYear, metered_year
 from zerocarbon.units import conversion_factor, same_dimension
@@ -34,6 +37,14 @@ def write_template(path: str | Path, example: EfficiencyRegister | None = None) 
 def grade_register(register: EfficiencyRegister, year: int | None = None) -> Diagnosis:
     """Grades, savings and measures of a register alone (no inventory: no indicators from energy, no balance)."""
     return diagnose(register, year=year or register.settings.year or _no_year())
+
+
+def grade_file(path: str | Path, year: int | None = None) -> Diagnosis:
+    """:func:`grade_register` of a register file, naming it as the source (台账来源 file)."""
+    register = load_register(path)
+    diagnosis = grade_register(register, year)
+    diagnosis.register_source = SourcedRegister(register, "file", Path(path).name).to_dict()
+    return diagnosis
 
 
 def _no_year() -> int:
@@ -73,16 +84,72 @@ def diagnose_files(register_path: str | Path, activity_path: str | Path, year: i
     """The diagnosis from a register file and an activity-data file."""
     register = load_register(register_path)
     run = run_inventory(activity_path, year or register.settings.year, mc_draws=0)
-    return diagnose_run(register, run)
+    diagnosis = diagnose_run(register, run)
+    diagnosis.register_source = SourcedRegister(register, "file", Path(register_path).name).to_dict()
+    return diagnosis
 
 
-def diagnose_factory(register_path: str | Path, factory_id: str, year: int | None = None, *, url: str | None = None,
-                     declared: str | Path | None = None) -> Diagnosis:
-    """The diagnosis of a factory in the store: its metered year feeds the inventory and the linked devices."""
-    register = load_register(register_path)
+def diagnose_factory(register_path: str | Path | None, factory_id: str, year: int | None = None, *,
+                     url: str | None = None, declared: str | Path | None = None,
+                     settings: str | Path | None = None) -> Diagnosis:
+    """The diagnosis of a factory in the store: its metered year feeds the inventory and the linked devices.
+
+    The register is chosen by :func:`~zerocarbon.services.efficiency.register_source.factory_register`: the
+    file given wins; without one, the factory's stored devices with the settings of ``settings`` (default: its
+    companion register file). The result says which (``register_source``, 台账来源 store/file).
+    """
+    sourced = factory_register(factory_id, url, file=register_path, settings=settings)
+    register = sourced.register
     run = run_store_inventory(factory_id, year or register.settings.year, url=url, declared=declared, mc_draws=0)
     metered = metered_kwh(metered_year(factory_id, run.year, url))
-    return diagnose_run(register, run, metered)
+    diagnosis = diagnose_run(register, run, metered)
+    diagnosis.register_source = sourced.to_dict()
+    return diagnosis
+
+
+def grade_factory(factory_id: str, year: int | None = None, *, url: str | None = None,
+                  settings: str | Path | None = None) -> Diagnosis:
+    """Grades, savings and measures of the factory's register alone (the stored devices when there are any;
+    :func:`~zerocarbon.services.efficiency.register_source.factory_register`), no inventory."""
+    sourced = factory_register(factory_id, url, settings=settings)
+    diagnosis = grade_register(sourced.register, year)
+    diagnosis.register_source = sourced.to_dict()
+    return diagnosis
+
+
+def factory_efficiency(factory_id: str, run: InventoryRun, url: str | None = None) -> dict[str, Any] | None:
+    """The efficiency part of the factory's verdict (``assess(efficiency=...)``), from the stored register when
+    the store holds devices (else the companion register file), as the diagnosis's ``to_dict``; None when the
+    factory has no register at all.
+
+    Stored devices without a settings file still give 节能装备应用占比 (grading needs no tariff): the mapping
+    then holds the summary's shares and ``register_source`` only.
+    """
+    from zerocarbon.energy.equipment import equipment_share
+    from zerocarbon.energy.grading import grade_device
+    from zerocarbon.errors import InputError
+
+    try:
+        sourced = factory_register(factory_id, url)
+    except InputError as exc:
+        if exc.field != "settings":
+            return None
+        devices = equipment_store.devices(factory_id, url)
+        share = equipment_share(devices, [grade_device(d) for d in devices])
+        where = {"source": "store", "file": None, "settings_file": None, "devices": len(devices),
+                 "label_zh": f"台账来源 store（库中台账，{len(devices)} 台设备；无诊断参数，仅评定等级）",
+                 "label_en": f"register source store ({len(devices)} stored devices; no settings, grades only)"}
+        return {"summary": {"devices": len(devices), "register_source": "store",
+                            "share_grade_2_or_better": _text(share.share_grade_2_or_better),
+                            "share_grade_1": _text(share.share_grade_1), "total_kw": str(share.total_kw)},
+                "register_source": where, "indicators": [], "value_added": {}}
+    diagnosis = diagnose(sourced.register, year=run.year, data=run.data, inventory=run.inventory)
+    diagnosis.register_source = sourced.to_dict()
+    return diagnosis.to_dict()
+
+
+def _text(value: Decimal | None) -> str | None:
+    return None if value is None else "0" if value == 0 else str(value)
 
 
 def write_diagnosis(diagnosis: Diagnosis, out_dir: Path, pdf: bool = False) -> list[Path]:
@@ -133,7 +200,9 @@ def grade_upload(filename: str, content: bytes, year: int | None = None) -> Diag
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"register{suffix}"
         path.write_bytes(content)
-        return grade_register(load_register(path, display_name=filename), year)
+        diagnosis = grade_register(load_register(path, display_name=filename), year)
+    diagnosis.register_source = SourcedRegister(diagnosis.register, "file", filename).to_dict()
+    return diagnosis
 
 
 def template_bytes() -> bytes:

@@ -212,7 +212,11 @@
       $("pl-sizing").innerHTML = "<p>" + esc(T("pl.sizing." + sz.status)) + (sz.status === "infeasible" ? " " + quoted(pick(sz.message)) : "") + "</p>" +
         (sz.status === "optimal" ? '<table class="figures">' + Object.keys(sz.capacities).map(function (k) {
           return "<tr><th>" + esc(T("pl." + k)) + '</th><td class="num">' + Z.figSpan(sz.capacities[k]) + "</td></tr>";
-        }).join("") + "<tr><th>" + esc(T("pl.capacity_cost")) + '</th><td class="num">' + Z.figSpan(sz.annual_cost) + "</td></tr></table>" : "");
+        }).join("") + "<tr><th>" + esc(T("pl.capacity_cost")) + '</th><td class="num">' + Z.figSpan(sz.annual_cost) + "</td></tr>" +
+          ["intensity_target", "energy_tce", "intensity"].filter(function (k) { return sz[k] && sz[k].display !== null; }).map(function (k) {
+            return "<tr><th>" + esc(T("pl." + k)) + '</th><td class="num">' + Z.figSpan(sz[k]) + "</td></tr>";
+          }).join("") + "</table>" : "") +
+        (sz.energy_basis ? '<p class="small" data-testid="pl-energy-basis">' + esc(T("pl.energy_basis")) + " " + esc(sz.energy_basis) + "</p>" : "");
       Z.ready();
       var C = Z.colours;
       var draw = function () {
@@ -248,12 +252,67 @@
         "</td><td>" + esc(f.created) + '</td><td class="num">' + esc(disp(f.primary_data_share)) + "</td></tr>";
     }).join("") : emptyRow(7, none));
   }
+  // battery declarations: a bar per life-cycle stage [kgCO2e/kWh] (inline SVG), the figures, the status
+  function stageChart(stages, testid) {
+    var max = Math.max.apply(null, stages.map(function (s) { return s.value; }).concat([1e-12]));
+    var longest = Math.max.apply(null, stages.map(function (s) { return pick(s.label).length; }));
+    var row = 26, label = Math.min(340, Math.max(110, Math.round(longest * (en() ? 6.8 : 12.5)) + 12)), bar = 280, width = label + bar + 70;
+    return '<svg class="fpd-chart" data-testid="' + esc(testid) + '" role="img" aria-label="' + esc(T("fpd.chart")) + '" viewBox="0 0 ' + width + " " + (stages.length * row + 6) +
+      '" width="100%" style="max-width:' + width + 'px">' + stages.map(function (s, i) {
+        var w = Math.max(0, s.value) / max * bar, y = i * row + 4;
+        return '<text x="0" y="' + (y + 15) + '" font-size="12">' + esc(pick(s.label)) + '</text><rect x="' + label + '" y="' + y + '" width="' + w.toFixed(1) +
+          '" height="18" fill="#2f7d5b"></rect><text x="' + (label + w + 6).toFixed(1) + '" y="' + (y + 14) + '" font-size="12">' + esc(disp(s.kgco2e_per_kwh)) + "</text>";
+      }).join("") + "</svg>";
+  }
+  function stageTable(stages, total) {
+    return '<table class="data" style="width:auto;min-width:26em">' + th(["fpd.stage", "fpd.per_kwh"]) + stages.map(function (s) {
+      return "<tr><td>" + esc(pick(s.label)) + '</td><td class="num">' + Z.figSpan(s.kgco2e_per_kwh) + "</td></tr>";
+    }).join("") + '<tr class="total"><th>' + esc(T("fpd.total")) + '</th><td class="num"><strong>' + Z.figSpan(total) + "</strong></td></tr></table>";
+  }
+  function downloads(p, scheme, links) {
+    return '<p class="fpd-downloads">' + esc(T("fpd.download")) + (en() ? ": " : "：") + Object.keys(links).map(function (fmt) {
+      return '<button type="button" class="btn small" data-url="' + esc(links[fmt].replace(/^\/api\/v1/, "") + (fmt === "json" ? "" : "?lang=" + Z.cfg.lang)) +
+        '" data-name="' + esc(p.id + "-" + scheme + "." + fmt) + '" data-testid="fpd-dl-' + esc(p.id) + "-" + scheme + "-" + fmt + '">' + fmt.toUpperCase() + "</button>";
+    }).join(" ") + "</p>";
+  }
+  function listOf(items) { return '<ul class="small muted">' + items.map(function (x) { return "<li>" + quoted(typeof x === "string" ? x : pick(x)) + "</li>"; }).join("") + "</ul>"; }
+  function declarationBlock(p) {
+    var html = '<h3 data-testid="fpd-product-' + esc(p.id) + '">' + quoted(pick(p.name)) + ' <span class="muted small">' + esc(p.id) + "</span></h3>";
+    if (p.cn) {
+      html += '<div class="fpd-scheme" data-testid="fpd-cn-' + esc(p.id) + '"><h4>' + esc(T("fpd.cn")) + "</h4>" + stageChart(p.cn.stages, "fpd-chart-cn-" + p.id) +
+        stageTable(p.cn.stages, p.cn.total) + '<p class="small">' + esc(T("fpd.phase", { phase: T("fpd.phase." + p.cn.phase) })) + "<br>" +
+        quoted(T("fpd.energy", { kwh: disp(p.cn.lifetime_energy_kwh), basis: p.cn.lifetime_energy_basis })) + "</p>" +
+        "<details><summary>" + esc(T("fpd.unpublished")) + "</summary>" + listOf(p.cn.unknowns) + "</details>" + downloads(p, "cn", p.cn.downloads) + "</div>";
+    }
+    if (p.eu) {
+      var miss = p.eu.missing.map(function (k) { return T("fpd.missing." + k); }).join(en() ? "; " : "；");
+      html += '<div class="fpd-scheme" data-testid="fpd-eu-' + esc(p.id) + '"><h4>' + esc(T("fpd.eu")) + "</h4>" +
+        '<p class="banner warn" data-testid="fpd-eu-draft-' + esc(p.id) + '">' + quoted(pick(p.eu.methodology)) + "</p>" +
+        (p.eu.complete ? '<p class="small">' + esc(T("fpd.complete")) + "</p>" :
+          '<p class="banner warn" data-testid="fpd-eu-incomplete-' + esc(p.id) + '">' + esc(T("fpd.incomplete", { missing: miss })) + "</p>") +
+        (p.eu.warnings.length ? '<ul class="fpd-warnings" data-testid="fpd-eu-warnings-' + esc(p.id) + '">' + p.eu.warnings.map(function (w) { return "<li>" + quoted(pick(w)) + "</li>"; }).join("") + "</ul>" : "") +
+        stageChart(p.eu.stages, "fpd-chart-eu-" + p.id) + stageTable(p.eu.stages, p.eu.total) +
+        '<p class="small">' + esc(T("fpd.energy_label")) + (en() ? ": " : "：") + quoted(pick(p.eu.total_energy_basis)) + "</p>" +
+        "<details><summary>" + esc(T("fpd.unknowns")) + "</summary>" + listOf(p.eu.unknowns) + "</details>" + downloads(p, "eu", p.eu.downloads) + "</div>";
+    }
+    return html;
+  }
+  function declarationsPanel() {
+    return Z.api(factoryBase() + "/footprints/declarations").then(function (d) {
+      var body = $("fp-decl-body");
+      if (!d.available) { body.innerHTML = '<p class="muted" data-testid="fpd-none">' + quoted(T("fpd.none", { file: d.expected_file })) + "</p>"; return; }
+      body.innerHTML = '<p class="small muted">' + quoted(T("fpd.study", { study: d.study, year: d.year, file: d.file })) + "</p>" +
+        (d.synthetic ? '<p class="banner warn">' + esc(T("fpd.synthetic")) + "</p>" : "") + d.products.map(declarationBlock).join("");
+      body.querySelectorAll("button[data-url]").forEach(function (b) {
+        b.addEventListener("click", function () { Z.download("/api/v1" + b.dataset.url, b.dataset.name, b); });
+      });
+    });
+  }
   function footprintsPage() {
-    Z.api(factoryBase() + "/footprints").then(function (d) {
+    Promise.all([Z.api(factoryBase() + "/footprints").then(function (d) {
       $("fp-published").innerHTML = footprintTable(d.published, "fp.none");
       $("fp-suppliers").innerHTML = footprintTable(d.suppliers, "fp.none_suppliers");
-      Z.ready();
-    }).catch(Z.showError);
+    }), declarationsPanel()]).then(function () { Z.ready(); }).catch(Z.showError);
   }
 
   // ----------------------------------------------------------------------------------------- region
