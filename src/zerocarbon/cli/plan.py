@@ -56,6 +56,13 @@ def print_plan_summary(plan: dict[str, Any], lang: str = "zh") -> None:
     console.print(("基准排放 {b} tCO2/a；目标年 {y} 剩余排放 {r} tCO2/a，需碳抵销覆盖" if zh else
                    "Baseline {b} tCO2/a; residual in {y}: {r} tCO2/a, to be covered by offsets").format(
         b=_num(base, 1), y=plan["assumptions"]["target_year"], r=_num(res, 1)), highlight=False, markup=False)
+    sz: dict[str, Any] = plan.get("sizing") or {}
+    if sz.get("energy_basis"):
+        target = (sz.get("targets") or {}).get("intensity_tco2_per_tce")
+        console.print(("优化配置：能源消费 {e} tce，单位能耗碳排放 {i} tCO2/tce（目标 ≤ {t}）；{b}" if zh else
+                       "Sizing: energy {e} tce, zero-carbon intensity {i} tCO2/tce (target ≤ {t}); {b}").format(
+            e=_num(sz.get("energy_tce"), 1), i=_num(sz.get("zero_carbon_intensity"), 4), t=_num(target, 4),
+            b=sz["energy_basis"]["description"]), highlight=False, markup=False)
 
 
 def plan(

@@ -135,6 +135,13 @@ def add_planning_sheets(wb: Workbook, plan: Mapping[str, Any], lang: str = "zh")
                  if "heat_" + k in PLANNING_MESSAGES]
         if z.get("thermal_storage_source"):
             rows.append([msg("thermal_source", code), z["thermal_storage_source"]])
+        rows += [[_label("target_" + k, k, code), v] for k, v in (z.get("targets") or {}).items()]
+        if z.get("energy_tce") is not None:
+            rows += [[msg("sz_energy_tce", code), z["energy_tce"]], [msg("sz_intensity", code),
+                                                                      z["zero_carbon_intensity"]]]
+        eb = z.get("energy_basis")
+        if eb:
+            rows.append([msg("sz_basis_label", code), eb["description"]])
         sheet("配置 Sizing", ["measure", "capacity"], rows)
 
 

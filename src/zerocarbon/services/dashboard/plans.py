@@ -68,7 +68,11 @@ def plan_view(plan: dict[str, Any], files: dict[str, str | None]) -> dict[str, A
         "sizing": {"status": sizing["status"],
                    "capacities": {k: _num(v, 1) for k, v in (sizing.get("new_capacities") or {}).items()},
                    "annual_cost": _num(sizing.get("annual_capacity_cost"), 0),
-                   "message": {"zh": sizing.get("message_zh", ""), "en": sizing.get("message_en", "")}},
+                   "message": {"zh": sizing.get("message_zh", ""), "en": sizing.get("message_en", "")},
+                   "intensity_target": _num((sizing.get("targets") or {}).get("intensity_tco2_per_tce"), 4),
+                   "energy_tce": _num(sizing.get("energy_tce"), 1),
+                   "intensity": _num(sizing.get("zero_carbon_intensity"), 4),
+                   "energy_basis": (sizing.get("energy_basis") or {}).get("description")},
     }
 
 

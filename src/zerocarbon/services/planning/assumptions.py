@@ -16,6 +16,8 @@ from typing import Any
 import yaml
 
 from zerocarbon.errors import InputError
+from zerocarbon.renewables.formulation import Targets
+from zerocarbon.renewables.intensity import EnergyBasis
 
 #: Measure kinds the file may use: the core's (renewables.roadmap.KINDS) and three derived from the
 #: factory's data by the service (efficiency upgrades of the diagnosis, leak repair, compressor heat).
@@ -72,6 +74,8 @@ class Assumptions:
     sizing: dict[str, dict[str, Sourced]]
     illustrative: bool
     note: str
+    #: The standard-coal conversion of ``targets.energy_basis`` (the intensity target needs it).
+    energy_basis: EnergyBasis | None = None
 
 
 class _Reader:
@@ -99,6 +103,55 @@ class _Reader:
         if isinstance(node, Mapping):
             return self.sourced(node, where)
         return Sourced(self.number(node, where), "the factory's decision (assumptions file)")
+
+
+def _targets(r: _Reader, node: Any) -> tuple[dict[str, float], EnergyBasis | None]:
+    """``targets``: levels by name (:meth:`Targets.names`) and the energy basis of the intensity target.
+
+    ``targets.energy_basis``: ``electricity_kgce_per_kwh: {value, source}`` (the equal value, the year's
+    供电标准煤耗: required, never defaulted) and optionally ``gas_kgce_per_kwh: {value, source}`` (else the
+    factor library's GB/T 2589-2008 附录A row, as the core does)."""
+    if node is None:
+        return {}, None
+    if not isinstance(node, Mapping):
+        raise r.fail("targets", "targets 须为键值映射", "targets must be a mapping")
+    names = Targets.names()
+    levels: dict[str, float] = {}
+    for k, v in node.items():
+        if k == "energy_basis":
+            continue
+        if k not in names:
+            raise r.fail(f"targets.{k}", f"未知目标 {k}", f"unknown target {k}", ", ".join([*names, "energy_basis"]))
+        levels[str(k)] = r.number(v, f"targets.{k}")
+    eb = node.get("energy_basis")
+    where = "targets.energy_basis"
+    if eb is None:
+        if "intensity_tco2_per_tce" in levels:
+            raise r.fail(where, "单位能耗碳排放目标需要 targets.energy_basis（电力等价值折标系数及其来源，即当年"
+                                "供电标准煤耗；无默认值）", "the intensity target needs targets.energy_basis (the "
+                                "equal value of electricity with its source, the year's 供电标准煤耗; no default)",
+                         "energy_basis: {electricity_kgce_per_kwh: {value: …, source: …}}")
+        return levels, None
+    if not isinstance(eb, Mapping):
+        raise r.fail(where, "须为键值映射", "must be a mapping", "{electricity_kgce_per_kwh: {value, source}}")
+    unknown = set(eb) - {"electricity_kgce_per_kwh", "gas_kgce_per_kwh"}
+    if unknown:
+        k = sorted(map(str, unknown))[0]
+        raise r.fail(f"{where}.{k}", f"未知键 {k}", f"unknown key {k}", "electricity_kgce_per_kwh, gas_kgce_per_kwh")
+    if eb.get("electricity_kgce_per_kwh") is None:
+        raise r.fail(f"{where}.electricity_kgce_per_kwh", "缺少电力等价值折标系数（当年供电标准煤耗，kgce/kWh，"
+                     "须注明来源；无默认值）", "the equal value of electricity is missing (the year's 供电标准煤耗, "
+                     "kgce/kWh, with its source; no default)", "{value: …, source: …}")
+    el = r.sourced(eb["electricity_kgce_per_kwh"], f"{where}.electricity_kgce_per_kwh")
+    gas = r.sourced(eb["gas_kgce_per_kwh"], f"{where}.gas_kgce_per_kwh") if eb.get("gas_kgce_per_kwh") is not None \
+        else None
+    try:
+        basis = EnergyBasis(el.value, el.source, gas.value if gas else None, gas.source if gas else "")
+    except InputError as exc:  # the core names energy_basis.<key>: say which file and where in it
+        raise InputError(
+            exc.message_zh, exc.message_en, file=str(r.path), field=f"targets.{exc.field or 'energy_basis'}",
+            expected=exc.expected) from exc
+    return levels, basis
 
 
 def load_assumptions(path: str | Path) -> Assumptions:
@@ -148,6 +201,7 @@ def load_assumptions(path: str | Path) -> Assumptions:
             costs["capex"], costs["opex"], costs["lifetime_years"],
             int(r.number(m["year"], f"{where}.year")) if m.get("year") is not None else None,
             {"compressors": [str(c) for c in m.get("compressors") or []]}))
+    targets, basis = _targets(r, doc.get("targets"))
     sizing = {name: {k: r.param(v, f"sizing.{name}.{k}") for k, v in spec.items()}
               for name, spec in (doc.get("sizing") or {}).items()}
     pv = doc.get("pv_array") or {}
@@ -168,7 +222,6 @@ def load_assumptions(path: str | Path) -> Assumptions:
         diesel_price_per_t=r.sourced(prices.get("diesel_yuan_per_t"), "prices.diesel_yuan_per_t"),
         boiler_efficiency=r.sourced(doc.get("boiler_efficiency"), "boiler_efficiency"),
         export_limit_kw=r.number(doc.get("export_limit_kw", float("inf")), "export_limit_kw"),
-        measures=measures,
-        targets={k: r.number(v, f"targets.{k}") for k, v in (doc.get("targets") or {}).items()},
+        measures=measures, targets=targets, energy_basis=basis,
         sizing=sizing, illustrative=bool(doc.get("illustrative", False)), note=str(doc.get("note") or ""),
     )

@@ -21,6 +21,7 @@ from zerocarbon.energy.register import EfficiencyRegister
 from zerocarbon.errors import InputError, ZerocarbonError
 from zerocarbon.renewables.explain import InfeasibleTarget
 from zerocarbon.renewables.formulation import Targets
+from zerocarbon.renewables.intensity import GAS_ROW
 from zerocarbon.renewables.pv import PVArray, Site, read_weather, simulate_pv
 from zerocarbon.renewables.roadmap import Evaluation, MeasureSpec, roadmap, schedule, sequence
 from zerocarbon.renewables.sizing import Candidate, size
@@ -55,6 +56,19 @@ def _ev(e: Evaluation) -> dict[str, Any]:
             "indicators": {k: (None if math.isnan(v) else v) for k, v in e.indicators.items()}}
 
 
+def _basis(a: Assumptions) -> dict[str, Any] | None:
+    """The energy basis of the intensity target as chosen: which coefficients, from where."""
+    eb = a.energy_basis
+    if eb is None:
+        return None
+    return {"electricity_kgce_per_kwh": eb.electricity_kgce_per_kwh, "electricity_source": eb.electricity_source,
+            "gas_kgce_per_kwh": eb.gas, "gas_from_library": eb.gas_kgce_per_kwh is None,
+            "gas_source": eb.gas_source if eb.gas_kgce_per_kwh is not None else f"GB/T 2589-2008 附录A ({GAS_ROW})",
+            "description": eb.describe(),
+            "scope": "the sizing programme's modelled system (its emissions and energy; see note), not the whole "
+                     "inventory's indicator"}
+
+
 def _sizing(info: BaselineInfo, a: Assumptions) -> dict[str, Any]:
     """Least-cost PV and battery for the targets of the assumptions, or why they cannot be met."""
     if not a.sizing:
@@ -65,7 +79,7 @@ def _sizing(info: BaselineInfo, a: Assumptions) -> dict[str, Any]:
                              existing=b.pv_kwp if name == "pv_kwp" else 0.0,
                              maximum=spec["maximum"].value if "maximum" in spec else float("inf"))
              for name, spec in a.sizing.items()}
-    targets = Targets(**a.targets)  # type: ignore[arg-type]
+    targets = Targets(**a.targets, energy_basis=a.energy_basis)  # type: ignore[arg-type]
     battery = None
     if "battery_kwh" in cands or "battery_kw" in cands:
         rt = a.sizing.get("battery_kwh", {}).get("round_trip")
@@ -82,11 +96,14 @@ def _sizing(info: BaselineInfo, a: Assumptions) -> dict[str, Any]:
         # solution is a vertex as with simplex) is about twice as fast on the sample's year
         r = size(sys, cands, targets, a.discount_rate.value, options={"solver": "ipm"} if heat is not None else None)
     except InfeasibleTarget as exc:
-        return {"status": "infeasible", "targets": a.targets, "message_zh": exc.message("zh"),
-                "message_en": exc.message("en"), "details": exc.details}
-    return {"status": "optimal", "targets": a.targets, "capacities": r.capacities, "new_capacities": r.new_capacities,
+        return {"status": "infeasible", "targets": a.targets, "energy_basis": _basis(a),
+                "message_zh": exc.message("zh"), "message_en": exc.message("en"), "details": exc.details}
+    return {"status": "optimal", "targets": a.targets, "energy_basis": _basis(a), "capacities": r.capacities,
+            "new_capacities": r.new_capacities,
             "annual_capacity_cost": r.annual_capacity_cost, "objective": r.result.objective,
             "emissions_t_electricity": r.result.emissions_t, "indicators": r.result.indicators,
+            "energy_tce": r.result.balance.get("energy_tce"),
+            "zero_carbon_intensity": r.result.indicators.get("zero_carbon_intensity"),
             "definitions": r.result.definitions, "seconds": time.perf_counter() - t0,
             "heat": heat_summary(r.result.hourly, r.result.balance) if heat is not None else None,
             "thermal_storage_source": heat.storage.source if heat is not None and heat.storage is not None else None,
