@@ -90,6 +90,14 @@ def assess(
     portfolio: Annotated[Path | None, typer.Option(
         "--portfolio", help="各工厂清单与区域评价写出 .json 或 .xlsx（与 region view 同一结构） / every factory's "
                             "inventory and regional-view row, as .json or .xlsx (the region view's shape)")] = None,
+    hourly: Annotated[Path | None, typer.Option(
+        "--hourly", help="各表各小时汇总（精确小数）写出 .parquet 或 .csv / the hourly roll-up per meter (exact), "
+                         "as .parquet or .csv")] = None,
+    hourly_factors: Annotated[Path | None, typer.Option(
+        "--hourly-factors", help="小时电网排放因子文件（CSV/Parquet：ts, factor [tCO2/MWh], source），"
+                                 "给出外购电逐时碳排放 / "
+                                 "hourly grid factor file (CSV/Parquet: ts, factor [tCO2/MWh], source): adds the "
+                                 "hourly carbon of purchased electricity to --hourly")] = None,
     lang: Annotated[str, typer.Option("--lang", help="输出语言 zh|en / output language")] = "zh",
 ) -> None:
     """由区域目录计算各工厂各表各月的计量总量（精确小数），并可按核算核心给出各厂清单与区域评价 / every factory's
@@ -103,8 +111,19 @@ def assess(
                                   "note: the region view fills counter gaps linearly (--estimate linear)"),
                           highlight=False, markup=False)
     try:
+        if hourly_factors is not None and hourly is None:
+            from zerocarbon.errors import InputError
+
+            raise InputError("--hourly-factors 须与 --hourly 同用", "--hourly-factors needs --hourly",
+                             field="hourly_factors")
+        factors = None
+        if hourly_factors is not None:
+            from zerocarbon.services.assessment.region_factors import read_grid_factors
+
+            factors = read_grid_factors(hourly_factors)
         totals = assess_layout(layout, year, engine, master=master, estimate=estimate,  # type: ignore[arg-type]
-                               factory_ids=factory or None, batch=batch,
+                               factory_ids=factory or None, batch=batch, hourly=hourly is not None,
+                               grid_factors=factors,
                                progress=lambda msg: err_console.print(f"  {msg}", highlight=False, markup=False))
     except ZerocarbonError as e:
         _fail(e, lang)
@@ -119,6 +138,15 @@ def assess(
     console.print(f"{'用时' if zh else 'time'} {totals.seconds:.1f} s", highlight=False, markup=False)
     if out is not None:
         err_console.print(f"  {write_totals(totals, out)}", highlight=False, markup=False)
+    if hourly is not None:
+        from zerocarbon.services.assessment.region_engine import write_hourly
+
+        err_console.print(f"  {write_hourly(totals, hourly)}", highlight=False, markup=False)
+        for r in totals.carbon_totals() if hourly_factors is not None else []:
+            value = "—" if r["co2_t"] is None else f"{r['co2_t'].normalize():f}"
+            console.print(f"  {r['factory_id']} {r['period']} {'外购电逐时碳排放' if zh else 'hourly carbon'} "
+                          f"{value} tCO2 ({r['hours_missing']}/{r['hours']} {'小时缺数' if zh else 'hours missing'})",
+                          highlight=False, markup=False)
     if portfolio is not None:
         _portfolio(totals, layout, factory or None, portfolio, lang)
 

@@ -236,3 +236,31 @@ def test_generated_region_portfolio_is_the_same_on_both_engines(spark: object, t
     a, b = region_portfolio(duck, layout), region_portfolio(on_spark, layout)
     assert [r["id"] for r in a["rows"]] == ["G0000", "G0001", "G0002"] and not any("error" in r for r in a["rows"])
     assert a["rows"] == b["rows"] and Decimal(a["rows"][0]["total_t"]) > 0
+
+
+@pytest.mark.slow  # one more run of the script and the hour roll-up on the module's Spark session (~15 s warm)
+def test_generated_region_hours_and_carbon_are_the_same_on_both_engines(spark: object, tmp_path: Path) -> None:
+    from zerocarbon.services.assessment.region_factors import read_grid_factors
+    from zerocarbon.services.assessment.region_generate import generate_region
+
+    generate_region(tmp_path / "g", 2, 6, 35, seed=5)  # 2 factories × 6 meters, 35 days: two local months
+    hours = ("2023-01-01T00:00+08:00,0.5703", "2023-01-01T10:00+08:00,0.612345", "2023-02-01T13:00+08:00,0.000001")
+    (tmp_path / "f.csv").write_text("ts,factor,source\n" + "".join(f"{h},made-up test value\n" for h in hours),
+                                    encoding="utf-8")
+    factors = read_grid_factors(tmp_path / "f.csv")
+    duck = assess_layout(tmp_path / "g", YEAR, "duckdb", estimate="linear", hourly=True, grid_factors=factors)
+    on_spark = assess_layout(tmp_path / "g", YEAR, "spark", spark=spark, estimate="linear",  # type: ignore[arg-type]
+                             hourly=True, grid_factors=factors)
+    assert duck.hourly is not None and on_spark.hourly is not None
+    assert on_spark.hourly.num_rows == 2 * 6 * 35 * 24 and duck.hourly.equals(on_spark.hourly)
+    assert duck.monthly.equals(on_spark.monthly)
+    # Σ hours = the month, per meter and month (pyarrow's exact decimal sums; every hour is exact here)
+    assert on_spark.hourly["value_exact"].null_count == 0
+    sums = on_spark.hourly.group_by(["factory_id", "code", "period"]).aggregate([("value_exact", "sum"),
+                                                                                  ("n_intervals", "sum")])
+    assert {(r["factory_id"], r["code"], r["period"]): (r["value_exact_sum"], r["n_intervals_sum"])
+            for r in sums.to_pylist()} == {(r["factory_id"], r["code"], r["period"]): (r["value_exact"],
+                                                                                       r["n_intervals"])
+                                           for r in on_spark.monthly.to_pylist()}
+    assert on_spark.hourly["co2_t"].null_count == on_spark.hourly.num_rows - 2 * 3  # 3 factor hours per factory
+    assert duck.carbon_totals() == on_spark.carbon_totals()

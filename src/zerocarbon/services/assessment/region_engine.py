@@ -13,8 +13,10 @@ Decimal for Decimal, between the engines and against the factory's own metered y
 What is the same as the metered year, per factory: the window (the local calendar year), the readings read
 (``margins``: one day and one interval before and after the year; eight days before with ``estimate="profile"``),
 the interval rules, the month roll-up (sums of exact values; a month with an interval that has no exact value
-has no exact total). What is not here yet: virtual meters (computed in Python from their inputs' intervals by
-the metered year; listed as missing), hourly roll-ups, the inventory and indicators of each factory.
+has no exact total). With ``hourly=True`` also the hour roll-up per meter and local hour and, given an hourly grid
+factor table, the hourly carbon of purchased electricity (:mod:`zerocarbon.timeseries.hourly_sql`, the same one
+definition run by both engines). What is not here yet: virtual meters (computed in Python from their inputs'
+intervals by the metered year; listed as missing), the inventory and indicators of each factory.
 
 Factories are run together, one script per time zone (the window is a local year), so a region of many
 factories is one Spark job per statement, not one per factory.
@@ -40,10 +42,12 @@ import pyarrow.parquet as pq
 
 from zerocarbon.errors import InputError
 from zerocarbon.services.assessment.region_export import LAYOUT_FORMAT
+from zerocarbon.timeseries import hourly_sql as hs
 from zerocarbon.timeseries import intervals as iv
 from zerocarbon.timeseries.carbon import year_bounds
 from zerocarbon.timeseries.dialects import transpile
 from zerocarbon.timeseries.year import FactoryMeters, margins
+from zerocarbon.units import conversion_factor
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
@@ -212,6 +216,26 @@ class RegionTotals:
     factories: list[dict[str, str]]
     seconds: float
     method: dict[str, str] = field(default_factory=dict)
+    #: with ``hourly=True``: per meter and local hour, :data:`~zerocarbon.timeseries.hourly_sql.HOURLY_SCHEMA`
+    #: (without ``max_end``) plus ``factory_id`` and the meter columns, as ``monthly``; the carbon columns are null
+    #: but for purchased electricity with a factor for the hour
+    hourly: pa.Table | None = None
+
+    def carbon_totals(self) -> list[dict[str, Any]]:
+        """Per factory and month: Σ co2_t [tCO2] of the hourly carbon (exact; None when an hour of a purchased
+        electricity meter has no exact consumption or no factor) and the number of such hours without a figure."""
+        acc: dict[tuple[str, str], dict[str, Any]] = {}
+        for r in (self.hourly.to_pylist() if self.hourly is not None else []):
+            if r["category"] != "electricity_purchased":
+                continue
+            a = acc.setdefault((r["factory_id"], r["period"]), {"co2_t": Decimal(0), "hours": 0, "hours_missing": 0})
+            a["hours"] += 1
+            if r["co2_t"] is None:
+                a["hours_missing"] += 1
+                a["co2_t"] = None
+            elif a["co2_t"] is not None:
+                a["co2_t"] += r["co2_t"]
+        return [{"factory_id": f, "period": p, **v} for (f, p), v in sorted(acc.items())]
 
     def exact(self) -> dict[tuple[str, str, str], Decimal | None]:
         """(factory id, meter code, period) → the exact monthly total (None when not exact)."""
@@ -239,7 +263,8 @@ class RegionTotals:
                 "seconds": round(self.seconds, 3), "factories": self.factories,
                 "monthly": [plain(r) for r in self.monthly.to_pylist()],
                 "factory_totals": [plain(r) for r in self.factory_totals()],
-                "gaps": self.gaps.to_pylist(), "unused": self.unused.to_pylist()}
+                "gaps": self.gaps.to_pylist(), "unused": self.unused.to_pylist(),
+                **({"hourly_carbon": [plain(r) for r in self.carbon_totals()]} if self.hourly is not None else {})}
 
 
 METHOD = {
@@ -247,7 +272,14 @@ METHOD = {
                  "roll-over and meter events; gaps listed, estimated only when asked)",
     "exact": "DECIMAL(38,12) sums of readings with at most 6 decimals; a month with an inexact interval has no total",
     "months": "local calendar months of the factory's time zone, half-open [start, end)",
-    "scope": "real meters only; virtual meters, hourly roll-ups, inventory and indicators not computed here",
+    "scope": "real meters only; virtual meters, inventory and indicators not computed here",
+}
+HOURLY_METHOD = {
+    "hours": "local hours of each local month [p_start + k·3600, +3600), DECIMAL(38,12) sums of the intervals' "
+             "exact values (zerocarbon.timeseries.hourly_sql.HOURLY_SQL)",
+    "carbon": "meters of category electricity_purchased (location-based): consumption × exact unit conversion to "
+              "MWh × the hour's grid factor [tCO2/MWh] of the given file, DECIMAL(38,24) without rounding; other "
+              "meters and hours without a factor have no carbon figure",
 }
 
 
@@ -269,7 +301,8 @@ def _years(lo: int, hi: int, tz: str) -> list[int]:
 def assess_layout(root: Path, year: int, engine: Engine = "duckdb", *, spark: SparkSession | None = None,
                   master: str | None = None, estimate: iv.Estimate | None = None,
                   factory_ids: list[str] | None = None, progress: Progress | None = None,
-                  batch: int | None = None) -> RegionTotals:
+                  batch: int | None = None, hourly: bool = False,
+                  grid_factors: pa.Table | None = None) -> RegionTotals:
     """The metered monthly totals of every factory (or ``factory_ids``) of the layout in ``root`` for ``year``.
 
     ``engine="spark"`` runs on ``spark`` (a session from
@@ -278,6 +311,10 @@ def assess_layout(root: Path, year: int, engine: Engine = "duckdb", *, spark: Sp
     ``progress(message)`` is called per step. ``batch`` runs at most that many factories per script (None: all
     the factories of a time zone at once): the memory of a run is bounded by a batch's readings, at the cost of
     one script (about fifteen statements, each a Spark job) per batch.
+    ``hourly=True`` adds the hour roll-up (:attr:`RegionTotals.hourly`) and, with ``grid_factors``
+    (:data:`~zerocarbon.timeseries.hourly_sql.GRID_FACTOR_SCHEMA`, from
+    :func:`zerocarbon.services.assessment.region_factors.read_grid_factors`), the hourly carbon of purchased
+    electricity.
     """
     if engine not in ("duckdb", "spark"):
         raise InputError(f"未知计算引擎 {engine!r}", f"unknown engine {engine!r}", field="engine",
@@ -285,6 +322,7 @@ def assess_layout(root: Path, year: int, engine: Engine = "duckdb", *, spark: Sp
     if estimate not in (None, "linear"):
         raise InputError(f"区域计算不支持估算方式 {estimate!r}", f"estimate {estimate!r} is not supported for a region",
                          field="estimate", expected="none | linear")
+    factors = _hours(hourly, grid_factors)
     layout = read_layout(root, factory_ids)
     readings_dir = root / "readings"
     if not any(readings_dir.rglob("*.parquet")):
@@ -295,19 +333,52 @@ def assess_layout(root: Path, year: int, engine: Engine = "duckdb", *, spark: Sp
 
         own = spark_session(master)
         try:
-            return _assess(layout, year, _Spark(own, readings_dir), engine, estimate, progress, t0, batch)
+            return _assess(layout, year, _Spark(own, readings_dir), engine, estimate, progress, t0, batch, factors)
         finally:
             own.stop()
     runner: _Runner = _Spark(spark, readings_dir) if spark is not None and engine == "spark" else _Duck(readings_dir)
     try:
-        return _assess(layout, year, runner, engine, estimate, progress, t0, batch)
+        return _assess(layout, year, runner, engine, estimate, progress, t0, batch, factors)
     finally:
         if isinstance(runner, _Duck):
             runner.con.close()
 
 
+def _hours(hourly: bool, grid_factors: pa.Table | None) -> pa.Table | None:
+    """The grid factors of an hourly run (empty without a file), None without ``hourly``."""
+    if grid_factors is not None and not hourly:
+        raise InputError("小时电网排放因子仅用于小时汇总（--hourly）", "hourly grid factors need the hourly roll-up "
+                         "(--hourly)", field="hourly_factors")
+    if not hourly:
+        return None
+    return hs.GRID_FACTOR_SCHEMA.empty_table() if grid_factors is None else iv.conform(grid_factors,
+                                                                                        hs.GRID_FACTOR_SCHEMA)
+
+
+def grid_meters(meters: pa.Table) -> pa.Table:
+    """The purchased electricity meters of ``meters`` (category ``electricity_purchased``) and their exact
+    conversion to MWh (:data:`~zerocarbon.timeseries.hourly_sql.GRID_METER_SCHEMA`); a meter whose energy unit is not
+    an energy convertible to MWh with at most 6 decimals is an error."""
+    ids, factors = [], []
+    for r in meters.select(["meter_id", "code", "category", "energy_unit"]).to_pylist():
+        if r["category"] != "electricity_purchased":
+            continue
+        try:
+            k = conversion_factor(str(r["energy_unit"]), "MWh")
+        except InputError:
+            k = None
+        if k is None or k != k.quantize(Decimal("0.000001")):
+            raise InputError(f"外购电表 {r['code']} 的单位 {r['energy_unit']} 无法精确换算为 MWh",
+                             f"purchased electricity meter {r['code']}: unit {r['energy_unit']} does not convert "
+                             "exactly to MWh", field="energy_unit", expected="kWh | MWh | Wh | GWh")
+        ids.append(int(r["meter_id"]))
+        factors.append(k.quantize(Decimal("0.000001")))
+    return pa.table({"meter_id": ids, "to_mwh": factors}, schema=hs.GRID_METER_SCHEMA)
+
+
 def _assess(layout: Layout, year: int, runner: _Runner, engine: Engine, estimate: iv.Estimate | None,
-            progress: Progress | None, t0: float, batch: int | None = None) -> RegionTotals:
+            progress: Progress | None, t0: float, batch: int | None = None,
+            factors: pa.Table | None = None) -> RegionTotals:
     readings_dir = layout.root / "readings"
     by_zone: dict[str, list[FactoryMeters]] = defaultdict(list)
     for fm in layout.factories:
@@ -317,7 +388,9 @@ def _assess(layout: Layout, year: int, runner: _Runner, engine: Engine, estimate
                          field="batch", expected="≥ 1")
     batches = [(tz, group[i:i + (batch or len(group))]) for tz, group in sorted(by_zone.items())
                for i in range(0, len(group), batch or len(group))]
-    monthly, gaps, unused = [], [], []
+    monthly, gaps, unused, hours = [], [], [], []
+    if factors is not None:
+        runner.table("grid_factors", factors)
     for tz, group in batches:
         if progress is not None:
             progress(f"{tz}: {len(group)} factories ({group[0].factory_id}…{group[-1].factory_id})")
@@ -339,17 +412,33 @@ def _assess(layout: Layout, year: int, runner: _Runner, engine: Engine, estimate
                                     MONTHLY_SCHEMA))
         gaps.append(runner.fetch(iv.GAPS_SQL, iv.GAP_SCHEMA))
         unused.append(runner.fetch(iv.UNUSED_SQL, iv.UNUSED_SCHEMA))
+        if factors is not None:
+            runner.table("grid_meters", grid_meters(pa.concat_tables([fm.meters for fm in group])))
+            runner.script(hs.hourly_script())
+            hours.append(runner.fetch(hs.HOURLY_CARBON_SQL, hs.HOURLY_SCHEMA))
+            if progress is not None:
+                progress(f"{tz}: hours done")
     table = pa.concat_tables(monthly)
     past = pc.sum(pc.cast(pc.greater(table["max_end"], table["ts_end"]), pa.int64())).as_py() or 0
     if past:
         raise InputError(f"{past} 个月份中有区间跨越月末",
                          f"{past} month(s) hold an interval that runs past the month's end: roll up intervals that "
                          "fit inside local months", file=str(readings_dir))
+    hourly = None
+    if factors is not None:
+        hourly = pa.concat_tables(hours)
+        past = pc.sum(pc.cast(pc.greater(hourly["max_end"], hourly["ts_end"]), pa.int64())).as_py() or 0
+        if past:
+            raise InputError(f"{past} 个小时中有区间跨越整点", f"{past} hour(s) hold an interval that runs past the "
+                             "hour's end: the hourly roll-up needs intervals of an hour or less",
+                             file=str(readings_dir))
+        hourly = _with_meters(hourly.drop_columns(["max_end"]), layout)
     return RegionTotals(year, engine, estimate, _with_meters(table.drop_columns(["max_end"]), layout),
                         _with_factory(pa.concat_tables(gaps), layout), _with_factory(pa.concat_tables(unused), layout),
                         [{"factory_id": fm.factory_id, "name_zh": fm.name_zh, "name_en": fm.name_en,
                           "province": fm.province, "timezone": fm.timezone} for fm in layout.factories],
-                        time.perf_counter() - t0, dict(METHOD))
+                        time.perf_counter() - t0, {**METHOD, **(HOURLY_METHOD if hourly is not None else {})},
+                        hourly)
 
 
 def _with_factory(table: pa.Table, layout: Layout) -> pa.Table:
@@ -384,4 +473,17 @@ def write_totals(totals: RegionTotals, out: Path) -> Path:
         writer.writerow(totals.monthly.column_names)
         for row in totals.monthly.to_pylist():
             writer.writerow(["" if v is None else str(v) for v in row.values()])
+    return out
+
+
+def write_hourly(totals: RegionTotals, out: Path) -> Path:
+    """The hourly rows (and carbon) of ``totals`` as Parquet (exact decimals kept), or CSV for a ``.csv`` suffix."""
+    if totals.hourly is None:
+        raise InputError("未计算小时汇总", "no hourly roll-up was computed", field="hourly")
+    if out.suffix.lower() == ".csv":
+        import pyarrow.csv as pacsv
+
+        pacsv.write_csv(totals.hourly, out)
+    else:
+        pq.write_table(totals.hourly, out)
     return out
