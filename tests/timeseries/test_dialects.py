@@ -4,8 +4,9 @@
 from __future__ import annotations
 
 import os
+from collections import defaultdict
 from collections.abc import Callable, Iterator
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from typing import Any
 
 import numpy as np
@@ -15,9 +16,16 @@ import pytest
 import sqlglot
 
 from zerocarbon.model.metering import MeterRow
+from zerocarbon.timeseries import hourly_sql as hs
 from zerocarbon.timeseries import intervals as iv
 from zerocarbon.timeseries.dialects import DIALECTS, SESSION, transpile
-from zerocarbon.timeseries.dialects_pg import fetch_pg, interval_consumption_pg, load_inputs, run_interval_sql_pg
+from zerocarbon.timeseries.dialects_pg import (
+    fetch_pg,
+    hourly_carbon_pg,
+    interval_consumption_pg,
+    load_inputs,
+    run_interval_sql_pg,
+)
 from zerocarbon.timeseries.interval_sql import LEAN_COLUMNS
 from zerocarbon.timeseries.intervals import interval_consumption, interval_script, meter_table
 
@@ -201,6 +209,114 @@ def test_postgres_through_sqlalchemy_leaves_nothing_behind(meter: MF, readings: 
     _assert_same(interval_consumption(r, m, start=T, end=T + 4 * Q, estimate="linear"), post)
     est = [x["value_exact"] for x in post.values.to_pylist() if x["flags"] & iv.FLAG_ESTIMATED]
     assert sum(est) == Decimal("18.2")  # (10.1 − 1) × 2, spread exactly over the gap
+
+
+# ------------------------------------------------------------------------- hourly SQL on PostgreSQL
+#: Two local months splitting the window half an hour past a whole hour (as in a UTC+5:30 zone), so the hours
+#: of the second month start at :30 and its last hour is cut at the month's end.
+_SPLIT = T + 86_400 + 1800
+_MONTHS = pa.table({"period": ["A", "B"], "p_start": [T, _SPLIT], "p_end": [_SPLIT, T + 2 * 86_400]},
+                   schema=pa.schema([("period", pa.string()), ("p_start", pa.int64()), ("p_end", pa.int64())]))
+#: Purchased-electricity meters: the interval register ×40, the counter with a gap and a spike, the replaced
+#: meter (its unit taken as MWh here), the inexact counter, the 16-digit counter.
+_GRID = pa.table({"meter_id": pa.array([1, 2, 4, 9, 11], pa.int64()),
+                  "to_mwh": pa.array([Decimal("0.001"), Decimal("0.001"), Decimal("1"), Decimal("0.001"),
+                                      Decimal("0.001")], hs.FACTOR_TYPE)})
+#: A synthetic hourly factor table (test data, not a published grid factor): every half hour of the window,
+#: so both months' hours find one, except every 17th half hour (hours with no factor).
+_FACTORS = pa.table({"ts": pa.array([T + k * 1800 for k in range(96) if k % 17 != 5], pa.int64()),
+                     "factor": pa.array([Decimal("0.5") + Decimal(k * 7919 % 100_000) / 10**6
+                                         for k in range(96) if k % 17 != 5], hs.FACTOR_TYPE),
+                     "source": [f"test fixture, synthetic half-hour {k}" for k in range(96) if k % 17 != 5]})
+
+
+def _hourly_by_hand(intervals: pa.Table) -> dict[tuple[int, int], dict[str, Any]]:
+    """The hourly rows recomputed in Python from DuckDB's intervals: the rule of ``HOURLY_SQL`` and
+    ``HOURLY_CARBON_SQL`` written independently (keyed by meter and hour start)."""
+    months = _MONTHS.to_pylist()
+    to_mwh = {r["meter_id"]: r["to_mwh"] for r in _GRID.to_pylist()}
+    factor = {r["ts"]: r for r in _FACTORS.to_pylist()}
+    groups: dict[tuple[int, int], list[dict[str, Any]]] = defaultdict(list)
+    period: dict[tuple[int, int], str] = {}
+    for x in intervals.to_pylist():
+        (p,) = [p for p in months if p["p_start"] <= x["ts"] < p["p_end"]]
+        h = p["p_start"] + (x["ts"] - p["p_start"]) // 3600 * 3600
+        groups[(x["meter_id"], h)].append(x)
+        period[(x["meter_id"], h)] = p["period"]
+    out = {}
+    with localcontext() as ctx:
+        ctx.prec = 80
+        for (mid, h), xs in groups.items():
+            valued = [x for x in xs if x["value"] is not None]
+            exact = ([x["value_exact"] for x in valued] if all(x["value_exact"] is not None for x in valued)
+                     else None)
+            total = sum(exact, Decimal(0)) if exact else None
+            flags = 0
+            for x in xs:
+                flags |= x["flags"]
+            f = factor.get(h) if mid in to_mwh else None
+            out[(mid, h)] = {
+                "meter_id": mid, "period": period[(mid, h)], "ts": h, "ts_end": h + 3600, "value_exact": total,
+                "n_intervals": len(valued), "n_null": len(xs) - len(valued),
+                "n_estimated": sum(1 for x in xs if x["flags"] & iv.FLAG_ESTIMATED), "flags": flags,
+                "max_end": max(x["ts_end"] for x in xs),
+                "activity_mwh": total * to_mwh[mid] if total is not None and mid in to_mwh else None,
+                "grid_factor": f["factor"] if f else None, "factor_source": f["source"] if f else None,
+                "co2_t": total * to_mwh[mid] * f["factor"] if total is not None and f else None}
+    return out
+
+
+@pytest.mark.service
+@pytest.mark.parametrize("estimate", [None, "linear"])
+def test_postgres_gives_exactly_the_duckdb_hourly_carbon(meter: MF, readings: RF, pg: psycopg.Connection[Any],
+                                                         estimate: iv.Estimate | None) -> None:
+    """``HOURLY_SQL`` and ``HOURLY_CARBON_SQL`` on PostgreSQL (transpiled) and on DuckDB: the same rows, the same
+    DECIMAL values, NULL in the same places; both equal to the rule recomputed in Python."""
+    m, r, e = _case(meter, readings)
+    kw: dict[str, Any] = {"start": T, "end": T + 2 * 86_400, "estimate": estimate, "power_as_energy": True,
+                          "lean": True}
+    schema = iv.INTERVAL_SCHEMA.empty_table().select([*LEAN_COLUMNS[:4], "flags", "value_exact"]).schema
+    con = iv.connect(private=True, r0=iv.conform(r, iv.READING_SCHEMA), m=iv.conform(m, iv.METER_SCHEMA),
+                     e0=iv.conform(e, iv.EVENT_SCHEMA), months=_MONTHS, grid_meters=_GRID, grid_factors=_FACTORS)
+    try:
+        iv.run_interval_sql(con, **kw)
+        intervals = iv.fetch(con, iv.values_sql(lean=True), schema)
+        con.execute(hs.hourly_script())
+        duck = iv.fetch(con, f"{hs.HOURLY_CARBON_SQL} ORDER BY h.meter_id, h.ts", hs.HOURLY_SCHEMA)
+    finally:
+        con.close()
+    with pg.transaction(force_rollback=True), pg.cursor() as cur:
+        load_inputs(cur, r, m, e)
+        run_interval_sql_pg(cur, **kw)
+        post = hourly_carbon_pg(cur, _MONTHS, _GRID, _FACTORS)
+    assert duck.schema == post.schema == hs.HOURLY_SCHEMA
+    rows_d, rows_p = duck.to_pylist(), post.to_pylist()
+    assert len(rows_d) == len(rows_p) > 400
+    for x, y in zip(rows_d, rows_p, strict=True):
+        assert x == y, (x, y)
+    assert duck.equals(post)
+    # the rule, independently: every hour of every meter, decimal for decimal
+    want = _hourly_by_hand(intervals)
+    assert {(x["meter_id"], x["ts"]) for x in rows_d} == set(want)
+    for x in rows_d:
+        assert x == want[(x["meter_id"], x["ts"])], x
+    # the case exercises what it claims: carbon figures, hours without a factor, hours without an exact
+    # total, hours of the second month starting at :30, the cut last hour, missing or estimated intervals
+    carbon = [x for x in rows_d if x["co2_t"] is not None]
+    assert len(carbon) > 100 and all(x["co2_t"] > 0 for x in carbon)
+    assert any(x["co2_t"] != x["co2_t"].quantize(Decimal("1e-9")) for x in carbon)  # digits past the 9th decimal
+    assert {x["meter_id"] for x in carbon} == {1, 2, 4, 9, 11}
+    grid = [x for x in rows_d if x["meter_id"] in (1, 2, 4, 9, 11)]
+    assert any(x["grid_factor"] is None and x["value_exact"] is not None for x in grid)
+    assert any(x["value_exact"] is None and x["grid_factor"] is not None and x["co2_t"] is None for x in grid)
+    assert all(x["activity_mwh"] is None and x["co2_t"] is None for x in rows_d if x["meter_id"] not in
+               (1, 2, 4, 9, 11))
+    assert any(x["period"] == "B" and x["ts"] % 3600 == 1800 for x in rows_d)
+    assert any(x["max_end"] == T + 2 * 86_400 and x["ts"] == T + 2 * 86_400 - 1800 for x in rows_d)
+    if estimate is None:
+        assert any(x["n_null"] > 0 for x in grid)
+    else:
+        assert any(x["n_estimated"] > 0 for x in grid)
 
 
 # ----------------------------------------------------------------------------- transpilation, Spark

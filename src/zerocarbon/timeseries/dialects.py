@@ -8,6 +8,14 @@ exactly, against a real PostgreSQL server (``tests/timeseries/test_dialects.py``
 decimals, flags, gap runs, bridged values, unused readings); Spark is tested to transpile and to parse
 back (``read="spark"``) without error, not yet run (PySpark comes with the region-scale issue).
 
+The hourly roll-up and hourly carbon (:mod:`zerocarbon.timeseries.hourly_sql`) go the same way and need no
+fix-up of their own: run on the real PostgreSQL server after the interval script
+(:func:`zerocarbon.timeseries.dialects_pg.hourly_carbon_pg`), their rows, DECIMAL values and NULLs are tested
+equal to DuckDB's (``tests/timeseries/test_dialects.py``). One type differs and is harmless: PostgreSQL's
+``DIV`` returns NUMERIC, so the hour start ``ts`` is a whole NUMERIC there, compared with the BIGINT hour of
+the factor table by value and returned as a 64-bit integer by :func:`~zerocarbon.timeseries.dialects_pg.fetch_pg`
+(which refuses a non-integral value).
+
 Portable by construction (the canonical SQL was rewritten so that SQLGlot needs no help):
 
 * the as-of match of a meter event to its pair of readings is an interval join on the pair

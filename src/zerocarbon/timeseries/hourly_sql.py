@@ -1,6 +1,7 @@
 """Hourly roll-ups and hourly carbon of the intervals, written once in the canonical dialect (DuckDB).
 
-Run by DuckDB as they are and by Spark (or PostgreSQL) transpiled by :func:`zerocarbon.timeseries.dialects.transpile`,
+Run by DuckDB as they are and by Spark or PostgreSQL (:func:`zerocarbon.timeseries.dialects_pg.hourly_carbon_pg`)
+transpiled by :func:`zerocarbon.timeseries.dialects.transpile`,
 as the interval SQL (:mod:`zerocarbon.timeseries.interval_sql`) and the region engine's month roll-up
 (:data:`zerocarbon.services.assessment.region_engine.MONTHLY_SQL`) are. Used by the region engine
 (``zerocarbon region assess --hourly``).
