@@ -21,8 +21,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from zerocarbon.energy.equipment import Equipment, GradeResult, Outcome
-from zerocarbon.energy.reference import DATA_DIR, GRADES, STATUSES, _decimal, table_reader
+from zerocarbon.energy.reference import DATA_DIR, GRADES, _decimal
 from zerocarbon.errors import FactorError, InputError, UnitError
+from zerocarbon.tables import STATUSES, table_reader
 from zerocarbon.units import convert
 
 STANDARD = "GB 19153-2019"

@@ -20,8 +20,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from zerocarbon.energy.equipment import Equipment, GradeResult, Outcome
-from zerocarbon.energy.reference import DATA_DIR, GRADES, STATUSES, _decimal, table_reader
+from zerocarbon.energy.reference import DATA_DIR, GRADES, _decimal
 from zerocarbon.errors import FactorError, InputError
+from zerocarbon.tables import STATUSES, table_reader
 
 STANDARD = "GB 19761-2020"
 FAN_COLUMNS = (

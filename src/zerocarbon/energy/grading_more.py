@@ -28,8 +28,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from zerocarbon.energy.equipment import Equipment, GradeResult, Outcome
-from zerocarbon.energy.reference import DATA_DIR, GRADES, MOTOR_COLUMNS, STATUSES, MotorRow, _decimal, table_reader
+from zerocarbon.energy.reference import DATA_DIR, GRADES, MOTOR_COLUMNS, MotorRow, _decimal
 from zerocarbon.errors import FactorError, InputError
+from zerocarbon.tables import STATUSES, table_reader
 
 #: Columns of a motor table file: those of GB 18613 plus the scope text and the upper end of a range row.
 RANGED_COLUMNS = (*MOTOR_COLUMNS, "scope", "power_max_kw")

@@ -22,8 +22,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from zerocarbon.energy.quota import BenchmarkLevels
-from zerocarbon.energy.reference import DATA_DIR, STATUSES, _decimal, load_quota_standard, table_reader
+from zerocarbon.energy.reference import DATA_DIR, _decimal, load_quota_standard
 from zerocarbon.errors import FactorError, ZerocarbonError
+from zerocarbon.tables import STATUSES, table_reader
 
 #: The shipped levels file (read at call time, so a test may point it elsewhere).
 LEVELS_PATH = DATA_DIR / "ndrc-2023-723-levels.csv"

@@ -22,8 +22,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from zerocarbon.energy.equipment import Equipment, GradeResult, Outcome
-from zerocarbon.energy.reference import DATA_DIR, STATUSES, _decimal, table_reader
+from zerocarbon.energy.reference import DATA_DIR, _decimal
 from zerocarbon.errors import FactorError, InputError
+from zerocarbon.tables import STATUSES, table_reader
 
 STANDARD = "GB 19762-2025"
 PUMP_TYPES = ("single_stage_single_suction", "single_stage_double_suction", "inline", "multistage",
