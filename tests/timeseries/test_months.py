@@ -110,7 +110,7 @@ def test_pieces_of_the_whole_year_assemble_to_the_scan() -> None:
 
 def _apply(fm: FactoryMeters, stored: Pieces, data: dict[tuple[int, int], float],
            touched: list[tuple[int, int, int]]) -> Pieces:
-    ranges = with_dependents(affected(touched, stored.gaps, YEAR, TZ, _read_window(fm)), fm)
+    ranges = with_dependents(affected(touched, stored.gaps, YEAR, TZ, _read_window(fm)), fm, stored.gaps, YEAR)
     if not ranges:
         return stored
     new = scan_pieces(fm, YEAR, _view(data), estimate="linear", power_as_energy=False, ranges=ranges)
@@ -147,6 +147,31 @@ def test_incremental_update_equals_full_recomputation(seed: int, holes: list[tup
             data[k] = missing.pop(k) if kind == "fill" else value
         stored = _apply(fm, stored, data, [(m, min(k[1] for k in batch), max(k[1] for k in batch))])
     _same(assemble(fm, YEAR, stored, "linear"), scan_year(fm, YEAR, estimate="linear", view=_view(data)))
+
+
+def test_a_virtual_meter_reads_the_bridge_of_an_input_no_reading_touched() -> None:
+    """Hypothesis's case (issue 11): C1 has a gap from before the year into February, bridged linearly from
+    the readings on both sides; a correction of I2 in February recomputes February of V3 = C1 - I2, whose
+    scan of C1 must reach the reading before the gap (before January) as the whole-year scan does."""
+    starts = month_starts(YEAR, TZ)
+    data = {(1, int(t)): 9000.0 + 0.5 * k for k, t in enumerate(TS)}  # 0.5 × 40 = 20 kWh an interval
+    data.update({(2, int(t)): 1.0 for t in TS})
+    for t in TS[3:175]:  # from 3 intervals before the year to 8 intervals before March 1st
+        data.pop((1, int(t)))
+    fm = _factory()
+    stored = scan_pieces(fm, YEAR, _view(data), estimate="linear", power_as_energy=False)
+    t = int(TS[140])  # mid-February
+    data[(2, t)] = 5.0
+    touched = [(2, t, t)]
+    ranges = with_dependents(affected(touched, stored.gaps, YEAR, TZ, _read_window(fm)), fm, stored.gaps, YEAR)
+    assert ranges == {2: (1, 1), 3: (0, 1)}  # V3 widened over C1's gap run, I2 alone is not
+    stored = _apply(fm, stored, data, touched)
+    kept = assemble(fm, YEAR, stored, "linear")
+    feb = next(r for r in kept.monthly().to_pylist() if r["meter_id"] == 3 and r["ts"] == starts[1])
+    assert feb["n_intervals"] + feb["n_null"] == 84  # February's 28 days of 8-hour intervals
+    assert feb["n_estimated"] > 0
+    assert feb["value_exact"] == Decimal(84 * (20 - 1) - 4)  # C1 bridged at 20 an interval, I2 + 4 once
+    _same(kept, scan_year(fm, YEAR, estimate="linear", view=_view(data)))
 
 
 def test_a_meter_replacement_recomputes_the_meter() -> None:

@@ -1,4 +1,4 @@
-"""Hourly carbon: consumption per hour × the factor valid for that hour, in one DuckDB query over Arrow.
+"""Hourly carbon: consumption per hour × the factor valid for that hour, in DuckDB over Arrow or the kept hour files.
 
 Two steps:
 
@@ -46,6 +46,7 @@ from zerocarbon.accounting.steam import steam_enthalpy, steam_heat_gj
 from zerocarbon.errors import ZerocarbonError
 from zerocarbon.factors import FactorLibrary, FactorValue, FallbackPolicy, default_library
 from zerocarbon.model.inventory_input import Category
+from zerocarbon.timeseries.hour_parts import hour_schema, scan_sql
 from zerocarbon.timeseries.intervals import METER_SCHEMA, conform, connect, fetch
 from zerocarbon.units import conversion_factor, same_dimension
 
@@ -56,6 +57,8 @@ FACTOR_SCHEMA = pa.schema([
     ("to_activity", pa.float64()), ("factor", pa.float64()), ("factor_unit", pa.string()),
     ("series_applies", pa.bool_()), ("biomass", pa.bool_()),
 ])
+#: Hour rows per query of :func:`hourly_carbon` (a range of meters).
+ROWS_PER_QUERY = 2_000_000
 #: The grid-intensity series: hour start [s, UTC] and intensity [tCO2/MWh] for [ts, ts + 3600).
 SERIES_SCHEMA = pa.schema([("series", pa.string()), ("ts", pa.int64()), ("value", pa.float64()),
                            ("source", pa.string())])
@@ -221,15 +224,17 @@ CARBON_COLUMNS = ("meter_id", "ts", "ts_end", "category", "scope", "item", "cost
                   "activity_unit", "factor", "factor_kind", "co2_t", "flags")
 
 
-def hourly_carbon(hourly: pa.Table, factors: pa.Table, series: pa.Table | None = None) -> pa.Table:
+def hourly_carbon(hourly: pa.Table | Sequence[str], factors: pa.Table, series: pa.Table | None = None, *,
+                  rows_per_query: int = ROWS_PER_QUERY) -> pa.Table:
     """Carbon per meter and hour: activity × the factor valid for that hour [tCO2].
 
     Parameters
     ----------
-    hourly : pa.Table
+    hourly : pa.Table or sequence of str
         meter_id, ts (hour start [s, UTC]), ts_end, value (consumption in the hour [the meter's
         energy unit]) and optionally flags: :func:`~zerocarbon.timeseries.rollups.rollup_time` with
-        ``freq="hour"`` of the intervals.
+        ``freq="hour"`` of the intervals; or the Parquet files holding them
+        (:mod:`zerocarbon.timeseries.hour_parts`), read by the engine and never brought into Python.
     factors : pa.Table
         :data:`FACTOR_SCHEMA` (:func:`annual_factors` ``.table``); rows of meters not in it are left
         out, hours outside every validity period get ``factor_kind = 'no factor'`` and a null result.
@@ -244,7 +249,8 @@ def hourly_carbon(hourly: pa.Table, factors: pa.Table, series: pa.Table | None =
     pa.Table
         meter_id, ts, ts_end, category, scope, item, cost_centre (dictionary-encoded), amount
         [meter unit], activity [activity_unit], factor [tCO2/activity unit], factor_kind,
-        co2_t [tCO2], flags — ordered by meter and hour.
+        co2_t [tCO2], flags — ordered by meter and hour. Computed one range of meters at a time (about
+        ``rows_per_query`` hour rows each), so only one range is sorted at once.
     """
     f = conform(factors, FACTOR_SCHEMA)
     has_series = series is not None
@@ -255,8 +261,15 @@ def hourly_carbon(hourly: pa.Table, factors: pa.Table, series: pa.Table | None =
             raise ValueError(f"give one grid-intensity series at a time, not {sorted(names)}")
     else:
         s = SERIES_SCHEMA.empty_table()
-    flags = "coalesce(h.flags, 0)" if "flags" in hourly.column_names else "0"
-    con = connect(private=True, h=hourly, f=f, s=s)  # CREATE TYPE below: per database
+    con = connect(private=True, f=f, s=s)  # CREATE TYPE below: per database
+    if isinstance(hourly, pa.Table):
+        con.register("h", hourly)
+        has_flags = "flags" in hourly.column_names
+    else:
+        con.register("h_empty", hour_schema().empty_table())
+        con.execute(f"CREATE VIEW h AS SELECT * FROM {scan_sql(hourly) if hourly else 'h_empty'}")
+        has_flags = True
+    flags = "coalesce(h.flags, 0)" if has_flags else "0"
     try:
         for col in ("category", "scope", "item", "cost_centre"):
             con.execute(f"CREATE TYPE e_{col} AS ENUM (SELECT DISTINCT {col} FROM f WHERE {col} IS NOT NULL "
@@ -264,7 +277,18 @@ def hourly_carbon(hourly: pa.Table, factors: pa.Table, series: pa.Table | None =
         con.execute("CREATE TYPE e_kind AS ENUM ('annual', 'hourly', 'annual (no hourly value)', 'no factor')")
         con.execute("CREATE TYPE e_unit AS ENUM (SELECT DISTINCT activity_unit FROM f ORDER BY 1)")
         series_ok = "f.series_applies AND s.value IS NOT NULL"
-        out = fetch(con, f"""
+        ids = sorted({int(i) for i in f["meter_id"].to_pylist()})
+        counts = dict(con.execute("SELECT meter_id, count(*) FROM h WHERE meter_id IN (SELECT meter_id FROM f) "
+                                  "GROUP BY meter_id").fetchall()) if len(ids) > 1 else {}
+        ranges: list[list[int]] = [[]]
+        size = 0
+        for i in ids:
+            if ranges[-1] and size + counts.get(i, 0) > rows_per_query:
+                ranges.append([])
+                size = 0
+            ranges[-1].append(i)
+            size += counts.get(i, 0)
+        parts = [fetch(con, f"""
             WITH m AS (SELECT DISTINCT meter_id, category, scope, item, cost_centre, activity_unit FROM f)
             SELECT h.meter_id, h.ts, h.ts_end, m.category::e_category AS category, m.scope::e_scope AS scope,
                    m.item::e_item AS item, m.cost_centre::e_cost_centre AS cost_centre,
@@ -279,10 +303,16 @@ def hourly_carbon(hourly: pa.Table, factors: pa.Table, series: pa.Table | None =
             FROM h JOIN m USING (meter_id)
             LEFT JOIN f ON f.meter_id = h.meter_id AND h.ts >= f.valid_from AND h.ts < f.valid_to
             LEFT JOIN s ON s.ts = h.ts
-            ORDER BY h.meter_id, h.ts""")
+            {_in_range(rng)}
+            ORDER BY h.meter_id, h.ts""") for rng in ranges]
     finally:
         con.close()
-    return out.select(list(CARBON_COLUMNS))
+    return pa.concat_tables(parts).select(list(CARBON_COLUMNS))
+
+
+def _in_range(ids: list[int]) -> str:
+    """The WHERE clause of one range of meters (consecutive ids of the factor table)."""
+    return f"WHERE h.meter_id BETWEEN {ids[0]} AND {ids[-1]}" if ids else ""
 
 
 def summarise(carbon: pa.Table, by: Sequence[str] = ("scope", "cost_centre")) -> pa.Table:

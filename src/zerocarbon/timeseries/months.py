@@ -23,8 +23,10 @@ provided the range is chosen by :func:`affected`:
 
 Estimation by profile (the same interval a week earlier) makes a month depend on the week before it,
 which :func:`affected` does not follow: pieces are kept for ``estimate`` None and ``"linear"`` only.
-Virtual meters are pieces too (their monthly roll-up); their inputs are scanned with them, and the
-assembled year carries their terms but not their values per interval.
+Virtual meters are pieces too (their monthly roll-up); their inputs are scanned with them, over months
+that :func:`with_dependents` widens so that they cut no gap run of any input (an input no new reading
+touched still needs the readings that bridge its gaps), and the assembled year carries their terms but
+not their values per interval.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import duckdb
@@ -39,6 +42,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from zerocarbon.timeseries import carbon as tc
+from zerocarbon.timeseries import hour_parts as hp
 from zerocarbon.timeseries.intervals import GAP_SCHEMA, INTERVAL_SCHEMA, UNUSED_SCHEMA, Estimate, fetch
 from zerocarbon.timeseries.rollups import VirtualValues, evaluate_virtual, rollup_time, rollup_time_in
 from zerocarbon.timeseries.year import (
@@ -66,6 +70,8 @@ class Pieces:
     gaps: pa.Table     # GAP_PIECE_SCHEMA
     unused: pa.Table   # UNUSED_PIECE_SCHEMA
     hourly: pa.Table | None = None  # the hour roll-up rows of the same meters and months (None: not asked for)
+    #: or, scanned with ``hours_to``, the Parquet files they were written to: 0-based month → file names
+    hour_files: dict[int, list[str]] | None = None
 
 
 def month_starts(year: int, tz: str) -> list[int]:
@@ -111,11 +117,14 @@ def _months_table(year: int, tz: str, first: int, last: int, read: tuple[int, in
 
 def scan_pieces(fm: FactoryMeters, year: int, view: ReadingsView, *, estimate: Estimate | None,
                 power_as_energy: bool, ranges: dict[int, tuple[int, int]] | None = None,
-                progress: Callable[[int, int], None] | None = None, hourly: bool = False) -> Pieces:
+                progress: Callable[[int, int], None] | None = None, hourly: bool = False,
+                hours_to: Path | None = None) -> Pieces:
     """The pieces of the months ``ranges[meter] = (first, last)`` (0-based months of ``year``, inclusive) of
     those meters, real or virtual (None: every meter, the whole year), computed as the whole-year scan
     computes them (:func:`zerocarbon.timeseries.year.scan_chunks`), one scan per distinct range.
-    With ``hourly=True`` the pieces also hold the meters' roll-ups by local hour over those months."""
+    With ``hourly=True`` the pieces also hold the meters' roll-ups by local hour over those months; with
+    ``hours_to`` too, those are written by the engine into that folder (one Parquet file per chunk of
+    meters and month, :mod:`zerocarbon.timeseries.hour_parts`) and the pieces hold the file names."""
     if estimate not in (None, "linear"):
         raise ValueError(f"pieces are kept for estimate None or 'linear', not {estimate!r}")
     every = [int(i) for i in fm.meters["meter_id"].to_pylist()]
@@ -133,6 +142,11 @@ def scan_pieces(fm: FactoryMeters, year: int, view: ReadingsView, *, estimate: E
     before, after = margins(fm, estimate)
     year_read = (start_of[0] - before, start_of[12] + after)
     monthly, gaps, unused, hours = [], [], [], []
+    hour_files: dict[int, list[str]] = {}
+
+    def keep_files(written: dict[int, str]) -> None:
+        for m, name in written.items():
+            hour_files.setdefault(m, []).append(name)
     for (first, last), meters in sorted(by_range.items()):
         wanted_virtual = sorted(meters & virtual)
         real = {m for m in meters if m not in virtual}
@@ -142,16 +156,20 @@ def scan_pieces(fm: FactoryMeters, year: int, view: ReadingsView, *, estimate: E
         start, end = start_of[first], start_of[last + 1]
         read = (max(year_read[0], start - before), min(year_read[1], end + after))
         months = _months_table(year, fm.timezone, first, last, year_read)
+        bounds = [(m, start_of[m], start_of[m + 1]) for m in range(first, last + 1)]
         kept: list[pa.Table] = []
 
         def on_chunk(con: duckdb.DuckDBPyConnection, ids: list[int], real: set[int] = real,
-                     needed: set[int] = needed, kept: list[pa.Table] = kept, months: pa.Table = months) -> None:
+                     needed: set[int] = needed, kept: list[pa.Table] = kept, months: pa.Table = months,
+                     bounds: list[tuple[int, int, int]] = bounds) -> None:
             con.register("months", months)
             mine = [i for i in ids if i in real]
             con.execute(f"CREATE TEMP VIEW mine AS SELECT * FROM base WHERE meter_id IN "
                         f"({','.join(map(str, mine)) or 'NULL'})")
             monthly.append(rollup_time_in(con, "mine", _BASE, "month", tz=fm.timezone))
-            if hourly:
+            if hourly and hours_to is not None:
+                keep_files(hp.write_hours(con, "mine", _BASE, fm.timezone, bounds, hours_to))
+            elif hourly:
                 hours.append(rollup_time_in(con, "mine", _BASE, "hour", tz=fm.timezone))
             gaps.append(_only(fetch(con, _GAP_PIECES, GAP_PIECE_SCHEMA), mine))
             unused.append(_only(fetch(con, _UNUSED_PIECES, UNUSED_PIECE_SCHEMA), mine))
@@ -165,11 +183,15 @@ def scan_pieces(fm: FactoryMeters, year: int, view: ReadingsView, *, estimate: E
             values = values.filter(pc.is_in(values["meter_id"], pa.array(wanted_virtual, pa.int64())))
             if values.num_rows:
                 monthly.append(rollup_time(values.select(_BASE), "month", tz=fm.timezone))
-                if hourly:
+                if hourly and hours_to is not None:
+                    keep_files(hp.write_table(rollup_time(values.select(_BASE), "hour", tz=fm.timezone), bounds,
+                                              hours_to))
+                elif hourly:
                     hours.append(rollup_time(values.select(_BASE), "hour", tz=fm.timezone))
     return Pieces(_cat(monthly, _empty_monthly(fm.timezone)), _cat(gaps, GAP_PIECE_SCHEMA.empty_table()),
                   _cat(unused, UNUSED_PIECE_SCHEMA.empty_table()),
-                  _cat(hours, empty_hourly(fm.timezone)) if hourly else None)
+                  _cat(hours, empty_hourly(fm.timezone)) if hourly and hours_to is None else None,
+                  hour_files if hourly and hours_to is not None else None)
 
 
 def _all_inputs(meter: int, uses: dict[int, list[int]], virtual: set[int]) -> set[int]:
@@ -217,49 +239,71 @@ def affected(touched: Iterable[tuple[int, int, int]], stored_gaps: pa.Table, yea
     Readings outside the year's read window [read[0], read[1]) touch nothing.
     """
     starts = month_starts(year, tz)
-
-    def month_of(ts: int) -> int:
-        return max(0, min(11, sum(1 for s in starts[1:12] if ts >= s)))
-
-    ends_with_gap: set[tuple[int, int]] = set()
-    starts_with_gap: set[tuple[int, int]] = set()
-    for g in stored_gaps.select(["meter_id", "start", "end", "month"]).to_pylist():
-        i = starts.index(int(g["month"])) if int(g["month"]) in starts else month_of(int(g["month"]))
-        if int(g["end"]) >= starts[i + 1]:
-            ends_with_gap.add((int(g["meter_id"]), i))
-        if int(g["start"]) <= starts[i]:
-            starts_with_gap.add((int(g["meter_id"]), i))
+    ends_with_gap, starts_with_gap = _gap_edges(stored_gaps, starts)
     out: dict[int, tuple[int, int]] = {}
     for meter, lo, hi in touched:
         lo, hi = max(lo, read[0]), min(hi, read[1] - 1)
         if lo > hi:
             continue
-        first, last = month_of(lo), month_of(hi)
-        while first > 0 and ((meter, first - 1) in ends_with_gap or (meter, first) in starts_with_gap):
-            first -= 1
-        while last < 11 and ((meter, last + 1) in starts_with_gap or (meter, last) in ends_with_gap):
-            last += 1
+        first, last = _widen([meter], _month_of(lo, starts), _month_of(hi, starts), ends_with_gap, starts_with_gap)
         if meter in out:
             first, last = min(first, out[meter][0]), max(last, out[meter][1])
         out[meter] = (first, last)
     return out
 
 
-def with_dependents(ranges: dict[int, tuple[int, int]], fm: FactoryMeters) -> dict[int, tuple[int, int]]:
+def _month_of(ts: int, starts: list[int]) -> int:
+    """The 0-based month of ``ts`` (a margin belongs to January or December)."""
+    return max(0, min(11, sum(1 for s in starts[1:12] if ts >= s)))
+
+
+def _gap_edges(stored_gaps: pa.Table, starts: list[int]) -> tuple[set[tuple[int, int]], set[tuple[int, int]]]:
+    """(meter, month) pairs whose month ends with a gap run, and those whose month starts with one."""
+    ends_with_gap: set[tuple[int, int]] = set()
+    starts_with_gap: set[tuple[int, int]] = set()
+    for g in stored_gaps.select(["meter_id", "start", "end", "month"]).to_pylist():
+        month = int(g["month"])
+        i = starts.index(month) if month in starts else _month_of(month, starts)
+        if int(g["end"]) >= starts[i + 1]:
+            ends_with_gap.add((int(g["meter_id"]), i))
+        if int(g["start"]) <= starts[i]:
+            starts_with_gap.add((int(g["meter_id"]), i))
+    return ends_with_gap, starts_with_gap
+
+
+def _widen(meters: Iterable[int], first: int, last: int, ends_with_gap: set[tuple[int, int]],
+           starts_with_gap: set[tuple[int, int]]) -> tuple[int, int]:
+    """Months ``first``..``last`` widened while, for one of ``meters``, the month before ends with a gap
+    or the month after starts with one: the range then cuts no gap run of those meters."""
+    meters = list(meters)
+    while first > 0 and any((m, first - 1) in ends_with_gap or (m, first) in starts_with_gap for m in meters):
+        first -= 1
+    while last < 11 and any((m, last + 1) in starts_with_gap or (m, last) in ends_with_gap for m in meters):
+        last += 1
+    return first, last
+
+
+def with_dependents(ranges: dict[int, tuple[int, int]], fm: FactoryMeters, stored_gaps: pa.Table,
+                    year: int) -> dict[int, tuple[int, int]]:
     """``ranges`` plus the virtual meters whose value depends on a meter of it, over the months of their
-    inputs' ranges (their inputs are scanned with them by :func:`scan_pieces`)."""
+    inputs' ranges (their inputs are scanned with them by :func:`scan_pieces`), widened so that the range
+    cuts no gap run (``stored_gaps``, ``GAP_PIECE_SCHEMA``) of any of their inputs: an input scanned over
+    the virtual meter's range must read the readings that bridge its gaps there, as it does over the
+    whole year, also an input that no new reading touched."""
     terms = virtual_inputs(fm).terms
     uses: dict[int, list[int]] = {}
     for row in terms.to_pylist():
         uses.setdefault(int(row["meter_id"]), []).append(int(row["input_id"]))
     virtual = set(uses)
+    ends_with_gap, starts_with_gap = _gap_edges(stored_gaps, month_starts(year, fm.timezone))
     out = dict(ranges)
     for v in sorted(virtual):
-        hit = [ranges[i] for i in _all_inputs(v, uses, virtual) if i in ranges]
+        inputs = _all_inputs(v, uses, virtual)
+        hit = [ranges[i] for i in inputs if i in ranges]
         if hit:
             lo, hi = min(r[0] for r in hit), max(r[1] for r in hit)
             old = out.get(v, (lo, hi))
-            out[v] = (min(lo, old[0]), max(hi, old[1]))
+            out[v] = _widen(inputs, min(lo, old[0]), max(hi, old[1]), ends_with_gap, starts_with_gap)
     return out
 
 

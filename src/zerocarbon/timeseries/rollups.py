@@ -40,6 +40,8 @@ from __future__ import annotations
 import re
 import uuid
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -118,9 +120,23 @@ def rollup_time_in(con: duckdb.DuckDBPyConnection, source: str, columns: list[st
     """:func:`rollup_time` of the relation ``source`` (with ``columns``) of the DuckDB connection ``con``.
 
     The one definition of a time roll-up: :func:`rollup_time` runs it on an Arrow table, the metered
-    year's scan on intervals that never leave the engine. Rows are grouped by an integer period start
-    (each local hour of the input mapped once to its period), labels are joined to the groups.
+    year's scan on intervals that never leave the engine (:func:`rolled_up`, also to write the rows
+    to files without fetching them).
     """
+    with rolled_up(con, source, columns, freq, tz=tz, quantity=quantity, by=by) as sql:
+        out = fetch(con, sql)
+    return out.set_column(out.schema.get_field_index("value_exact"), "value_exact",
+                          out["value_exact"].cast(EXACT_TYPE))
+
+
+@contextmanager
+def rolled_up(con: duckdb.DuckDBPyConnection, source: str, columns: list[str] | set[str], freq: Freq, *,
+              tz: str = "Asia/Shanghai", quantity: Quantity = "energy",
+              by: tuple[str, ...] = ("meter_id",), ordered: bool = True) -> Iterator[str]:
+    """The roll-up of ``source`` in ``con`` as the text of a SELECT (``ordered``: by ``by`` and period), valid
+    inside the ``with`` block (its temporary tables are dropped after). Rows are grouped by an integer
+    period start (each local hour of the input mapped once to its period), labels are joined to the
+    groups. Raises when an input row runs past the end of its period."""
     if freq not in _LABEL:
         raise ValueError(f"freq must be 'hour', 'day' or 'month', not {freq!r}")
     if quantity not in ("energy", "power"):
@@ -133,51 +149,49 @@ def rollup_time_in(con: duckdb.DuckDBPyConnection, source: str, columns: list[st
     tzq = tz.replace("'", "''")
     local = f"timezone('{tzq}', to_timestamp(h))"
     tag = f"_zc_{uuid.uuid4().hex[:12]}"
-    con.execute(f"""
-        CREATE TEMP TABLE {tag}_p AS
-        WITH span AS (SELECT min(ts - ts % 3600) AS lo, max(ts - ts % 3600) AS hi FROM {source}),
-        hours AS (SELECT unnest(range(lo, hi + 3600, 3600)) AS h FROM span WHERE lo IS NOT NULL),
-        map AS (SELECT h, date_trunc('{freq}', {local}) AS local_start FROM hours)
-        SELECT h, epoch(timezone('{tzq}', local_start))::BIGINT AS p_start,
-               epoch(timezone('{tzq}', local_start + {_STEP[freq]}))::BIGINT AS p_end,
-               strftime(local_start, '{_LABEL[freq]}') AS period
-        FROM map""")
-    body = ", ".join(f"{expr} AS {name}" for name, expr in aggs.items())
-    con.execute(f"""
-        CREATE TEMP TABLE {tag}_g AS
-        SELECT {keys_sel}p.p_start, {body}
-        FROM {source} v JOIN {tag}_p p ON p.h = v.ts - v.ts % 3600
-        GROUP BY {keys_sel}p.p_start""")
-    value = "g.value"
-    fallback = ""
-    if con.execute(f"SELECT count(*) FROM {tag}_g WHERE inexact").fetchall() != [(0,)]:
-        con.execute(f"""
-            CREATE TEMP TABLE {tag}_f AS
-            SELECT {keys_sel}p.p_start, sum(v.value ORDER BY v.ts) AS fvalue
-            FROM {source} v JOIN {tag}_p p ON p.h = v.ts - v.ts % 3600
-            SEMI JOIN (SELECT {keys_sel}p_start FROM {tag}_g WHERE inexact) USING ({join_keys})
-            GROUP BY {keys_sel}p.p_start""")
-        value = "CASE WHEN g.inexact THEN f.fvalue ELSE g.value END"
-        fallback = f"LEFT JOIN {tag}_f f USING ({join_keys})"
     try:
-        out = fetch(con, f"""
+        con.execute(f"""
+            CREATE TEMP TABLE {tag}_p AS
+            WITH span AS (SELECT min(ts - ts % 3600) AS lo, max(ts - ts % 3600) AS hi FROM {source}),
+            hours AS (SELECT unnest(range(lo, hi + 3600, 3600)) AS h FROM span WHERE lo IS NOT NULL),
+            map AS (SELECT h, date_trunc('{freq}', {local}) AS local_start FROM hours)
+            SELECT h, epoch(timezone('{tzq}', local_start))::BIGINT AS p_start,
+                   epoch(timezone('{tzq}', local_start + {_STEP[freq]}))::BIGINT AS p_end,
+                   strftime(local_start, '{_LABEL[freq]}') AS period
+            FROM map""")
+        body = ", ".join(f"{expr} AS {name}" for name, expr in aggs.items())
+        con.execute(f"""
+            CREATE TEMP TABLE {tag}_g AS
+            SELECT {keys_sel}p.p_start, {body}
+            FROM {source} v JOIN {tag}_p p ON p.h = v.ts - v.ts % 3600
+            GROUP BY {keys_sel}p.p_start""")
+        con.execute(f"CREATE TEMP TABLE {tag}_l AS SELECT DISTINCT p_start, p_end, period FROM {tag}_p")
+        straddling = con.execute(f"SELECT count(*) FROM {tag}_g g JOIN {tag}_l l USING (p_start) "
+                                 "WHERE g.max_end > l.p_end").fetchall()[0][0]
+        if straddling:
+            raise ValueError(f"{straddling} period(s) of {freq}: an input row runs past the end of its period; "
+                             "roll up from intervals that fit inside the periods (e.g. 15-minute or hourly)")
+        value = "g.value"
+        fallback = ""
+        if con.execute(f"SELECT count(*) FROM {tag}_g WHERE inexact").fetchall() != [(0,)]:
+            con.execute(f"""
+                CREATE TEMP TABLE {tag}_f AS
+                SELECT {keys_sel}p.p_start, sum(v.value ORDER BY v.ts) AS fvalue
+                FROM {source} v JOIN {tag}_p p ON p.h = v.ts - v.ts % 3600
+                SEMI JOIN (SELECT {keys_sel}p_start FROM {tag}_g WHERE inexact) USING ({join_keys})
+                GROUP BY {keys_sel}p.p_start""")
+            value = "CASE WHEN g.inexact THEN f.fvalue ELSE g.value END"
+            fallback = f"LEFT JOIN {tag}_f f USING ({join_keys})"
+        yield f"""
             SELECT {keys_sel}g.p_start AS ts, l.p_end AS ts_end, l.period, {value} AS value, g.flags,
                    g.seconds::BIGINT AS seconds, g.n_intervals::BIGINT AS n_intervals,
                    g.n_estimated::BIGINT AS n_estimated, g.n_null::BIGINT AS n_null,
-                   g.max_end > l.p_end AS straddles, g.value_exact::DECIMAL(38,12) AS value_exact
-            FROM {tag}_g g JOIN (SELECT DISTINCT p_start, p_end, period FROM {tag}_p) l USING (p_start) {fallback}
-            ORDER BY {keys_sel}g.p_start""")
+                   g.value_exact::DECIMAL(38,12) AS value_exact
+            FROM {tag}_g g JOIN {tag}_l l USING (p_start) {fallback}
+            {f"ORDER BY {keys_sel}g.p_start" if ordered else ""}"""
     finally:
-        for suffix in ("p", "g", "f"):
+        for suffix in ("p", "g", "l", "f"):
             con.execute(f"DROP TABLE IF EXISTS {tag}_{suffix}")
-    straddle = out["straddles"].to_pylist()
-    if any(straddle):
-        n = sum(1 for s in straddle if s)
-        raise ValueError(f"{n} period(s) of {freq}: an input row runs past the end of its period; roll up from "
-                         "intervals that fit inside the periods (e.g. 15-minute or hourly)")
-    out = out.drop_columns(["straddles"])
-    return out.set_column(out.schema.get_field_index("value_exact"), "value_exact",
-                          out["value_exact"].cast(EXACT_TYPE))
 
 
 def rollup_time(values: pa.Table, freq: Freq, *, tz: str = "Asia/Shanghai", quantity: Quantity = "energy",

@@ -21,6 +21,7 @@ import pyarrow.compute as pc
 
 from zerocarbon.duck import connection
 from zerocarbon.timeseries import carbon as tc
+from zerocarbon.timeseries.hour_parts import read_hours
 from zerocarbon.timeseries.intervals import (
     EVENT_SCHEMA,
     GAP_SCHEMA,
@@ -106,7 +107,11 @@ class MeteredYear:
     power_as_energy : bool
         Whether power registers were converted to energy (mean power × duration).
     hourly_values : pa.Table or None
-        The same by local hour; None unless scanned with ``hourly=True``.
+        The same by local hour; None unless scanned with ``hourly=True`` (or kept in ``hour_parts``).
+    hour_parts : tuple of str or None
+        The Parquet files holding the roll-ups by local hour, when they are kept as files
+        (:mod:`zerocarbon.timeseries.hour_parts`): :meth:`hourly` reads them when first asked, and a
+        consumer that runs in the engine (the hourly carbon join) reads the files there instead.
     """
 
     factory: FactoryMeters
@@ -120,6 +125,7 @@ class MeteredYear:
     monthly_values: pa.Table
     power_as_energy: bool = False
     hourly_values: pa.Table | None = None
+    hour_parts: tuple[str, ...] | None = None
 
     def monthly(self) -> pa.Table:
         """The roll-ups by local month (:attr:`monthly_values`)."""
@@ -133,6 +139,8 @@ class MeteredYear:
         ValueError
             The year was loaded without them: load it with ``hourly=True``.
         """
+        if self.hourly_values is None and self.hour_parts is not None:
+            object.__setattr__(self, "hourly_values", read_hours(self.hour_parts))
         if self.hourly_values is None:
             raise ValueError(f"the metered year {self.year} of {self.factory.factory_id} was loaded without hourly "
                              "roll-ups: load it with metered_year(..., hourly=True)")

@@ -109,7 +109,9 @@ def hourly_carbon(factory_id: str, year: int, url: str | None = None, series: st
     if isinstance(series, str):
         rows = _load_series(series, my.start, my.end, url)
     assert rows is None or isinstance(rows, pa.Table)
-    out = tc.hourly_carbon(my.hourly(), factors.table, rows)
+    # hour roll-ups kept as files (and not yet read) are joined where they lie, in the engine
+    hours = my.hour_parts if my.hourly_values is None and my.hour_parts is not None else my.hourly()
+    out = tc.hourly_carbon(hours, factors.table, rows)
     ids = fm.meters["meter_id"].combine_chunks()
     codes = fm.meters["code"].combine_chunks()
     indices = pc.index_in(out["meter_id"], value_set=ids).combine_chunks().cast(pa.int32())

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import shutil
 from collections.abc import Callable
 
 import duckdb
@@ -76,28 +77,37 @@ def kept_year(factory_id: str, year: int, url: str | None = None, *, estimate: E
 
     def whole() -> MeteredYear:
         head = kept.audit_head(url)
-        pieces = scan_pieces(fm, year, view, estimate=estimate, power_as_energy=power_as_energy, progress=progress,
-                             hourly=hourly)
-        new_state = kept.State(head, setup)
-        kept.save(factory_id, year, kind, pieces, new_state, fm.timezone, url=url)
-        if pieces.hourly is not None:
-            files.save_hours(factory_id, year, kind, pieces.hourly, new_state, fm.timezone, url)
-        return assemble(fm, year, pieces, estimate, power_as_energy)
+        # the hours go from the engine straight into files (staged, kept once the monthly pieces are)
+        staged = files.stage(factory_id, year, kind, url) if hourly else None
+        try:
+            pieces = scan_pieces(fm, year, view, estimate=estimate, power_as_energy=power_as_energy,
+                                 progress=progress, hourly=hourly, hours_to=staged)
+            new_state = kept.State(head, setup)
+            kept.save(factory_id, year, kind, pieces, new_state, fm.timezone, url=url)
+            parts = None
+            if staged is not None and pieces.hour_files is not None:
+                parts = files.commit(factory_id, year, kind, staged, pieces.hour_files, new_state, url)
+        finally:
+            if staged is not None:
+                shutil.rmtree(staged, ignore_errors=True)
+        return dataclasses.replace(assemble(fm, year, pieces, estimate, power_as_energy),
+                                   hour_parts=None if parts is None else tuple(parts))
 
     if state is None or state.setup != setup:
         return whole()
     head, touched = kept.changes_since(factory_id, state.audit_id, url)
     starts = month_starts(year, fm.timezone)
     before, after = margins(fm, estimate)
-    ranges = with_dependents(affected(touched, stored.gaps, year, fm.timezone,
-                                      (starts[0] - before, starts[12] + after)), fm) if touched else {}
+    read = (starts[0] - before, starts[12] + after)
+    ranges = with_dependents(affected(touched, stored.gaps, year, fm.timezone, read), fm, stored.gaps,
+                             year) if touched else {}
     months = {m for first, last in ranges.values() for m in range(first, last + 1)}
-    # the hours kept for the stored state: those of the months to recompute (to update them), or all when asked
-    old_hours = files.load_hours(factory_id, year, kind, state, url, None if hourly else months) \
-        if (hourly or months) else None
-    if hourly and old_hours is None:
+    # the hours kept for the stored state (their files), and those of the months to recompute, to update them
+    parts = files.hour_parts(factory_id, year, kind, state, url)
+    if hourly and parts is None:
         return whole()  # no hours kept for this state: one whole scan keeps both
     if ranges:
+        old_hours = files.load_hours(factory_id, year, kind, state, url, months) if parts is not None else None
         new = scan_pieces(fm, year, view, estimate=estimate, power_as_energy=power_as_energy, ranges=ranges,
                           hourly=old_hours is not None)
         stored = replace(dataclasses.replace(stored, hourly=old_hours), new, ranges, year, fm.timezone)
@@ -105,8 +115,7 @@ def kept_year(factory_id: str, year: int, url: str | None = None, *, estimate: E
         kept.save(factory_id, year, kind, new, new_state, fm.timezone, ranges=ranges, url=url)
         if stored.hourly is not None:
             files.save_hours(factory_id, year, kind, stored.hourly, new_state, fm.timezone, url, months=months)
-    else:  # nothing of this year's months changed (the state stays: the same entries are looked at next time)
-        stored = dataclasses.replace(stored, hourly=old_hours)
-    if not hourly:
-        stored = dataclasses.replace(stored, hourly=None)
-    return assemble(fm, year, stored, estimate, power_as_energy)
+            parts = files.hour_parts(factory_id, year, kind, new_state, url)
+    # nothing of this year's months changed: the state stays (the same entries are looked at next time)
+    my = assemble(fm, year, dataclasses.replace(stored, hourly=None), estimate, power_as_energy)
+    return dataclasses.replace(my, hour_parts=tuple(parts)) if hourly and parts is not None else my
