@@ -125,17 +125,27 @@ def upgrade_measure(device: Equipment, by_regime: Mapping[str, UpgradeSavings], 
     if not by_regime:
         raise InputError(f"设备 {device.code} 没有任何口径的节能量", f"no savings for device {device.code}")
     first = next(iter(by_regime.values()))
-    kwh = first.kwh_per_year
     how = ("metered input E_in × (1 − η₀/η₁)" if first.basis == "metered"
            else f"P × β × (100/η₀ − 100/η₁) × h = {device.rated_power_kw} kW × {device.load_factor} × "
                 f"(100/{first.efficiency_now_pct} − 100/{first.efficiency_grade1_pct}) × {device.running_hours} h")
     how_zh = ("计量输入电量 E_in × (1 − η₀/η₁)" if first.basis == "metered"
               else f"P × β × (100/η₀ − 100/η₁) × h（额定功率 {device.rated_power_kw} kW，负载率 "
                    f"{device.load_factor}，年运行 {device.running_hours} h）")
+    return _upgrade(device, by_regime, investment_given, kgce_per_kwh,
+                    f"η ≥ {first.efficiency_grade1_pct}%", f"η ≥ {first.efficiency_grade1_pct} %",
+                    f"ΔE = {how}; tariff {first.tariff} yuan/kWh", f"ΔE = {how_zh}；电价 {first.tariff} 元/kWh")
+
+
+def _upgrade(device: Equipment, by_regime: Mapping[str, UpgradeSavings | MachineSavings],
+             investment_given: bool, kgce_per_kwh: Decimal | None, limit_zh: str, limit_en: str, basis: str,
+             basis_zh: str) -> Measure:
+    """The one shape of an upgrade measure: figures of the first regime's savings, CO2 under each regime."""
+    first = next(iter(by_regime.values()))
+    kwh = first.kwh_per_year
     return Measure(
         id=f"upgrade:{device.code}", kind="equipment_upgrade", target=device.code,
-        title_zh=f"{device.name or device.code} 更换为1级能效（η ≥ {first.efficiency_grade1_pct}%）",
-        title_en=f"replace {device.name or device.code} by grade 1 (η ≥ {first.efficiency_grade1_pct} %)",
+        title_zh=f"{device.name or device.code} 更换为1级能效（{limit_zh}）",
+        title_en=f"replace {device.name or device.code} by grade 1 ({limit_en})",
         facility=device.facility, kwh_per_year=kwh,
         tce_per_year=kwh * kgce_per_kwh * TCE_PER_KGCE if kgce_per_kwh is not None else None,
         tco2_per_year={regime: s.tco2_per_year for regime, s in by_regime.items()},
@@ -144,8 +154,7 @@ def upgrade_measure(device: Equipment, by_regime: Mapping[str, UpgradeSavings], 
         payback_years=first.payback_years if investment_given else None,
         npv=first.npv if investment_given else None,
         lifetime_years=first.lifetime_years if investment_given else None,
-        basis=f"ΔE = {how}; tariff {first.tariff} yuan/kWh", basis_zh=f"ΔE = {how_zh}；电价 {first.tariff} 元/kWh",
-        sources=(first.row_id,),
+        basis=basis, basis_zh=basis_zh, sources=(first.row_id,),
     )
 
 
@@ -193,7 +202,6 @@ def machine_upgrade_measure(device: Equipment, by_regime: Mapping[str, MachineSa
     if not by_regime:
         raise InputError(f"设备 {device.code} 没有任何口径的节能量", f"no savings for device {device.code}")
     first = next(iter(by_regime.values()))
-    kwh = first.kwh_per_year
     now, target = _shown(first.value_now), _shown(first.value_grade1)
     sym, sym1 = ("e₀", "e₁") if first.metric == "specific_power" else ("η₀", "η₁")
     ratio = f"(1 − {target}/{now})" if first.metric == "specific_power" else f"(1 − {now}/{target})"
@@ -204,20 +212,7 @@ def machine_upgrade_measure(device: Equipment, by_regime: Mapping[str, MachineSa
          f"年运行 {device.running_hours} h）")
     limit = f"{'≤' if first.metric == 'specific_power' else '≥'} {target} {first.unit}"
     what = "e" if first.metric == "specific_power" else "η"
-    return Measure(
-        id=f"upgrade:{device.code}", kind="equipment_upgrade", target=device.code,
-        title_zh=f"{device.name or device.code} 更换为1级能效（{what} {limit}）",
-        title_en=f"replace {device.name or device.code} by grade 1 ({what} {limit})",
-        facility=device.facility, kwh_per_year=kwh,
-        tce_per_year=kwh * kgce_per_kwh * TCE_PER_KGCE if kgce_per_kwh is not None else None,
-        tco2_per_year={regime: s.tco2_per_year for regime, s in by_regime.items()},
-        money_per_year=first.money_per_year,
-        investment=first.replacement_cost if investment_given else None,
-        payback_years=first.payback_years if investment_given else None,
-        npv=first.npv if investment_given else None,
-        lifetime_years=first.lifetime_years if investment_given else None,
-        basis=f"{first.formula} with E₀ = {e0}, {sym}/{sym1} of {first.standard}: {ratio}; tariff {first.tariff} "
-              "yuan/kWh",
-        basis_zh=f"{first.formula}，E₀ = {e0_zh}，{first.standard}：{ratio}；电价 {first.tariff} 元/kWh",
-        sources=(first.row_id,),
-    )
+    return _upgrade(device, by_regime, investment_given, kgce_per_kwh, f"{what} {limit}", f"{what} {limit}",
+                    f"{first.formula} with E₀ = {e0}, {sym}/{sym1} of {first.standard}: {ratio}; tariff "
+                    f"{first.tariff} yuan/kWh",
+                    f"{first.formula}，E₀ = {e0_zh}，{first.standard}：{ratio}；电价 {first.tariff} 元/kWh")
