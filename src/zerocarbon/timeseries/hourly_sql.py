@@ -71,9 +71,10 @@ GRID_METER_SCHEMA = pa.schema([("meter_id", pa.int64()), ("to_mwh", FACTOR_TYPE)
 GRID_FACTOR_SCHEMA = pa.schema([("ts", pa.int64()), ("factor", FACTOR_TYPE), ("source", pa.string())])
 
 
-def hourly_script(f_est: int = iv.FLAG_ESTIMATED) -> str:
-    """The statement creating ``hourly`` from the intervals (after the interval script has run)."""
-    return HOURLY_SQL.format(values=iv.values_sql(lean=True), f_est=f_est, hour=HOUR)
+def hourly_script(f_est: int = iv.FLAG_ESTIMATED, values: str | None = None) -> str:
+    """The statement creating ``hourly`` from the intervals (after the interval script has run); ``values``: the
+    SQL of the intervals (default ``values_sql(lean=True)``; the region engine's includes the virtual meters)."""
+    return HOURLY_SQL.format(values=values or iv.values_sql(lean=True), f_est=f_est, hour=HOUR)
 
 
 def no_factors() -> tuple[pa.Table, pa.Table]:

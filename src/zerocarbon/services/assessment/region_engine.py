@@ -15,8 +15,8 @@ What is the same as the metered year, per factory: the window (the local calenda
 the interval rules, the month roll-up (sums of exact values; a month with an interval that has no exact value
 has no exact total). With ``hourly=True`` also the hour roll-up per meter and local hour and, given an hourly grid
 factor table, the hourly carbon of purchased electricity (:mod:`zerocarbon.timeseries.hourly_sql`, the same one
-definition run by both engines). What is not here yet: virtual meters (computed in Python from their inputs'
-intervals by the metered year; listed as missing), the inventory and indicators of each factory.
+definition run by both engines). Virtual meters are evaluated per interval by the one SQL definition of
+:mod:`zerocarbon.timeseries.virtual_sql` and rolled up with the real ones. Not here: the inventory and indicators.
 
 Factories are run together, one script per time zone (the window is a local year), so a region of many
 factories is one Spark job per statement, not one per factory.
@@ -46,6 +46,7 @@ from zerocarbon.timeseries import hourly_sql as hs
 from zerocarbon.timeseries import intervals as iv
 from zerocarbon.timeseries.carbon import year_bounds
 from zerocarbon.timeseries.dialects import transpile
+from zerocarbon.timeseries.virtual_sql import add_virtual
 from zerocarbon.timeseries.year import FactoryMeters, margins
 from zerocarbon.units import conversion_factor
 
@@ -204,7 +205,7 @@ class RegionTotals:
 
     ``monthly`` has the columns of :data:`MONTHLY_SCHEMA` (without ``max_end``) plus ``factory_id`` and the
     meter's ``code``, ``carrier``, ``energy_unit``, ``category`` and ``item``; ``gaps`` and ``unused`` are the
-    interval SQL's, with ``factory_id``. Virtual meters are not included (see the module docstring).
+    interval SQL's, with ``factory_id``. Virtual meters are included (:mod:`zerocarbon.timeseries.virtual_sql`).
     """
 
     year: int
@@ -272,7 +273,7 @@ METHOD = {
                  "roll-over and meter events; gaps listed, estimated only when asked)",
     "exact": "DECIMAL(38,12) sums of readings with at most 6 decimals; a month with an inexact interval has no total",
     "months": "local calendar months of the factory's time zone, half-open [start, end)",
-    "scope": "real meters only; virtual meters, inventory and indicators not computed here",
+    "scope": "real and virtual meters (zerocarbon.timeseries.virtual_sql); inventory and indicators not here",
 }
 HOURLY_METHOD = {
     "hours": "local hours of each local month [p_start + k·3600, +3600), DECIMAL(38,12) sums of the intervals' "
@@ -406,15 +407,16 @@ def _assess(layout: Layout, year: int, runner: _Runner, engine: Engine, estimate
                                               factories=", ".join(_literal(fm.factory_id) for fm in group)))
         start, end = year_bounds(year, tz)
         runner.script(iv.interval_script(start=start, end=end, estimate=estimate, lean=True))
+        values = add_virtual(runner, [(fm.meters, fm.nodes) for fm in group], iv.values_sql(lean=True))
         if progress is not None:
             progress(f"{tz}: intervals done")
-        monthly.append(runner.fetch(MONTHLY_SQL.format(values=iv.values_sql(lean=True), f_est=iv.FLAG_ESTIMATED),
+        monthly.append(runner.fetch(MONTHLY_SQL.format(values=values, f_est=iv.FLAG_ESTIMATED),
                                     MONTHLY_SCHEMA))
         gaps.append(runner.fetch(iv.GAPS_SQL, iv.GAP_SCHEMA))
         unused.append(runner.fetch(iv.UNUSED_SQL, iv.UNUSED_SCHEMA))
         if factors is not None:
             runner.table("grid_meters", grid_meters(pa.concat_tables([fm.meters for fm in group])))
-            runner.script(hs.hourly_script())
+            runner.script(hs.hourly_script(values=values))
             hours.append(runner.fetch(hs.HOURLY_CARBON_SQL, hs.HOURLY_SCHEMA))
             if progress is not None:
                 progress(f"{tz}: hours done")

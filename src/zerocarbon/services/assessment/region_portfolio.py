@@ -13,8 +13,9 @@ store. So the portfolio has the shape of the regional view: ``write_region_xlsx`
 region page model takes it. The store's view evaluates with counter gaps filled linearly
 (:func:`zerocarbon.services.inventory.cached.metered`): assess with ``estimate="linear"`` for the same figures.
 
-What a layout cannot give yet is the factory's located error, never a silent figure: a virtual meter feeding an
-inventory category (virtual meters are evaluated in Python by the metered year, not by the region engine).
+Virtual meters come from the engine too (:mod:`zerocarbon.timeseries.virtual_sql`). What a layout cannot give yet
+is the factory's located error, never a silent figure: a formula with ``sum(children)`` (a layout carries no nodes;
+:func:`~zerocarbon.timeseries.year.virtual_inputs` refuses it by meter).
 """
 
 from __future__ import annotations
@@ -27,7 +28,6 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from zerocarbon.errors import InputError
 from zerocarbon.services.assessment.region import factory_row, portfolio
 from zerocarbon.services.assessment.region_engine import Layout, RegionTotals
 from zerocarbon.services.inventory.runs import InventoryRun, run_store_inventory
@@ -40,17 +40,11 @@ _MONTHLY = ("meter_id", "period", "ts", "ts_end", "value", "value_exact", "n_int
 
 
 def metered_year_of(totals: RegionTotals, fm: FactoryMeters) -> MeteredYear:
-    """The factory's metered year made of the engine's monthly totals (real meters only).
+    """The factory's metered year made of the engine's monthly totals (real and virtual meters).
 
     ``value`` (float) is the exact total as a float; a month with intervals but no exact total gets NaN, so the
     activity lines refuse it by name as they do on a store (more than 6 decimals).
     """
-    virtual = [r["code"] for r in fm.meters.to_pylist() if r["is_virtual"] and r["category"]]
-    if virtual:
-        raise InputError(f"工厂 {fm.factory_id} 的虚拟表 {', '.join(virtual)} 计入清单，区域计算尚不支持虚拟表",
-                         f"factory {fm.factory_id}: virtual meter(s) {', '.join(virtual)} feed the inventory; the "
-                         "region engine does not compute virtual meters yet", field="meters",
-                         details={"meters": virtual})
     mine = totals.monthly.filter(pc.equal(totals.monthly["factory_id"], fm.factory_id))
     exact = mine["value_exact"].to_pylist()
     counts = mine["n_intervals"].to_pylist()
