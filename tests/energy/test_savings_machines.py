@@ -73,7 +73,7 @@ def test_compressor_below_minimum_is_costed_and_grade_1_saves_nothing() -> None:
     g = grade_device(c)
     assert g.outcome == "below_minimum"
     s = machine_upgrade_to_grade1(c, g, **ECON)  # type: ignore[arg-type]
-    assert s.kwh_per_year == D(148000) * (1 - D("6.7") / D("9.0"))
+    assert s.kwh_per_year == D(148000) * (D("9.0") - D("6.7")) / D("9.0")  # = 37,822.2…
     best = compressor("6.7")
     s1 = machine_upgrade_to_grade1(best, grade_device(best), **ECON)  # type: ignore[arg-type]
     assert s1.kwh_per_year == 0 and s1.payback_years is None and s1.npv == D(-60000)

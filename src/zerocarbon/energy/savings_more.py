@@ -247,7 +247,9 @@ def machine_upgrade_to_grade1(device: Equipment, grade: GradeResult, *, electric
     else:
         assert device.rated_power_kw is not None and device.load_factor is not None and run is not None
         e0 = input_energy(device.rated_power_kw, device.load_factor, run)
-    kwh = e0 * ratio
+    # ΔE = E₀ (e₀ − e₁)/e₀ or E₀ (η₁ − η₀)/η₁: the one division last, so that a saving that is a whole number
+    # comes out as one (E₀ × a rounded ratio leaves a 1e-23 residue in the outputs)
+    kwh = e0 * (now - target) / now if lower_better else e0 * (target - now) / target
     money = kwh * tariff
     return MachineSavings(
         code=device.code, kind=device.kind, standard=grade.standard, row_id=row_id, metric=metric, unit=unit,
