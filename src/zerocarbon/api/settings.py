@@ -18,6 +18,8 @@ ZEROCARBON_FORECAST_SCHEDULE_JOBS  ["detect","forecast"]  what the scheduled run
 ZEROCARBON_FORECAST_SCHEDULE_FACTORIES  []                factory ids (empty: every factory of the store)
 ZEROCARBON_FORECAST_SCHEDULE_YEAR  (empty)                data year (empty: the local year of the run)
 ZEROCARBON_FORECAST_SCHEDULE_POLL_SECONDS  60             how often the scheduler wakes [s]
+ZEROCARBON_REGION_PORTFOLIO_DIR  (empty)                  folder of ``region assess --portfolio DIR/<year>.json``
+                                                          files the region view serves (docs/api.md)
 ============================  ==========================  ====================================================
 
 The default secret is public (it is in this file), so anyone could sign tokens with it: outside
@@ -33,6 +35,7 @@ from __future__ import annotations
 
 import logging
 from functools import lru_cache
+from pathlib import Path
 from typing import Literal
 
 from pydantic import Field
@@ -74,6 +77,9 @@ class Settings(BaseSettings):
     forecast_schedule_year: int | None = Field(None, description="data year; empty = the local year of the run")
     forecast_schedule_holidays: bool = Field(True, description="Chinese holiday calendar (else Monday–Friday)")
     forecast_schedule_poll_seconds: float = Field(60.0, gt=0, le=3600, description="how often the scheduler wakes [s]")
+    region_portfolio_dir: Path | None = Field(
+        None, description="folder of the region engine's portfolio files <year>.json (zerocarbon region assess "
+                          "--portfolio); the region view serves the year's file when there is one")
 
     @property
     def uses_default_secret(self) -> bool:

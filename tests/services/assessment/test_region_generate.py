@@ -54,6 +54,9 @@ def test_generated_layout_has_the_export_schema_and_is_deterministic(tmp_path: P
     events = pq.read_table(tmp_path / "a" / "events" / "region=浙江" / "factory=G0001" / "events.parquet")
     assert events.schema.equals(iv.EVENT_SCHEMA) and events["kind"].to_pylist() == ["replacement"]
     assert [fm.factory_id for fm in read_layout(tmp_path / "a").factories] == ["G0000", "G0001"]
+    nodes = pq.read_table(tmp_path / "a" / "nodes" / "region=浙江" / "factory=G0001" / "nodes.parquet")
+    assert nodes.schema.equals(iv.NODE_SCHEMA) and nodes.num_rows == 0  # the synthetic meters hang on no node
+    assert all(fm.nodes.num_rows == 0 for fm in read_layout(tmp_path / "a").factories)
     with pytest.raises(InputError, match="not empty"):
         generate_region(tmp_path / "a", 1, 6, 1)
 

@@ -268,7 +268,7 @@ def test_generated_region_hours_and_carbon_are_the_same_on_both_engines(spark: o
 
 
 def test_virtual_meters_are_the_same_on_spark(spark: object, tmp_path: Path) -> None:
-    """The virtual meters (V = E1 − SUB with a unit conversion, W = 0.5·V + 2·SUB after it) of
+    """The virtual meters (V = E1 − SUB with a unit conversion, W = 0.5·V + 2·SUB after it, T = sum(children)) of
     ``test_region_virtual``'s layout: Spark gives DuckDB's monthly rows, which equal the metered year's."""
     from tests.services.assessment import test_region_virtual as tv
 
@@ -280,6 +280,6 @@ def test_virtual_meters_are_the_same_on_spark(spark: object, tmp_path: Path) -> 
         on_spark = assess_layout(layout, YEAR, "spark", spark=spark)  # type: ignore[arg-type]
         assert duck.monthly.equals(on_spark.monthly)
         got = tv.region_months(on_spark)
-        assert {c for _, c, _ in got} == {"E1", "SUB", "V", "W"} and got == tv.own_months(url)
+        assert {c for _, c, _ in got} == {"E1", "SUB", "V", "W", "T"} and got == tv.own_months(url)
     finally:
         get_engine(url).dispose()

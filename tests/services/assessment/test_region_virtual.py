@@ -1,12 +1,16 @@
 """Virtual meters on the region engine (issue 17): the monthly totals of virtual meters evaluated by
 :mod:`zerocarbon.timeseries.virtual_sql` equal, Decimal for Decimal, those of the factory's own metered year
 (:func:`zerocarbon.timeseries.rollups.evaluate_virtual` per interval in Python/Arrow, then rolled up), and one
-month is also written out from the readings by hand. The Spark run of the same layout is in
+month is also written out from the readings by hand. ``T = sum(children)`` expands through the node tree the layout
+carries (E1 and SUB on the two child nodes of T's node); a layout written before the node tree was exported reads with
+no nodes and leaves T out. The Spark run of the same layout is in
 ``test_region_spark.py``.
 """
 
 from __future__ import annotations
 
+import json
+import shutil
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import datetime
@@ -21,9 +25,9 @@ from zerocarbon.model.metering import FactorySetup
 from zerocarbon.services.assessment.region_engine import RegionTotals, assess_layout, read_layout
 from zerocarbon.services.assessment.region_export import export_region
 from zerocarbon.services.assessment.region_portfolio import metered_year_of
-from zerocarbon.services.metering.year import metered_year
+from zerocarbon.services.metering.year import load_factory_meters, metered_year
 from zerocarbon.store.factories import save_factory_setup
-from zerocarbon.timeseries.intervals import FLAG_INCOMPLETE
+from zerocarbon.timeseries.intervals import FLAG_INCOMPLETE, NODE_SCHEMA, conform
 
 TZ = ZoneInfo("Asia/Shanghai")
 T0 = int(datetime(2023, 1, 29, tzinfo=TZ).timestamp())  # five local days across a month's end
@@ -38,12 +42,15 @@ def _setup(fid: str) -> FactorySetup:
     meter = {"node": "S", "carrier": "electricity", "register_kind": "interval", "interval_seconds": Q}
     return FactorySetup.model_validate({
         "factory": {"id": fid, "name_zh": f"虚拟表测试厂 {fid}", "province": "江苏"},
-        "nodes": [{"code": "S", "kind": "site", "name_zh": "厂区"}],
+        "nodes": [{"code": "S", "kind": "site", "name_zh": "厂区"},
+                  {"code": "A", "kind": "workshop", "name_zh": "车间 A", "parent": "S"},
+                  {"code": "B", "kind": "workshop", "name_zh": "车间 B", "parent": "S"}],
         "meters": [
-            {**meter, "code": "E1", "unit": "kWh", "multiplier": "10"},
-            {**meter, "code": "SUB", "unit": "MWh"},  # converted ×1000 into the virtual meters' kWh
+            {**meter, "node": "A", "code": "E1", "unit": "kWh", "multiplier": "10"},
+            {**meter, "node": "B", "code": "SUB", "unit": "MWh"},  # converted ×1000 into the virtual meters' kWh
             {**meter, "code": "V", "unit": "kWh", "virtual_formula": "E1 - SUB", "category": "electricity_purchased"},
             {**meter, "code": "W", "unit": "kWh", "virtual_formula": "0.5 * V + 2 * SUB"},  # nested: after V
+            {**meter, "code": "T", "unit": "kWh", "virtual_formula": "sum(children)"},  # E1 (on A) + SUB (on B)
         ],
     })
 
@@ -110,7 +117,7 @@ def _by_hand(k: int, code: str, period: str) -> Decimal:
             continue
         e1 = 10 * (Decimal("1.25") + (ts // Q) % 5 * Decimal("0.5") + k)
         sub = 1000 * (Decimal("0.001") + (ts // Q) % 3 * Decimal("0.0005"))
-        total += e1 - sub if code == "V" else Decimal("0.5") * (e1 - sub) + 2 * sub
+        total += {"V": e1 - sub, "W": Decimal("0.5") * (e1 - sub) + 2 * sub, "T": e1 + sub}[code]
     return total
 
 
@@ -118,15 +125,44 @@ def test_virtual_meters_equal_the_metered_year(virtual_region: tuple[str, Path])
     url, layout = virtual_region
     duck = assess_layout(layout, YEAR, "duckdb")
     got, own = region_months(duck), own_months(url)
-    assert {c for _, c, _ in got} == {"E1", "SUB", "V", "W"}
+    assert {c for _, c, _ in got} == {"E1", "SUB", "V", "W", "T"}
     assert got == own
     for k, fid in enumerate(FACTORIES):
-        for code in ("V", "W"):
+        for code in ("V", "W", "T"):
             for period in ("2023-01", "2023-02"):
                 assert got[(fid, code, period)][0] == _by_hand(k, code, period)
     # February: the interval E1 misses has no virtual value, flagged incomplete, counted as missing
     assert got[("V1F", "V", "2023-02")][2] == 1 and got[("V1F", "V", "2023-02")][4] & FLAG_INCOMPLETE
     assert got[("V1F", "W", "2023-01")][2] == 0 and not got[("V1F", "W", "2023-01")][4] & FLAG_INCOMPLETE
+    assert got[("V1F", "T", "2023-02")][2] == 1 and got[("V1F", "T", "2023-02")][4] & FLAG_INCOMPLETE
+
+
+def test_the_layout_carries_the_node_tree(virtual_region: tuple[str, Path]) -> None:
+    url, layout = virtual_region
+    for fid in FACTORIES:
+        fm = read_layout(layout, [fid]).factories[0]
+        assert fm.nodes.num_rows == 3
+        assert fm.nodes.equals(conform(load_factory_meters(fid, url).nodes, NODE_SCHEMA))
+        codes = dict(zip(fm.nodes["node_id"].to_pylist(), fm.nodes["code"].to_pylist(), strict=True))
+        assert sorted((codes[r["node_id"]], codes.get(r["parent_id"])) for r in fm.nodes.to_pylist()) == [
+            ("A", "S"), ("B", "S"), ("S", None)]
+
+
+def test_a_layout_without_the_node_tree_still_reads(virtual_region: tuple[str, Path], tmp_path: Path) -> None:
+    url, layout = virtual_region
+    old = tmp_path / "old"
+    shutil.copytree(layout, old)
+    shutil.rmtree(old / "nodes")
+    meta = json.loads((old / "layout.json").read_text(encoding="utf-8"))
+    for f in meta["factories"]:
+        del f["nodes"]
+    (old / "layout.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    assert all(fm.nodes.num_rows == 0 for fm in read_layout(old).factories)
+    got, own = region_months(assess_layout(old, YEAR, "duckdb")), own_months(url)
+    # T (sum(children)) cannot be evaluated, so the factory's virtual meters are left out of the totals
+    # (timeseries/virtual_sql.virtual_terms) …
+    assert {c for _, c, _ in got} == {"E1", "SUB"}
+    assert got == {k: v for k, v in own.items() if k[1] in ("E1", "SUB")}  # … and the real meters are unchanged
 
 
 def test_virtual_meter_feeding_the_inventory_is_no_longer_refused(virtual_region: tuple[str, Path]) -> None:
@@ -158,8 +194,6 @@ def test_virtual_meters_in_the_hour_roll_up(virtual_region: tuple[str, Path]) ->
 
 
 def test_terms_levels_and_a_formula_the_layout_cannot_evaluate(virtual_region: tuple[str, Path]) -> None:
-    import pyarrow as pa
-
     from zerocarbon.errors import InputError
     from zerocarbon.timeseries.virtual_sql import virtual_terms
     from zerocarbon.timeseries.year import virtual_inputs
@@ -169,12 +203,11 @@ def test_terms_levels_and_a_formula_the_layout_cannot_evaluate(virtual_region: t
     terms = {(r["meter_id"], r["input_id"]): (r["coefficient_exact"], r["n_inputs"], r["level"])
              for r in virtual_terms([(fm.meters, fm.nodes)]).to_pylist()}
     assert terms == {(ids["V"], ids["E1"]): (Decimal(1), 2, 1), (ids["V"], ids["SUB"]): (Decimal(-1000), 2, 1),
-                     (ids["W"], ids["V"]): (Decimal("0.5"), 2, 2), (ids["W"], ids["SUB"]): (Decimal(2000), 2, 2)}
-    formulas = ["sum(children)" if c == "W" else f for c, f in zip(fm.meters["code"].to_pylist(),
-                                                                   fm.meters["virtual_formula"].to_pylist(),
-                                                                   strict=True)]
-    meters = fm.meters.set_column(fm.meters.schema.get_field_index("virtual_formula"), "virtual_formula",
-                                  pa.array(formulas, pa.string()))
-    assert virtual_terms([(meters, fm.nodes)]).num_rows == 0  # left out of the totals …
-    with pytest.raises(InputError, match="W"):  # … and the factory's own evaluation (the portfolio's row) names it
-        virtual_inputs(replace(fm, meters=meters))
+                     (ids["W"], ids["V"]): (Decimal("0.5"), 2, 2), (ids["W"], ids["SUB"]): (Decimal(2000), 2, 2),
+                     (ids["T"], ids["E1"]): (Decimal(1), 2, 1), (ids["T"], ids["SUB"]): (Decimal(1000), 2, 1)}
+    # without the node tree (a layout written before it was exported) T = sum(children) cannot be evaluated: the
+    # factory's virtual meters are left out of the totals …
+    assert virtual_terms([(fm.meters, NODE_SCHEMA.empty_table())]).num_rows == 0
+    # … and the factory's own evaluation (the portfolio's row) names it
+    with pytest.raises(InputError, match="virtual meter T:"):
+        virtual_inputs(replace(fm, nodes=NODE_SCHEMA.empty_table()))

@@ -3,7 +3,8 @@
 Thin: :mod:`zerocarbon.services.dashboard.verdict` evaluates (the same use cases as ``zerocarbon verdict``
 and ``zerocarbon region``) and labels; these routes check who asks. The regional view covers the factories
 the caller sees (authority: its region; admin: all) and needs the portfolio permission; while it runs,
-``…/progress`` says how many factories are done.
+``…/progress`` says how many factories are done. With ``ZEROCARBON_REGION_PORTFOLIO_DIR`` holding the year's
+``region assess --portfolio`` file, the view (and workbook) is that file's, restricted to the same factories.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Response
 
-from zerocarbon.api.deps import PrincipalDep, ReadableFactory, StoreUrl, require_global
+from zerocarbon.api.deps import PrincipalDep, ReadableFactory, SettingsDep, StoreUrl, require_global
 from zerocarbon.api.errors import COMMON_ERRORS
 from zerocarbon.api.roles import GlobalPermission
 from zerocarbon.services.dashboard import factories
@@ -39,8 +40,9 @@ def _region_ids(principal: PrincipalDep, url: str) -> list[str]:
 @router.get("/region/{year}",
             summary="Every visible factory evaluated for the year: tier, levels, key indicators, rank in its "
                     "industry, gaps (portfolio permission)")
-def region(principal: PrincipalDep, year: YearPath, url: StoreUrl, province: Province = None) -> dict[str, Any]:
-    return verdicts.region(_region_ids(principal, url), year, province or None, url)
+def region(principal: PrincipalDep, year: YearPath, url: StoreUrl, settings: SettingsDep,
+           province: Province = None) -> dict[str, Any]:
+    return verdicts.region(_region_ids(principal, url), year, province or None, url, settings.region_portfolio_dir)
 
 
 @router.get("/region/{year}/progress",
@@ -54,8 +56,10 @@ def region_progress(principal: PrincipalDep, year: YearPath, url: StoreUrl,
 @router.get("/region/{year}/workbook", response_class=Response,
             summary="The regional evaluation as an XLSX workbook (zh or en)",
             responses={200: {"content": {XLSX: {"schema": {"type": "string", "format": "binary"}}}}})
-def region_workbook(principal: PrincipalDep, year: YearPath, url: StoreUrl, province: Province = None,
+def region_workbook(principal: PrincipalDep, year: YearPath, url: StoreUrl, settings: SettingsDep,
+                    province: Province = None,
                     lang: Annotated[str, Query(pattern="^(zh|en)$")] = "zh") -> Response:
-    body = verdicts.region_xlsx(_region_ids(principal, url), year, province or None, url, lang)
+    body = verdicts.region_xlsx(_region_ids(principal, url), year, province or None, url, lang,
+                                settings.region_portfolio_dir)
     name = f"zerocarbon-region-{year}{'-' + province if province and province.isascii() else ''}.{lang}.xlsx"
     return Response(body, media_type=XLSX, headers={"Content-Disposition": f'attachment; filename="{name}"'})

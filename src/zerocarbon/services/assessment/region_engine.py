@@ -153,7 +153,7 @@ class Layout:
 
 
 def read_layout(root: Path, factory_ids: list[str] | None = None) -> Layout:
-    """The factories, meters and events of the layout in ``root`` (the readings stay in their Parquet files)."""
+    """The factories, meters, nodes and events of the layout in ``root`` (the readings stay in their Parquet files)."""
     meta_path = root / "layout.json"
     if not meta_path.is_file():
         raise InputError(f"{root} 不是区域数据目录（缺少 layout.json）",
@@ -173,6 +173,9 @@ def read_layout(root: Path, factory_ids: list[str] | None = None) -> Layout:
         part = f"region={f['province']}/factory={fid}"
         meters = iv.conform(pq.read_table(root / "meters" / part / "meters.parquet"), iv.METER_SCHEMA)
         events = iv.conform(pq.read_table(root / "events" / part / "events.parquet"), iv.EVENT_SCHEMA)
+        # the node tree (for sum(children)); a layout written before it was exported has none
+        nodes = (iv.conform(pq.read_table(root / str(f["nodes"])), iv.NODE_SCHEMA) if f.get("nodes")
+                 else iv.NODE_SCHEMA.empty_table())
         for i in meters["meter_id"].to_pylist():
             if i in owner:
                 raise InputError(f"计量表 id {i} 同时属于 {owner[i]} 和 {fid}",
@@ -182,7 +185,7 @@ def read_layout(root: Path, factory_ids: list[str] | None = None) -> Layout:
         if f.get("declared"):
             declared[fid] = root / str(f["declared"])
         out.append(FactoryMeters(fid, str(f["name_zh"]), str(f["name_en"]), str(f["province"]), str(f["timezone"]),
-                                 meters, iv.NODE_SCHEMA.empty_table(), events))
+                                 meters, nodes, events))
     if factory_ids is not None:
         missing = sorted(set(factory_ids) - {fm.factory_id for fm in out})
         if missing:

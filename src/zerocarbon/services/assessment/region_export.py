@@ -9,6 +9,7 @@ The layout is what a distributed engine (Spark) or DuckDB reads to evaluate a wh
                                                         current readings: meter_id, ts, value, flags
     DIR/meters/region=<province>/factory=<id>/meters.parquet   METER_SCHEMA (the metered year's meter table)
     DIR/events/region=<province>/factory=<id>/events.parquet   EVENT_SCHEMA (replacements and resets)
+    DIR/nodes/region=<province>/factory=<id>/nodes.parquet     NODE_SCHEMA (the node tree, for ``sum(children)``)
     DIR/declared/region=<province>/factory=<id>/<file>          the factory's declared activity file, when it has
                                                         one (:func:`zerocarbon.services.inventory.cached.declared_file`)
 
@@ -19,7 +20,9 @@ meter and time, corrections applied), read through the store's reader
 (:func:`zerocarbon.store.readings.register_readings`: the columnar cache on SQLite, Arrow over ADBC on
 PostgreSQL). ``year`` and ``month`` are the reading's local calendar month in the factory's time zone. The
 meter table is the one :func:`zerocarbon.services.metering.year.load_factory_meters` builds (cost centres
-already resolved through the hierarchy), so the engine needs no node table.
+already resolved through the hierarchy); the node table (the metered year's ``FactoryMeters.nodes``) is written
+too, so that a virtual meter's ``sum(children)`` expands as in the factory's own metered year. ``layout.json`` names
+each factory's node table (``"nodes"``); a layout without it reads with no nodes.
 """
 
 from __future__ import annotations
@@ -40,7 +43,7 @@ from zerocarbon.services.inventory.cached import declared_file
 from zerocarbon.services.metering.year import load_factory_meters
 from zerocarbon.store.factories import factory_list
 from zerocarbon.store.readings import register_readings
-from zerocarbon.timeseries.intervals import EVENT_SCHEMA, METER_SCHEMA, conform
+from zerocarbon.timeseries.intervals import EVENT_SCHEMA, METER_SCHEMA, NODE_SCHEMA, conform
 
 #: Version of the layout; :mod:`region_engine` refuses another.
 LAYOUT_FORMAT = "zerocarbon-region-layout/1"
@@ -105,14 +108,15 @@ def export_region(out: Path, url: str | None = None, *, province: str | None = N
                 raise InputError(f"计量表 id {i} 同时属于 {seen_meters[i]} 和 {fid}",
                                  f"meter id {i} belongs to both {seen_meters[i]} and {fid}", field="meter_id")
             seen_meters[i] = fid
-        for name, table in (("meters", meters), ("events", conform(fm.events, EVENT_SCHEMA))):
+        for name, table in (("meters", meters), ("events", conform(fm.events, EVENT_SCHEMA)),
+                            ("nodes", conform(fm.nodes, NODE_SCHEMA))):
             folder = out / name / part
             folder.mkdir(parents=True)
             pq.write_table(table, folder / f"{name}.parquet")
         count = _write_readings(out / "readings" / part, ids, fm.timezone, url)
         entry: dict[str, object] = {"factory_id": fid, "name_zh": fm.name_zh, "name_en": fm.name_en,
                                     "province": fm.province, "timezone": fm.timezone, "meters": len(ids),
-                                    "readings": count}
+                                    "readings": count, "nodes": f"nodes/{part}/nodes.parquet"}
         source = declared_file(fid, url)
         if source is not None:  # the rest of the inventory (invoices, process sources, settings, industry)
             (out / "declared" / part).mkdir(parents=True)

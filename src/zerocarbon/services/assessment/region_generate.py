@@ -1,7 +1,8 @@
 """Use case: a synthetic region layout written directly, without a store (``zerocarbon region generate``).
 
 The layout is the one :mod:`zerocarbon.services.assessment.region_export` writes (``layout.json``,
-``factories.parquet``, ``meters/``, ``events/`` and ``readings/region=/factory=/year=/month=/``, the same schemas),
+``factories.parquet``, ``meters/``, ``events/``, ``nodes/`` (an empty node table: the synthetic meters hang on no
+node) and ``readings/region=/factory=/year=/month=/``, the same schemas),
 so ``zerocarbon region assess`` and the benchmark (``benchmarks/bench_region_engines.py``) read it as an export.
 
 Deterministic: the readings of factory ``f`` in local month ``m`` come from
@@ -123,7 +124,7 @@ def generate_region(out: Path, factories: int = 50, meters: int = 200, days: int
         replaced = ids[3]
         events = iv.conform(pa.table({"meter_id": [int(replaced)], "ts": [event], "kind": ["replacement"],
                                       "new_initial_value": [0.0]}), iv.EVENT_SCHEMA)
-        for name, table in (("meters", mt), ("events", events)):
+        for name, table in (("meters", mt), ("events", events), ("nodes", iv.NODE_SCHEMA.empty_table())):
             (out / name / part).mkdir(parents=True)
             pq.write_table(table, out / name / part / f"{name}.parquet")
         # registers in thousandths: counters start below the wrap (the gas meter wraps in its first weeks)
@@ -169,7 +170,8 @@ def generate_region(out: Path, factories: int = 50, meters: int = 200, days: int
             count += n
         total += count
         listed.append({"factory_id": fid, "name_zh": f"合成工厂 {fid}", "name_en": f"synthetic factory {fid}",
-                       "province": province, "timezone": TZ, "meters": len(ids), "readings": count})
+                       "province": province, "timezone": TZ, "meters": len(ids), "readings": count,
+                       "nodes": f"nodes/{part}/nodes.parquet"})
         if progress is not None:
             progress(f + 1, factories, fid)
     pq.write_table(pa.table({k: [str(r[k]) for r in listed] for k in FACTORY_SCHEMA.names}, schema=FACTORY_SCHEMA),

@@ -13,14 +13,16 @@ store. So the portfolio has the shape of the regional view: ``write_region_xlsx`
 region page model takes it. The store's view evaluates with counter gaps filled linearly
 (:func:`zerocarbon.services.inventory.cached.metered`): assess with ``estimate="linear"`` for the same figures.
 
-Virtual meters come from the engine too (:mod:`zerocarbon.timeseries.virtual_sql`). What a layout cannot give yet
-is the factory's located error, never a silent figure: a formula with ``sum(children)`` (a layout carries no nodes;
+Virtual meters come from the engine too (:mod:`zerocarbon.timeseries.virtual_sql`), ``sum(children)`` expanded
+through the layout's node tree. What a layout cannot give is the factory's located error, never a silent figure: a
+formula with ``sum(children)`` in a layout written before the node tree was exported (no nodes;
 :func:`~zerocarbon.timeseries.year.virtual_inputs` refuses it by meter).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from decimal import Decimal
 from functools import partial
 from typing import Any
@@ -81,7 +83,8 @@ def region_portfolio(totals: RegionTotals, layout: Layout, *, progress: Progress
     provinces = {fm.province for fm in chosen}
     out = portfolio(rows, totals.year, provinces.pop() if len(provinces) == 1 else None)
     out["source"] = {"engine": totals.engine, "estimate": totals.estimate, "layout": str(layout.root),
-                     "metered_seconds": round(totals.seconds, 3)}
+                     "year": totals.year, "metered_seconds": round(totals.seconds, 3),
+                     "computed_at": datetime.now(UTC).isoformat(timespec="seconds")}
     return out
 
 

@@ -3,7 +3,8 @@
 No figure is made here. The verdict is :func:`zerocarbon.services.assessment.runs.assess_with` on the
 cached year run (the same inventory as every other page), with the factory's companion files when it
 has them (declaration, ledger, equipment register: :mod:`zerocarbon.services.dashboard.files`); the
-regional view is :func:`zerocarbon.services.assessment.region.evaluate_region`. This module adds the
+regional view is :func:`zerocarbon.services.assessment.region.evaluate_region`, or the region engine's
+portfolio file when the server has one for the year (:mod:`.region_file`). This module adds the
 labels of both languages (:mod:`zerocarbon.reports.verdict`, the evaluation report's own) and the
 rounding for display, so a page shows the figures as the report prints them.
 """
@@ -24,6 +25,7 @@ from zerocarbon.services.assessment.runs import assess_with
 from zerocarbon.services.dashboard._base import _cached, check_year, fig, inventory_run
 from zerocarbon.services.dashboard.files import companion_file, files_key
 from zerocarbon.services.dashboard.progress import current, tracking
+from zerocarbon.services.dashboard.region_file import engine_portfolio, portfolio_file
 from zerocarbon.store import audit
 from zerocarbon.store.db import database_url
 
@@ -163,11 +165,27 @@ def _region_row(r: Mapping[str, Any], indicator_of: Mapping[str, str]) -> dict[s
     return row
 
 
+def _decorated(result: Mapping[str, Any]) -> dict[str, Any]:
+    """The regional view with the labels of both languages and the display figures."""
+    set_ = criteria_set(result["criteria_set"])
+    levels = [{"id": lv.id, "name": {"zh": lv.name_zh, "en": lv.name_en}} for lv in set_.levels]
+    indicator_of = {c.id: c.indicator for c in set_.criteria}
+    return {**result, "rows": [_region_row(r, indicator_of) for r in result["rows"]], "levels": levels,
+            "set_name": {"zh": set_.name_zh, "en": set_.name_en},
+            "indicators": [{"key": k, "label": _indicator(k)} for k in regional.KEYS]}
+
+
 def region(factory_ids: Iterable[str], year: int, province: str | None = None,
-           url: str | None = None) -> dict[str, Any]:
+           url: str | None = None, portfolio_dir: Path | str | None = None) -> dict[str, Any]:
     """The regional evaluation of the factories (:func:`evaluate_region`), kept per store data version; its
-    progress is reported per factory under :func:`region_progress`'s key."""
+    progress is reported per factory under :func:`region_progress`'s key.
+
+    When ``portfolio_dir`` holds ``<year>.json`` written by ``zerocarbon region assess --portfolio``, its rows of
+    these factories are served instead, with a ``source`` block (:mod:`.region_file`)."""
     ids = tuple(sorted(factory_ids))
+    path = portfolio_file(portfolio_dir, year)
+    if path is not None:
+        return _decorated(engine_portfolio(path, ids, year, province))
     key = _region_key(ids, year, province, url)
     version = audit.data_version(url)
     kept = _REGION.get(key)
@@ -177,12 +195,7 @@ def region(factory_ids: Iterable[str], year: int, province: str | None = None,
         report("factories", 0, len(ids))
         result = regional.evaluate_region(ids, year, url, province=province,
                                           progress=lambda done, total, _fid: report("factories", done, total))
-    set_ = criteria_set(result["criteria_set"])
-    levels = [{"id": lv.id, "name": {"zh": lv.name_zh, "en": lv.name_en}} for lv in set_.levels]
-    indicator_of = {c.id: c.indicator for c in set_.criteria}
-    out = {**result, "rows": [_region_row(r, indicator_of) for r in result["rows"]], "levels": levels,
-           "set_name": {"zh": set_.name_zh, "en": set_.name_en},
-           "indicators": [{"key": k, "label": _indicator(k)} for k in regional.KEYS]}
+    out = _decorated(result)
     _REGION[key] = (version, out)
     if len(_REGION) > 32:
         _REGION.pop(next(iter(_REGION)))
@@ -190,9 +203,9 @@ def region(factory_ids: Iterable[str], year: int, province: str | None = None,
 
 
 def region_xlsx(factory_ids: Iterable[str], year: int, province: str | None = None, url: str | None = None,
-                lang: str = "zh") -> bytes:
+                lang: str = "zh", portfolio_dir: Path | str | None = None) -> bytes:
     """The regional evaluation as the workbook of :func:`write_region_xlsx` (zh or en), as bytes."""
-    result = region(factory_ids, year, province, url)
+    result = region(factory_ids, year, province, url, portfolio_dir)
     with tempfile.TemporaryDirectory(prefix="zc-region-") as tmp:
         path = regional.write_region_xlsx(result, Path(tmp) / "region.xlsx", "en" if lang == "en" else "zh")
         return path.read_bytes()

@@ -339,6 +339,8 @@
       }).join("");
       $("rg-set").innerHTML = quoted(T("rg.set", { name: pick(d.set_name) }));
       $("rg-note").innerHTML = quoted(pick(d.tier_note));
+      // the region engine's batch evaluation (ZEROCARBON_REGION_PORTFOLIO_DIR) says so; the live view has no source
+      $("rg-source").textContent = d.source ? pick(d.source.label) : "";
       function draw() {
         var prov = $("rg-province").value;
         var rows = d.rows.filter(function (r) { return !prov || r.province === prov; });
