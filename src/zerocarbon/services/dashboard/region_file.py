@@ -59,7 +59,8 @@ def _source(path: Path, src: Mapping[str, Any]) -> dict[str, Any]:
     """Where the rows come from, with a sentence in both languages."""
     computed = src.get("computed_at") or datetime.fromtimestamp(path.stat().st_mtime, UTC).isoformat(
         timespec="seconds")
-    engine, layout = str(src["engine"]), str(src.get("layout") or "")
+    # the layout's folder name only: a page never shows a machine path
+    engine, layout = str(src["engine"]), Path(str(src.get("layout") or "")).name
     return {
         "kind": "region_engine", "engine": engine, "layout": layout, "estimate": src.get("estimate"),
         "computed_at": computed, "file": path.name,
