@@ -128,7 +128,12 @@ def test_status_shows_progress_and_only_the_callers_factories(store: str) -> Non
     from zerocarbon.api.security import create_access_token
     from zerocarbon.services.identity import users
 
-    cfg = _settings(store, forecast_schedule=True, forecast_schedule_minutes=1, forecast_schedule_offset_minutes=0,
+    # a daily period whose boundary is 12 h away: a one-minute period could roll over between the run's end
+    # and the status call on a loaded machine, and the status would then show the next period's run starting
+    local = datetime.now(TZ)
+    offset = (local.hour * 60 + local.minute + 720) % 1440
+    cfg = _settings(store, forecast_schedule=True, forecast_schedule_minutes=1440,
+                    forecast_schedule_offset_minutes=offset,
                     forecast_schedule_poll_seconds=0.05, forecast_schedule_factories=["F-A", "F-B"])
     app = create_app(cfg)
     from zerocarbon.model.metering import FactorySetup
@@ -150,7 +155,7 @@ def test_status_shows_progress_and_only_the_callers_factories(store: str) -> Non
                           headers={"Authorization": f"Bearer {create_access_token(admin, cfg)}"}).json()
         mine = client.get("/api/v1/forecast/schedule",
                           headers={"Authorization": f"Bearer {create_access_token(manager, cfg)}"}).json()
-    assert body["enabled"] is True and body["minutes"] == 1 and body["jobs"] == ["detect", "forecast"]
+    assert body["enabled"] is True and body["minutes"] == 1440 and body["offset_minutes"] == offset and body["jobs"] == ["detect", "forecast"]
     assert body["last_summary"]["period"] in _claims(store)
     assert body["done"] == body["total"] == 2 and body["running"] is False
     # the factories have no meters: nothing detected, nothing forecast, and the schedule goes on
