@@ -32,6 +32,8 @@ Jiangsu (江苏), ``jiangsu-2025``
     December–January 18:00–20:00, and holiday 深谷 10:00–14:00 at 谷 × 0.8; the grid company's note 3
     is silent on both and the notice was not opened, so they stay out.
 
+Tables with critical peak (Guangdong): :mod:`zerocarbon.renewables.tariff_provinces`.
+
 Price of period p [CNY/kWh] = purchase price × ratio_p + non-floating part (transmission and
 distribution, system operation, grid-side losses, government funds: "不参与浮动"), both from the
 month's 代理购电价格表 or the user's contract, with their source.
@@ -39,7 +41,7 @@ month's 代理购电价格表 or the user's contract, with their source.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from zerocarbon.errors import InputError
@@ -77,6 +79,9 @@ class TouTable:
         Per user class, the multiplier of the purchase price in each period [-].
     user_classes : Mapping[str, tuple[str, str]]
         zh and en names of the user classes.
+    declared_day_schedule : tuple of 24 str, optional
+        The day table on dates the user declares (e.g. Guangdong's 尖峰 on hot days outside July–September);
+        None = the notice has no such days. The dates go to :meth:`tariff` as ``declared_dates``.
     """
 
     key: str
@@ -87,9 +92,11 @@ class TouTable:
     ratios: Mapping[str, Mapping[str, float]]
     user_classes: Mapping[str, tuple[str, str]]
     not_covered: str
+    declared_day_schedule: tuple[str, ...] | None = None
 
     def tariff(self, user_class: str, purchase_price: float, non_floating: float, price_source: str,
-               export_price: float = 0.0, demand_charge: float = 0.0) -> TouTariff:
+               export_price: float = 0.0, demand_charge: float = 0.0,
+               declared_dates: Sequence[str] = ()) -> TouTariff:
         """The hourly tariff [CNY/kWh] for one user class and the month's price level.
 
         Parameters
@@ -102,7 +109,12 @@ class TouTable:
             The components that do not float (T&D, system operation, losses, funds) [CNY/kWh].
         price_source : str
             Where the two prices come from (e.g. the month's 代理购电价格表); required.
+        declared_dates : sequence of str
+            Local dates ``YYYY-MM-DD`` that take :attr:`declared_day_schedule` (user-supplied, with the table).
         """
+        if declared_dates and self.declared_day_schedule is None:
+            raise InputError(f"分时电价表 {self.key} 没有按日期启用的时段", f"table {self.key} has no declared-day "
+                             "periods", field="declared_dates", expected="no dates for this table")
         if user_class not in self.ratios:
             raise InputError(f"未知用户类别 {user_class}", f"unknown user class {user_class}", field="user_class",
                              expected=", ".join(self.ratios))
@@ -116,8 +128,11 @@ class TouTable:
         source = (f"periods and ratios: {self.document} (restated in {self.restated_by}; not covered: "
                   f"{self.not_covered}); user class: {self.user_classes[user_class][1]}; purchase price "
                   f"{purchase_price} + non-floating {non_floating} CNY/kWh: {price_source}")
+        days = {str(d): self.declared_day_schedule for d in declared_dates if self.declared_day_schedule}
+        if days:
+            source += f"; declared days (user-supplied): {', '.join(sorted(days))}"
         return TouTariff(self.schedules[1], prices, source, month_schedules=dict(self.schedules),
-                         demand_charge=demand_charge, export_price=export_price)
+                         demand_charge=demand_charge, export_price=export_price, date_schedules=days)
 
 
 _JS_SW = _hours({VALLEY: ((0, 6), (11, 13)), FLAT: ((6, 11), (13, 14), (22, 24)), PEAK: ((14, 22),)})
@@ -144,8 +159,12 @@ TOU_TABLES: dict[str, TouTable] = {JIANGSU_2025.key: JIANGSU_2025}
 
 
 def tou_table(key: str) -> TouTable:
-    """A shipped table by key; an unknown key raises naming the known ones."""
-    if key not in TOU_TABLES:
+    """A shipped table by key (this module's and :mod:`~zerocarbon.renewables.tariff_provinces`'); an unknown
+    key raises naming the known ones."""
+    from zerocarbon.renewables.tariff_provinces import PROVINCE_TABLES  # imports this module's TouTable
+
+    tables = {**TOU_TABLES, **PROVINCE_TABLES}
+    if key not in tables:
         raise InputError(f"未知分时电价表 {key}", f"unknown time-of-use table {key}", field="tariff.table",
-                         expected=", ".join(TOU_TABLES))
-    return TOU_TABLES[key]
+                         expected=", ".join(tables))
+    return tables[key]

@@ -67,14 +67,15 @@ def _spread(index: pd.DatetimeIndex, amounts: list[tuple[str, float]]) -> FloatA
 def tariff_of(a: Assumptions) -> TouTariff:
     """The tariff of the assumptions: ``schedule`` (24 period names, or one name for all hours) and ``prices``;
     or ``table`` (a shipped table of :mod:`zerocarbon.renewables.tariff_tables`) with ``user_class``,
-    ``purchase_price`` and ``non_floating`` ({value, source} [CNY/kWh])."""
+    ``purchase_price`` and ``non_floating`` ({value, source} [CNY/kWh]), optionally ``declared_dates``."""
     t = a.tariff
     if "table" in t:
         pp, nf = t["purchase_price"], t["non_floating"]
         try:
             return tou_table(str(t["table"])).tariff(
                 str(t["user_class"]), pp.value, nf.value, f"purchase price: {pp.source}; non-floating: {nf.source}",
-                export_price=float(t.get("export_price", 0.0)))
+                export_price=float(t.get("export_price", 0.0)),
+                declared_dates=[str(d) for d in t.get("declared_dates") or ()])
         except InputError as exc:
             raise exc.with_location(file=str(a.path)) from None
     sched = t.get("schedule", "平")
