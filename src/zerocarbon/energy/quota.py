@@ -9,6 +9,10 @@ measured unit-product energy x, after the standard's corrections:
   standard names, when the altitude exceeds the threshold: Lg ← Lg × K, K = a − b × p / p₀;
 * multiply corrections (GB 21340-2019 Vc = a × b × c × d), after the linear ones: Lg ← Lg × Πᵢ kᵢ with
   the coefficients kᵢ > 0 the user reads from the standard's table;
+* linear corrections marked ``after_multiply`` (GB 21258-2024 表2 increase), after the multiplying ones;
+* table corrections, added with the linear ones: ``interpolate`` (GB 21342-2025 volatile matter) Lg ← Lg + y(x),
+  y read linearly between the listed points, x outside them refused; ``steps`` (GB 21342-2025 oven age, wet
+  quenching) Lg ← Lg + the amount of the band holding x;
 
 the verdict is 达到标杆 when a benchmark level B is given and x ≤ B, otherwise the best grade g with
 x ≤ Lg (1级 / 2级 / 3级), otherwise 未达限定值. Comparisons are at full Decimal precision (no
@@ -23,6 +27,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import pairwise
 
 from zerocarbon.energy.reference import GRADES, Correction, QuotaIndicator
 from zerocarbon.errors import InputError
@@ -32,6 +37,8 @@ ZERO = Decimal(0)
 ONE = Decimal(1)
 NOT_SET_ZH = "该等级标准未规定"
 NOT_SET_EN = "grade not set by the standard"
+#: Corrections that add to the limits; they are applied before the multiplying ones (multiply, altitude).
+ADDITIVE = frozenset({"linear", "interpolate", "steps"})
 
 
 @dataclass(frozen=True)
@@ -92,7 +99,8 @@ def corrected_limits(indicator: QuotaIndicator, inputs: Mapping[str, Decimal]
     """
     limits = dict(indicator.grades)
     applied: list[AppliedCorrection] = []
-    ordered = sorted(indicator.corrections, key=lambda c: c.kind != "linear")
+    # additive ones first, then the multiplying ones, then additions the standard makes after them (GB 21258-2024)
+    ordered = sorted(indicator.corrections, key=lambda c: 2 if c.after_multiply else int(c.kind not in ADDITIVE))
     for corr in ordered:
         before = dict(limits)
         if corr.kind == "multiply":
@@ -106,7 +114,14 @@ def corrected_limits(indicator: QuotaIndicator, inputs: Mapping[str, Decimal]
                                              corr.note_zh, corr.note_en))
             continue
         value = _need(inputs, corr.input, indicator, corr)
-        if corr.kind == "linear":
+        if corr.kind in ("interpolate", "steps"):
+            add = _interpolated(value, indicator, corr) if corr.kind == "interpolate" else _step(value, indicator, corr)
+            for g in corr.grades:
+                if g in limits:
+                    limits[g] = limits[g] + add
+            applied.append(AppliedCorrection(corr.id, corr.clause, {corr.input: value}, None, before, dict(limits),
+                                             corr.note_zh, corr.note_en))
+        elif corr.kind == "linear":
             read = {corr.input: value}
             if corr.requires_input:
                 cond = _need(inputs, corr.requires_input, indicator, corr)
@@ -133,6 +148,31 @@ def corrected_limits(indicator: QuotaIndicator, inputs: Mapping[str, Decimal]
             applied.append(AppliedCorrection(corr.id, corr.clause, {corr.input: value, corr.pressure_input: pressure},
                                              k, before, dict(limits), corr.note_zh, corr.note_en))
     return limits, tuple(applied)
+
+
+def _interpolated(x: Decimal, indicator: QuotaIndicator, corr: Correction) -> Decimal:
+    """The amount read off ``corr.points`` at x, linearly between the two listed points around it."""
+    (x0, _), (xn, _) = corr.points[0], corr.points[-1]
+    if not x0 <= x <= xn:
+        raise InputError(f"{indicator.standard} 修正（{corr.clause}）的 {corr.input} 须在 {x0}–{xn} "
+                         f"{corr.input_unit} 之间，实际为 {x}：标准未给出表外的修正，不予判级",
+                         f"{corr.input} of the correction {corr.id} ({indicator.standard} {corr.clause}) must lie "
+                         f"within {x0}-{xn} {corr.input_unit} (got {x}); the standard gives no rule outside its table, "
+                         "so it is not graded", field=corr.input)
+    for (xa, ya), (xb, yb) in pairwise(corr.points):
+        if x <= xb:
+            return ya + (x - xa) * (yb - ya) / (xb - xa)
+    return corr.points[-1][1]  # unreachable: x <= xn was checked
+
+
+def _step(x: Decimal, indicator: QuotaIndicator, corr: Correction) -> Decimal:
+    """The amount of the first band of ``corr.bands`` whose upper bound (inclusive) is at least x."""
+    if (corr.allowed and x not in corr.allowed) or (corr.minimum is not None and x < corr.minimum):
+        expected = " / ".join(str(a) for a in corr.allowed) if corr.allowed else f"≥ {corr.minimum}"
+        raise InputError(f"{indicator.standard} 修正（{corr.clause}）的 {corr.input} 须为 {expected}，实际为 {x}",
+                         f"{corr.input} of the correction {corr.id} ({indicator.standard} {corr.clause}) must be "
+                         f"{expected.replace('≥', '>=')} (got {x})", field=corr.input)
+    return next(add for upper, add in corr.bands if upper is None or x <= upper)
 
 
 def _coefficient(inputs: Mapping[str, Decimal], name: str, indicator: QuotaIndicator, corr: Correction) -> Decimal:
@@ -265,7 +305,8 @@ def evaluate(indicator: QuotaIndicator, value: Decimal, inputs: Mapping[str, Dec
     """
     if not isinstance(value, Decimal):
         raise InputError("单位产品能耗须为十进制数", "the unit-product energy must be a Decimal", field="value")
-    if value < 0:
+    if value < 0 and all(limit >= 0 for limit in indicator.grades.values()):
+        # A negative value is accepted only where the standard sets negative limits (GB 30251-2024 表8, a net exporter).
         raise InputError("单位产品能耗不能为负", "the unit-product energy cannot be negative", field="value")
     limits, applied = corrected_limits(indicator, inputs or {})
     grade = next((g for g in GRADES if g in limits and value <= limits[g]), None)

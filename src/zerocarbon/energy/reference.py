@@ -26,6 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -254,12 +255,20 @@ class Correction:
     ``kind == "linear"``: limit_g += (x − reference) × per_unit[g], with x the value of ``input``; with
     ``requires_input`` set, the correction applies only when that input is at least ``requires_min``
     (e.g. GB 21341-2022: the ore-grade correction of ferrochrome needs a Cr/Fe ratio ≥ 2.2), and a lower
-    value is refused rather than graded by an unstated rule.
+    value is refused rather than graded by an unstated rule; with ``after_multiply`` it is added after the
+    multiplying corrections (GB 21258-2024: limit × K + the 表2 increase), otherwise before them.
     ``kind == "altitude"``: above ``above_m`` of ``input`` (altitude [m]), the limits of ``grades``
     are multiplied by K = a − b × p / p0, with p the value of ``pressure_input`` [Pa].
     ``kind == "multiply"``: every limit is multiplied by the product of the ``coefficients`` the user
     supplies (e.g. GB 21340-2019 Vc = a × b × c × d, read from the standard's 表2); ``input`` joins
     their names with commas.
+    ``kind == "interpolate"``: the limits of ``grades`` are raised by the value read off the table ``points``
+    (x, amount) at the input, linearly between two listed x (e.g. GB 21342-2025: coal volatile matter); an
+    input outside the first and last x is refused (the standard gives no rule there).
+    ``kind == "steps"``: the limits of ``grades`` are raised by the amount of the first band of ``bands``
+    (upper bound inclusive, ``None`` for the open last band) that holds the input (e.g. GB 21342-2025: oven
+    age); with ``allowed`` set, any other input value is refused (a 0/1 flag), and an input below ``minimum``
+    is refused.
     """
 
     kind: str
@@ -280,6 +289,11 @@ class Correction:
     coefficients: tuple[Coefficient, ...] = ()
     requires_input: str = ""
     requires_min: Decimal = Decimal(0)
+    points: tuple[tuple[Decimal, Decimal], ...] = ()
+    bands: tuple[tuple[Decimal | None, Decimal], ...] = ()
+    allowed: tuple[Decimal, ...] = ()
+    minimum: Decimal | None = None
+    after_multiply: bool = False
 
 
 @dataclass(frozen=True)
@@ -375,7 +389,8 @@ def _correction(raw: dict[str, Any], where: str) -> Correction:
         return Correction("linear", cid, cinput, clause, zh, en, reference=_decimal(raw["reference"], where),
                           per_unit=_grade_map(raw["per_unit"], where), input_unit=str(raw.get("input_unit", "")),
                           requires_input=str(req.get("input", "")),
-                          requires_min=_decimal(req.get("min", "0"), where))
+                          requires_min=_decimal(req.get("min", "0"), where),
+                          after_multiply=bool(raw.get("after_multiply", False)))
     if kind == "altitude":
         return Correction("altitude", cid, cinput, clause, zh, en, pressure_input=str(raw["pressure_input"]),
                           above_m=_decimal(raw["above_m"], where), a=_decimal(raw["a"], where),
@@ -389,8 +404,36 @@ def _correction(raw: dict[str, Any], where: str) -> Correction:
                               "a multiply correction lists its coefficients; input joins their names with commas",
                               file=where, field=cid)
         return Correction("multiply", cid, cinput, clause, zh, en, coefficients=coefs)
+    if kind in ("interpolate", "steps"):
+        return _table_correction(str(kind), raw, where)
     raise FactorError(f"未知修正类型：{kind!r}", f"unknown correction kind {kind!r}", file=where,
-                      expected="linear | altitude | multiply")
+                      expected="linear | altitude | multiply | interpolate | steps")
+
+
+def _table_correction(kind: str, raw: dict[str, Any], where: str) -> Correction:
+    """An ``interpolate`` (points, x strictly rising) or ``steps`` (bands, upper bounds rising) correction."""
+    cid, cinput, clause = str(raw["id"]), str(raw["input"]), str(raw["clause"])
+    zh, en = str(raw.get("note_zh", "")), str(raw.get("note_en", ""))
+    unit, grades = str(raw.get("input_unit", "")), tuple(int(g) for g in raw["grades"])
+    if kind == "interpolate":
+        points = tuple((_decimal(x, where), _decimal(y, where)) for x, y in raw["points"])
+        xs = [x for x, _ in points]
+        if len(points) < 2 or any(b <= a for a, b in pairwise(xs)):
+            raise FactorError("插值修正须有至少两点且自变量严格递增",
+                              "an interpolate correction needs at least two points with strictly rising x",
+                              file=where, field=cid)
+        return Correction(kind, cid, cinput, clause, zh, en, input_unit=unit, grades=grades, points=points)
+    bands = tuple((None if up is None else _decimal(up, where), _decimal(add, where)) for up, add in raw["bands"])
+    closed = [up for up, _ in bands[:-1] if up is not None]
+    if not bands or bands[-1][0] is not None or len(closed) != len(bands) - 1 or any(
+            b <= a for a, b in pairwise(closed)):
+        raise FactorError("分段修正的上界须递增，且最后一段无上界（null）",
+                          "the bands of a steps correction need rising upper bounds and an open (null) last band",
+                          file=where, field=cid)
+    allowed = tuple(_decimal(a, where) for a in raw.get("allowed", ()))
+    minimum = None if raw.get("min") is None else _decimal(raw["min"], where)
+    return Correction(kind, cid, cinput, clause, zh, en, input_unit=unit, grades=grades, bands=bands,
+                      allowed=allowed, minimum=minimum)
 
 
 def load_quota_standard(name: str | Path) -> QuotaStandard:
