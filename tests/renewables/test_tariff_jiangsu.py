@@ -14,7 +14,8 @@ import pytest
 from numpy.testing import assert_allclose
 
 from zerocarbon.errors import InputError
-from zerocarbon.renewables.tariff_tables import JIANGSU_2025, tou_table
+from zerocarbon.renewables.tariff_provinces import tou_table
+from zerocarbon.renewables.tariff_tables import JIANGSU_2025
 
 
 def _day(month: int) -> pd.DatetimeIndex:

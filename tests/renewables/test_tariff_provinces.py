@@ -19,8 +19,8 @@ from zerocarbon.errors import InputError
 from zerocarbon.renewables.dispatch import dispatch
 from zerocarbon.renewables.storage import Battery
 from zerocarbon.renewables.system import EnergySystem, Grid
-from zerocarbon.renewables.tariff_provinces import CRITICAL, DEEP, FLAT, GUANGDONG_2021, PEAK, VALLEY, day
-from zerocarbon.renewables.tariff_tables import TouTable, tou_table
+from zerocarbon.renewables.tariff_provinces import CRITICAL, DEEP, FLAT, GUANGDONG_2021, PEAK, VALLEY, day, tou_table
+from zerocarbon.renewables.tariff_tables import TouTable
 
 
 def _day(date: str) -> pd.DatetimeIndex:

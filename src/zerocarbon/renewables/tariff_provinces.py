@@ -32,7 +32,8 @@ in the consultation draft and a third-party model), Jiangsu's 尖峰/深谷 (see
 
 from __future__ import annotations
 
-from zerocarbon.renewables.tariff_tables import TouTable
+from zerocarbon.errors import InputError
+from zerocarbon.renewables.tariff_tables import TOU_TABLES, TouTable
 
 CRITICAL, PEAK, FLAT, VALLEY, DEEP = "尖峰", "峰", "平", "谷", "深谷"
 
@@ -71,5 +72,15 @@ GUANGDONG_2021 = TouTable(
     declared_day_schedule=_GD_CRITICAL,
 )
 
-#: The tables of this module by key (registered in :func:`zerocarbon.renewables.tariff_tables.tou_table`).
+#: The tables of this module by key.
 PROVINCE_TABLES: dict[str, TouTable] = {t.key: t for t in (GUANGDONG_2021,)}
+
+
+def tou_table(key: str) -> TouTable:
+    """A shipped table by key (this module's and :mod:`~zerocarbon.renewables.tariff_tables`'); an unknown key
+    raises naming the known ones."""
+    tables = {**TOU_TABLES, **PROVINCE_TABLES}
+    if key not in tables:
+        raise InputError(f"未知分时电价表 {key}", f"unknown time-of-use table {key}", field="tariff.table",
+                         expected=", ".join(tables))
+    return tables[key]

@@ -32,7 +32,8 @@ Jiangsu (江苏), ``jiangsu-2025``
     December–January 18:00–20:00, and holiday 深谷 10:00–14:00 at 谷 × 0.8; the grid company's note 3
     is silent on both and the notice was not opened, so they stay out.
 
-Tables with critical peak (Guangdong): :mod:`zerocarbon.renewables.tariff_provinces`.
+Tables with critical peak (Guangdong), and the look-up of every shipped table by key (``tou_table``):
+:mod:`zerocarbon.renewables.tariff_provinces`.
 
 Price of period p [CNY/kWh] = purchase price × ratio_p + non-floating part (transmission and
 distribution, system operation, grid-side losses, government funds: "不参与浮动"), both from the
@@ -156,15 +157,3 @@ JIANGSU_2025 = TouTable(
 
 #: The shipped tables by key.
 TOU_TABLES: dict[str, TouTable] = {JIANGSU_2025.key: JIANGSU_2025}
-
-
-def tou_table(key: str) -> TouTable:
-    """A shipped table by key (this module's and :mod:`~zerocarbon.renewables.tariff_provinces`'); an unknown
-    key raises naming the known ones."""
-    from zerocarbon.renewables.tariff_provinces import PROVINCE_TABLES  # imports this module's TouTable
-
-    tables = {**TOU_TABLES, **PROVINCE_TABLES}
-    if key not in tables:
-        raise InputError(f"未知分时电价表 {key}", f"unknown time-of-use table {key}", field="tariff.table",
-                         expected=", ".join(tables))
-    return tables[key]

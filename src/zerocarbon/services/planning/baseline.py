@@ -26,7 +26,7 @@ from zerocarbon.errors import InputError
 from zerocarbon.model.inventory_input import Category
 from zerocarbon.renewables.lp import FloatArray
 from zerocarbon.renewables.roadmap import Baseline
-from zerocarbon.renewables.tariff_tables import tou_table
+from zerocarbon.renewables.tariff_provinces import tou_table
 from zerocarbon.renewables.tariffs import TouTariff
 from zerocarbon.services.planning.assumptions import Assumptions
 from zerocarbon.units import conversion_factor
