@@ -60,7 +60,8 @@ def test_missing_and_out_of_range(kw: str, poles: int, outcome: str, word: str) 
 
 def test_supply_voltage_and_inputs() -> None:
     assert grade_motor_pmsm(pm(supply="vfd")).outcome == "missing_row"     # converter-fed tables not shipped
-    assert grade_motor_pmsm(pm(volts="3000")).outcome == "incomplete"      # 3 kV: the IC code selects 表2
+    assert grade_motor_pmsm(pm(volts="3000")).outcome == "incomplete"      # 3 kV: the IC code selects 表2–表4
+    assert grade_motor_pmsm(pm(volts="10000")).outcome == "incomplete"     # 10 kV: it selects 表5–表7
     assert grade_motor_pmsm(pm(volts="1140")).grade == 1                   # 1140 V is in 表1
     assert grade_motor_pmsm(pm(volts=None)).grade == 1                     # voltage checked only when given
     assert grade_motor_pmsm(pm(supply=None)).outcome == "incomplete"       # line or vfd must be said
@@ -96,8 +97,10 @@ def test_table_2_boundaries_250kw_4p(eta: str, grade: int | None) -> None:
 
 @pytest.mark.parametrize(("volts", "ic", "kw", "poles", "outcome"), [
     ("3300", "IC3W7", "2000", 12, "graded"),
-    ("10000", "IC81W", "250", 4, "missing_row"),     # 10 kV table not shipped
-    ("6000", "IC411", "250", 4, "missing_row"),      # air-cooled high-voltage table not shipped
+    ("10000", "IC81W", "250", 4, "graded"),          # 10 kV: 表5 (tests/energy/test_grading_gb30253_hv.py)
+    ("6000", "IC411", "250", 4, "graded"),           # air-cooled: 表3
+    ("6000", "IC01", "250", 4, "missing_row"),       # a cooling in none of 表2–表7
+    ("11000", "IC81W", "250", 4, "out_of_scope"),    # not 3/6/10 kV
     ("6000", "IC86W", "250", 2, "out_of_scope"),     # 表2 has 4–12 poles
     ("6000", "IC86W", "2240", 4, "out_of_scope"),    # 表2 ends at 2000 kW
     ("6000", "IC86W", "260", 4, "missing_row"),      # between rows: never snapped

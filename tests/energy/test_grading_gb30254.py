@@ -81,8 +81,8 @@ def test_missing_and_out_of_range(kw: str, poles: int, outcome: str, word: str) 
 
 
 @pytest.mark.parametrize(("volts", "ic", "outcome", "word"), [
-    ("6000", "IC411", "missing_row", "IC411"),      # other cooling: its table is not shipped
-    ("10000", "IC611", "missing_row", "IC611"),
+    ("6000", "IC416", "missing_row", "IC416"),      # a cooling in none of the shipped tables 1–6
+    ("10000", "IC666", "missing_row", "IC666"),
     ("380", "IC81W", "out_of_scope", "GB 18613"),
     ("11000", "IC81W", "out_of_scope", "10 kV"),
 ])

@@ -1,16 +1,18 @@
-"""Grading of positive-displacement air compressors by GB 19153-2019 表1, and their specific power.
+"""Grading of positive-displacement air compressors by GB 19153-2019 表1, 表3 and 表4, and their specific power.
 
 GB 19153-2019 grades a packaged compressor by its specific power e [kW/(m³/min)] — the packaged
 compressor's input power over its volume flow rate — which must be **at most** the grade's value
 (lower is better); grade 3 is the minimum allowed (能效限定值). The row is selected by the table's
-power column [kW], the rated discharge pressure [MPa] and the cooling (air, liquid). Only the
+power column [kW], the rated discharge pressure [MPa] and (表1 only) the cooling (air, liquid). Only the
 table's own ratings are graded: a power or pressure between the listed ones is reported missing,
 never snapped or interpolated (whether the standard allows interpolation between pressure columns
 was not read, see the data file's header).
 
-Shipped: ``data/gb19153-2019.csv`` — 表1, 一般用喷油回转空气压缩机（工频）, 1.5–630 kW, 0.3–1.25 MPa,
-single source (status ``unverified``). 表2 (variable speed) and 表3–表6 (reciprocating types) are not
-shipped: such compressors are ``missing_row``.
+Shipped (single source, status ``unverified``): ``data/gb19153-2019.csv`` — 表1, 一般用喷油回转空气压缩机（工频）,
+1.5–630 kW, 0.3–1.25 MPa; ``-t3.csv`` — 表3, 一般用往复活塞, 0.75–75 kW, 0.25–1.4 MPa; ``-t4.csv`` — 表4,
+全无油润滑往复活塞, 0.55–22 kW, 0.4–1.4 MPa (表3/表4 have no cooling column: ``cooling`` is ``none`` there and
+the device's cooling is not used). 表2 (variable-speed oil-injected rotary) and the portable reciprocating
+table are not shipped: such compressors are ``missing_row``.
 """
 
 from __future__ import annotations
@@ -40,13 +42,20 @@ FLOW_UNITS: dict[str, tuple[Decimal, Decimal]] = {
     "m3/h": (Decimal(1), Decimal(60)), "m³/h": (Decimal(1), Decimal(60)),
     "L/s": (Decimal("0.06"), Decimal(1)), "l/s": (Decimal("0.06"), Decimal(1)), "L/min": (Decimal("0.001"), Decimal(1)),
 }
-#: Compressor designs of GB 19153-2019 (its 表1–表6); only ``oil_injected_rotary`` on ``line`` supply is shipped.
+#: Compressor designs of GB 19153-2019 (its 表1–表6).
 DESIGNS = ("oil_injected_rotary", "reciprocating", "oil_free_reciprocating", "portable_reciprocating")
+#: Shipped tables by design: (file, table). 表1 is fixed speed (工频) only; 表3/表4 carry ``cooling`` = ``none``.
+TABLE_FILES: dict[str, tuple[str, str]] = {
+    "oil_injected_rotary": ("gb19153-2019.csv", "表1"),
+    "reciprocating": ("gb19153-2019-t3.csv", "表3"),
+    "oil_free_reciprocating": ("gb19153-2019-t4.csv", "表4"),
+}
+NO_COOLING = "none"
 
 
 @dataclass(frozen=True)
 class CompressorRow:
-    """One cell of GB 19153-2019 表1: the largest specific power of a grade [kW/(m³/min)]."""
+    """One cell of a GB 19153-2019 table: the largest specific power of a grade [kW/(m³/min)]."""
 
     row_id: str
     standard: str
@@ -75,7 +84,8 @@ Key = tuple[Decimal, Decimal, str, int]
 
 @lru_cache(maxsize=4)
 def load_compressor_table(path: Path | None = None) -> dict[Key, CompressorRow]:
-    """Load ``data/gb19153-2019.csv``: cells keyed by (power [kW], pressure [MPa], cooling, grade).
+    """Load a GB 19153-2019 table (default ``data/gb19153-2019.csv``): cells keyed by (power [kW], pressure [MPa],
+    cooling, grade); ``cooling`` is ``air``, ``water`` or, in a table without a cooling column, ``none``.
 
     Raises
     ------
@@ -87,7 +97,8 @@ def load_compressor_table(path: Path | None = None) -> dict[Key, CompressorRow]:
     reader = table_reader(path, COMPRESSOR_COLUMNS)
     cells: dict[Key, CompressorRow] = {}
     for line, raw in enumerate(reader, start=2):
-        if raw["status"] not in STATUSES or raw["cooling"] not in ("air", "water") or raw["grade"] not in "123":
+        bad_cooling = raw["cooling"] not in ("air", "water", NO_COOLING)
+        if raw["status"] not in STATUSES or bad_cooling or raw["grade"] not in "123":
             raise FactorError("状态、冷却方式或等级无效", "invalid status, cooling or grade", file=where, row=line)
         row = CompressorRow(
             row_id=raw["row_id"], standard=raw["standard"], edition=raw["edition"],
@@ -143,67 +154,79 @@ def _result(device: Equipment, outcome: Outcome, zh: str, en: str) -> GradeResul
 
 
 def grade_compressor(device: Equipment, table: dict[Key, CompressorRow] | None = None) -> GradeResult:
-    """Grade an air compressor by GB 19153-2019 表1 (oil-injected rotary, fixed speed).
+    """Grade an air compressor by GB 19153-2019 表1 (oil-injected rotary, fixed speed), 表3 or 表4 (reciprocating).
 
     Parameters
     ----------
     device : Equipment
-        ``kind == "air_compressor"`` with ``rated_power_kw`` [kW], ``pressure_mpa`` [MPa], ``cooling``
-        (air | water), ``specific_power`` [kW/(m³/min)], ``compressor_type`` and ``supply``.
+        ``kind == "air_compressor"`` with ``rated_power_kw`` [kW], ``pressure_mpa`` [MPa],
+        ``specific_power`` [kW/(m³/min)] and ``compressor_type``; an ``oil_injected_rotary`` also needs
+        ``cooling`` (air | water) and ``supply`` (only ``line`` is graded, by 表1).
     table : dict, optional
-        Default: the shipped ``gb19153-2019.csv``.
+        Replaces 表1 (default: the shipped ``gb19153-2019.csv``); 表3/表4 are always the shipped files.
 
     Returns
     -------
     GradeResult
-        Grade g is the best grade with e ≤ e_g; above grade 3 the outcome is ``below_minimum``. Other
-        designs and variable-speed compressors are ``missing_row`` (their tables are not shipped).
+        Grade g is the best grade with e ≤ e_g; above grade 3 the outcome is ``below_minimum``. Portable
+        reciprocating and variable-speed rotary compressors are ``missing_row`` (their tables are not shipped).
 
     Raises
     ------
     InputError
         The device is not an air compressor.
     """
-    cells = table if table is not None else load_compressor_table()
     if device.kind != "air_compressor":
         raise InputError(f"设备 {device.code} 不是空气压缩机", f"device {device.code} is not an air compressor",
                          field="kind", expected="air_compressor")
-    needed = (device.rated_power_kw, device.pressure_mpa, device.cooling, device.specific_power,
-              device.compressor_type, device.supply)
+    design = device.compressor_type
+    rotary = design == "oil_injected_rotary"
+    needed = (device.rated_power_kw, device.pressure_mpa, device.specific_power, design,
+              *((device.cooling, device.supply) if rotary else ()))
     if any(v is None for v in needed):
         return _result(device, "incomplete", "缺少额定功率、额定排气压力、冷却方式、比功率、机型或供电方式",
                        "rated power, discharge pressure, cooling, specific power, design or supply missing")
     assert device.rated_power_kw is not None and device.pressure_mpa is not None
-    assert device.specific_power is not None and device.cooling is not None
-    if device.compressor_type != "oil_injected_rotary" or device.supply != "line":
+    assert device.specific_power is not None and design is not None
+    if design not in TABLE_FILES or (rotary and device.supply != "line"):
         return _result(device, "missing_row",
-                       f"{STANDARD} 中 {device.compressor_type}（{device.supply}）对应的表未收录，"
-                       "仅收录表1（喷油回转、工频）",
-                       f"the {STANDARD} table for {device.compressor_type} ({device.supply}) is not shipped; "
-                       "only table 1 (oil-injected rotary, fixed speed) is")
-    kw, mpa, cool = device.rated_power_kw.normalize(), device.pressure_mpa.normalize(), device.cooling
+                       f"{STANDARD} 中 {design}（{device.supply or '—'}）对应的表未收录，"
+                       "仅收录表1（喷油回转、工频）、表3（往复活塞）、表4（全无油往复活塞）",
+                       f"the {STANDARD} table for {design} ({device.supply or '—'}) is not shipped; only table 1 "
+                       "(oil-injected rotary, fixed speed), table 3 (reciprocating) and table 4 (oil-free "
+                       "reciprocating) are")
+    file, tab = TABLE_FILES[design]
+    if rotary:
+        cells = table if table is not None else load_compressor_table()
+        assert device.cooling is not None
+        cool: str = device.cooling
+    else:
+        cells, cool = load_compressor_table(DATA_DIR / file), NO_COOLING
+    kw, mpa = device.rated_power_kw.normalize(), device.pressure_mpa.normalize()
+    tab_en = f"table {tab[1:]}"
     powers = sorted({k[0] for k in cells})
     pressures = sorted({k[1] for k in cells})
     if not powers[0] <= kw <= powers[-1]:
         return _result(device, "out_of_scope",
-                       f"额定功率 {kw:f} kW 不在 {STANDARD} 表1 范围 {powers[0]:f}–{powers[-1]:f} kW 内",
-                       f"rated power {kw:f} kW outside {STANDARD} table 1, {powers[0]:f}–{powers[-1]:f} kW")
+                       f"额定功率 {kw:f} kW 不在 {STANDARD} {tab} 范围 {powers[0]:f}–{powers[-1]:f} kW 内",
+                       f"rated power {kw:f} kW outside {STANDARD} {tab_en}, {powers[0]:f}–{powers[-1]:f} kW")
     if not pressures[0] <= mpa <= pressures[-1]:
         return _result(device, "out_of_scope",
-                       f"额定排气压力 {mpa:f} MPa 不在 {STANDARD} 表1 范围 {pressures[0]:f}–{pressures[-1]:f} MPa 内"
+                       f"额定排气压力 {mpa:f} MPa 不在 {STANDARD} {tab} 范围 {pressures[0]:f}–{pressures[-1]:f} MPa 内"
                        "（单位须为 MPa，1 bar = 0.1 MPa）",
-                       f"discharge pressure {mpa:f} MPa outside {STANDARD} table 1, {pressures[0]:f}–"
+                       f"discharge pressure {mpa:f} MPa outside {STANDARD} {tab_en}, {pressures[0]:f}–"
                        f"{pressures[-1]:f} MPa (the unit is MPa; 1 bar = 0.1 MPa)")
-    cool_zh = "风冷" if cool == "air" else "液冷"
+    cool_zh = {"air": "、风冷", "water": "、液冷"}.get(cool, "")
+    cool_en = f", {cool}-cooled" if cool != NO_COOLING else ""
     rows = tuple(r for g in GRADES if (r := cells.get((kw, mpa, cool, g))) is not None)
     if len(rows) != len(GRADES):
         return _result(device, "missing_row",
-                       f"{STANDARD} 表1 无 {kw:f} kW、{mpa:f} MPa、{cool_zh} 档，不就近取档、不插值",
-                       f"{STANDARD} table 1 has no cell for {kw:f} kW, {mpa:f} MPa, {cool}-cooled; "
+                       f"{STANDARD} {tab} 无 {kw:f} kW、{mpa:f} MPa{cool_zh} 档（或该格为“—”），不就近取档、不插值",
+                       f"{STANDARD} {tab_en} has no cell for {kw:f} kW, {mpa:f} MPa{cool_en} (or it is '—'); "
                        "no neighbouring row is used, nothing interpolated")
     e = device.specific_power
-    where_zh = f"{STANDARD} 表1，{kw:f} kW，{mpa:f} MPa，{cool_zh}"
-    where_en = f"{STANDARD} table 1, {kw:f} kW, {mpa:f} MPa, {cool}-cooled"
+    where_zh = f"{STANDARD} {tab}，{kw:f} kW，{mpa:f} MPa{cool_zh.replace('、', '，')}"
+    where_en = f"{STANDARD} {tab_en}, {kw:f} kW, {mpa:f} MPa{cool_en}"
     for row in rows:
         if e <= row.max_specific_power:
             return GradeResult(device.code, "graded", row.grade, STANDARD, rows,

@@ -109,8 +109,10 @@ EQUIPMENT = Entity("equipment", (
     _a("machine_number", "decimal", unit="1", default=None, gt=0, en="fan machine number (机号 No, e.g. 5 for No5)",
        zh="风机机号（如 No5 填 5）"),
     _a("pump_type", "text", default=None, values=("single_stage_single_suction", "single_stage_double_suction",
-       "inline", "multistage", "light_multistage_vertical", "light_multistage_horizontal"),
-       en="clean-water pumps (GB 19762)", zh="清水泵型式：单级单吸、单级双吸、管道、多级、轻型多级立式/卧式"),
+       "inline", "multistage", "light_multistage_vertical", "light_multistage_horizontal", "chemical_single_stage",
+       "chemical_multistage"),
+       en="pump type (GB 19762): clean-water types, or chemical-process single-stage / multistage",
+       zh="泵型式：清水泵（单级单吸、单级双吸、管道、多级、轻型多级立式/卧式）或化工泵（单级、多级）"),
     _a("flow_m3h", "decimal", unit="m³/h", default=None, gt=0, en="pump flow at the best-efficiency point",
        zh="泵最高效率点流量"),
     _a("head_m", "decimal", unit="m", default=None, gt=0, en="pump head at the best-efficiency point (all stages)",
@@ -174,7 +176,8 @@ class Equipment(BaseModel):
     hub_ratio: Decimal | None = model_field(EQUIPMENT, "hub_ratio")
     machine_number: Decimal | None = model_field(EQUIPMENT, "machine_number")
     pump_type: Literal["single_stage_single_suction", "single_stage_double_suction", "inline", "multistage",
-                       "light_multistage_vertical", "light_multistage_horizontal"] | None = \
+                       "light_multistage_vertical", "light_multistage_horizontal", "chemical_single_stage",
+                       "chemical_multistage"] | None = \
         model_field(EQUIPMENT, "pump_type")
     flow_m3h: Decimal | None = model_field(EQUIPMENT, "flow_m3h")
     head_m: Decimal | None = model_field(EQUIPMENT, "head_m")

@@ -12,16 +12,17 @@ from zerocarbon.energy.equipment import Equipment, GradeResult, TableRow, grade_
 from zerocarbon.energy.fans import grade_fan
 from zerocarbon.energy.grading_more import grade_motor_hv, grade_motor_pmsm
 from zerocarbon.energy.pumps import grade_pump
+from zerocarbon.energy.pumps_chemical import CHEMICAL_PUMPS, grade_chemical_pump
 from zerocarbon.energy.reference import MotorRow, MotorTable, TransformerRow
 
 
 def grade_device(device: Equipment, motor_table: MotorTable | None = None) -> GradeResult:
     """Grade a device by the standard of its kind; kinds without shipped data are ``no_standard``.
 
-    motor_lv: GB 18613-2020 表1; transformer: GB 20052-2024 表1; motor_hv: GB 30254-2024 表1 and
-    motor_pmsm: GB 30253-2024 表1 (:mod:`zerocarbon.energy.grading_more`); air_compressor: GB 19153-2019
-    表1 (:mod:`zerocarbon.energy.compressors`); fan: GB 19761-2020 表1–表4 (:mod:`zerocarbon.energy.fans`);
-    pump: GB 19762-2025 clean-water pumps (:mod:`zerocarbon.energy.pumps`).
+    motor_lv: GB 18613-2020 表1; transformer: GB 20052-2024 表1; motor_hv: GB 30254-2024 表1–表6 and
+    motor_pmsm: GB 30253-2024 表1–表7 (:mod:`zerocarbon.energy.grading_more`); air_compressor: GB 19153-2019
+    表1, 表3, 表4 (:mod:`zerocarbon.energy.compressors`); fan: GB 19761-2020 表1–表4 (:mod:`zerocarbon.energy.fans`);
+    pump: GB 19762-2025 clean-water pumps and 化工泵 (:mod:`zerocarbon.energy.pumps`).
 
     Parameters
     ----------
@@ -45,6 +46,8 @@ def grade_device(device: Equipment, motor_table: MotorTable | None = None) -> Gr
     if device.kind == "fan":
         return grade_fan(device)
     if device.kind == "pump":
+        if device.pump_type in CHEMICAL_PUMPS:
+            return grade_chemical_pump(device)
         return grade_pump(device)
     return GradeResult(device.code, "no_standard", None, "", (),
                        f"{device.kind} 的能效标准数据尚未收录（见 docs/efficiency-reference.md）",

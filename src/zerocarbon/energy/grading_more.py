@@ -11,11 +11,14 @@ Shipped tables (``zerocarbon/energy/data/``; each file's header cites its source
 
 * ``gb30254-2024.csv`` — GB 30254-2024 表1: 3 kV (3.3 kV) and 6 kV motors cooled IC01, IC11, IC21,
   IC31 or IC81W, 200–25 000 kW, 2–12 poles; ``gb30254-2024-t2.csv`` — 表2: the same coolings at 10 kV,
-  200–22 400 kW. The tables of the other cooling methods (表3 on) are not shipped.
+  200–22 400 kW; ``gb30254-2024-t3.csv`` / ``-t4.csv`` — 表3 / 表4: 3/6 kV / 10 kV motors cooled IC611,
+  IC616, IC511 or IC516 (200–10 000 kW, 2–12 poles); ``gb30254-2024-t5.csv`` / ``-t6.csv`` — 表5 / 表6:
+  3/6 kV / 10 kV motors cooled IC411 (200–3150 / 2800 kW, 2–8 poles). Other cooling codes have no table.
 * ``gb30253-2024.csv`` — GB 30253-2024 表1: line-start (异步起动) PMSM ≤ 1140 V, 0.55–1000 kW,
   2–16 poles; ``gb30253-2024-t2.csv`` — 表2: line-start PMSM of 3 kV (3.3 kV) and 6 kV cooled IC81W,
-  IC86W or IC71W (IC3W7), 200–2000 kW, 4–12 poles. The 10 kV, air-cooled high-voltage,
-  variable-frequency and elevator tables are not shipped.
+  IC86W or IC71W (IC3W7), 200–2000 kW, 4–12 poles; ``-t3.csv`` / ``-t4.csv`` — 表3 / 表4: the same at 3/6 kV
+  cooled IC411/IC416 / IC511, IC611, IC616, IC516, IC666; ``-t5.csv`` … ``-t7.csv`` — 表5–表7: the three
+  cooling groups at 10 kV. The variable-frequency and elevator tables are not shipped.
 
 Every row is a single-source transcription (status ``unverified``); the grade result carries the rows.
 """
@@ -143,9 +146,33 @@ def hv_motor_table_10kv(path: Path | None = None) -> RangedMotorTable:
     return load_ranged_motor_table(path or DATA_DIR / "gb30254-2024-t2.csv")
 
 
+def hv_motor_table_for(cooling: str, ten_kv: bool) -> RangedMotorTable:
+    """The shipped GB 30254-2024 table of a cooling group (:data:`HV_TABLE_FILES`) and voltage group.
+
+    Raises
+    ------
+    StopIteration
+        ``cooling`` is in no shipped table.
+    """
+    files = next(f for codes, f in HV_TABLE_FILES.items() if cooling in codes)
+    return load_ranged_motor_table(DATA_DIR / files[1 if ten_kv else 0])
+
+
 def pmsm_table(path: Path | None = None) -> RangedMotorTable:
     """GB 30253-2024 表1 (default file ``data/gb30253-2024.csv``)."""
     return load_ranged_motor_table(path or DATA_DIR / "gb30253-2024.csv")
+
+
+def pmsm_hv_table_for(cooling: str, ten_kv: bool) -> RangedMotorTable:
+    """The shipped GB 30253-2024 line-start high-voltage table (表2–表7) of a cooling code and voltage group.
+
+    Raises
+    ------
+    StopIteration
+        ``cooling`` is in no shipped table.
+    """
+    files = next(f for codes, f in PMSM_HV_TABLE_FILES.items() if cooling in codes)
+    return load_ranged_motor_table(DATA_DIR / files[1 if ten_kv else 0])
 
 
 def pmsm_hv_table(path: Path | None = None) -> RangedMotorTable:
@@ -159,9 +186,24 @@ HV_T1_VOLTAGES = frozenset({Decimal(3000), Decimal(3300), Decimal(6000)})
 TEN_KV = Decimal(10000)
 HV_VOLTAGES = HV_T1_VOLTAGES | {TEN_KV}
 HV_T1_COOLING = frozenset({"IC01", "IC11", "IC21", "IC31", "IC81W"})
+#: GB 30254-2024 tables by the cooling codes of their titles: (3 kV (3.3 kV)/6 kV file, 10 kV file).
+HV_TABLE_FILES: dict[frozenset[str], tuple[str, str]] = {
+    HV_T1_COOLING: ("gb30254-2024.csv", "gb30254-2024-t2.csv"),                         # 表1 / 表2
+    frozenset({"IC611", "IC616", "IC511", "IC516"}): ("gb30254-2024-t3.csv", "gb30254-2024-t4.csv"),  # 表3 / 表4
+    frozenset({"IC411"}): ("gb30254-2024-t5.csv", "gb30254-2024-t6.csv"),               # 表5 / 表6
+}
+HV_COOLING: frozenset[str] = frozenset().union(*HV_TABLE_FILES)
 #: Rated voltage limit of GB 30253-2024 表1 [V]; voltages and cooling codes of its 表2.
 PMSM_T1_MAX_V = Decimal(1140)
 PMSM_T2_COOLING = frozenset({"IC81W", "IC86W", "IC71W", "IC3W7"})
+#: GB 30253-2024 line-start high-voltage tables by cooling group: (3 kV (3.3 kV)/6 kV file, 10 kV file).
+PMSM_HV_TABLE_FILES: dict[frozenset[str], tuple[str, str]] = {
+    PMSM_T2_COOLING: ("gb30253-2024-t2.csv", "gb30253-2024-t5.csv"),                              # 表2 / 表5
+    frozenset({"IC411", "IC416"}): ("gb30253-2024-t3.csv", "gb30253-2024-t6.csv"),                # 表3 / 表6
+    frozenset({"IC511", "IC611", "IC616", "IC516", "IC666"}):
+        ("gb30253-2024-t4.csv", "gb30253-2024-t7.csv"),                                          # 表4 / 表7
+}
+PMSM_HV_COOLING: frozenset[str] = frozenset().union(*PMSM_HV_TABLE_FILES)
 LV_MAX_V = Decimal(1000)
 
 
@@ -208,7 +250,7 @@ def _grade_by_cells(device: Equipment, table: RangedMotorTable, where_zh: str, w
 
 def grade_motor_hv(device: Equipment, table: RangedMotorTable | None = None,
                    table_10kv: RangedMotorTable | None = None) -> GradeResult:
-    """Grade a high-voltage three-phase cage induction motor by GB 30254-2024 表1 (3/6 kV) or 表2 (10 kV).
+    """Grade a high-voltage three-phase cage induction motor by the GB 30254-2024 table of its voltage and cooling.
 
     Parameters
     ----------
@@ -217,13 +259,14 @@ def grade_motor_hv(device: Equipment, table: RangedMotorTable | None = None,
         ``voltage_v`` [V] and ``ic_code`` (cooling method, IC code of GB/T 1993 / IEC 60034-6).
     table, table_10kv : RangedMotorTable, optional
         Default: the shipped ``gb30254-2024.csv`` (表1: 3 kV (3.3 kV) and 6 kV) and ``gb30254-2024-t2.csv``
-        (表2: 10 kV), both for cooling IC01, IC11, IC21, IC31, IC81W.
+        (表2: 10 kV), both for cooling IC01, IC11, IC21, IC31, IC81W. The other coolings use the shipped
+        表3/表4 (IC611, IC616, IC511, IC516) and 表5/表6 (IC411), 3/6 kV and 10 kV respectively.
 
     Returns
     -------
     GradeResult
-        Grade g is the best grade with η ≥ η_g; below grade 3 the outcome is ``below_minimum``. Another
-        cooling method is ``missing_row`` (its table is not shipped); a rated voltage of at most 1000 V is
+        Grade g is the best grade with η ≥ η_g; below grade 3 the outcome is ``below_minimum``. A cooling
+        code in none of these tables is ``missing_row``; a rated voltage of at most 1000 V is
         ``out_of_scope`` (GB 18613 applies).
 
     Raises
@@ -248,33 +291,38 @@ def grade_motor_hv(device: Equipment, table: RangedMotorTable | None = None,
     if volts not in HV_VOLTAGES:
         return _result(device, "out_of_scope", std, f"额定电压 {volts} V 不是 {std} 的 3 kV（3.3 kV）、6 kV 或 10 kV",
                        f"rated voltage {volts} V is not one of {std}'s 3 kV (3.3 kV), 6 kV or 10 kV")
-    if ic not in HV_T1_COOLING:
+    if ic not in HV_COOLING:
+        listed = "/".join(sorted(HV_COOLING))
         return _result(device, "missing_row", std,
-                       f"冷却方式 {ic} 不属于 {std} 表1/表2（IC01/IC11/IC21/IC31/IC81W），其表未收录",
-                       f"cooling {ic} is not in {std} tables 1/2 (IC01/IC11/IC21/IC31/IC81W); its table is not "
-                       "shipped")
-    chosen = (table_10kv or hv_motor_table_10kv()) if volts == TEN_KV else table
+                       f"冷却方式 {ic} 不在已收录的 {std} 表1–表6（{listed}）中",
+                       f"cooling {ic} is in none of the shipped {std} tables 1–6 ({listed})")
+    if ic in HV_T1_COOLING:
+        chosen = (table_10kv or hv_motor_table_10kv()) if volts == TEN_KV else table
+    else:
+        chosen = hv_motor_table_for(ic, volts == TEN_KV)
     return _grade_by_cells(device, chosen, f"{volts} V，{ic}", f"{volts} V, {ic}")
 
 
 def grade_motor_pmsm(device: Equipment, table: RangedMotorTable | None = None,
                      hv_table: RangedMotorTable | None = None) -> GradeResult:
-    """Grade a line-start permanent-magnet synchronous motor by GB 30253-2024 表1 (≤ 1140 V) or 表2 (3/6 kV).
+    """Grade a line-start permanent-magnet synchronous motor by GB 30253-2024 表1 (≤ 1140 V) or 表2–表7 (3/6/10 kV).
 
     Parameters
     ----------
     device : Equipment
         ``kind == "motor_pmsm"`` with ``rated_power_kw`` [kW], ``poles``, ``efficiency_pct`` [%] and
         ``supply`` (``line``: 异步起动, fed from the 50 Hz mains; ``vfd``: driven by a frequency
-        converter); ``voltage_v`` [V] is checked when given; above 1140 V it must be 3000, 3300 or 6000 V
-        with ``ic_code`` IC81W, IC86W or IC71W (IC3W7) for 表2.
+        converter); ``voltage_v`` [V] is checked when given; above 1140 V it must be 3000, 3300, 6000 or
+        10 000 V with an ``ic_code`` of one of the tables: IC81W, IC86W, IC71W (IC3W7) → 表2 (3/6 kV) / 表5
+        (10 kV); IC411, IC416 → 表3 / 表6; IC511, IC611, IC616, IC516, IC666 → 表4 / 表7.
     table, hv_table : RangedMotorTable, optional
-        Default: the shipped ``gb30253-2024.csv`` (表1) and ``gb30253-2024-t2.csv`` (表2).
+        Default: the shipped ``gb30253-2024.csv`` (表1) and ``gb30253-2024-t2.csv`` (表2); the other
+        high-voltage tables are always the shipped ones.
 
     Returns
     -------
     GradeResult
-        As :func:`grade_motor_hv`; variable-frequency and high-voltage PMSM are ``missing_row`` (their
+        As :func:`grade_motor_hv`; variable-frequency PMSM and other cooling codes are ``missing_row`` (their
         tables are not shipped).
 
     Raises
@@ -296,15 +344,20 @@ def grade_motor_pmsm(device: Equipment, table: RangedMotorTable | None = None,
     volts = device.voltage_v
     if volts is not None and volts > PMSM_T1_MAX_V:
         ic = (device.ic_code or "").strip().upper()
-        if volts in HV_T1_VOLTAGES and not ic:
-            return _result(device, "incomplete", std, "3/6 kV 永磁同步电动机须填冷却方式代码（IC）以选择 表2",
-                           "a 3/6 kV PMSM needs its cooling code (IC) to select table 2")
-        if volts not in HV_T1_VOLTAGES or ic not in PMSM_T2_COOLING:
-            return _result(device, "missing_row", std,
-                           f"额定电压 {volts} V、冷却方式 {ic or '—'}：{std} 对应的高压表未收录（仅收录表2：3/6 kV，"
-                           "IC81W/IC86W/IC71W）",
-                           f"rated voltage {volts} V, cooling {ic or '—'}: that high-voltage table of {std} is not "
-                           "shipped (only table 2: 3/6 kV, IC81W/IC86W/IC71W)")
-        return _grade_by_cells(device, hv_table or pmsm_hv_table(), f"异步起动，{volts} V，{ic}",
-                               f"line-start, {volts} V, {ic}")
+        if volts in HV_VOLTAGES and not ic:
+            return _result(device, "incomplete", std, "高压永磁同步电动机须填冷却方式代码（IC）以选择 表2–表7",
+                           "a high-voltage PMSM needs its cooling code (IC) to select one of tables 2–7")
+        if volts not in HV_VOLTAGES:
+            return _result(device, "out_of_scope", std,
+                           f"额定电压 {volts} V 不是 {std} 的 3 kV（3.3 kV）、6 kV 或 10 kV",
+                           f"rated voltage {volts} V is not one of {std}'s 3 kV (3.3 kV), 6 kV or 10 kV")
+        if ic not in PMSM_HV_COOLING:
+            listed = "/".join(sorted(PMSM_HV_COOLING))
+            return _result(device, "missing_row", std, f"冷却方式 {ic} 不在已收录的 {std} 表2–表7（{listed}）中",
+                           f"cooling {ic} is in none of the shipped {std} tables 2–7 ({listed})")
+        if ic in PMSM_T2_COOLING and volts != TEN_KV:
+            chosen = hv_table or pmsm_hv_table()
+        else:
+            chosen = pmsm_hv_table_for(ic, volts == TEN_KV)
+        return _grade_by_cells(device, chosen, f"异步起动，{volts} V，{ic}", f"line-start, {volts} V, {ic}")
     return _grade_by_cells(device, table, "异步起动，≤1140 V", "line-start, ≤ 1140 V")

@@ -11,7 +11,9 @@ pump), H′ the head per stage [m] and n the speed [r/min]; a–e per formula (s
 C_i per pump type, flow band and grade (表3). A pump is in grade g when its efficiency is at least η_g;
 grade 3 is the minimum allowed (能效限定值). A flow outside the type's bands is ``out_of_scope``. The
 range of ns over which the formula holds was not transcribed and is not checked (said in each result).
-All rows are single-source (status ``unverified``). Chemical-process pumps (化工泵) are not shipped.
+All rows are single-source (status ``unverified``). Chemical-process pumps (化工泵, 表2) are graded by
+:mod:`zerocarbon.energy.pumps_chemical` (``pump_type`` ``chemical_single_stage`` / ``chemical_multistage``;
+:func:`zerocarbon.energy.grading.grade_device` picks the module).
 """
 
 from __future__ import annotations
@@ -168,12 +170,18 @@ def grade_pump(device: Equipment, table: tuple[PumpRow, ...] | None = None) -> G
     Raises
     ------
     InputError
-        The device is not a pump.
+        The device is not a pump, or is a chemical pump (graded by
+        :func:`zerocarbon.energy.pumps_chemical.grade_chemical_pump`; :func:`~zerocarbon.energy.grading.grade_device`
+        dispatches both).
     """
     rows_all = table if table is not None else load_pump_table()
     if device.kind != "pump":
         raise InputError(f"设备 {device.code} 不是泵", f"device {device.code} is not a pump", field="kind",
                          expected="pump")
+    if device.pump_type in ("chemical_single_stage", "chemical_multistage"):
+        raise InputError(f"化工泵 {device.code} 按 GB 19762-2025 表2 评价（pumps_chemical.grade_chemical_pump）",
+                         f"chemical pump {device.code} is graded by GB 19762-2025 table 2 "
+                         "(pumps_chemical.grade_chemical_pump)", field="pump_type", expected="a clean-water type")
     needed = (device.pump_type, device.flow_m3h, device.head_m, device.speed_rpm, device.efficiency_pct)
     if any(v is None for v in needed):
         return _result(device, "incomplete", "缺少泵型、最高效率点流量与扬程、转速或效率",
