@@ -39,8 +39,8 @@ def test_stored_register_is_graded_and_named(world: World, tmp_path: Path, monke
     up = world.client.post(f"/api/v1/factories/{OURS}/equipment", headers=world.auth("data_entry"),
                            files={"file": ("two.yaml", TWO, "application/octet-stream")})
     assert up.status_code == 200, up.text
-    no_settings = world.client.get(path, headers=world.auth("verifier"))
-    assert no_settings.status_code == 422 and no_settings.json()["error"]["details"]["field"] == "settings"
+    no_settings = world.client.get(path, headers=world.auth("verifier"))  # grades only (test below)
+    assert no_settings.status_code == 200 and no_settings.json()["grades_only"] is True
     companion(tmp_path, monkeypatch)
     r = world.client.get(path, headers=world.auth("verifier"))
     assert r.status_code == 200, r.text
@@ -81,3 +81,39 @@ def test_the_whole_sample_stored_equals_the_file(world: World, tmp_path: Path,
         assert [(m["id"], D(m["kwh_per_year"]), D(m["money_per_year"])) for m in body["measures"]] == \
             [(m["id"], D(m["kwh_per_year"]), D(m["money_per_year"])) for m in reference["measures"]]
         assert D(body["summary"]["share_grade_2_or_better"]) == D(reference["summary"]["share_grade_2_or_better"])
+
+
+def test_without_settings_the_grades_alone_and_with_them_the_savings(world: World, tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Stored devices, no settings file: 200 with the grades, rows, below-minimum flags and shares, savings null
+    and the settings they need named (zh, en); the companion file placed, the same grades with the savings."""
+    monkeypatch.delenv("ZEROCARBON_DECLARED_DIR", raising=False)
+    path = f"/api/v1/factories/{OURS}/efficiency"
+    up = world.client.post(f"/api/v1/factories/{OURS}/equipment", headers=world.auth("data_entry"),
+                           files={"file": ("two.yaml", TWO, "application/octet-stream")})
+    assert up.status_code == 200, up.text
+    r = world.client.get(path, headers=world.auth("verifier"))
+    assert r.status_code == 200, r.text
+    alone = r.json()
+    assert alone["grades_only"] is True and alone["summary"]["grades_only"] is True
+    assert [(d["code"], d["grade"], d["outcome"], d["rows"]) for d in alone["devices"]] == [
+        ("L1-M2", 1, "graded", [f"GB18613-2020.T1.7.5kW.4p.g{g}" for g in (1, 2, 3)]),
+        ("L1-M1", None, "below_minimum", [f"GB18613-2020.T1.5.5kW.4p.g{g}" for g in (1, 2, 3)])]
+    s = alone["summary"]
+    assert D(s["share_grade_2_or_better"]) == D("7.5") / D("13") == D(s["share_grade_1"])
+    assert s["below_minimum"] == ["L1-M1"] and s["kwh_per_year"] is None and s["money_per_year"] is None
+    assert alone["measures"] == [] and alone["method"]["tariff_yuan_per_kwh"] is None
+    need = alone["savings_need_settings"]
+    assert [f["name"] for f in need["fields"]] == ["tariff_yuan_per_kwh", "discount_rate", "lifetime_years"]
+    assert "企业平均电价" in need["message_zh"] and "tariff" in need["message_en"]
+    assert need["settings_file"] == f"{OURS}.equipment.yaml"
+    assert alone["register_source"]["label_en"] == "register source store (2 stored devices; no settings, grades only)"
+    companion(tmp_path, monkeypatch)
+    full = world.client.get(path, headers=world.auth("verifier")).json()
+    assert "grades_only" not in full and "savings_need_settings" not in full
+    assert [(d["code"], d["grade"], d["outcome"], d["rows"]) for d in full["devices"]] == \
+        [(d["code"], d["grade"], d["outcome"], d["rows"]) for d in alone["devices"]]
+    assert full["summary"]["share_grade_2_or_better"] == s["share_grade_2_or_better"]
+    # with the settings the savings are computed (zero here: the two motors carry no running hours)
+    tariff = load_register(SAMPLE_EQUIPMENT).settings.tariff_yuan_per_kwh
+    assert D(full["method"]["tariff_yuan_per_kwh"]) == tariff and full["summary"]["kwh_per_year"] is not None

@@ -153,10 +153,9 @@ def test_walk_every_route_as_every_role_against_a_foreign_factory(world: World) 
 
 
 #: GET routes whose answer for B's own manager is not 200 because B lacks their data (the route was reached:
-#: the error is B's own, with its code): B stores devices but keeps no diagnosis settings, and has no
-#: footprint study, so no battery declaration.
+#: the error is B's own, with its code): B has no footprint study, so no battery declaration. (B stores
+#: devices but keeps no diagnosis settings: its efficiency is their grades alone, a 200.)
 NOT_200_FOR_B = {
-    "/api/v1/factories/{factory_id}/efficiency": (422, "input.invalid"),
     "/api/v1/factories/{factory_id}/footprints/declarations/{product}/{scheme}.{fmt}": (404, "declaration.not_found"),
 }
 

@@ -6,6 +6,7 @@ The same service functions as the API (tests/api/test_equipment_register.py); he
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -78,7 +79,17 @@ def test_grade_reads_the_stored_register_and_a_file_wins(tmp_path: Path, monkeyp
     assert table.exit_code == 0 and "register source store" in table.output
     zh = runner.invoke(app, ["efficiency", "grade", str(SAMPLE_EQUIPMENT)])
     assert "台账来源" in zh.output and "file" in zh.output
-    missing = runner.invoke(app, ["efficiency", "grade", "--factory", "F1", "--db", url])
-    assert missing.exit_code == 2 and "诊断参数" in missing.output and "22" in missing.output
+    # no settings: the stored devices' grades alone, and what the savings need (not a refusal)
+    alone = runner.invoke(app, ["efficiency", "grade", "--factory", "F1", "--db", url])
+    assert alone.exit_code == 0, alone.output
+    flat = re.sub(r"[\s│┃]", "", alone.output)  # the terminal's table wraps its cells
+    assert "仅评定等级" in flat and "22台设备" in flat and "企业平均电价（tariff_yuan_per_kwh）" in flat
+    alone_en = runner.invoke(app, ["efficiency", "grade", "--factory", "F1", "--db", url, "--lang", "en", "--json"])
+    c = json.loads(alone_en.output)
+    assert c["grades_only"] is True and c["measures"] == [] and c["summary"]["kwh_per_year"] is None
+    assert [(d["code"], d["grade"], d["outcome"]) for d in c["devices"]] == \
+        [(d["code"], d["grade"], d["outcome"]) for d in b["devices"]]
+    assert c["summary"]["share_grade_2_or_better"] == b["summary"]["share_grade_2_or_better"]
+    assert c["summary"]["below_minimum"] == b["summary"]["below_minimum"] != []
     neither = runner.invoke(app, ["efficiency", "grade"])
     assert neither.exit_code == 2

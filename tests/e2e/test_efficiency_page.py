@@ -101,3 +101,26 @@ def test_the_page_reads_the_stored_register(eff_page: Any, server: Any) -> None:
     finally:
         for code in ("L1-M1", "L1-M2"):
             equipment_store.delete(FACTORY, code, url=server.url)
+
+
+def test_without_settings_the_page_shows_the_grades_and_what_the_savings_need(
+        eff_page: Any, server: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Stored devices and no companion register file: the grades and 节能装备应用占比 (57.7 %), no savings, and
+    the note naming the settings the savings need, in the page's one language."""
+    from zerocarbon.services.efficiency import equipment_store
+
+    monkeypatch.setenv("ZEROCARBON_DECLARED_DIR", str(tmp_path))  # an empty folder: no settings file
+    try:
+        equipment_store.upload(FACTORY, "two.yaml", TWO, url=server.url)
+        label = open_page(eff_page, server.base)
+        assert label.startswith("台账来源 store") and "仅评定等级" in label
+        assert [(r[0], r[3]) for r in device_rows(eff_page)] == [("L1-M2", "1"), ("L1-M1", "below_minimum")]
+        summary = eff_page.inner_text("[data-testid=eff-summary]")
+        assert "57.7 %" in summary
+        note = eff_page.locator("[data-testid=eff-settings]")
+        assert note.is_visible() and "企业平均电价（tariff_yuan_per_kwh）" in note.inner_text()
+        assert open_page(eff_page, server.base, "en").endswith("no settings, grades only)")
+        assert "electricity tariff" in eff_page.inner_text("[data-testid=eff-settings]")
+    finally:
+        for code in ("L1-M1", "L1-M2"):
+            equipment_store.delete(FACTORY, code, url=server.url)

@@ -58,11 +58,17 @@ def _pct(value: Any) -> str:
     return "—" if value is None else f"{float(value) * 100:.1f} %"
 
 
+def _fmt(value: Any, spec: str) -> str:
+    """A figure of the summary for display ("—" when not computed: grades only, without the settings)."""
+    return "—" if value is None else format(float(value), spec)
+
+
 def print_efficiency_summary(diagnosis: Any, lang: str = "zh") -> None:
     """The diagnosis's headline figures and its devices as tables in the terminal."""
     zh = lang == "zh"
     s = diagnosis.summary()
-    table = Table(title=f"{'节能降碳诊断' if zh else 'Energy-saving diagnosis'} · {diagnosis.year}")
+    table = Table(title=f"{'节能降碳诊断' if zh else 'Energy-saving diagnosis'}"
+                        f"{'' if diagnosis.year is None else f' · {diagnosis.year}'}")
     table.add_column("项目" if zh else "Item")
     table.add_column("值" if zh else "Value", justify="right")
     rows = [
@@ -72,11 +78,12 @@ def print_efficiency_summary(diagnosis: Any, lang: str = "zh") -> None:
         ("低于能效限定值" if zh else "Below the minimum allowed", ", ".join(s["below_minimum"]) or "—"),
         ("标准表中无对应档位" if zh else "Rating missing from the table", ", ".join(s["missing_rows"]) or "—"),
         ("措施数" if zh else "Measures", str(s["measures"])),
-        ("年节电量 kWh" if zh else "Electricity saved kWh/a", f"{float(s['kwh_per_year']):,.0f}"),
-        (f"{'年减排' if zh else 'CO2 abated'} tCO2 "
-         f"({VIEWS.get(str(s['main_view']), (str(s['main_view']),) * 2)[0 if zh else 1]})",
-         "—" if s["tco2_per_year"] is None else f"{float(s['tco2_per_year']):,.3f}"),
-        ("年节约电费 元" if zh else "Money saved yuan/a", f"{float(s['money_per_year']):,.2f}"),
+        ("年节电量 kWh" if zh else "Electricity saved kWh/a", _fmt(s["kwh_per_year"], ",.0f")),
+        (f"{'年减排' if zh else 'CO2 abated'} tCO2"
+         + (f" ({VIEWS.get(str(s['main_view']), (str(s['main_view']),) * 2)[0 if zh else 1]})"
+            if s["main_view"] else ""),
+         _fmt(s["tco2_per_year"], ",.3f")),
+        ("年节约电费 元" if zh else "Money saved yuan/a", _fmt(s["money_per_year"], ",.2f")),
         ("台账来源" if zh else "Register source", diagnosis.source()["label_zh" if zh else "label_en"]),
     ]
     if s["energy_tce"] is not None:
@@ -87,6 +94,9 @@ def print_efficiency_summary(diagnosis: Any, lang: str = "zh") -> None:
     for label, value in rows:
         table.add_row(label, value)
     console.print(table)
+    needs = diagnosis.to_dict().get("savings_need_settings") if s.get("grades_only") else None
+    if needs:  # grades only: the stored register without settings
+        console.print(needs["message_zh" if zh else "message_en"], highlight=False, markup=False)
     for m in diagnosis.by_payback()[:5]:
         pb = "—" if m.payback_years is None else f"{float(m.payback_years):.1f} a"
         console.print(f"  {m.title_zh if zh else m.title_en}: {float(m.kwh_per_year):,.0f} kWh/a, {pb}",
@@ -157,17 +167,18 @@ Settings = Annotated[Path | None, typer.Option(
 def grade(register: RegisterArg = None, year: Year = None,
           factory: FactoryOpt = None, db: DbOpt = None, settings: Settings = None,
           out: Out = None, as_json: AsJson = False, lang: Lang = "zh", pdf: Pdf = False) -> None:
-    from zerocarbon.services.efficiency.runs import grade_factory, grade_file
+    from zerocarbon.services.efficiency.runs import grade_file, grade_stored_register
 
     if register is None and factory is None:
         err_console.print("请给出台账文件或 --factory" if lang == "zh" else "give a register file or --factory")
         raise typer.Exit(2)
+    diagnosis: Any
     try:
         if register is not None:
             diagnosis = grade_file(register, year)
-        else:
+        else:  # stored devices without settings: their grades and shares only, saying what the savings need
             assert factory is not None
-            diagnosis = grade_factory(factory, year, url=db, settings=settings)
+            diagnosis = grade_stored_register(factory, year, url=db, settings=settings)
     except ZerocarbonError as exc:
         _fail(exc, lang)
     _emit(diagnosis, out, as_json, lang, pdf)

@@ -56,7 +56,8 @@ def efficiency_print_page(diagnosis: Mapping[str, Any], lang: str = "zh") -> str
         '<!DOCTYPE html><html lang="{{ html_lang }}"><head><meta charset="utf-8">'
         '<meta name="generator" content="zerocarbon {{ version }}"><title>{{ title }}</title>'
         '<style>{% include "report.css" %}</style></head><body><main>'
-        '<h1>{{ eff.d.factory["name_" ~ eff.lang] or eff.d.factory.id }} · {{ title }} {{ eff.d.year }}</h1>'
+        '<h1>{{ eff.d.factory["name_" ~ eff.lang] or eff.d.factory.id }} · {{ title }}'
+        '{% if eff.d.year %} {{ eff.d.year }}{% endif %}</h1>'
         '{% include "efficiency.html.j2" %}</main></body></html>\n')
     html = page.render(html_lang=LANG_CODES[code], version=__version__, title=label("title", code), eff=context)
     return html.replace("<details>", "<details open>")
@@ -104,6 +105,6 @@ def render_efficiency_pdf(diagnosis: Mapping[str, Any], out_dir: Path, lang: str
     code = normalise_lang(lang)
     factory = diagnosis["factory"]
     name = factory.get(f"name_{code}") or factory.get("name_zh") or factory["id"]
-    header = f"{name} · {label('title', code)} {diagnosis['year']}"
+    header = f"{name} · {label('title', code)} {diagnosis['year'] or ''}".rstrip()
     return html_to_pdf(efficiency_print_page(diagnosis, code), Path(out_dir) / pdf_filename(code), header, code,
                        PRINT_CSS)

@@ -62,16 +62,19 @@ def grade_register(factory_id: ReadableFactory,
 
 @router.get("/factories/{factory_id}/efficiency",
             summary="Grade the factory's register: the stored devices (台账来源 store) with the settings of its "
-                    "companion register file, or that file alone when nothing is stored (台账来源 file)")
+                    "companion register file, or that file alone when nothing is stored (台账来源 file); stored "
+                    "devices without settings: their grades and shares only (savings need the settings)")
 def grade_stored(factory_id: ReadableFactory, url: StoreUrl,
                  year: Annotated[int | None, Query(ge=1990, le=2100, description="data year of the factors "
                                                                                 "(default: the register's)")] = None,
                  ) -> dict[str, Any]:
     """The same answer as ``POST …/equipment/grade`` for the register the factory keeps; ``register_source``
-    says which register was read. 404 ``equipment.none``: no stored device and no register file; 422
-    ``input.invalid`` (field ``settings``): devices stored but no settings (tariff, discount rate, horizon)."""
+    says which register was read. 404 ``equipment.none``: no stored device and no register file. Devices
+    stored but no settings (tariff, discount rate, horizon): their grades alone (``grades_only``: grades, table
+    rows, below-minimum flags, 节能装备应用占比; savings ``null``, no measures) with ``savings_need_settings``
+    naming the missing fields in zh and en."""
     try:
-        diagnosis = runs.grade_factory(factory_id, year, url=url)
+        diagnosis = runs.grade_stored_register(factory_id, year, url=url)
     except InputError as exc:
         if exc.field != "equipment":
             raise

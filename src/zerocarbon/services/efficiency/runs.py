@@ -16,8 +16,8 @@ import pyarrow.compute as pc
 from zerocarbon.energy.register import EfficiencyRegister
 from zerocarbon.ingest.equipment_file import load_equipment_file, write_equipment_template
 from zerocarbon.reports.efficiency import render_efficiency_html, write_efficiency_xlsx
-from zerocarbon.services.efficiency import equipment_store
 from zerocarbon.services.efficiency.diagnose import Diagnosis, diagnose
+from zerocarbon.services.efficiency.grades_only import GradesOnly, stored_grades
 from zerocarbon.services.efficiency.register_source import SourcedRegister, factory_register
 from zerocarbon.services.inventory.runs import InventoryRun, run_inventory, run_store_inventory
 from zerocarbon.services.metering.year import MeteredYear, metered_year
@@ -117,16 +117,29 @@ def grade_factory(factory_id: str, year: int | None = None, *, url: str | None =
     return diagnosis
 
 
+def grade_stored_register(factory_id: str, year: int | None = None, *, url: str | None = None,
+                          settings: str | Path | None = None) -> Diagnosis | GradesOnly:
+    """:func:`grade_factory`, or, when the store holds devices but no settings file goes with them, their grades
+    alone (:mod:`~zerocarbon.services.efficiency.grades_only`: grades, rows, below-minimum flags, shares, and
+    which settings the savings need) instead of the refusal (the API's and the CLI's ``grade --factory``)."""
+    from zerocarbon.errors import InputError
+
+    try:
+        return grade_factory(factory_id, year, url=url, settings=settings)
+    except InputError as exc:
+        if exc.field != "settings":
+            raise
+        return stored_grades(factory_id, url, year)
+
+
 def factory_efficiency(factory_id: str, run: InventoryRun, url: str | None = None) -> dict[str, Any] | None:
     """The efficiency part of the factory's verdict (``assess(efficiency=...)``), from the stored register when
     the store holds devices (else the companion register file), as the diagnosis's ``to_dict``; None when the
     factory has no register at all.
 
     Stored devices without a settings file still give 节能装备应用占比 (grading needs no tariff): the mapping
-    then holds the summary's shares and ``register_source`` only.
+    is then the grades-only answer (:mod:`~zerocarbon.services.efficiency.grades_only`: no savings, no measures).
     """
-    from zerocarbon.energy.equipment import equipment_share
-    from zerocarbon.energy.grading import grade_device
     from zerocarbon.errors import InputError
 
     try:
@@ -134,25 +147,13 @@ def factory_efficiency(factory_id: str, run: InventoryRun, url: str | None = Non
     except InputError as exc:
         if exc.field != "settings":
             return None
-        devices = equipment_store.devices(factory_id, url)
-        share = equipment_share(devices, [grade_device(d) for d in devices])
-        where = {"source": "store", "file": None, "settings_file": None, "devices": len(devices),
-                 "label_zh": f"台账来源 store（库中台账，{len(devices)} 台设备；无诊断参数，仅评定等级）",
-                 "label_en": f"register source store ({len(devices)} stored devices; no settings, grades only)"}
-        return {"summary": {"devices": len(devices), "register_source": "store",
-                            "share_grade_2_or_better": _text(share.share_grade_2_or_better),
-                            "share_grade_1": _text(share.share_grade_1), "total_kw": str(share.total_kw)},
-                "register_source": where, "indicators": [], "value_added": {}}
+        return stored_grades(factory_id, url, run.year).to_dict()
     diagnosis = diagnose(sourced.register, year=run.year, data=run.data, inventory=run.inventory)
     diagnosis.register_source = sourced.to_dict()
     return diagnosis.to_dict()
 
 
-def _text(value: Decimal | None) -> str | None:
-    return None if value is None else "0" if value == 0 else str(value)
-
-
-def write_diagnosis(diagnosis: Diagnosis, out_dir: Path, pdf: bool = False) -> list[Path]:
+def write_diagnosis(diagnosis: Diagnosis | GradesOnly, out_dir: Path, pdf: bool = False) -> list[Path]:
     """Write ``efficiency.json``, the diagnosis pages (zh-CN, en) and ``efficiency.xlsx`` into ``out_dir``;
     with ``pdf`` also ``efficiency_report.{zh-CN,en}.pdf`` (WeasyPrint, :mod:`zerocarbon.reports.efficiency_pdf`)."""
     out_dir.mkdir(parents=True, exist_ok=True)
