@@ -8,7 +8,8 @@ public page it was read from and a status (``verified`` / ``unverified``).
 A row applies to a quota indicator of ``data/*.yaml`` only when it names it (``quota_standard``,
 ``quota_indicator``), which the file does only when the table's 参考标准 names that same standard and
 indicator; :func:`levels_for` returns the :class:`~zerocarbon.energy.quota.BenchmarkLevels` of such a row,
-with the document stated, for :func:`zerocarbon.energy.quota.evaluate`. Nothing is interpolated.
+with the document stated, for :func:`zerocarbon.energy.quota.evaluate`. :func:`position` places a value
+against a row's two levels (达到标杆 / 达到基准 / 未达基准). Nothing is interpolated.
 
 This module (not ``reference.py``) holds the loader because its rows become ``quota.BenchmarkLevels``
 and ``quota`` imports ``reference``.
@@ -23,7 +24,7 @@ from pathlib import Path
 
 from zerocarbon.energy.quota import BenchmarkLevels
 from zerocarbon.energy.reference import DATA_DIR, _decimal, load_quota_standard
-from zerocarbon.errors import FactorError, ZerocarbonError
+from zerocarbon.errors import FactorError, InputError, ZerocarbonError
 from zerocarbon.tables import STATUSES, table_reader
 
 #: The shipped levels file (read at call time, so a test may point it elsewhere).
@@ -180,3 +181,72 @@ def levels_for(standard: str, indicator_id: str, path: Path | None = None) -> Be
         if row.quota_standard == stem and row.quota_indicator == indicator_id:
             return row.levels()
     return None
+
+
+#: Position of a value against the two levels: key → (zh, en).
+POSITIONS = {
+    "benchmark": ("达到标杆", "benchmark reached"),
+    "baseline": ("达到基准", "baseline reached"),
+    "below_baseline": ("未达基准", "below baseline"),
+}
+
+
+@dataclass(frozen=True)
+class LevelPosition:
+    """Where a unit-product energy x stands against 标杆水平 B and 基准水平 Z (lower is better).
+
+    Attributes
+    ----------
+    key : str
+        ``benchmark`` (x ≤ B), ``baseline`` (B < x ≤ Z) or ``below_baseline`` (x > Z).
+    verdict_zh, verdict_en : str
+        达到标杆 / 达到基准 / 未达基准 and the English words.
+    gap_to_benchmark, gap_to_baseline : Decimal
+        x − B and x − Z when positive (what must be saved per unit to reach the level), else 0 [level unit].
+    levels : BenchmarkLevels
+        The levels used, with their document and status.
+    """
+
+    key: str
+    verdict_zh: str
+    verdict_en: str
+    gap_to_benchmark: Decimal
+    gap_to_baseline: Decimal
+    levels: BenchmarkLevels
+
+
+def position(levels: BenchmarkLevels, value: Decimal) -> LevelPosition:
+    """Place a unit-product energy against a benchmark and a baseline.
+
+    A value equal to a level reaches it (x ≤ B is 达到标杆, x ≤ Z is 达到基准), as a quota grade is reached at
+    its limit; comparisons are at full Decimal precision. The verdict is the levels' only: the quota grades
+    are :func:`zerocarbon.energy.quota.evaluate`'s.
+
+    Parameters
+    ----------
+    levels : BenchmarkLevels
+        From :meth:`LevelRow.levels`, :func:`levels_for` or the factory's own.
+    value : Decimal
+        Measured unit-product energy x [the levels' unit], computed as the indicator defines it.
+
+    Returns
+    -------
+    LevelPosition
+
+    Raises
+    ------
+    InputError
+        The value is not a Decimal.
+    """
+    if not isinstance(value, Decimal):
+        raise InputError("单位产品能耗须为十进制数", "the unit-product energy must be a Decimal", field="value")
+    if value <= levels.benchmark:
+        key = "benchmark"
+    elif value <= levels.baseline:
+        key = "baseline"
+    else:
+        key = "below_baseline"
+    zh, en = POSITIONS[key]
+    zero = Decimal(0)
+    return LevelPosition(key, zh, en, max(value - levels.benchmark, zero), max(value - levels.baseline, zero),
+                         levels)
