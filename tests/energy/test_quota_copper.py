@@ -1,10 +1,13 @@
-"""GB 21350-2023 铜及铜合金加工材单位产品能源消耗限额, 表2 管材, 表3 棒材、线材（挤压法）, 表4 棒材、线材（连续法）
-and 表5 棒材、线材（连续铸造法） (60 rows, kgce/t).
+"""GB 21350-2023 铜及铜合金加工材单位产品能源消耗限额, 表2 管材, 表3 棒材、线材（挤压法）, 表4 棒材、线材（连续法）,
+表5 棒材、线材（连续铸造法）, 表6 线材（连铸法）, 表7 板、带、箔材（热轧法）, 表8 板、带、箔材（水平方向连续铸造法）,
+表9 板、带、箔材（连续挤压法） and 表10 电工用铜线坯 (108 rows, kgce/t).
 
 Expected limits are typed here from adgo07/ECQuota-Insight data/definitions/gb-21350-2023.json (commit 62e6f2bd…,
-products table-2-row-1 … table-5-row-60, ``base_thresholds`` level_1/2/3), independently of the shipped YAML. In the
-transcription every grade is the base value × the product-specification coefficient of the table footnotes.
-Order per table: 紫铜, 普通黄铜, 复杂黄铜, 青铜、高铜, 白铜, each 熔铸工序 / 加工工序 / 全工序.
+products table-2-row-1 … table-9-row-105 and table-10-wire-106 … 108, ``base_thresholds`` level_1/2/3),
+independently of the shipped YAML. In the transcription every grade of 表2–表9 is the base value × the
+product-specification coefficient of the table footnotes; 表10 has no coefficient.
+Order per table: 紫铜, 普通黄铜, 复杂黄铜, 青铜、高铜 (表6, 表8: 青铜), 白铜 (表8 has no 复杂黄铜, 表9 only 紫铜), each
+熔铸工序 / 加工工序 / 全工序.
 """
 
 from __future__ import annotations
@@ -50,6 +53,33 @@ BAR_CONTINUOUS_CASTING = [  # 表5 棒材、线材（连续铸造法）, PDF p.6
     "95/107/121", "66/78/93", "172/194/215",
     "74/78/84", "76/83/92", "159/173/185",
 ]
+WIRE_CONTINUOUS_CASTING = [  # 表6 线材（连铸法）, PDF p.8; alloys 紫铜, 普通黄铜, 复杂黄铜, 青铜, 白铜
+    "45/47/51", "43/52/63", "100/114/129",
+    "50/54/59", "71/79/89", "130/151/170",
+    "45/52/60", "78/96/116", "130/151/170",
+    "106/118/133", "94/112/133", "229/257/286",
+    "82/87/93", "109/119/131", "199/216/231",
+]
+PLATE_HOT_ROLLED = [  # 表7 板、带、箔材（热轧法）, PDF p.8
+    "58/63/73", "115/120/155", "190/200/270",
+    "53/55/63", "210/220/250", "280/290/350",
+    "77/80/93", "280/290/330", "460/480/540",
+    "133/138/155", "275/290/315", "540/570/620",
+    "133/138/155", "270/285/315", "500/520/580",
+]
+PLATE_HORIZONTAL_CASTING = [  # 表8 板、带、箔材（水平方向连续铸造法）, PDF p.9; 紫铜, 普通黄铜, 青铜, 白铜
+    "53/58/68", "100/110/125", "170/180/200",
+    "45/50/60", "110/115/130", "170/180/210",
+    "90/95/110", "210/220/260", "370/400/430",
+    "90/100/130", "230/245/285", "430/450/500",
+]
+PLATE_CONTINUOUS_EXTRUSION = ["40/42/46", "110/120/130", "160/170/185"]  # 表9, PDF p.9, 紫铜 only
+WIRE_ROD = [  # 表10 电工用铜线坯, PDF p.9, no specification coefficient
+    ("copper.wire_rod.upcast.cathode_copper.comprehensive_energy", "45/52/56"),
+    ("copper.wire_rod.continuous_cast_rolled.cathode_copper.comprehensive_energy", "54/57/66"),
+    ("copper.wire_rod.continuous_cast_rolled.recycled_copper.comprehensive_energy", "100/130/180"),
+]
+PAGE = {"表2": "5", "表3": "5", "表4": "6", "表5": "6", "表6": "8", "表7": "8", "表8": "9", "表9": "9", "表10": "9"}
 
 
 def _cases() -> list[tuple[str, str, str]]:
@@ -59,7 +89,15 @@ def _cases() -> list[tuple[str, str, str]]:
                                  ("表5", "bar_wire_continuous_casting", BAR_CONTINUOUS_CASTING)):
         ids = [f"copper.{shape}.{a}.{s}.comprehensive_energy" for a in ALLOYS for s in STAGES]
         out += [(table, i, v) for i, v in zip(ids, values, strict=True)]
-    return out
+    for table, shape, alloys, values in (
+            ("表6", "wire_continuous_casting", [*ALLOYS[:3], "bronze", "cupronickel"], WIRE_CONTINUOUS_CASTING),
+            ("表7", "plate_strip_foil_hot_rolled", ALLOYS, PLATE_HOT_ROLLED),
+            ("表8", "plate_strip_foil_horizontal_continuous_casting",
+             ["pure_copper", "common_brass", "bronze", "cupronickel"], PLATE_HORIZONTAL_CASTING),
+            ("表9", "plate_strip_foil_continuous_extrusion", ["pure_copper"], PLATE_CONTINUOUS_EXTRUSION)):
+        ids = [f"copper.{shape}.{a}.{s}.comprehensive_energy" for a in alloys for s in STAGES]
+        out += [(table, i, v) for i, v in zip(ids, values, strict=True)]
+    return out + [("表10", i, v) for i, v in WIRE_ROD]
 
 
 CASES = _cases()
@@ -70,9 +108,12 @@ def test_file_and_provenance() -> None:
     assert std.standard == "GB 21350-2023" and std.title_zh == "铜及铜合金加工材单位产品能源消耗限额"
     assert std.published == "2023-05-23" and std.effective_from == "2024-06-01"
     assert [i.id for i in std.indicators] == [c[1] for c in CASES]
+    assert len(CASES) == 108
     for (table, _, _), ind in zip(CASES, std.indicators, strict=True):
-        page = "5" if table in ("表2", "表3") else "6"
-        assert ind.table == table and ind.page == page and ind.unit == "kgce/t" and ind.status == "unverified"
+        assert ind.table == table and ind.page == PAGE[table] and ind.unit == "kgce/t" and ind.status == "unverified"
+        if table == "表10":
+            assert ind.corrections == ()
+            continue
         assert [c.id for c in ind.corrections] == ["product_spec_coef"] and ind.corrections[0].kind == "multiply"
         assert "62e6f2bd343bb7e32db602e124f1df3bf3dbe180" in ind.source
         assert "9d199c95ec19deb1876292e3fdd597726a2cc07ba3fd67adf55d54c35f46d327" in ind.source
@@ -116,3 +157,45 @@ def test_hand_worked_continuous_casting_rod() -> None:
     assert corrected_limits(ind, inputs)[0] == {1: D("73.50"), 2: D("84.00"), 3: D("94.50")}
     verdict = evaluate(ind, D(82), inputs, production=D(50_000))
     assert (verdict.grade, verdict.gap_to_grade1, verdict.gap_to_grade1_tce) == (2, D("8.50"), D("425"))
+
+
+def test_hand_worked_hot_rolled_strip() -> None:
+    """表7 板、带、箔材（热轧法）, 普通黄铜 全工序 280/290/350 kgce/t, coefficient 1.1: 308/319/385.
+    A mill at 300 kgce/t on 20 000 t is grade 1 (gap 0); at 320 it is grade 3, 12 kgce/t above grade 1 = 240 tce;
+    at 386 it misses the 限定值."""
+    ind = load_quota_standard(STD).indicator("copper.plate_strip_foil_hot_rolled.common_brass.whole_process"
+                                             ".comprehensive_energy")
+    inputs = {"product_spec_coef": D("1.1")}
+    assert corrected_limits(ind, inputs)[0] == {1: D("308.0"), 2: D("319.0"), 3: D("385.0")}
+    assert evaluate(ind, D(300), inputs).grade == 1
+    verdict = evaluate(ind, D(320), inputs, production=D(20_000))
+    assert (verdict.grade, verdict.gap_to_grade1, verdict.gap_to_grade1_tce) == (3, D("12.0"), D("240"))
+    missed = evaluate(ind, D(386), inputs)
+    assert missed.grade is None and missed.verdict_zh == "未达限定值"
+
+
+def test_hand_worked_wire_continuous_casting() -> None:
+    """表6 线材（连铸法）, 青铜 全工序 229/257/286 kgce/t, ordinary specification (1.000): a plant at 250 kgce/t on
+    8 000 t is grade 2, 21 kgce/t above grade 1 = 168 tce."""
+    ind = load_quota_standard(STD).indicator("copper.wire_continuous_casting.bronze.whole_process.comprehensive_energy")
+    verdict = evaluate(ind, D(250), ONE, production=D(8_000))
+    assert (verdict.grade, verdict.gap_to_grade1, verdict.gap_to_grade1_tce) == (2, D("21"), D("168"))
+
+
+def test_hand_worked_wire_rod_needs_no_coefficient() -> None:
+    """表10 电工用铜线坯, 连铸连轧法 再生铜 100/130/180 kgce/t, no coefficient: 150 kgce/t on 30 000 t is grade 3,
+    50 kgce/t above grade 1 = 1 500 tce; 上引连铸法 阴极铜 45/52/56: 52 is grade 2, 56.01 misses the 限定值."""
+    std = load_quota_standard(STD)
+    recycled = std.indicator("copper.wire_rod.continuous_cast_rolled.recycled_copper.comprehensive_energy")
+    verdict = evaluate(recycled, D(150), production=D(30_000))
+    assert (verdict.grade, verdict.gap_to_grade1, verdict.gap_to_grade1_tce) == (3, D("50"), D("1500"))
+    upcast = std.indicator("copper.wire_rod.upcast.cathode_copper.comprehensive_energy")
+    assert evaluate(upcast, D(52)).grade == 2 and evaluate(upcast, D("56.01")).grade is None
+
+
+def test_horizontal_casting_plate_has_no_complex_brass() -> None:
+    """表8 lists 紫铜, 普通黄铜, 青铜, 白铜 only; 表9 only 紫铜 (as transcribed)."""
+    ids = {i.id for i in load_quota_standard(STD).indicators}
+    assert "copper.plate_strip_foil_horizontal_continuous_casting.bronze.casting.comprehensive_energy" in ids
+    assert not any(i.startswith("copper.plate_strip_foil_horizontal_continuous_casting.complex_brass") for i in ids)
+    assert sum(i.startswith("copper.plate_strip_foil_continuous_extrusion.") for i in ids) == 3
