@@ -16,7 +16,9 @@ FILES = {"/api/v1/factories/{factory_id}/reports/{period}.{fmt}": {"text/html", 
          "/api/v1/factories/{factory_id}/activity-files/{file_id}": {XLSX, "application/yaml", "application/json"},
          "/api/v1/activity-template.xlsx": {XLSX}, "/api/v1/region/{year}/workbook": {XLSX},
          "/api/v1/factories/{factory_id}/footprints/declarations/{product}/{scheme}.{fmt}":
-             {"application/json", "text/html", "application/pdf"}}
+             {"application/json", "text/html", "application/pdf"},
+         "/api/v1/factories/{factory_id}/hourly-carbon/{year}":
+             {"application/json", "text/csv", "application/x-ndjson", "application/vnd.apache.parquet"}}
 
 
 def _spec() -> dict[str, Any]:

@@ -9,7 +9,13 @@ import pyarrow as pa
 import pytest
 
 from zerocarbon.model.metering import MeterRow
-from zerocarbon.timeseries.carbon import annual_factors, hourly_carbon, summarise, year_bounds
+from zerocarbon.timeseries.carbon import (
+    annual_factors,
+    hourly_carbon,
+    hourly_carbon_batches,
+    summarise,
+    year_bounds,
+)
 from zerocarbon.timeseries.intervals import meter_table
 
 MF = Callable[..., MeterRow]  # the `meter` fixture
@@ -75,3 +81,24 @@ def test_hourly_carbon_with_and_without_series(meter: MF) -> None:
     assert by_scope["2"] == pytest.approx(3 * 0.5827 + 0.55)
     with pytest.raises(ValueError, match="one grid-intensity series"):
         hourly_carbon(hourly, f, pa.table({"series": ["a", "b"], "ts": [h0, h0], "value": [0.1, 0.2]}))
+
+
+def test_hourly_carbon_batches_are_the_table_in_pieces(meter: MF) -> None:
+    """The streamed batches hold exactly the rows of :func:`hourly_carbon`, in its order, a few at a time;
+    ``windows`` keeps the hours starting inside them, a factor table without a meter leaves its rows out."""
+    f = annual_factors(_meters(meter), 2023, "江苏").table
+    n = 30
+    hourly = pa.table({"meter_id": [1] * n + [2] * n + [3] * n, "ts": [START + i * 3600 for i in range(n)] * 3,
+                       "ts_end": [START + (i + 1) * 3600 for i in range(n)] * 3,
+                       "value": [float(i) for i in range(3 * n)], "flags": [0] * (3 * n)})
+    whole = hourly_carbon(hourly, f)
+    batches = list(hourly_carbon_batches(hourly, f, batch_rows=7, rows_per_query=40))
+    assert len(batches) >= 3 * n // 7 and max(b.num_rows for b in batches) == 7
+    streamed = pa.Table.from_batches(batches)
+    assert streamed.num_rows == 3 * n
+    assert streamed.cast(whole.schema).to_pylist() == whole.to_pylist()
+    window = (START + 3600, START + 4 * 3600)  # hours 1, 2 and 3
+    only_e1 = f.filter(pa.compute.equal(f["meter_id"], 1))
+    rows = pa.Table.from_batches(list(hourly_carbon_batches(hourly, only_e1, windows=[window]))).to_pylist()
+    assert [(r["meter_id"], r["ts"], r["amount"]) for r in rows] == [(1, START + i * 3600, float(i)) for i in (1, 2, 3)]
+    assert list(hourly_carbon_batches(hourly, f, windows=[])) == []

@@ -14,6 +14,7 @@ from zerocarbon.api.roles import GLOBAL, GlobalPermission
 from zerocarbon.api.routes import activity, auth, factories, inventories, portfolio, quality, readings, users
 from zerocarbon.api.routes import alerts as alert_routes
 from zerocarbon.api.routes import efficiency as efficiency_routes
+from zerocarbon.api.routes import hourly as hourly_routes
 from zerocarbon.api.routes import plans as plan_routes
 from zerocarbon.api.routes import verdict as verdict_routes
 from zerocarbon.api.scheduler import lifespan as forecast_lifespan
@@ -51,7 +52,7 @@ def api_router() -> APIRouter:
     """Every resource of the API, to be mounted under :data:`API_PREFIX`."""
     router = APIRouter()
     for module in (auth, users, factories, readings, inventories, quality, portfolio, activity, efficiency_routes,
-                   verdict_routes, alert_routes, plan_routes):
+                   verdict_routes, alert_routes, plan_routes, hourly_routes):
         router.include_router(module.router)
     router.include_router(forecast_schedule_router)
     return router

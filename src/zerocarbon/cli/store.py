@@ -208,3 +208,41 @@ def ingest_mqtt_cmd(
     console.print(f"订阅 / subscribing {host}:{port} → {factory or '*'} (Ctrl-C)")
     stats = subscribe(factory, db, host, port, topic, client_id, stop)
     console.print_json(data=asdict(stats))
+
+
+@readings_app.command("hourly-carbon", help="导出全年逐时碳排放（每表每小时，流式写出，内存有界）/ write a "
+                                            "year's hourly carbon per meter and hour, streamed in bounded memory.")
+def readings_hourly_carbon(
+    factory: Annotated[str, typer.Option("--factory", help="工厂编号 / factory id")],
+    year: Annotated[int, typer.Option("--year", help="日历年（工厂当地时间）/ calendar year (local time)")],
+    out: Annotated[Path, typer.Option("--out", help=".csv（UTF-8 带 BOM，含方法说明）、.ndjson 或 .parquet；"
+                                                    "- 为标准输出 CSV / .csv (UTF-8 with BOM, method block), .ndjson "
+                                                    "or .parquet; - for CSV on stdout")],
+    meter: Annotated[list[str] | None, typer.Option("--meter", help="只导出这些计量表（可重复）/ only these meters "
+                                                                    "(repeat)")] = None,
+    month: Annotated[list[int] | None, typer.Option("--month", help="只导出这些月份 1–12（可重复）/ only these "
+                                                                    "months 1–12 (repeat)")] = None,
+    series: Annotated[str | None, typer.Option("--series", help="库中的小时电网排放因子序列 / a stored hourly "
+                                                                "grid-intensity series")] = None,
+    lang: Lang = "zh",
+    db: Db = None,
+) -> None:
+    from zerocarbon.services.metering import hourly_export as hx
+
+    code: hx.Lang = "en" if lang == "en" else "zh"
+    try:
+        export = hx.hourly_export(factory, year, db, meters=meter, months=month, series=series)
+    except ZerocarbonError as exc:
+        fail(exc)
+        return
+    suffix = "csv" if str(out) == "-" else out.suffix.lower().lstrip(".")
+    chunks = (hx.ndjson_chunks(export) if suffix == "ndjson" else hx.parquet_chunks(export) if suffix == "parquet"
+              else hx.csv_chunks(export, code))
+    size = 0
+    with (open(sys.stdout.fileno(), "wb", closefd=False) if str(out) == "-" else out.open("wb")) as fh:
+        for chunk in chunks:
+            fh.write(chunk)
+            size += len(chunk)
+    if str(out) != "-":
+        err_console.print(f"{'已写出' if code == 'zh' else 'written'} {out} ({size:,} bytes)", highlight=False,
+                          markup=False)

@@ -31,13 +31,15 @@ sums differ from a Decimal computation by rounding only (relative error ≲ 1e-1
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import duckdb
 import pyarrow as pa
 
 from zerocarbon.accounting import formulas as fx
@@ -59,6 +61,9 @@ FACTOR_SCHEMA = pa.schema([
 ])
 #: Hour rows per query of :func:`hourly_carbon` (a range of meters).
 ROWS_PER_QUERY = 2_000_000
+#: Hour rows per query of :func:`hourly_carbon_batches` (the engine sorts one range at a time) and rows per batch.
+STREAM_ROWS_PER_QUERY = 500_000
+BATCH_ROWS = 65_536
 #: The grid-intensity series: hour start [s, UTC] and intensity [tCO2/MWh] for [ts, ts + 3600).
 SERIES_SCHEMA = pa.schema([("series", pa.string()), ("ts", pa.int64()), ("value", pa.float64()),
                            ("source", pa.string())])
@@ -252,6 +257,42 @@ def hourly_carbon(hourly: pa.Table | Sequence[str], factors: pa.Table, series: p
         co2_t [tCO2], flags — ordered by meter and hour. Computed one range of meters at a time (about
         ``rows_per_query`` hour rows each), so only one range is sorted at once.
     """
+    with _carbon_query(hourly, factors, series) as (con, select, ids):
+        parts = [fetch(con, select(_in_range(rng)))
+                 for rng in _meter_ranges(con, ids, rows_per_query)]
+    return pa.concat_tables(parts).select(list(CARBON_COLUMNS))
+
+
+def hourly_carbon_batches(hourly: pa.Table | Sequence[str], factors: pa.Table, series: pa.Table | None = None, *,
+                          windows: Sequence[tuple[int, int]] | None = None, batch_rows: int = BATCH_ROWS,
+                          rows_per_query: int = STREAM_ROWS_PER_QUERY) -> Generator[pa.RecordBatch, None, None]:
+    """The rows of :func:`hourly_carbon` as Arrow record batches of at most ``batch_rows`` rows, in the same
+    order, pulled from DuckDB one batch at a time (a record-batch reader): the whole table is never in Python.
+
+    ``windows``: only the hours that start inside one of these [start, end) [s, UTC] (e.g. local months);
+    restrict the meters by giving only their rows of ``factors``. The engine sorts one range of meters
+    (about ``rows_per_query`` hour rows) at a time; the connection is closed when the iterator is
+    exhausted or closed. The batches carry the columns of :data:`CARBON_COLUMNS`.
+    """
+    if batch_rows < 1:
+        raise ValueError("batch_rows must be at least 1")
+    within = " OR ".join(f"(h.ts >= {int(lo)} AND h.ts < {int(hi)})" for lo, hi in windows or ())
+    with _carbon_query(hourly, factors, series) as (con, select, ids):
+        for rng in _meter_ranges(con, ids, rows_per_query):
+            where = _in_range(rng)
+            if windows is not None:
+                where = f"{where} AND ({within or 'false'})" if where else f"WHERE ({within or 'false'})"
+            # its columns are CARBON_COLUMNS, in order; the reader pulls the engine's result batch by batch
+            for batch in con.sql(select(where)).to_arrow_reader(batch_rows):
+                if batch.num_rows:
+                    yield batch
+
+
+@contextmanager
+def _carbon_query(hourly: pa.Table | Sequence[str], factors: pa.Table, series: pa.Table | None
+                  ) -> Iterator[tuple[duckdb.DuckDBPyConnection, Callable[[str], str], list[int]]]:
+    """A private connection holding ``h`` (the hours), ``f`` (factors) and ``s`` (series) and the enum types of
+    the carbon query; gives (connection, the query for a WHERE clause, the factor table's meter ids)."""
     f = conform(factors, FACTOR_SCHEMA)
     has_series = series is not None
     if series is not None:
@@ -262,15 +303,15 @@ def hourly_carbon(hourly: pa.Table | Sequence[str], factors: pa.Table, series: p
     else:
         s = SERIES_SCHEMA.empty_table()
     con = connect(private=True, f=f, s=s)  # CREATE TYPE below: per database
-    if isinstance(hourly, pa.Table):
-        con.register("h", hourly)
-        has_flags = "flags" in hourly.column_names
-    else:
-        con.register("h_empty", hour_schema().empty_table())
-        con.execute(f"CREATE VIEW h AS SELECT * FROM {scan_sql(hourly) if hourly else 'h_empty'}")
-        has_flags = True
-    flags = "coalesce(h.flags, 0)" if has_flags else "0"
     try:
+        if isinstance(hourly, pa.Table):
+            con.register("h", hourly)
+            has_flags = "flags" in hourly.column_names
+        else:
+            con.register("h_empty", hour_schema().empty_table())
+            con.execute(f"CREATE VIEW h AS SELECT * FROM {scan_sql(hourly) if hourly else 'h_empty'}")
+            has_flags = True
+        flags = "coalesce(h.flags, 0)" if has_flags else "0"
         for col in ("category", "scope", "item", "cost_centre"):
             con.execute(f"CREATE TYPE e_{col} AS ENUM (SELECT DISTINCT {col} FROM f WHERE {col} IS NOT NULL "
                         f"ORDER BY 1)")
@@ -278,17 +319,9 @@ def hourly_carbon(hourly: pa.Table | Sequence[str], factors: pa.Table, series: p
         con.execute("CREATE TYPE e_unit AS ENUM (SELECT DISTINCT activity_unit FROM f ORDER BY 1)")
         series_ok = "f.series_applies AND s.value IS NOT NULL"
         ids = sorted({int(i) for i in f["meter_id"].to_pylist()})
-        counts = dict(con.execute("SELECT meter_id, count(*) FROM h WHERE meter_id IN (SELECT meter_id FROM f) "
-                                  "GROUP BY meter_id").fetchall()) if len(ids) > 1 else {}
-        ranges: list[list[int]] = [[]]
-        size = 0
-        for i in ids:
-            if ranges[-1] and size + counts.get(i, 0) > rows_per_query:
-                ranges.append([])
-                size = 0
-            ranges[-1].append(i)
-            size += counts.get(i, 0)
-        parts = [fetch(con, f"""
+
+        def select(where: str) -> str:
+            return f"""
             WITH m AS (SELECT DISTINCT meter_id, category, scope, item, cost_centre, activity_unit FROM f)
             SELECT h.meter_id, h.ts, h.ts_end, m.category::e_category AS category, m.scope::e_scope AS scope,
                    m.item::e_item AS item, m.cost_centre::e_cost_centre AS cost_centre,
@@ -303,11 +336,27 @@ def hourly_carbon(hourly: pa.Table | Sequence[str], factors: pa.Table, series: p
             FROM h JOIN m USING (meter_id)
             LEFT JOIN f ON f.meter_id = h.meter_id AND h.ts >= f.valid_from AND h.ts < f.valid_to
             LEFT JOIN s ON s.ts = h.ts
-            {_in_range(rng)}
-            ORDER BY h.meter_id, h.ts""") for rng in ranges]
+            {where}
+            ORDER BY h.meter_id, h.ts"""
+
+        yield con, select, ids
     finally:
         con.close()
-    return pa.concat_tables(parts).select(list(CARBON_COLUMNS))
+
+
+def _meter_ranges(con: duckdb.DuckDBPyConnection, ids: list[int], rows_per_query: int) -> list[list[int]]:
+    """Consecutive ranges of the meters ``ids`` holding about ``rows_per_query`` hour rows of ``h`` each."""
+    counts = dict(con.execute("SELECT meter_id, count(*) FROM h WHERE meter_id IN (SELECT meter_id FROM f) "
+                              "GROUP BY meter_id").fetchall()) if len(ids) > 1 else {}
+    ranges: list[list[int]] = [[]]
+    size = 0
+    for i in ids:
+        if ranges[-1] and size + counts.get(i, 0) > rows_per_query:
+            ranges.append([])
+            size = 0
+        ranges[-1].append(i)
+        size += counts.get(i, 0)
+    return ranges
 
 
 def _in_range(ids: list[int]) -> str:

@@ -79,7 +79,7 @@ def inventory_input(factory_id: str, lines: list[ActivityLine], url: str | None 
     return ta.inventory_input(factory or load_factory_meters(factory_id, url), lines)
 
 
-def _load_series(name: str, start: int, end: int, url: str | None) -> pa.Table:
+def load_series(name: str, start: int, end: int, url: str | None) -> pa.Table:
     rows = series_rows(name, start, end, url)
     if not rows:
         raise InputError(f"没有名为 {name} 的小时电网排放因子序列（{start}–{end}）",
@@ -107,7 +107,7 @@ def hourly_carbon(factory_id: str, year: int, url: str | None = None, series: st
     factors = tc.annual_factors(fm.meters, year, fm.province, library=library or default_library(), tz=fm.timezone)
     rows = series
     if isinstance(series, str):
-        rows = _load_series(series, my.start, my.end, url)
+        rows = load_series(series, my.start, my.end, url)
     assert rows is None or isinstance(rows, pa.Table)
     # hour roll-ups kept as files (and not yet read) are joined where they lie, in the engine
     hours = my.hour_parts if my.hourly_values is None and my.hour_parts is not None else my.hourly()
