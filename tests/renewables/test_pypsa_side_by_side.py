@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from types import ModuleType
 
+import pytest
 from numpy.testing import assert_allclose
 
 from zerocarbon.renewables.dispatch import dispatch
@@ -25,19 +26,22 @@ def test_dispatch_week_equals_pypsa(week: EnergySystem, peer: ModuleType) -> Non
     assert_allclose(ours.objective, theirs, rtol=1e-6)
 
 
-def test_sizing_week_equals_pypsa(week: EnergySystem, peer: ModuleType) -> None:
-    """168 h sizing of PV, wind, battery energy and power and heat pump (CRF at 6 %)."""
-    ours = size(week, CANDS, discount_rate=0.06)
+@pytest.mark.parametrize("coarse", [False, True])
+def test_sizing_week_equals_pypsa(week: EnergySystem, peer: ModuleType, coarse: bool) -> None:
+    """168 h sizing of PV, wind, battery energy and power and heat pump (CRF at 6 %); solved cold and from
+    the coarse guess (renewables/coarse.py)."""
+    ours = size(week, CANDS, discount_rate=0.06, start_from_coarse=coarse)
     theirs = peer.solve(peer.network(week, _capacity_vars(CANDS, 0.06)), sizing=True)
     assert_allclose(ours.result.objective, theirs, rtol=1e-6)
 
 
-def test_sizing_with_co2_cap_equals_pypsa(week: EnergySystem, peer: ModuleType) -> None:
+@pytest.mark.parametrize("coarse", [False, True])
+def test_sizing_with_co2_cap_equals_pypsa(week: EnergySystem, peer: ModuleType, coarse: bool) -> None:
     """As above under a residual-emissions cap (scalar factor: PyPSA's primary-energy global constraint)."""
     free = size(week, CANDS, discount_rate=0.06)
     cap = 0.5 * free.result.emissions_t
     capped = EnergySystem(**{**week.__dict__, "co2_cap_t": cap})
-    ours = size(capped, CANDS, Targets(), discount_rate=0.06)
+    ours = size(capped, CANDS, Targets(), discount_rate=0.06, start_from_coarse=coarse)
     assert ours.result.emissions_t <= cap * (1 + 1e-6)
     theirs = peer.solve(peer.network(capped, _capacity_vars(CANDS, 0.06)), sizing=True)
     assert_allclose(ours.result.objective, theirs, rtol=1e-6)

@@ -177,12 +177,14 @@ def test_dispatch_with_store_equals_pypsa(peer: ModuleType) -> None:
     assert_allclose(dispatch(s).objective, peer.solve(_with_store(peer, s)), rtol=1e-6)
 
 
-def test_sizing_store_equals_pypsa(peer: ModuleType) -> None:
-    """Sizing the tank's energy (30 CNY/kWh_th, 20 a, CRF at 6 %) and the heat pump side by side."""
+@pytest.mark.parametrize("coarse", [False, True])
+def test_sizing_store_equals_pypsa(peer: ModuleType, coarse: bool) -> None:
+    """Sizing the tank's energy (30 CNY/kWh_th, 20 a, CRF at 6 %) and the heat pump side by side (solved cold
+    and from the coarse guess, renewables/coarse.py)."""
     s = _week_with_tank()
     cands = {"thermal_storage_kwh": Candidate(30.0, 20.0, "synthetic"),
              "heat_pump_kw": Candidate(2500, 20, "synthetic")}
-    ours = size(s, cands, discount_rate=0.06)
+    ours = size(s, cands, discount_rate=0.06, start_from_coarse=coarse)
     assert ours.capacities["thermal_storage_kwh"] > 0
     theirs = peer.solve(_with_store(peer, s, _capacity_vars(cands, 0.06)), sizing=True)
     assert_allclose(ours.result.objective, theirs, rtol=1e-6)

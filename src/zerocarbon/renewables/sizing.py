@@ -20,10 +20,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from zerocarbon.errors import InputError
+from zerocarbon.renewables.coarse import MIN_STEPS, capacity_guess
 from zerocarbon.renewables.dispatch import DispatchResult, read_result
 from zerocarbon.renewables.explain import InfeasibleTarget, explain_infeasible
-from zerocarbon.renewables.formulation import DECISIONS, CapacityVar, Targets, add_level_row, build, set_level
-from zerocarbon.renewables.lp import INF, Options, PersistentProgram, solve_program
+from zerocarbon.renewables.formulation import DECISIONS, CapacityVar, Model, Targets, add_level_row, build, set_level
+from zerocarbon.renewables.lp import INF, Options, PersistentProgram, Solution, solve_from_guess, solve_program
 from zerocarbon.renewables.system import EnergySystem
 
 __all__ = ["DECISIONS", "Candidate", "SizingResult", "SweepPoint", "crf", "size", "sweep"]
@@ -115,7 +116,8 @@ def _capacity_vars(candidates: Mapping[str, Candidate], discount_rate: float) ->
 
 
 def size(sys: EnergySystem, candidates: Mapping[str, Candidate], targets: Targets | None = None,
-         discount_rate: float = 0.0, options: Options | None = None) -> SizingResult:
+         discount_rate: float = 0.0, options: Options | None = None,
+         start_from_coarse: bool | None = None) -> SizingResult:
     """The least-cost capacities and dispatch meeting the targets.
 
     Parameters
@@ -130,6 +132,11 @@ def size(sys: EnergySystem, candidates: Mapping[str, Candidate], targets: Target
     discount_rate : float
         Real discount rate for the CRF [-] (the user's or the company's hurdle rate; no default
         figure is assumed beyond 0).
+    start_from_coarse : bool, optional
+        Start the simplex from the capacities sized on coarser steps (4 then 2 steps merged into one,
+        :mod:`~zerocarbon.renewables.coarse`);
+        default: on horizons of :data:`~zerocarbon.renewables.coarse.MIN_STEPS` steps or more. Same
+        optimum either way (only the solve time differs).
 
     Raises
     ------
@@ -144,7 +151,7 @@ def size(sys: EnergySystem, candidates: Mapping[str, Candidate], targets: Target
     sunk = sum(cv.annual_cost * cv.lower for cv in caps.values()) * (sys.steps * sys.step_hours / 8760.0)
     model.lp.offset -= sunk
     built = time.perf_counter() - t0
-    sol = solve_program(model.lp, options)
+    sol = _solve(sys, model, caps, tg, options, start_from_coarse)
     if not sol.optimal:
         raise explain_infeasible(sys, model, sol, caps, tg)
     res = read_result(sys, model, sol, built)
@@ -153,6 +160,18 @@ def size(sys: EnergySystem, candidates: Mapping[str, Candidate], targets: Target
     total = dict(res.capacities)
     new = {k: total[k] - caps[k].lower for k in total}
     return SizingResult(total, new, res.costs["capacity"], res, tg)
+
+
+def _solve(sys: EnergySystem, model: Model, caps: dict[str, CapacityVar], tg: Targets, options: Options | None,
+           start_from_coarse: bool | None) -> Solution:
+    """The sizing programme solved cold, or from the coarse guess (:mod:`~zerocarbon.renewables.coarse`)."""
+    if start_from_coarse is None:
+        start_from_coarse = sys.steps >= MIN_STEPS
+    guess = capacity_guess(sys, caps, tg, options) if start_from_coarse and caps else None
+    if guess is None:
+        return solve_program(model.lp, options)
+    values, seconds = guess
+    return solve_from_guess(model.lp, {model.capacity_cols[k]: v for k, v in values.items()}, options, seconds)
 
 
 #: HiGHS options of a sweep of two or more levels: Devex dual pricing. With HiGHS's default (dual steepest
@@ -175,13 +194,15 @@ class SweepPoint:
 
 
 def sweep(sys: EnergySystem, candidates: Mapping[str, Candidate], target: str, levels: Sequence[float],
-          base: Targets | None = None, discount_rate: float = 0.0, options: Options | None = None) -> list[SweepPoint]:
+          base: Targets | None = None, discount_rate: float = 0.0, options: Options | None = None,
+          start_from_coarse: bool | None = None) -> list[SweepPoint]:
     """The least cost [CNY over the horizon] of each level of one target (the others from ``base``).
 
     One model is built and passed to HiGHS once; each level changes only the swept target's row
     (:func:`~zerocarbon.renewables.formulation.add_level_row`) and is solved from the previous level's
-    basis (warm start; HiGHS options :data:`WARM_OPTIONS` unless ``options`` say otherwise). An infeasible
-    level is explained as by :func:`size`.
+    basis (warm start; HiGHS options :data:`WARM_OPTIONS` unless ``options`` say otherwise); the first level
+    starts from the coarse guess as in :func:`size` (``start_from_coarse``). An infeasible level is
+    explained as by :func:`size`.
     """
     if target not in Targets.names():
         raise InputError(f"未知目标 {target}", f"unknown target {target}", field="target",
@@ -198,7 +219,7 @@ def sweep(sys: EnergySystem, candidates: Mapping[str, Candidate], target: str, l
     prog = PersistentProgram(model.lp, {**(WARM_OPTIONS if len(levels) > 1 else {}), **(options or {})})
     built = time.perf_counter() - t0
     out = []
-    for level in levels:
+    for i, level in enumerate(levels):
         tg = Targets(**{**others.__dict__, target: level})
         eff = min(level, sys.co2_cap_t) if own == "co2_cap_t" and sys.co2_cap_t is not None else level
         for r_, c_, v_, lo, hi in set_level(model, row, target, eff):
@@ -206,6 +227,11 @@ def sweep(sys: EnergySystem, candidates: Mapping[str, Candidate], target: str, l
                 prog.set_row_bounds(r_, lo, hi)
             else:
                 prog.set_coeff(r_, c_, v_)
+        if i == 0 and caps and (sys.steps >= MIN_STEPS if start_from_coarse is None else start_from_coarse):
+            # the first level starts from the coarse guess, as in size (same optimum)
+            guess = capacity_guess(sys, caps, tg, options)
+            if guess is not None:
+                prog.start_from({model.capacity_cols[k]: v for k, v in guess[0].items()})
         sol = prog.solve()
         if not sol.optimal:
             out.append(SweepPoint(level, None, {}, {}, explain_infeasible(sys, model, sol, caps, tg)))
