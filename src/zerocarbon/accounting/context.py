@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any, TypeVar
 
 from zerocarbon.accounting.regimes import Regime, ViewMethod, selected, views_of
 from zerocarbon.errors import UnitError
 from zerocarbon.factors import FactorLibrary, FactorValue, FallbackPolicy
 from zerocarbon.model.inventory_input import ActivityLine, Settings
 from zerocarbon.units import conversion_factor, same_dimension
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -32,11 +36,24 @@ class LineContext:
     #: the regimes computed, and the warnings their choice raised
     regimes: list[Regime] = field(default_factory=list)
     regime_warnings: list[str] = field(default_factory=list)
+    #: what many lines share, built once per inventory (a view's grid factor, a regime's rule as a note):
+    #: key → (value, the objects whose ``id`` is in the key, kept alive so an id is never reused)
+    shared: dict[tuple[Any, ...], tuple[Any, tuple[object, ...]]] = field(default_factory=dict, repr=False,
+                                                                          compare=False)
 
     def __post_init__(self) -> None:
         if not self.views:
             self.regimes, self.regime_warnings = selected(self.settings, self.year)
             self.views = views_of(self.regimes)
+
+    def once(self, key: tuple[Any, ...], make: Callable[[], T], *pins: object) -> T:
+        """``make()`` the first time ``key`` is asked for, the same value after (``pins``: the objects whose
+        ``id`` is part of ``key``). For values that depend only on this context and the key: the settings,
+        year, library and regimes of an inventory do not change while its lines are computed."""
+        hit = self.shared.get(key)
+        if hit is None:
+            hit = self.shared[key] = (make(), pins)
+        return hit[0]  # type: ignore[no-any-return]
 
     @property
     def policy(self) -> FallbackPolicy:

@@ -71,11 +71,21 @@ def _rule(regime: Regime, key: str) -> Notice:
     return phrase("rule_only", regime=regime.id)
 
 
+def _rule_once(ctx: LineContext, regime: Regime, key: str) -> Notice:
+    """:func:`_rule`, built once per inventory (the same note on every line of a view)."""
+    return ctx.once(("rule", id(regime), key), lambda: _rule(regime, key), regime)
+
+
 def grid_factor(ctx: LineContext, method: ViewMethod, region: str | None = None) -> tuple[FactorValue, Notice]:
     """The view's factor for grid electricity, and how it was chosen (item, level, data year).
 
     ``region`` overrides the region of the view's level (a caller that knows the grid region better).
+    Looked up once per inventory and view: every grid line of a view has the same factor.
     """
+    return ctx.once(("grid_factor", id(method), region), lambda: _grid_factor(ctx, method, region), method)
+
+
+def _grid_factor(ctx: LineContext, method: ViewMethod, region: str | None) -> tuple[FactorValue, Notice]:
     el = method.electricity
     item = el.factor
     if item.startswith("setting:"):
@@ -106,6 +116,7 @@ def _stated(line: ActivityLine, ctx: LineContext, view: str, regime: Regime, met
 def electricity(line: ActivityLine, ctx: LineContext) -> dict[str, Figure]:
     """Purchased or exported electricity in every view (see the module docstring)."""
     mwh = amount_in(line, "MWh", "电量", "electricity")
+    ad = plain(mwh)  # the same in every view
     out: dict[str, Figure] = {}
     for view, (regime, method) in ctx.views.items():
         if line.category is Category.ELECTRICITY_EXPORTED:
@@ -113,7 +124,7 @@ def electricity(line: ActivityLine, ctx: LineContext) -> dict[str, Figure]:
             if fig is not None and ctx.exports_onsite and line.certificates_kept is None:
                 fig.warnings.append(CERTS_NOT_STATED)
         else:
-            fig = _purchased(line, mwh, ctx, view, regime, method)
+            fig = _purchased(line, mwh, ctx, view, regime, method, ad)
             if line.electricity_kind in GREEN_KINDS and line.inside_settlement_meter is None:
                 fig.warnings.append(INSIDE_NOT_STATED)
         if fig is not None:
@@ -121,6 +132,9 @@ def electricity(line: ActivityLine, ctx: LineContext) -> dict[str, Figure]:
     return out
 
 
+#: Texts of the trace without parameters, built once (notices are never changed once made).
+F_GREEN_ZERO = phrase("f_green_zero")
+FACTOR_STATED = phrase("factor_stated")
 #: Warnings of evidence not stated (grouped by cause with the lines in the inventory's warnings).
 CERTS_NOT_STATED = Notice("certificates_kept_not_stated")
 INSIDE_NOT_STATED = Notice("inside_meter_not_stated")
@@ -132,7 +146,7 @@ def _exported(line: ActivityLine, mwh: Decimal, ctx: LineContext, view: str, reg
         return None
     if method.electricity.export_factor == "onsite_zero" and ctx.exports_onsite:
         return Figure(view, ZERO, phrase("f_export_onsite_zero"), [],
-                      {"AD_MWh": plain(mwh)}, note=_rule(regime, "exports"))
+                      {"AD_MWh": plain(mwh)}, note=_rule_once(ctx, regime, "exports"))
     if ctx.exports_onsite and line.certificates_kept is False:
         return Figure(view, ZERO, phrase("f_export_sold"), [],
                       {"AD_MWh": plain(mwh), "certificates_kept": phrase("label", text=BOOLEAN[False])},
@@ -143,35 +157,43 @@ def _exported(line: ActivityLine, mwh: Decimal, ctx: LineContext, view: str, reg
     ef = in_unit(fv, "tCO2/MWh")
     return Figure(view, -fx.electricity_co2(mwh, ef), phrase("f_exported"), [fv],
                   {"AD_MWh": plain(mwh), "EF_tCO2_per_MWh": plain(ef), "factor_choice": how},
-                  note=_rule(regime, "exports"))
+                  note=_rule_once(ctx, regime, "exports"))
 
 
 def _purchased(line: ActivityLine, mwh: Decimal, ctx: LineContext, view: str, regime: Regime,
-               method: ViewMethod) -> Figure:
+               method: ViewMethod, ad: str) -> Figure:
+    """Purchased electricity in one view; ``ad`` is ``mwh`` as the trace prints it."""
     el = method.electricity
     green_zero = el.green_power_zero
     if view == "gbt32150" and ctx.settings.gbt32150_green_power_zero is not None:
         green_zero = ctx.settings.gbt32150_green_power_zero
     green = line.electricity_kind in GREEN_KINDS
     if green and green_zero:
-        return Figure(view, ZERO, phrase("f_green_zero"), [],
-                      {"AD_MWh": plain(mwh), "evidence": line.evidence or ""}, note=_rule(regime, "electricity_zero"))
+        return Figure(view, ZERO, F_GREEN_ZERO, [], {"AD_MWh": ad, "evidence": line.evidence or ""},
+                      note=_rule_once(ctx, regime, "electricity_zero"))
     stated = _stated(line, ctx, view, regime, method)
-    fv, how = (stated, phrase("factor_stated")) if stated else grid_factor(ctx, method)
-    ef = in_unit(fv, "tCO2/MWh")
-    inter: dict[str, str] = {"AD_MWh": plain(mwh), "EF_tCO2_per_MWh": plain(ef), "factor_choice": how}
+    if stated:
+        fv, how = stated, FACTOR_STATED
+        ef = in_unit(fv, "tCO2/MWh")
+        ef_text = plain(ef)
+    else:  # the view's grid factor and its value in tCO2/MWh: the same for every line of the view
+        fv, how = grid_factor(ctx, method)
+        ef, ef_text = ctx.once(("grid_ef", id(method)), lambda: (in_unit(fv, "tCO2/MWh"),
+                                                               plain(in_unit(fv, "tCO2/MWh"))), method)
+    inter: dict[str, str] = {"AD_MWh": ad, "EF_tCO2_per_MWh": ef_text, "factor_choice": how}
     certs = ctx.covered_mwh.get(line.id, ZERO)
     serials = ", ".join(ctx.covered_serials.get(line.id, []))
     if green:
-        note: str = phrase("green_not_zero", regime=regime.id)
+        note: str = ctx.once(("green_not_zero", regime.id), lambda: phrase("green_not_zero", regime=regime.id))
     elif el.certificates_zero:
         inter.update({"GEC_MWh": plain(certs), "residual_MWh": plain(mwh - certs), "certificates": serials})
         emissions = fx.electricity_co2(mwh - certs, ef)
+        rule = "electricity_other" if view == "zero_carbon" else "residual_proxy"
         return Figure(view, emissions, "E = (AD − GEC) × EF", [fv], inter,
-                      note=phrase("certificates_zero", rule=_rule(regime, "electricity_other" if view == "zero_carbon"
-                                                                  else "residual_proxy")))
+                      note=ctx.once(("certificates_zero", id(regime), rule),
+                                    lambda: phrase("certificates_zero", rule=_rule(regime, rule)), regime))
     else:
-        note = _rule(regime, "electricity_grid_factor" if view != "location" else "location_based")
+        note = _rule_once(ctx, regime, "electricity_grid_factor" if view != "location" else "location_based")
         if certs:
             inter["GEC_MWh_not_counted"] = plain(certs)
             note = phrase("certificates_not_counted", rule=note, mwh=plain(certs), serials=serials)
@@ -197,7 +219,7 @@ def heat(line: ActivityLine, ctx: LineContext) -> dict[str, Figure]:
                 ctx.refusals.append(Notice("stated_heat_factor_refused", {
                     "line": line.id, "view": notices.view(view), "regime": regime.id}))
             fv = regime.heat_factor(view)
-            note = _rule(regime, "heat")
+            note = _rule_once(ctx, regime, "heat")
             if fv is None:
                 fv = ctx.library.lookup("heat", "emission_factor", data_year=ctx.year, region="*", policy=ctx.policy)
         ef = in_unit(fv, "tCO2/GJ")
@@ -241,7 +263,7 @@ def recovered(line: ActivityLine, ctx: LineContext) -> dict[str, Figure]:
     inter = {"R_tCO2": plain(mass), "evidence": line.evidence or ""}
     return {view: (Figure(view, -mass, phrase("f_recovered"), [], dict(inter))
                    if method.recovered_co2 == "subtracted" else
-                   Figure(view, ZERO, phrase("f_memo"), [], dict(inter), note=_rule(regime, "recovered_co2")))
+                   Figure(view, ZERO, phrase("f_memo"), [], dict(inter), note=_rule_once(ctx, regime, "recovered_co2")))
             for view, (regime, method) in ctx.views.items()}
 
 

@@ -64,9 +64,17 @@ def _uncertainty_parts(result: LineResult, library: FactorLibrary) -> list[Uncer
 
 
 def _tier_basis(tier: QualityTier) -> str:
-    """The basis of an uncertainty taken from a data-quality tier, named in both languages."""
-    return phrase("u_tier", tier=Label(tier.name_zh, tier.name_en),
-                  status=TIER_STATUS.get(tier.status, Label(tier.status, tier.status)))
+    """The basis of an uncertainty taken from a data-quality tier, named in both languages (built once
+    per tier: every line of a tier has the same basis)."""
+    key = (tier.name_zh, tier.name_en, tier.status)
+    basis = _TIER_BASES.get(key)
+    if basis is None:
+        basis = _TIER_BASES[key] = phrase("u_tier", tier=Label(tier.name_zh, tier.name_en),
+                                          status=TIER_STATUS.get(tier.status, Label(tier.status, tier.status)))
+    return basis
+
+
+_TIER_BASES: dict[tuple[str, str, str], str] = {}
 
 
 #: Which input field a factor-lookup failure points at.

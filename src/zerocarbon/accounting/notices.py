@@ -165,8 +165,17 @@ class Notice(str):
         return (Notice, (self.code, self.params, self.lines))
 
     def text(self, lang: str) -> str:
-        """The warning in ``lang``."""
-        return render(self.code, self.params, self.lines, lang)
+        """The warning in ``lang``.
+
+        The English text is the string itself; the Chinese one is rendered once per notice (a notice is
+        never changed once made, and one note or formula is shared by the figures of many lines).
+        """
+        if not lang.lower().startswith("zh"):
+            return str.__str__(self)
+        zh: str | None = self.__dict__.get("_zh")
+        if zh is None:
+            zh = self.__dict__["_zh"] = render(self.code, self.params, self.lines, "zh")
+        return zh
 
     def with_lines(self, lines: Sequence[str]) -> Notice:
         """The same cause, naming the lines it concerns."""

@@ -5,9 +5,26 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from functools import total_ordering
+from functools import lru_cache, total_ordering
 
 _PATTERN = re.compile(r"^(\d{4})(?:-(\d{1,2}))?$")
+
+
+@lru_cache(maxsize=4096)
+def _parse(text: str | int) -> tuple[int, int | None]:
+    """Year and month of a period's text (each text parsed once: an inventory asks for the same few
+    periods of tens of thousands of lines many times)."""
+    raw = str(text).strip()
+    match = _PATTERN.match(raw)
+    if not match:
+        raise ValueError(f"period '{raw}' is not YYYY or YYYY-MM")
+    year, month = int(match.group(1)), match.group(2)
+    if month is None:
+        return year, None
+    m = int(month)
+    if not 1 <= m <= 12:
+        raise ValueError(f"month {m} out of range in period '{raw}'")
+    return year, m
 
 
 @total_ordering
@@ -38,17 +55,7 @@ class Period:
         ValueError
             When the text is not a year or a year-month.
         """
-        raw = str(text).strip()
-        match = _PATTERN.match(raw)
-        if not match:
-            raise ValueError(f"period '{raw}' is not YYYY or YYYY-MM")
-        year, month = int(match.group(1)), match.group(2)
-        if month is None:
-            return cls(year)
-        m = int(month)
-        if not 1 <= m <= 12:
-            raise ValueError(f"month {m} out of range in period '{raw}'")
-        return cls(year, m)
+        return cls(*_parse(text))
 
     @property
     def is_month(self) -> bool:
