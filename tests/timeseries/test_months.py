@@ -149,6 +149,22 @@ def test_incremental_update_equals_full_recomputation(seed: int, holes: list[tup
     _same(assemble(fm, YEAR, stored, "linear"), scan_year(fm, YEAR, estimate="linear", view=_view(data)))
 
 
+@pytest.mark.parametrize("meter", [1, 2])
+def test_a_correction_at_a_month_start_recomputes_the_month_before(meter: int) -> None:
+    """A counter reading at March 1st 00:00 closes February's last interval (t − step, t]: correcting it
+    changes February, which :func:`affected` must name too (it named March only)."""
+    data = _initial(7)
+    starts = month_starts(YEAR, TZ)
+    fm = _factory()
+    stored = scan_pieces(fm, YEAR, _view(data), estimate="linear", power_as_energy=False)
+    t = starts[2]
+    data[(meter, t)] = data[(meter, t)] + 3.5
+    ranges = affected([(meter, t, t)], stored.gaps, YEAR, TZ, _read_window(fm))
+    assert ranges[meter] == (1, 2)
+    stored = _apply(fm, stored, data, [(meter, t, t)])
+    _same(assemble(fm, YEAR, stored, "linear"), scan_year(fm, YEAR, estimate="linear", view=_view(data)))
+
+
 def test_a_virtual_meter_reads_the_bridge_of_an_input_no_reading_touched() -> None:
     """Hypothesis's case (issue 11): C1 has a gap from before the year into February, bridged linearly from
     the readings on both sides; a correction of I2 in February recomputes February of V3 = C1 - I2, whose

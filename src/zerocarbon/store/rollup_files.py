@@ -33,11 +33,12 @@ from typing import Any
 from urllib.parse import quote
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from zerocarbon.store.columnar import cache_dir
 from zerocarbon.store.db import database_url
 from zerocarbon.store.rollups import State
-from zerocarbon.timeseries.hour_parts import read_hours, write_table
+from zerocarbon.timeseries.hour_parts import read_hours, rewrite, write_table
 from zerocarbon.timeseries.months import month_starts
 
 ENV = "ZEROCARBON_ROLLUP_DIR"
@@ -120,7 +121,8 @@ def commit(factory_id: str, year: int, kind: str, staged: Path, files: dict[int,
     kept: dict[str, list[str]] = dict(old["months"]) if old is not None else {}
     for m in sorted(months) if months is not None else range(12):
         for name in files.get(m, []):
-            os.replace(staged / name, folder / name)
+            if (staged / name).exists() or not (folder / name).exists():  # else: a kept file, kept as it is
+                os.replace(staged / name, folder / name)
         kept[str(m)] = list(files.get(m, []))
     tmp = folder / f".{uuid.uuid4().hex}.json"
     tmp.write_text(json.dumps({"audit_id": state.audit_id, "setup": state.setup, "months": kept}), encoding="utf-8")
@@ -149,3 +151,28 @@ def save_hours(factory_id: str, year: int, kind: str, hourly: pa.Table, state: S
                                                   staged).items()}
     commit(factory_id, year, kind, staged, files, state, url, months)
     return True
+
+
+def replace_spans(factory_id: str, year: int, kind: str, new: pa.Table, spans: pa.Table, state: State,
+                  new_state: State, tz: str, months: set[int], url: str | None = None) -> list[str] | None:
+    """Replace, in the kept roll-ups of ``months`` (0-based) that match ``state``, the rows of each meter's
+    span of ``spans`` (meter_id, lo, hi [s, UTC]) by ``new``'s, in the engine, and record ``new_state``:
+    only the files with rows in a span are written again (:func:`~zerocarbon.timeseries.hour_parts.rewrite`).
+    Returns the files of all months the manifest then names (None: nothing kept for ``state``)."""
+    folder = folder_of(factory_id, year, kind, url)
+    manifest = None if folder is None else _manifest(folder)
+    if (folder is None or manifest is None or manifest.get("audit_id") != state.audit_id
+            or manifest.get("setup") != state.setup or any(str(m) not in manifest["months"] for m in months)):
+        return None
+    staged = stage(factory_id, year, kind, url)
+    assert staged is not None
+    try:
+        starts = month_starts(year, tz)
+        written: dict[int, list[str]] = {}
+        for m in sorted(months):
+            in_month = new.filter(pc.and_(pc.greater_equal(new["ts"], starts[m]), pc.less(new["ts"], starts[m + 1])))
+            written.update(rewrite([folder / n for n in manifest["months"][str(m)]], in_month, spans,
+                                   [(m, starts[m], starts[m + 1])], staged))
+        return commit(factory_id, year, kind, staged, written, new_state, url, months)
+    finally:
+        shutil.rmtree(staged, ignore_errors=True)

@@ -62,15 +62,20 @@ def load(factory_id: str, year: int, kind: str, url: str | None = None) -> tuple
                       "value_exact": None if row["value_exact"] is None else Decimal(row["value_exact"])}
             for n in _MONTHLY.names:
                 monthly[n].append(values[n])
-        for start, end, count, bridged, estimated in json.loads(row["gaps"]):
+        for start, end, count, bridged, estimated in _json_list(row["gaps"]):
             for n, v in zip(GAP_PIECE_SCHEMA.names, (meter, start, end, count, bridged, estimated, month), strict=True):
                 gaps[n].append(v)
-        for ts, value, reason, count in json.loads(row["unused"]):
+        for ts, value, reason, count in _json_list(row["unused"]):
             for n, v in zip(UNUSED_PIECE_SCHEMA.names, (meter, ts, value, reason, count, month), strict=True):
                 unused[n].append(v)
     state = State(int(head[0]), str(head[1])) if head is not None else None
     return state, Pieces(pa.table(monthly, schema=_MONTHLY), pa.table(gaps, schema=GAP_PIECE_SCHEMA),
                          pa.table(unused, schema=UNUSED_PIECE_SCHEMA))
+
+
+def _json_list(text: str | None) -> list[Any]:
+    """A stored JSON list (most rows hold none: parsed only when there is something)."""
+    return [] if not text or text == "[]" else list(json.loads(text))
 
 
 def _rows(factory_id: str, year: int, kind: str, pieces: Pieces) -> list[dict[str, Any]]:

@@ -79,6 +79,53 @@ def write_table(table: pa.Table, months: MonthBounds, folder: Path) -> dict[int,
         con.close()
 
 
+def _outside(spans: pa.Table) -> str:
+    """A filter keeping the rows outside every meter's span of ``spans`` (meter_id, lo, hi): a plain filter,
+    so that a scan through it keeps the rows' order."""
+    by_span: dict[tuple[int, int], list[int]] = {}
+    for row in spans.to_pylist():
+        by_span.setdefault((int(row["lo"]), int(row["hi"])), []).append(int(row["meter_id"]))
+    cut = " OR ".join(f"(ts >= {lo} AND ts < {hi} AND meter_id IN ({','.join(map(str, sorted(ids)))}))"
+                      for (lo, hi), ids in sorted(by_span.items()))
+    return f"NOT ({cut})" if cut else "true"
+
+
+def rewrite(parts: Sequence[str | Path], new: pa.Table, spans: pa.Table, months: MonthBounds,
+            folder: Path) -> dict[int, list[str]]:
+    """The roll-up rows of one month's files ``parts`` with those of each meter's span of ``spans``
+    (meter_id, lo, hi: [lo, hi) [s, UTC]) replaced by ``new``'s, in the engine (nothing fetched): a file with
+    no row in a span is kept as it is (its name is returned), one with some is copied without them into
+    ``folder`` (in its order), and ``new``'s rows go to files of their own (:func:`copy_months`).
+    Returns month → the file names that now hold its rows (``months`` has one month when ``parts`` is
+    given)."""
+    schema = hour_schema()
+    names = ", ".join(f'"{n}"' for n in schema.names)
+    out: dict[int, list[str]] = {}
+    con = duckdb.connect()
+    try:
+        lo = min(spans["lo"].to_pylist(), default=0)
+        hi = max(spans["hi"].to_pylist(), default=0)
+        keep = _outside(spans)
+        for part in parts:
+            path = Path(part)
+            row = con.execute("SELECT min(stats_min_value::BIGINT), max(stats_max_value::BIGINT) FROM "
+                              f"parquet_metadata({_sql_path(path)}) WHERE path_in_schema = 'ts'").fetchall()[0]
+            month = months[0][0]
+            if row[0] is not None and (row[1] < lo or row[0] >= hi):
+                out.setdefault(month, []).append(path.name)  # no row in any span: kept as it is
+                continue
+            name = f"{path.name.split('-')[0]}-{month + 1:02d}-{uuid.uuid4().hex}.parquet"
+            con.execute(f"COPY (SELECT {names} FROM read_parquet({_sql_path(path)}) WHERE {keep}) "
+                        f"TO {_sql_path(folder / name)} (FORMAT parquet, COMPRESSION snappy)").fetchall()
+            out.setdefault(month, []).append(name)
+        con.register("n", new.select(schema.names).cast(schema))
+        for month, name in copy_months(con, f"SELECT {names} FROM n", months, folder).items():
+            out.setdefault(month, []).append(name)
+        return out
+    finally:
+        con.close()
+
+
 def scan_sql(parts: Sequence[str | Path]) -> str:
     """A FROM-clause relation over the Parquet files ``parts`` (at least one)."""
     return "read_parquet([" + ", ".join(_sql_path(Path(p)) for p in parts) + "])"

@@ -44,7 +44,7 @@ import pyarrow.compute as pc
 from zerocarbon.timeseries import carbon as tc
 from zerocarbon.timeseries import hour_parts as hp
 from zerocarbon.timeseries.intervals import GAP_SCHEMA, INTERVAL_SCHEMA, UNUSED_SCHEMA, Estimate, fetch
-from zerocarbon.timeseries.rollups import VirtualValues, evaluate_virtual, rollup_time, rollup_time_in
+from zerocarbon.timeseries.rollups import Freq, VirtualValues, evaluate_virtual, rollup_time, rollup_time_in
 from zerocarbon.timeseries.year import (
     FactoryMeters,
     MeteredYear,
@@ -55,7 +55,7 @@ from zerocarbon.timeseries.year import (
     virtual_inputs,
 )
 
-_BASE = ["meter_id", "ts", "ts_end", "value", "value_exact", "flags"]
+BASE_COLUMNS = ["meter_id", "ts", "ts_end", "value", "value_exact", "flags"]
 #: Gap runs cut at month bounds, with the month (its local start [s, UTC]) they belong to.
 GAP_PIECE_SCHEMA = GAP_SCHEMA.append(pa.field("month", pa.int64()))
 #: Unused readings (and counts) of a month's own range.
@@ -72,6 +72,8 @@ class Pieces:
     hourly: pa.Table | None = None  # the hour roll-up rows of the same meters and months (None: not asked for)
     #: or, scanned with ``hours_to``, the Parquet files they were written to: 0-based month → file names
     hour_files: dict[int, list[str]] | None = None
+    #: the roll-up rows by local day of the same meters and months (``daily=True``; see :mod:`.days`)
+    daily: pa.Table | None = None
 
 
 def month_starts(year: int, tz: str) -> list[int]:
@@ -80,7 +82,7 @@ def month_starts(year: int, tz: str) -> list[int]:
     return [int(datetime(year + (m // 12), m % 12 + 1, 1, tzinfo=zone).timestamp()) for m in range(13)]
 
 
-_GAP_PIECES = """
+GAP_PIECES = """
 SELECT g.meter_id, p.start, p."end", (p."end" - p.start) // g.step AS count, g.bridged_value,
        (SELECT count(*) FROM est x JOIN used_meters u USING (meter_id)
         WHERE x.meter_id = g.meter_id AND x.ts >= p.start AND x.ts < p."end"
@@ -92,7 +94,7 @@ FROM gaps0 g, LATERAL (
 ) p
 WHERE p."end" > p.start ORDER BY g.meter_id, p.start"""
 
-_UNUSED_PIECES = """
+UNUSED_PIECES = """
 WITH ro AS (SELECT r.*, mo.m_start AS month FROM r JOIN months mo ON r.ts >= mo.own_lo AND r.ts < mo.own_hi)
 SELECT r.meter_id, r.ts, r.value, 'not on the interval grid of the counter' AS reason, 1 AS count, r.month
 FROM ro r JOIN used_meters u USING (meter_id) WHERE u.kind IN ('cumulative', 'interval') AND r.ts % u.step <> 0
@@ -118,13 +120,14 @@ def _months_table(year: int, tz: str, first: int, last: int, read: tuple[int, in
 def scan_pieces(fm: FactoryMeters, year: int, view: ReadingsView, *, estimate: Estimate | None,
                 power_as_energy: bool, ranges: dict[int, tuple[int, int]] | None = None,
                 progress: Callable[[int, int], None] | None = None, hourly: bool = False,
-                hours_to: Path | None = None) -> Pieces:
+                hours_to: Path | None = None, daily: bool = False) -> Pieces:
     """The pieces of the months ``ranges[meter] = (first, last)`` (0-based months of ``year``, inclusive) of
     those meters, real or virtual (None: every meter, the whole year), computed as the whole-year scan
     computes them (:func:`zerocarbon.timeseries.year.scan_chunks`), one scan per distinct range.
     With ``hourly=True`` the pieces also hold the meters' roll-ups by local hour over those months; with
     ``hours_to`` too, those are written by the engine into that folder (one Parquet file per chunk of
-    meters and month, :mod:`zerocarbon.timeseries.hour_parts`) and the pieces hold the file names."""
+    meters and month, :mod:`zerocarbon.timeseries.hour_parts`) and the pieces hold the file names.
+    With ``daily=True`` the pieces also hold the roll-ups by local day (:mod:`zerocarbon.timeseries.days`)."""
     if estimate not in (None, "linear"):
         raise ValueError(f"pieces are kept for estimate None or 'linear', not {estimate!r}")
     every = [int(i) for i in fm.meters["meter_id"].to_pylist()]
@@ -141,7 +144,7 @@ def scan_pieces(fm: FactoryMeters, year: int, view: ReadingsView, *, estimate: E
     start_of = month_starts(year, fm.timezone)
     before, after = margins(fm, estimate)
     year_read = (start_of[0] - before, start_of[12] + after)
-    monthly, gaps, unused, hours = [], [], [], []
+    monthly, gaps, unused, hours, days = [], [], [], [], []
     hour_files: dict[int, list[str]] = {}
 
     def keep_files(written: dict[int, str]) -> None:
@@ -152,7 +155,7 @@ def scan_pieces(fm: FactoryMeters, year: int, view: ReadingsView, *, estimate: E
         real = {m for m in meters if m not in virtual}
         needed = set()
         for v in wanted_virtual:
-            needed |= _all_inputs(v, uses, virtual)
+            needed |= all_inputs(v, uses, virtual)
         start, end = start_of[first], start_of[last + 1]
         read = (max(year_read[0], start - before), min(year_read[1], end + after))
         months = _months_table(year, fm.timezone, first, last, year_read)
@@ -166,35 +169,55 @@ def scan_pieces(fm: FactoryMeters, year: int, view: ReadingsView, *, estimate: E
             mine = [i for i in ids if i in real]
             con.execute(f"CREATE TEMP VIEW mine AS SELECT * FROM base WHERE meter_id IN "
                         f"({','.join(map(str, mine)) or 'NULL'})")
-            monthly.append(rollup_time_in(con, "mine", _BASE, "month", tz=fm.timezone))
+            if daily:
+                days.append(rollup_time_in(con, "mine", BASE_COLUMNS, "day", tz=fm.timezone))
+                by_days = compose(days[-1], "month", fm.timezone)  # cheaper than from the intervals again
+                monthly.append(by_days if by_days is not None
+                               else rollup_time_in(con, "mine", BASE_COLUMNS, "month", tz=fm.timezone))
+            else:
+                monthly.append(rollup_time_in(con, "mine", BASE_COLUMNS, "month", tz=fm.timezone))
             if hourly and hours_to is not None:
-                keep_files(hp.write_hours(con, "mine", _BASE, fm.timezone, bounds, hours_to))
+                keep_files(hp.write_hours(con, "mine", BASE_COLUMNS, fm.timezone, bounds, hours_to))
             elif hourly:
-                hours.append(rollup_time_in(con, "mine", _BASE, "hour", tz=fm.timezone))
-            gaps.append(_only(fetch(con, _GAP_PIECES, GAP_PIECE_SCHEMA), mine))
-            unused.append(_only(fetch(con, _UNUSED_PIECES, UNUSED_PIECE_SCHEMA), mine))
+                hours.append(rollup_time_in(con, "mine", BASE_COLUMNS, "hour", tz=fm.timezone))
+            gaps.append(only_meters(fetch(con, GAP_PIECES, GAP_PIECE_SCHEMA), mine))
+            unused.append(only_meters(fetch(con, UNUSED_PIECES, UNUSED_PIECE_SCHEMA), mine))
             kept.append(inputs_of(con, [i for i in ids if i in needed]))
 
         scan_chunks(fm, view, start=start, end=end, read=read, estimate=estimate, power_as_energy=power_as_energy,
                     on_chunk=on_chunk, meter_ids=sorted((real | needed) - virtual), progress=progress)
         if wanted_virtual:
-            base = pa.concat_tables(kept) if kept else INTERVAL_SCHEMA.empty_table().select(_BASE)
+            base = pa.concat_tables(kept) if kept else INTERVAL_SCHEMA.empty_table().select(BASE_COLUMNS)
             values = evaluate_virtual(base, fm.meters, fm.nodes).values
             values = values.filter(pc.is_in(values["meter_id"], pa.array(wanted_virtual, pa.int64())))
             if values.num_rows:
-                monthly.append(rollup_time(values.select(_BASE), "month", tz=fm.timezone))
+                monthly.append(rollup_time(values.select(BASE_COLUMNS), "month", tz=fm.timezone))
+                if daily:
+                    days.append(rollup_time(values.select(BASE_COLUMNS), "day", tz=fm.timezone))
                 if hourly and hours_to is not None:
-                    keep_files(hp.write_table(rollup_time(values.select(_BASE), "hour", tz=fm.timezone), bounds,
+                    keep_files(hp.write_table(rollup_time(values.select(BASE_COLUMNS), "hour", tz=fm.timezone), bounds,
                                               hours_to))
                 elif hourly:
-                    hours.append(rollup_time(values.select(_BASE), "hour", tz=fm.timezone))
-    return Pieces(_cat(monthly, _empty_monthly(fm.timezone)), _cat(gaps, GAP_PIECE_SCHEMA.empty_table()),
-                  _cat(unused, UNUSED_PIECE_SCHEMA.empty_table()),
-                  _cat(hours, empty_hourly(fm.timezone)) if hourly and hours_to is None else None,
-                  hour_files if hourly and hours_to is not None else None)
+                    hours.append(rollup_time(values.select(BASE_COLUMNS), "hour", tz=fm.timezone))
+    return Pieces(concat_or_empty(monthly, _empty_monthly(fm.timezone)),
+                  concat_or_empty(gaps, GAP_PIECE_SCHEMA.empty_table()),
+                  concat_or_empty(unused, UNUSED_PIECE_SCHEMA.empty_table()),
+                  concat_or_empty(hours, empty_hourly(fm.timezone)) if hourly and hours_to is None else None,
+                  hour_files if hourly and hours_to is not None else None,
+                  concat_or_empty([d.cast(empty_hourly(fm.timezone).schema) for d in days], empty_hourly(fm.timezone))
+                  if daily else None)
 
 
-def _all_inputs(meter: int, uses: dict[int, list[int]], virtual: set[int]) -> set[int]:
+def compose(rows: pa.Table, freq: Freq, tz: str) -> pa.Table | None:
+    """The roll-up by ``freq`` of finer roll-ups ``rows`` (hours → days, days → months), the same rows as
+    from the intervals when every value is exact (:mod:`zerocarbon.timeseries.days`); None when one is
+    not (an inexact period sums its floats in time order, which does not compose)."""
+    if pc.any(pc.and_(pc.is_valid(rows["value"]), pc.is_null(rows["value_exact"]))).as_py():
+        return None
+    return rollup_time(rows.drop_columns(["period"]), freq, tz=tz)
+
+
+def all_inputs(meter: int, uses: dict[int, list[int]], virtual: set[int]) -> set[int]:
     """The real meters a virtual meter's value depends on, through other virtual meters."""
     out: set[int] = set()
     stack, seen = [meter], set()
@@ -211,22 +234,22 @@ def _all_inputs(meter: int, uses: dict[int, list[int]], virtual: set[int]) -> se
     return out
 
 
-def _only(table: pa.Table, ids: list[int]) -> pa.Table:
+def only_meters(table: pa.Table, ids: list[int]) -> pa.Table:
     return table.filter(pc.is_in(table["meter_id"], pa.array(ids, pa.int64())))
 
 
-def _cat(tables: list[pa.Table], empty: pa.Table) -> pa.Table:
+def concat_or_empty(tables: list[pa.Table], empty: pa.Table) -> pa.Table:
     tables = [t for t in tables if t.num_rows]
     return pa.concat_tables(tables).combine_chunks() if tables else empty
 
 
 def _empty_monthly(tz: str) -> pa.Table:
-    return rollup_time(INTERVAL_SCHEMA.empty_table().select(_BASE), "month", tz=tz)
+    return rollup_time(INTERVAL_SCHEMA.empty_table().select(BASE_COLUMNS), "month", tz=tz)
 
 
 def empty_hourly(tz: str) -> pa.Table:
     """The hour roll-up of no intervals (its schema)."""
-    return rollup_time(INTERVAL_SCHEMA.empty_table().select(_BASE), "hour", tz=tz)
+    return rollup_time(INTERVAL_SCHEMA.empty_table().select(BASE_COLUMNS), "hour", tz=tz)
 
 
 def affected(touched: Iterable[tuple[int, int, int]], stored_gaps: pa.Table, year: int, tz: str,
@@ -234,7 +257,8 @@ def affected(touched: Iterable[tuple[int, int, int]], stored_gaps: pa.Table, yea
     """Meters → (first, last) months to recompute after readings of ``touched`` = (meter, ts_min, ts_max)
     were added or corrected, given the gap runs of the stored pieces (``GAP_PIECE_SCHEMA``).
 
-    The months of [ts_min, ts_max] (a reading in a margin belongs to January or December), widened while
+    The months of [ts_min − 1, ts_max] (a reading in a margin belongs to January or December; a reading at a
+    month's start also closes the month before's last interval), widened while
     the month before ends with a gap or the month after starts with one (see the module docstring).
     Readings outside the year's read window [read[0], read[1]) touch nothing.
     """
@@ -245,7 +269,10 @@ def affected(touched: Iterable[tuple[int, int, int]], stored_gaps: pa.Table, yea
         lo, hi = max(lo, read[0]), min(hi, read[1] - 1)
         if lo > hi:
             continue
-        first, last = _widen([meter], _month_of(lo, starts), _month_of(hi, starts), ends_with_gap, starts_with_gap)
+        # lo − 1: a reading exactly at a month's start also closes the last interval before it (a counter's
+        # (t − step, t]), which the month before owns; elsewhere the month of lo − 1 is the month of lo
+        first, last = _widen([meter], _month_of(lo - 1, starts), _month_of(hi, starts), ends_with_gap,
+                             starts_with_gap)
         if meter in out:
             first, last = min(first, out[meter][0]), max(last, out[meter][1])
         out[meter] = (first, last)
@@ -298,7 +325,7 @@ def with_dependents(ranges: dict[int, tuple[int, int]], fm: FactoryMeters, store
     ends_with_gap, starts_with_gap = _gap_edges(stored_gaps, month_starts(year, fm.timezone))
     out = dict(ranges)
     for v in sorted(virtual):
-        inputs = _all_inputs(v, uses, virtual)
+        inputs = all_inputs(v, uses, virtual)
         hit = [ranges[i] for i in inputs if i in ranges]
         if hit:
             lo, hi = min(r[0] for r in hit), max(r[1] for r in hit)
@@ -314,19 +341,21 @@ def replace(stored: Pieces, new: Pieces, ranges: dict[int, tuple[int, int]], yea
     def keep(table: pa.Table, month_col: str) -> pa.Table:
         if not ranges or table.num_rows == 0:
             return table
-        drop = pc.is_in(table["meter_id"], pa.array([], pa.int64()))
-        for meter, (first, last) in ranges.items():
-            drop = pc.or_(drop, pc.and_(pc.equal(table["meter_id"], meter), pc.and_(
-                pc.greater_equal(table[month_col], starts[first]), pc.less(table[month_col], starts[last + 1]))))
-        return table.filter(pc.invert(drop))
+        meters = sorted(ranges)  # each row's meter looked up once (a mask per meter costs meters × rows)
+        at = pc.index_in(table["meter_id"], value_set=pa.array(meters, pa.int64()))
+        lo = pc.take(pa.array([starts[ranges[m][0]] for m in meters], pa.int64()), at)
+        hi = pc.take(pa.array([starts[ranges[m][1] + 1] for m in meters], pa.int64()), at)
+        drop = pc.and_(pc.greater_equal(table[month_col], lo), pc.less(table[month_col], hi))
+        return table.filter(pc.invert(pc.fill_null(drop, False)))
 
     hourly = None
     if stored.hourly is not None and new.hourly is not None:
         hourly = replace_hours(stored.hourly, new.hourly, ranges, year, tz)
     # when every piece left and every new one is empty, the result is empty (never the stored table)
-    return Pieces(_cat([keep(stored.monthly, "ts"), new.monthly], stored.monthly.schema.empty_table()),
-                  _cat([keep(stored.gaps, "month"), new.gaps], stored.gaps.schema.empty_table()),
-                  _cat([keep(stored.unused, "month"), new.unused], stored.unused.schema.empty_table()), hourly)
+    return Pieces(concat_or_empty([keep(stored.monthly, "ts"), new.monthly], stored.monthly.schema.empty_table()),
+                  concat_or_empty([keep(stored.gaps, "month"), new.gaps], stored.gaps.schema.empty_table()),
+                  concat_or_empty([keep(stored.unused, "month"), new.unused], stored.unused.schema.empty_table()),
+                  hourly)
 
 
 def replace_hours(stored: pa.Table, new: pa.Table, ranges: dict[int, tuple[int, int]], year: int, tz: str) -> pa.Table:
@@ -334,7 +363,7 @@ def replace_hours(stored: pa.Table, new: pa.Table, ranges: dict[int, tuple[int, 
     (an hour belongs to the month its start lies in), ordered by meter and hour."""
     starts = month_starts(year, tz)
     if not ranges or stored.num_rows == 0:
-        out = _cat([stored, new], stored.schema.empty_table())
+        out = concat_or_empty([stored, new], stored.schema.empty_table())
     else:
         meters = pa.array(sorted(ranges), pa.int64())
         firsts = pa.array([starts[ranges[m][0]] for m in sorted(ranges)], pa.int64())
@@ -347,7 +376,7 @@ def replace_hours(stored: pa.Table, new: pa.Table, ranges: dict[int, tuple[int, 
                            "WHERE rg.meter_id IS NULL OR s.ts < rg.lo OR s.ts >= rg.hi").to_arrow_table()
         finally:
             con.close()
-        out = _cat([kept.cast(stored.schema), new.cast(stored.schema)], stored.schema.empty_table())
+        out = concat_or_empty([kept.cast(stored.schema), new.cast(stored.schema)], stored.schema.empty_table())
     return _by_meter_and_time(out)
 
 

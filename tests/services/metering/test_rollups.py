@@ -18,8 +18,9 @@ from zerocarbon.model.metering import FactorySetup
 from zerocarbon.services.metering import rollups as kept
 from zerocarbon.services.metering import year as metered
 from zerocarbon.services.metering.corrections import correct
+from zerocarbon.store import rollup_files
 from zerocarbon.store.factories import save_factory_setup
-from zerocarbon.timeseries import months
+from zerocarbon.timeseries import days, months
 
 
 def _rows(table: pa.Table, keys: list[str]) -> list[dict[str, Any]]:
@@ -47,13 +48,20 @@ def test_kept_year_follows_batches_corrections_and_set_up(store_url: str, monkey
     _load(store_url)
     _same_as_whole(store_url)  # the first request scans the year and keeps it
     scans: list[dict[int, tuple[int, int]] | None] = []
-    real = months.scan_pieces
+    spans: list[dict[int, tuple[int, int]]] = []
+    real, real_days = months.scan_pieces, days.scan_days
 
     def spy(*args: Any, **kw: Any) -> Any:
         scans.append(kw.get("ranges"))
         return real(*args, **kw)
 
+    def spy_days(fm: Any, year: int, view: Any, ranges: dict[int, tuple[int, int]], **kw: Any) -> Any:
+        spans.append(ranges)
+        scans.append(days.month_ranges(ranges, year, fm.timezone))  # the months they rebuild
+        return real_days(fm, year, view, ranges, **kw)
+
     monkeypatch.setattr(kept, "scan_pieces", spy)
+    monkeypatch.setattr(days, "scan_days", spy_days)
     late = open_batch("test", "late", url=store_url, factory_id="F1")
     report = ingest_table({"meter": ["E1"], "ts": [GAP], "value": [7.0]}, "F1", late, "test", store_url,
                           now=T1 + 86_400)
@@ -62,6 +70,9 @@ def test_kept_year_follows_batches_corrections_and_set_up(store_url: str, monkey
     ids = {r["code"]: r["meter_id"] for r in metered.load_factory_meters("F1", store_url).meters.to_pylist()}
     assert scans[-1] is not None and set(scans[-1]) >= {ids["E1"], ids["V1"]} and ids["E2"] not in scans[-1]
     assert scans[-1][ids["E1"]] == (0, 0)  # January only
+    if rollup_files.rollup_root(store_url) is not None:  # day roll-ups kept next to the store: a few days
+        lo, hi = spans[-1][ids["E1"]]
+        assert lo <= GAP < hi and hi - lo <= 3 * 86_400
     correct("F1", "G1", T1 - 3600, 1.0, "读错了 misread", url=store_url)
     _same_as_whole(store_url)
     assert scans[-1] is not None and ids["G1"] in scans[-1]

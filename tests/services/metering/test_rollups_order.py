@@ -19,7 +19,7 @@ from zerocarbon.services.metering import year as metered
 from zerocarbon.services.metering.corrections import correct
 from zerocarbon.store import rollup_files
 from zerocarbon.store.factories import save_factory_setup
-from zerocarbon.timeseries import months
+from zerocarbon.timeseries import days, months
 
 
 def _rows(table: pa.Table, keys: list[str]) -> list[dict[str, Any]]:
@@ -87,13 +87,18 @@ def test_hours_follow_updates_and_are_recomputed_when_stale(store_url: str, tmp_
     batch = open_batch("test", "all", url=store_url, factory_id="F1")
     close_batch(ingest_table(_data(), "F1", batch, "test", store_url, now=T1 + 86_400), url=store_url)
     scans: list[tuple[Any, bool]] = []
-    real = months.scan_pieces
+    real, real_days = months.scan_pieces, days.scan_days
 
     def spy(*args: Any, **kw: Any) -> Any:
         scans.append((kw.get("ranges"), kw.get("hourly", False)))
         return real(*args, **kw)
 
+    def spy_days(*args: Any, **kw: Any) -> Any:  # by day: the spans of days rescanned
+        scans.append((args[3], kw.get("hourly", False)))
+        return real_days(*args, **kw)
+
     monkeypatch.setattr(kept, "scan_pieces", spy)
+    monkeypatch.setattr(days, "scan_days", spy_days)
     _check(store_url, hourly=False)
     _check(store_url, hourly=True)  # no hours kept yet: one whole scan with hours
     assert scans[-1] == (None, True)
@@ -110,8 +115,9 @@ def test_hours_follow_updates_and_are_recomputed_when_stale(store_url: str, tmp_
     _check(store_url, hourly=True)
     assert len(scans) == n
     # hour files that no longer match the store's state are never read: the hours are computed again
-    root = Path(str(tmp_path / "rollups"))
-    manifest = next(root.rglob(rollup_files.MANIFEST))
+    folder = rollup_files.folder_of("F1", 2023, "linear:energy", store_url)
+    assert folder is not None
+    manifest = folder / rollup_files.MANIFEST
     manifest.write_text(manifest.read_text(encoding="utf-8").replace('"audit_id": ', '"audit_id": 1'),
                         encoding="utf-8")
     _check(store_url, hourly=True)

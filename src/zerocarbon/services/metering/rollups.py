@@ -10,6 +10,11 @@ The first request (or one after the factory's meters, nodes or events changed) s
 :func:`zerocarbon.services.metering.year.metered_year` of the same readings (monthly roll-ups,
 gaps, unused readings; virtual meters by their monthly roll-ups and terms, without their values per
 interval). Estimation by profile is not kept: it is computed whole, as before.
+
+Where the store keeps files next to it (:mod:`zerocarbon.store.rollup_files`), the roll-ups by local day
+are kept too, and an update rescans only the days the new readings touch (:mod:`zerocarbon.timeseries.days`):
+each touched month is rebuilt from its days, the hour files are written again only where they hold rows
+of those days. A month that does not compose from its days (an inexact value) is recomputed whole.
 """
 
 from __future__ import annotations
@@ -26,8 +31,10 @@ from zerocarbon.services.metering.year import FactoryMeters, MeteredYear, load_f
 from zerocarbon.store import rollup_files as files
 from zerocarbon.store import rollups as kept
 from zerocarbon.store.readings import register_readings
+from zerocarbon.timeseries import days
 from zerocarbon.timeseries.intervals import Estimate
 from zerocarbon.timeseries.months import (
+    Pieces,
     affected,
     assemble,
     month_starts,
@@ -74,6 +81,9 @@ def kept_year(factory_id: str, year: int, url: str | None = None, *, estimate: E
     setup = fingerprint(fm)
     state, stored = kept.load(factory_id, year, kind, url)
     view = _view(url)
+    # the day roll-ups, kept next to the hour files, let a new day's batch rescan its days only
+    day_kind = f"{kind}:day"
+    by_day = files.rollup_root(url) is not None and days.day_aligned(fm, year)
 
     def whole() -> MeteredYear:
         head = kept.audit_head(url)
@@ -81,9 +91,11 @@ def kept_year(factory_id: str, year: int, url: str | None = None, *, estimate: E
         staged = files.stage(factory_id, year, kind, url) if hourly else None
         try:
             pieces = scan_pieces(fm, year, view, estimate=estimate, power_as_energy=power_as_energy,
-                                 progress=progress, hourly=hourly, hours_to=staged)
+                                 progress=progress, hourly=hourly, hours_to=staged, daily=by_day)
             new_state = kept.State(head, setup)
             kept.save(factory_id, year, kind, pieces, new_state, fm.timezone, url=url)
+            if pieces.daily is not None:
+                files.save_hours(factory_id, year, day_kind, pieces.daily, new_state, fm.timezone, url)
             parts = None
             if staged is not None and pieces.hour_files is not None:
                 parts = files.commit(factory_id, year, kind, staged, pieces.hour_files, new_state, url)
@@ -106,16 +118,59 @@ def kept_year(factory_id: str, year: int, url: str | None = None, *, estimate: E
     parts = files.hour_parts(factory_id, year, kind, state, url)
     if hourly and parts is None:
         return whole()  # no hours kept for this state: one whole scan keeps both
+    day_parts = files.hour_parts(factory_id, year, day_kind, state, url) if by_day and ranges else None
+    if by_day and ranges and day_parts is None:
+        return whole()  # no day roll-ups kept for this state: one whole scan keeps them
+    new_state = kept.State(head, setup)
+    if ranges and day_parts is not None:
+        by_days = _update_by_days(fm, year, kind, touched, stored, state, new_state, estimate, power_as_energy,
+                                  read, url, hours=parts is not None)
+        if by_days is not None:
+            stored, parts = by_days
+            ranges = {}
     if ranges:
         old_hours = files.load_hours(factory_id, year, kind, state, url, months) if parts is not None else None
         new = scan_pieces(fm, year, view, estimate=estimate, power_as_energy=power_as_energy, ranges=ranges,
-                          hourly=old_hours is not None)
+                          hourly=old_hours is not None, daily=day_parts is not None)
         stored = replace(dataclasses.replace(stored, hourly=old_hours), new, ranges, year, fm.timezone)
-        new_state = kept.State(head, setup)
         kept.save(factory_id, year, kind, new, new_state, fm.timezone, ranges=ranges, url=url)
+        if new.daily is not None:
+            spans = {m: (starts[first], starts[last + 1]) for m, (first, last) in ranges.items()}
+            files.replace_spans(factory_id, year, day_kind, new.daily, days.spans_table(spans), state, new_state,
+                                fm.timezone, months, url)
         if stored.hourly is not None:
             files.save_hours(factory_id, year, kind, stored.hourly, new_state, fm.timezone, url, months=months)
             parts = files.hour_parts(factory_id, year, kind, new_state, url)
     # nothing of this year's months changed: the state stays (the same entries are looked at next time)
     my = assemble(fm, year, dataclasses.replace(stored, hourly=None), estimate, power_as_energy)
     return dataclasses.replace(my, hour_parts=tuple(parts)) if hourly and parts is not None else my
+
+
+def _update_by_days(fm: FactoryMeters, year: int, kind: str, touched: list[tuple[int, int, int]],
+                    stored: Pieces, state: kept.State, new_state: kept.State, estimate: Estimate | None,
+                    power_as_energy: bool, read: tuple[int, int], url: str | None,
+                    hours: bool) -> tuple[Pieces, list[str] | None] | None:
+    """The kept pieces brought up to date by rescanning only the local days the readings ``touched``
+    (:mod:`zerocarbon.timeseries.days`), with the day (and, ``hours``, the hour) roll-ups kept next to the
+    store; returns (the pieces, the hour files) or None when a month touched must be recomputed whole
+    (nothing was written then)."""
+    factory_id, day_kind = fm.factory_id, f"{kind}:day"
+    spans = days.spans(touched, stored, fm, year, estimate)
+    if not spans:
+        return None
+    ranges = days.month_ranges(spans, year, fm.timezone)
+    months = {m for first, last in ranges.values() for m in range(first, last + 1)}
+    new = days.scan_days(fm, year, _view(url), spans, estimate=estimate, power_as_energy=power_as_energy,
+                         hourly=hours)
+    old_days = files.load_hours(factory_id, year, day_kind, state, url, months)
+    merged = None if old_days is None else days.merge(stored, old_days, new, spans, year, fm.timezone, read)
+    if merged is None:
+        return None
+    pieces, day_rows = merged
+    kept.save(factory_id, year, kind, pieces, new_state, fm.timezone, ranges=ranges, url=url)
+    files.save_hours(factory_id, year, day_kind, day_rows, new_state, fm.timezone, url, months=months)
+    parts = None
+    if hours and new.hourly is not None:
+        parts = files.replace_spans(factory_id, year, kind, new.hourly, days.spans_table(spans), state, new_state,
+                                    fm.timezone, months, url)
+    return replace(stored, pieces, ranges, year, fm.timezone), parts
