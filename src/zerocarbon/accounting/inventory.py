@@ -176,7 +176,7 @@ def compute_inventory(
         if not results:
             raise InputError(f"{period} 没有按月的活动数据", f"no monthly activity data for {period}", field="month")
     counted = [r for r in results if not r.biomass]
-    totals = _totals(results)
+    totals = totals_of(results)
     unc = _uncertainty(counted, mc_draws, mc_seed)
     for result, pct in zip(counted, unc[1], strict=True):
         result.uncertainty_pct = pct
@@ -213,7 +213,8 @@ def _regime_warnings(ctx: LineContext) -> list[str]:
     return out
 
 
-def _totals(results: list[LineResult]) -> Totals:
+def totals_of(results: list[LineResult]) -> Totals:
+    """The totals of these line results (the year's, or a month's lines kept in the year's order)."""
     counted = [r for r in results if not r.biomass]
     by_cat: dict[Category, Decimal] = defaultdict(Decimal)
     for r in counted:

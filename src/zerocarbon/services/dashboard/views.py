@@ -9,8 +9,11 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
+# the engine's one sum of line results into totals (private to accounting, which has no public name for it)
+from zerocarbon.accounting.inventory import totals_of as engine_totals
 from zerocarbon.accounting.results import Inventory, Totals
 from zerocarbon.model.inventory_input import SCOPE1
+from zerocarbon.model.period import Period
 from zerocarbon.renewables.share import renewable_share as core_renewable_share
 from zerocarbon.reports.content import category_name
 from zerocarbon.services.dashboard._base import (
@@ -25,7 +28,7 @@ from zerocarbon.services.dashboard._base import (
     inventory_run,
 )
 from zerocarbon.services.dashboard.quality import data_quality_summary, localised_warnings
-from zerocarbon.services.inventory.runs import InventoryRun, run_loaded
+from zerocarbon.services.inventory.runs import InventoryRun
 
 #: The scope figures the overview shows, for the year and for its month [tCO2e].
 SCOPE_KEYS = ("scope1", "scope2_location", "scope2_market")
@@ -93,15 +96,16 @@ def overview_month(year: int, months: list[str], now: datetime) -> str | None:
     return months[-1] if months else None
 
 
-def month_inventory(run: InventoryRun, month: str) -> Inventory:
-    """The engine's inventory of one month of the run's year.
+def month_totals(run: InventoryRun, month: str) -> Totals:
+    """The engine's totals of one month of the run's year, from the year's own line results.
 
-    :func:`~zerocarbon.services.inventory.runs.run_loaded` with ``month`` on the run's own input (the
-    same path as ``run_store_inventory(month=...)``, without reading the meters again and without
-    Monte Carlo): every line is computed for the year, certificates allocated over the year, then
-    the month's lines are totalled, so its figures are the engine's for that month to the digit.
+    The engine's month inventory (``compute_inventory(month=...)``, as ``run_store_inventory(month=...)``)
+    computes every line for the year, certificates allocated over the year, then totals the month's
+    lines in the year's order; the year run has already computed those lines, so the month's totals
+    are the same sums of the same line results, to the digit, without computing the year again.
     """
-    return run_loaded(run.loaded, run.year, month=month, mc_draws=0).inventory
+    period = str(Period.parse(month))
+    return engine_totals([r for r in run.inventory.lines if r.line.period == period])
 
 
 def _scopes(totals: Totals | None) -> dict[str, dict[str, str | None]]:
@@ -113,7 +117,7 @@ def overview(factory_id: str, year: int, url: str | None = None) -> dict[str, An
     scope 1 and scope 2 (location- and market-based) of both, intensities, renewable share, progress
     against the base year and data-quality alerts.
 
-    Month figures come from the engine's inventory of that month (:func:`month_inventory`); they are
+    Month figures come from the engine's inventory of that month (:func:`month_totals`); they are
     None (shown "—") for a current month without data yet. Lines stated for the whole year belong to
     no month: the months of a year need not add up to it.
     """
@@ -125,7 +129,7 @@ def overview(factory_id: str, year: int, url: str | None = None) -> dict[str, An
         inv = run.inventory
         months = _months(inv)
         month = overview_month(year, months, now)
-        month_inv = month_inventory(run, month) if month in months else None
+        month_tot = month_totals(run, month) if month in months else None
         progress = progress_toward_zero(run, len(months))
         quality = data_quality_summary(factory_id, year, url)
         return {
@@ -134,9 +138,9 @@ def overview(factory_id: str, year: int, url: str | None = None) -> dict[str, An
             "month_is_current": now.year == year,
             "declared_file": declared_file(factory_id, url) is not None,
             "totals": {k: fig(v) for k, v in inv.totals.__dict__.items()},
-            "month_total": fig(month_inv.totals.gbt32150_total if month_inv is not None else None),
+            "month_total": fig(month_tot.gbt32150_total if month_tot is not None else None),
             "scopes": _scopes(inv.totals),
-            "month_scopes": _scopes(month_inv.totals if month_inv is not None else None),
+            "month_scopes": _scopes(month_tot),
             "intensities": [{
                 "product": i.product, "name_zh": i.name_zh, "name_en": i.name_en, "unit": i.unit,
                 "output": fig(i.output, 0), "emissions": fig(i.emissions),
