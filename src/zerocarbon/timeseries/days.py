@@ -47,6 +47,7 @@ from zerocarbon.timeseries.months import (
     empty_hourly,
     month_starts,
     only_meters,
+    virtual_uses,
 )
 from zerocarbon.timeseries.rollups import evaluate_virtual, rollup_time, rollup_time_in
 from zerocarbon.timeseries.year import FactoryMeters, ReadingsView, inputs_of, margins, scan_chunks, virtual_inputs
@@ -161,12 +162,7 @@ def scan_days(fm: FactoryMeters, year: int, view: ReadingsView, ranges: Spans, *
     """The pieces of the days ``ranges`` of those meters (real or virtual), computed as the whole-year scan
     computes them: ``monthly`` holds the roll-ups by local day, ``hourly`` (with ``hourly=True``) by hour;
     gap runs are cut at month bounds, unused readings are those the spans own."""
-    terms = virtual_inputs(fm).terms
-    uses: dict[int, list[int]] = {}
-    for row in terms.to_pylist():
-        uses.setdefault(int(row["meter_id"]), []).append(int(row["input_id"]))
-    virtual = {int(m) for m, v in zip(fm.meters["meter_id"].to_pylist(), fm.meters["is_virtual"].to_pylist(),
-                                      strict=True) if v}
+    uses, virtual = virtual_uses(fm)
     by_span: dict[tuple[int, int], set[int]] = {}
     for meter, rng in ranges.items():
         by_span.setdefault(rng, set()).add(meter)

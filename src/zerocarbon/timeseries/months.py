@@ -132,12 +132,7 @@ def scan_pieces(fm: FactoryMeters, year: int, view: ReadingsView, *, estimate: E
         raise ValueError(f"pieces are kept for estimate None or 'linear', not {estimate!r}")
     every = [int(i) for i in fm.meters["meter_id"].to_pylist()]
     ranges = ranges if ranges is not None else {m: (0, 11) for m in every}
-    terms = virtual_inputs(fm).terms
-    uses: dict[int, list[int]] = {}
-    for row in terms.to_pylist():
-        uses.setdefault(int(row["meter_id"]), []).append(int(row["input_id"]))
-    virtual = {int(m) for m, v in zip(fm.meters["meter_id"].to_pylist(), fm.meters["is_virtual"].to_pylist(),
-                                      strict=True) if v}
+    uses, virtual = virtual_uses(fm)
     by_range: dict[tuple[int, int], set[int]] = {}
     for meter, rng in ranges.items():
         by_range.setdefault(rng, set()).add(meter)
@@ -215,6 +210,16 @@ def compose(rows: pa.Table, freq: Freq, tz: str) -> pa.Table | None:
     if pc.any(pc.and_(pc.is_valid(rows["value"]), pc.is_null(rows["value_exact"]))).as_py():
         return None
     return rollup_time(rows.drop_columns(["period"]), freq, tz=tz)
+
+
+def virtual_uses(fm: FactoryMeters) -> tuple[dict[int, list[int]], set[int]]:
+    """Each virtual meter's direct inputs (meter → input ids) and the set of virtual meters."""
+    uses: dict[int, list[int]] = {}
+    for row in virtual_inputs(fm).terms.to_pylist():
+        uses.setdefault(int(row["meter_id"]), []).append(int(row["input_id"]))
+    virtual = {int(m) for m, v in zip(fm.meters["meter_id"].to_pylist(), fm.meters["is_virtual"].to_pylist(),
+                                      strict=True) if v}
+    return uses, virtual
 
 
 def all_inputs(meter: int, uses: dict[int, list[int]], virtual: set[int]) -> set[int]:
