@@ -16,8 +16,8 @@ of the meters, the same :class:`~zerocarbon.store.rollups.State` as the monthly 
 written under new names and the manifest is replaced last by atomic rename: a crash in between
 leaves the old manifest, naming the old files, and a manifest that no longer matches the store's
 state is never read (the hours are then computed again rather than read stale). Files no manifest
-names any more are removed once they are older than :data:`GRACE` seconds, so that a reader that
-read the manifest just before can still read them.
+names any more are removed :data:`GRACE` seconds after a manifest stopped naming them, so that a reader
+(or a worker keeping some of them) that read the manifest just before can still read them.
 """
 
 from __future__ import annotations
@@ -117,7 +117,9 @@ def commit(factory_id: str, year: int, kind: str, staged: Path, files: dict[int,
     folder = folder_of(factory_id, year, kind, url)
     assert folder is not None
     folder.mkdir(parents=True, exist_ok=True)
-    old = _manifest(folder) if months is not None else None
+    before = _manifest(folder)
+    was_named = {n for names in before["months"].values() for n in names} if before is not None else set()
+    old = before if months is not None else None
     kept: dict[str, list[str]] = dict(old["months"]) if old is not None else {}
     for m in sorted(months) if months is not None else range(12):
         for name in files.get(m, []):
@@ -130,6 +132,9 @@ def commit(factory_id: str, year: int, kind: str, staged: Path, files: dict[int,
     shutil.rmtree(staged, ignore_errors=True)
     named = {n for names in kept.values() for n in names}
     now = time.time()
+    for name in was_named - named:  # the grace of a file starts when the manifest stops naming it
+        with contextlib.suppress(OSError):
+            os.utime(folder / name)
     for path in folder.iterdir():
         if path.name != MANIFEST and path.name not in named and not path.name.startswith("."):
             with contextlib.suppress(OSError):
