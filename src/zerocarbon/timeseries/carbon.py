@@ -200,8 +200,9 @@ def annual_factors(meters: pa.Table, year: int, province: str, *, library: Facto
         except (ValueError, ZerocarbonError) as exc:
             if strict:
                 raise
+            zh, en = (exc.message("zh"), exc.message("en")) if isinstance(exc, ZerocarbonError) else (str(exc),) * 2
             skipped.append({"meter": str(meter["code"]), "category": str(meter["category"]),
-                            "reason": str(exc).replace("\n", " / ")})
+                            "reason": str(exc).replace("\n", " / "), "reason_zh": zh, "reason_en": en})
             continue
         found.append(mf)
         by_id[mf.meter_id] = meter

@@ -238,7 +238,7 @@ def header_lines(method: dict[str, Any], lang: Lang = "zh") -> list[str]:
         lines.append(f"{t['factor']}: {r['factor_id']} = {r['value']} {r['unit']} ({r['meters']} {t['meters']}) — "
                      f"{where}")
     for sk in method["skipped"]:
-        lines.append(f"{t['skipped']}: {sk['meter']} ({sk['category']}) — {sk['reason']}")
+        lines.append(f"{t['skipped']}: {sk['meter']} ({sk['category']}) — {sk.get(f'reason_{lang}', sk['reason'])}")
     filters = method.get("filters") or {}
     shown = "; ".join(f"{t.get(k, k)} {', '.join(str(v) for v in vs)}" for k, vs in filters.items())
     lines.append(f"{t['filters']}: {shown or t['all']}")
@@ -271,10 +271,27 @@ def csv_chunks(export: HourlyExport, lang: Lang = "zh", *, bom: bool = True,
     try:
         for batch in export.batches:
             sink = pa.BufferOutputStream()
-            pacsv.write_csv(batch, sink, write_options=options)
+            pacsv.write_csv(_text_safe(batch), sink, write_options=options)
             yield sink.getvalue().to_pybytes()
     finally:
         export.close()
+
+
+#: A text cell a spreadsheet would read as a formula starts with one of these (OWASP "CSV Injection").
+_FORMULA_START = r"^[=+\-@\t\r]"
+
+
+def _text_safe(batch: pa.RecordBatch) -> pa.RecordBatch:
+    """``batch`` with every text cell starting like a formula prefixed by ``'`` (Excel then shows it as text; a
+    meter code, item or cost centre such as ``=HYPERLINK(…)`` is not run). Numbers are left as they are."""
+    cols = []
+    for col in batch.columns:
+        if pa.types.is_string(col.type):
+            risky = pc.fill_null(pc.match_substring_regex(col, _FORMULA_START), False)
+            if pc.any(risky).as_py():
+                col = pc.if_else(risky, pc.binary_join_element_wise("'", col, ""), col)
+        cols.append(col)
+    return pa.RecordBatch.from_arrays(cols, schema=batch.schema)
 
 
 def json_value(v: Any) -> Any:
