@@ -191,6 +191,9 @@ def _need(inputs: Mapping[str, Decimal], name: str, indicator: QuotaIndicator, c
     value = inputs[name]
     if not isinstance(value, Decimal):
         raise InputError(f"{name} 须为十进制数", f"{name} must be a Decimal", field=name)
+    if not value.is_finite():  # NaN cannot be compared with a table's points; Infinity is no reading
+        raise InputError(f"{name} 须为有限数值，实际为 {value}", f"{name} must be a finite number (got {value})",
+                         field=name)
     return value
 
 
@@ -305,6 +308,9 @@ def evaluate(indicator: QuotaIndicator, value: Decimal, inputs: Mapping[str, Dec
     """
     if not isinstance(value, Decimal):
         raise InputError("单位产品能耗须为十进制数", "the unit-product energy must be a Decimal", field="value")
+    if not value.is_finite():
+        raise InputError(f"单位产品能耗须为有限数值，实际为 {value}",
+                         f"the unit-product energy must be a finite number (got {value})", field="value")
     if value < 0 and all(limit >= 0 for limit in indicator.grades.values()):
         # A negative value is accepted only where the standard sets negative limits (GB 30251-2024 表8, a net exporter).
         raise InputError("单位产品能耗不能为负", "the unit-product energy cannot be negative", field="value")
