@@ -89,3 +89,13 @@ def test_level_reachable_on_coarse_steps_only_is_explained(small: EnergySystem) 
     best = warm.value.details["physical_share"]["best"]  # type: ignore[index]
     assert best == pytest.approx(cold.value.details["physical_share"]["best"], rel=1e-9)  # type: ignore[index]
     assert 0.65 < best < 0.6553  # type: ignore[operator]
+
+
+def test_horizon_shorter_than_the_coarse_steps_is_solved_cold(small: EnergySystem) -> None:
+    """Three hours asked to start from 4-hour steps: no coarse system can be made (no guess), the cold optimum."""
+    s = EnergySystem(**{**small.__dict__, "index": small.index[:3], "load_kw": small.load_kw[:3]})
+    s = coarsen(s, 1)  # every profile cut to the three hours
+    assert capacity_guess(s, _capacity_vars(CANDS, 0.06), Targets()) is None
+    cold = size(s, CANDS, Targets(), discount_rate=0.06, start_from_coarse=False)
+    warm = size(s, CANDS, Targets(), discount_rate=0.06, start_from_coarse=True)
+    assert_allclose(warm.result.objective, cold.result.objective, rtol=1e-9)

@@ -61,12 +61,13 @@ def capacity_guess(sys: EnergySystem, caps: dict[str, CapacityVar], targets: Tar
                    ) -> tuple[dict[str, float], float] | None:
     """The optimal capacities of :func:`coarsen` (``sys``, ``k``) with the same decisions and targets, and
     the seconds it took; None when that programme has no optimum (then no guess is made). With several
-    ``ks`` (coarsest first) each level starts from the previous level's capacities."""
+    ``ks`` (coarsest first) each level starts from the previous level's capacities. A ``k`` leaving fewer
+    than two coarse steps is skipped (a single step has no step length; none at all, no programme)."""
     import time
 
     t0 = time.perf_counter()
     guess: dict[str, float] | None = None
-    for k in ks:
+    for k in (k for k in ks if sys.steps // k >= 2):
         model = build(coarsen(sys, k), caps, targets)
         if guess is None:
             sol = solve_program(model.lp, options)
