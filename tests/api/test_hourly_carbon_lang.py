@@ -28,3 +28,19 @@ def test_left_out_meters_are_explained_in_the_requested_language(world: World) -
           if ln.startswith("未计入: E1")]
     reason = zh[0].split(" — ", 1)[1]
     assert reason.startswith("因子库中没有 electricity_grid_average") and "no factor" not in reason, zh
+
+
+def test_lang_query_sets_the_language_of_errors_too() -> None:
+    """``?lang=en`` answers an error in English even when Accept-Language prefers Chinese."""
+    from starlette.requests import Request
+
+    from zerocarbon.api.errors import request_lang
+
+    def req(query: str, accept: str) -> Request:
+        return Request({"type": "http", "query_string": query.encode(), "headers": [(b"accept-language",
+                                                                                    accept.encode())]})
+
+    assert request_lang(req("lang=en", "zh-CN,zh;q=0.9")) == "en"
+    assert request_lang(req("lang=zh", "en-US")) == "zh"
+    assert request_lang(req("lang=fr", "en-US")) == "en"  # an unknown value falls back to the header
+    assert request_lang(req("", "")) == "zh"

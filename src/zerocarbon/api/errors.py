@@ -83,7 +83,12 @@ COMMON_ERRORS: dict[int | str, dict[str, Any]] = {
 
 
 def request_lang(request: Request) -> Lang:
-    """The language of the answer: the first of ``zh``/``en`` in ``Accept-Language`` by quality; ``zh`` otherwise."""
+    """The language of the answer: a ``lang=zh|en`` query parameter where the request has one (a download's
+    ``?lang=en`` answers its errors in English too), else the first of ``zh``/``en`` in ``Accept-Language`` by
+    quality; ``zh`` otherwise."""
+    asked = request.query_params.get("lang")
+    if asked in ("zh", "en"):
+        return "en" if asked == "en" else "zh"
     header = request.headers.get("accept-language", "")
     ranked: list[tuple[float, int, str]] = []
     for i, part in enumerate(header.split(",")):
