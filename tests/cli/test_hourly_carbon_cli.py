@@ -46,3 +46,14 @@ def test_hourly_carbon_files(tmp_path: Path) -> None:
     bad = runner.invoke(app, ["readings", "hourly-carbon", "--factory", OURS, "--year", "2023", "--out",
                               str(tmp_path / "x.csv"), "--meter", "NOPE", "--db", url])
     assert bad.exit_code == 2 and "NOPE" in bad.output
+
+
+def test_an_unknown_output_kind_is_refused(tmp_path: Path) -> None:
+    """``--out hours.xlsx`` is refused before anything is written (it silently wrote CSV)."""
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    migrate(url)
+    out = tmp_path / "hours.xlsx"
+    result = runner.invoke(app, ["readings", "hourly-carbon", "--factory", OURS, "--year", "2023", "--out", str(out),
+                                 "--db", url])
+    assert result.exit_code == 2
+    assert ".parquet" in result.output and not out.exists()

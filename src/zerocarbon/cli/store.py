@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from zerocarbon.errors import ZerocarbonError
+from zerocarbon.errors import InputError, ZerocarbonError
 
 console = Console()
 err_console = Console(stderr=True)
@@ -230,19 +230,26 @@ def readings_hourly_carbon(
     from zerocarbon.services.metering import hourly_export as hx
 
     code: hx.Lang = "en" if lang == "en" else "zh"
+    suffix = "csv" if str(out) == "-" else out.suffix.lower().lstrip(".")
+    if suffix not in ("csv", "ndjson", "parquet"):
+        fail(InputError(f"--out 须为 .csv、.ndjson 或 .parquet 文件（或 - 输出 CSV），实际为 {out}",
+                        f"--out must be a .csv, .ndjson or .parquet file (or - for CSV), got {out}", field="--out"))
+        return
     try:
         export = hx.hourly_export(factory, year, db, meters=meter, months=month, series=series)
     except ZerocarbonError as exc:
         fail(exc)
         return
-    suffix = "csv" if str(out) == "-" else out.suffix.lower().lstrip(".")
     chunks = (hx.ndjson_chunks(export) if suffix == "ndjson" else hx.parquet_chunks(export) if suffix == "parquet"
               else hx.csv_chunks(export, code))
     size = 0
-    with (open(sys.stdout.fileno(), "wb", closefd=False) if str(out) == "-" else out.open("wb")) as fh:
-        for chunk in chunks:
-            fh.write(chunk)
-            size += len(chunk)
+    try:
+        with (open(sys.stdout.fileno(), "wb", closefd=False) if str(out) == "-" else out.open("wb")) as fh:
+            for chunk in chunks:
+                fh.write(chunk)
+                size += len(chunk)
+    finally:
+        export.close()
     if str(out) != "-":
         err_console.print(f"{'已写出' if code == 'zh' else 'written'} {out} ({size:,} bytes)", highlight=False,
                           markup=False)
