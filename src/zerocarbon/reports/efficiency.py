@@ -202,7 +202,7 @@ def render_efficiency_html(diagnosis: Mapping[str, Any], out_dir: Path, lang: st
         '<!DOCTYPE html><html lang="{{ html_lang }}"><head><meta charset="utf-8">'
         '<meta name="generator" content="zerocarbon {{ version }}"><title>{{ title }}</title>'
         '<style>{% include "report.css" %}</style>{{ plotly_js }}</head><body><main>'
-        '<h1>{{ eff.d.factory["name_" ~ eff.lang] or eff.d.factory.id }} · {{ title }}'
+        '<h1>{{ eff_quoted(eff.d.factory["name_" ~ eff.lang] or eff.d.factory.id) }} · {{ title }}'
         '{% if eff.d.year %} {{ eff.d.year }}{% endif %}</h1>'
         '{% include "efficiency.html.j2" %}</main></body></html>\n')
     html = page.render(html_lang=LANG_CODES[code], version=__version__, title=label("title", code),

@@ -56,7 +56,7 @@ def efficiency_print_page(diagnosis: Mapping[str, Any], lang: str = "zh") -> str
         '<!DOCTYPE html><html lang="{{ html_lang }}"><head><meta charset="utf-8">'
         '<meta name="generator" content="zerocarbon {{ version }}"><title>{{ title }}</title>'
         '<style>{% include "report.css" %}</style></head><body><main>'
-        '<h1>{{ eff.d.factory["name_" ~ eff.lang] or eff.d.factory.id }} · {{ title }}'
+        '<h1>{{ eff_quoted(eff.d.factory["name_" ~ eff.lang] or eff.d.factory.id) }} · {{ title }}'
         '{% if eff.d.year %} {{ eff.d.year }}{% endif %}</h1>'
         '{% include "efficiency.html.j2" %}</main></body></html>\n')
     html = page.render(html_lang=LANG_CODES[code], version=__version__, title=label("title", code), eff=context)

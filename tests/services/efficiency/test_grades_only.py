@@ -62,6 +62,8 @@ def test_three_motors_hand_worked(tmp_path: Path) -> None:
     assert "企业平均电价（tariff_yuan_per_kwh）" in need["message_zh"] and f"{FID}.equipment.yaml" in need["message_zh"]
     assert "tariff (mean price paid) (tariff_yuan_per_kwh)" in need["message_en"]
     assert doc["register_source"]["label_zh"] == "台账来源 store（库中台账，3 台设备；无诊断参数，仅评定等级）"
+    # the factory's own name from the store (no English name stored: the Chinese one)
+    assert doc["factory"] == {"id": FID, "name_zh": "样例厂", "name_en": "样例厂"}
 
 
 def test_the_grades_are_those_of_the_full_diagnosis(tmp_path: Path) -> None:
@@ -111,8 +113,9 @@ def test_reports_render_the_grades_only_answer(tmp_path: Path) -> None:
         body = page.split("<main>", 1)[1]  # after the embedded plotly script
         assert "M-LOW" in body and "None" not in body and "元/kWh" not in body and "yuan/kWh" not in body
     printed = efficiency_print_page(doc, "en")  # the PDF's page
-    assert str(escape(need["message_en"])) in printed and f"{FID} · Energy-saving and decarbonisation diagnosis</h1>" \
-        in printed
+    # the factory's Chinese name (no English one stored) marked as Chinese inside the English page
+    assert str(escape(need["message_en"])) in printed and \
+        '<h1><span lang="zh-CN">样例厂</span> · Energy-saving and decarbonisation diagnosis</h1>' in printed
     xlsx = write_efficiency_xlsx(doc, tmp_path / "out" / "efficiency.xlsx")
     from openpyxl import load_workbook
 

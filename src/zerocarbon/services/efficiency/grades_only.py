@@ -18,7 +18,7 @@ Rules
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
@@ -28,6 +28,7 @@ from zerocarbon.energy.measures import Measure
 from zerocarbon.energy.register import SETTINGS
 from zerocarbon.services.efficiency import equipment_store
 from zerocarbon.services.efficiency.diagnose import DeviceResult
+from zerocarbon.store.factories import factory_summary
 
 #: Settings whose absence stops the savings: the declared settings without a default (tariff, rate, horizon).
 REQUIRED_SETTINGS = tuple(a for a in SETTINGS.attributes if a.required)
@@ -77,6 +78,8 @@ class GradesOnly:
     devices: list[DeviceResult]
     share: EquipmentShare
     register_source: dict[str, Any]
+    #: the factory's zh and en names from the store (the id where the store has none)
+    names: tuple[str, str] | None = None
 
     def source(self) -> dict[str, Any]:
         return self.register_source
@@ -104,7 +107,8 @@ class GradesOnly:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "factory": {"id": self.factory_id, "name_zh": self.factory_id, "name_en": self.factory_id},
+            "factory": {"id": self.factory_id, "name_zh": (self.names or (self.factory_id,) * 2)[0],
+                        "name_en": (self.names or (self.factory_id,) * 2)[1]},
             "year": self.year, "synthetic": False, "summary": self.summary(),
             "register_source": self.register_source, "grades_only": True,
             "savings_need_settings": settings_needed(self.factory_id),
@@ -145,4 +149,7 @@ def stored_grades(factory_id: str, url: str | None = None, year: int | None = No
     InputError
         No such factory (:func:`~zerocarbon.services.efficiency.equipment_store.devices`).
     """
-    return grade_devices(factory_id, equipment_store.devices(factory_id, url, entry_order=True), year)
+    graded = grade_devices(factory_id, equipment_store.devices(factory_id, url, entry_order=True), year)
+    row = factory_summary(factory_id, url) or {}
+    zh = str(row.get("name_zh") or factory_id)
+    return replace(graded, names=(zh, str(row.get("name_en") or zh)))
