@@ -185,3 +185,19 @@ def test_rewriting_kept_files_keeps_those_outside_the_spans(tmp_path: Path) -> N
     assert moved["value"].to_pylist() == [before["value"][0].as_py() + 1.0]
     kept = hour_parts.read_hours([tmp_path / written[1]])
     assert kept.num_rows == in_march.num_rows - new.num_rows - hour_parts.read_hours([tmp_path / a]).num_rows
+
+
+def test_day_pieces_need_intervals_inside_local_days_all_year() -> None:
+    """Europe/London is UTC+0 in January but UTC+1 in summer: 2-hour intervals meet midnight in January and
+    cross it in July, so day pieces are refused there (they were allowed on January's offset alone)."""
+    from tests.timeseries.conftest import _meter
+
+    from zerocarbon.timeseries.intervals import EVENT_SCHEMA, NODE_SCHEMA, meter_table
+
+    def fm(tz: str, step: int) -> FactoryMeters:
+        meters = meter_table([_meter(1, "I1", "interval", interval_seconds=step)])
+        return FactoryMeters("F", "厂", "F", "江苏", tz, meters, NODE_SCHEMA.empty_table(), EVENT_SCHEMA.empty_table())
+
+    assert days.day_aligned(fm("Asia/Shanghai", 7200), 2023)
+    assert not days.day_aligned(fm("Europe/London", 7200), 2023)
+    assert days.day_aligned(fm("Europe/London", 3600), 2023) and days.day_aligned(fm("Europe/London", 900), 2023)

@@ -17,16 +17,18 @@ the days of the intervals a reading at ``t`` enters (an interval register's [t, 
 the meter crosses a bound of the span or touches it from outside (a run ending at its start, or starting
 at its end: the readings next to the run, which bridge or estimate it, may change), so the span cuts no
 gap run and the scan reads what a whole-year scan reads (the readings next to a run that starts or ends
-at a bound inside the span lie in the margin it reads). A power register (not converted to energy, it
-is only counted: its unused readings per month) spans whole months. Virtual meters span their inputs'
-spans, widened over every input's gaps (:func:`spans`). Day pieces need intervals that never cross a local midnight
-(:func:`day_aligned`); otherwise the caller recomputes by month.
+at a bound inside the span lie in the margin it reads: one step beyond the span, see :func:`_read`). A power
+register (not converted to energy, it is only counted: its unused readings per month) spans whole months.
+Virtual meters span their inputs' spans, widened over every input's gaps (:func:`spans`).
+Day pieces need intervals that never cross a local midnight (:func:`day_aligned`);
+otherwise the caller recomputes by month.
 """
 
 from __future__ import annotations
 
 import math
 from datetime import datetime, timedelta
+from functools import partial
 from zoneinfo import ZoneInfo
 
 import duckdb
@@ -58,9 +60,11 @@ Spans = dict[int, tuple[int, int]]
 
 def day_aligned(fm: FactoryMeters, year: int) -> bool:
     """Whether every real meter's intervals fit inside local days (their step divides the local day and
-    the grid, counted from the epoch, meets local midnight)."""
-    start = month_starts(year, fm.timezone)[0]
-    unit = math.gcd(86_400, start % 86_400) or 86_400
+    the grid, counted from the epoch, meets local midnight at every month's start: a zone with summer time
+    has two offsets in the year)."""
+    unit = 86_400
+    for start in month_starts(year, fm.timezone):
+        unit = math.gcd(unit, start % 86_400) or unit
     steps = [int(x or 900) for x, v in zip(fm.meters["interval_seconds"].to_pylist(),
                                            fm.meters["is_virtual"].to_pylist(), strict=True) if not v]
     return all(unit % s == 0 for s in steps)
@@ -157,6 +161,49 @@ def _months_of_span(lo: int, hi: int, starts: list[int], read: tuple[int, int]) 
     })
 
 
+def _near(fm: FactoryMeters, estimate: Estimate | None) -> int | None:
+    """How far beyond a span its readings are read [s]: one step (the longest) of the factory's meters;
+    None (the year scan's margins, :func:`~zerocarbon.timeseries.year.margins`) for estimates by profile,
+    which read the week before."""
+    if estimate == "profile":
+        return None
+    return max([int(x or 900) for x in fm.meters["interval_seconds"].to_pylist()] or [900])
+
+
+def _read(lo: int, hi: int, starts: list[int], year_read: tuple[int, int], near: int | None) -> tuple[int, int]:
+    """The readings a scan of the days [lo, hi) reads: ``near`` beyond them (the year's margins without
+    it), and the year's margin at a bound of the year (the readings the span owns there, see :func:`_own`).
+
+    One step is enough: an interval of [lo, hi) is an interval register's reading in it, a power
+    register's samples in (lo − step, hi) with their next sample when it comes less than a step later,
+    or a counter's pair of consecutive readings (p, q) with q > lo and p < hi (a gap run is bridged and
+    estimated by the pair across it, the runs of the span lie inside it). Such a pair is in the read
+    when the read holds a counter reading at or before lo and one at or after hi: :func:`_cut_pairs`
+    finds the counters for which it does not (a pair across a bound that is no gap run, e.g. a
+    decrease or missing event values across missing readings), and those are scanned over the year's
+    read. Everything else a scan yields is of the readings it owns (unused) or of these intervals."""
+    if near is None:
+        return max(year_read[0], lo - (starts[0] - year_read[0])), min(year_read[1], hi + (year_read[1] - starts[12]))
+    return (year_read[0] if lo <= starts[0] else max(year_read[0], lo - near),
+            year_read[1] if hi >= starts[12] else min(year_read[1], hi + near))
+
+
+def _cut_pairs(con: duckdb.DuckDBPyConnection, lo: int, hi: int, read: tuple[int, int],
+               year_read: tuple[int, int]) -> set[int]:
+    """The counters of a chunk whose read (``cum``: their readings on the grid) has no reading at or
+    before ``lo`` although it starts after the year's read, or none at or after ``hi`` although it ends
+    before the year's read: a pair across that bound may lie partly outside the read (see :func:`_read`)."""
+    conds = []
+    if read[0] > year_read[0]:
+        conds.append(f"NOT EXISTS (SELECT 1 FROM cum c WHERE c.meter_id = u.meter_id AND c.ts <= {int(lo)})")
+    if read[1] < year_read[1]:
+        conds.append(f"NOT EXISTS (SELECT 1 FROM cum c WHERE c.meter_id = u.meter_id AND c.ts >= {int(hi)})")
+    if not conds:
+        return set()
+    rows = con.execute(f"SELECT meter_id FROM used_meters u WHERE u.kind = 'cumulative' AND ({' OR '.join(conds)})")
+    return {int(r[0]) for r in rows.fetchall()}
+
+
 def scan_days(fm: FactoryMeters, year: int, view: ReadingsView, ranges: Spans, *, estimate: Estimate | None,
               power_as_energy: bool, hourly: bool = False) -> Pieces:
     """The pieces of the days ``ranges`` of those meters (real or virtual), computed as the whole-year scan
@@ -169,6 +216,7 @@ def scan_days(fm: FactoryMeters, year: int, view: ReadingsView, ranges: Spans, *
     starts = month_starts(year, fm.timezone)
     before, after = margins(fm, estimate)
     year_read = (starts[0] - before, starts[12] + after)
+    near = _near(fm, estimate)
     tz = fm.timezone
     daily, gaps, unused, hours = [], [], [], []
     for (lo, hi), meters in sorted(by_span.items()):
@@ -177,13 +225,18 @@ def scan_days(fm: FactoryMeters, year: int, view: ReadingsView, ranges: Spans, *
         needed: set[int] = set()
         for v in wanted_virtual:
             needed |= all_inputs(v, uses, virtual)
-        read = (max(year_read[0], lo - before), min(year_read[1], hi + after))
+        read = _read(lo, hi, starts, year_read, near)
         months = _months_of_span(lo, hi, starts, year_read)
         kept: list[pa.Table] = []
+        short: set[int] = set()
 
         def on_chunk(con: duckdb.DuckDBPyConnection, ids: list[int], real: set[int] = real,
-                     needed: set[int] = needed, kept: list[pa.Table] = kept, months: pa.Table = months) -> None:
+                     needed: set[int] = needed, kept: list[pa.Table] = kept, months: pa.Table = months,
+                     lo: int = lo, hi: int = hi, read: tuple[int, int] = read, short: set[int] = short) -> None:
             con.register("months", months)
+            cut = _cut_pairs(con, lo, hi, read, year_read)
+            short.update(cut)
+            ids = [i for i in ids if i not in cut]  # scanned again below, over the year's read
             mine = [i for i in ids if i in real]
             con.execute(f"CREATE TEMP VIEW mine AS SELECT * FROM base WHERE meter_id IN "
                         f"({','.join(map(str, mine)) or 'NULL'})")
@@ -200,6 +253,10 @@ def scan_days(fm: FactoryMeters, year: int, view: ReadingsView, ranges: Spans, *
 
         scan_chunks(fm, view, start=lo, end=hi, read=read, estimate=estimate, power_as_energy=power_as_energy,
                     on_chunk=on_chunk, meter_ids=sorted((real | needed) - virtual))
+        if short:  # counters with a pair across a bound of the span the near read does not hold
+            scan_chunks(fm, view, start=lo, end=hi, read=year_read, estimate=estimate,
+                        power_as_energy=power_as_energy, meter_ids=sorted(short),
+                        on_chunk=partial(on_chunk, read=year_read))
         if wanted_virtual:
             base = pa.concat_tables(kept) if kept else INTERVAL_SCHEMA.empty_table().select(BASE_COLUMNS)
             values = evaluate_virtual(base, fm.meters, fm.nodes).values
