@@ -146,6 +146,13 @@ def hv_motor_table_10kv(path: Path | None = None) -> RangedMotorTable:
     return load_ranged_motor_table(path or DATA_DIR / "gb30254-2024-t2.csv")
 
 
+def _cooling_table(table_files: dict[frozenset[str], tuple[str, str]], cooling: str,
+                   ten_kv: bool) -> RangedMotorTable:
+    """The table of ``table_files`` (cooling codes → (3/6 kV file, 10 kV file)) that holds ``cooling``."""
+    files = next(f for codes, f in table_files.items() if cooling in codes)
+    return load_ranged_motor_table(DATA_DIR / files[1 if ten_kv else 0])
+
+
 def hv_motor_table_for(cooling: str, ten_kv: bool) -> RangedMotorTable:
     """The shipped GB 30254-2024 table of a cooling group (:data:`HV_TABLE_FILES`) and voltage group.
 
@@ -154,8 +161,7 @@ def hv_motor_table_for(cooling: str, ten_kv: bool) -> RangedMotorTable:
     StopIteration
         ``cooling`` is in no shipped table.
     """
-    files = next(f for codes, f in HV_TABLE_FILES.items() if cooling in codes)
-    return load_ranged_motor_table(DATA_DIR / files[1 if ten_kv else 0])
+    return _cooling_table(HV_TABLE_FILES, cooling, ten_kv)
 
 
 def pmsm_table(path: Path | None = None) -> RangedMotorTable:
@@ -171,8 +177,7 @@ def pmsm_hv_table_for(cooling: str, ten_kv: bool) -> RangedMotorTable:
     StopIteration
         ``cooling`` is in no shipped table.
     """
-    files = next(f for codes, f in PMSM_HV_TABLE_FILES.items() if cooling in codes)
-    return load_ranged_motor_table(DATA_DIR / files[1 if ten_kv else 0])
+    return _cooling_table(PMSM_HV_TABLE_FILES, cooling, ten_kv)
 
 
 def pmsm_hv_table(path: Path | None = None) -> RangedMotorTable:
