@@ -86,7 +86,7 @@ def test_decimal_spellings_are_the_same_row() -> None:
 def test_other_designs_supply_and_inputs() -> None:
     assert grade_compressor(ac(design="portable_reciprocating")).outcome == "missing_row"   # its table not shipped
     assert grade_compressor(ac(design="reciprocating")).outcome == "out_of_scope"   # 表3 ends at 75 kW
-    assert grade_compressor(ac(supply="vfd")).outcome == "missing_row"   # 表2 (variable speed) not shipped
+    assert grade_compressor(ac(supply="vfd")).outcome == "incomplete"    # 表2 needs the weighted specific power
     assert grade_compressor(ac(e=None)).outcome == "incomplete"
     with pytest.raises(InputError):
         grade_compressor(Equipment(code="M", kind="motor_lv", rated_power_kw=D(90)))

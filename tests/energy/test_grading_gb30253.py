@@ -59,7 +59,7 @@ def test_missing_and_out_of_range(kw: str, poles: int, outcome: str, word: str) 
 
 
 def test_supply_voltage_and_inputs() -> None:
-    assert grade_motor_pmsm(pm(supply="vfd")).outcome == "missing_row"     # converter-fed tables not shipped
+    assert grade_motor_pmsm(pm(supply="vfd")).outcome == "incomplete"      # 表8–表10 need the rated speed
     assert grade_motor_pmsm(pm(volts="3000")).outcome == "incomplete"      # 3 kV: the IC code selects 表2–表4
     assert grade_motor_pmsm(pm(volts="10000")).outcome == "incomplete"     # 10 kV: it selects 表5–表7
     assert grade_motor_pmsm(pm(volts="1140")).grade == 1                   # 1140 V is in 表1

@@ -1,4 +1,4 @@
-"""Grading of positive-displacement air compressors by GB 19153-2019 表1, 表3 and 表4, and their specific power.
+"""Grading of positive-displacement air compressors by GB 19153-2019 表1–表4, and their specific power.
 
 GB 19153-2019 grades a packaged compressor by its specific power e [kW/(m³/min)] — the packaged
 compressor's input power over its volume flow rate — which must be **at most** the grade's value
@@ -9,10 +9,12 @@ never snapped or interpolated (whether the standard allows interpolation between
 was not read, see the data file's header).
 
 Shipped (single source, status ``unverified``): ``data/gb19153-2019.csv`` — 表1, 一般用喷油回转空气压缩机（工频）,
-1.5–630 kW, 0.3–1.25 MPa; ``-t3.csv`` — 表3, 一般用往复活塞, 0.75–75 kW, 0.25–1.4 MPa; ``-t4.csv`` — 表4,
-全无油润滑往复活塞, 0.55–22 kW, 0.4–1.4 MPa (表3/表4 have no cooling column: ``cooling`` is ``none`` there and
-the device's cooling is not used). 表2 (variable-speed oil-injected rotary) and the portable reciprocating
-table are not shipped: such compressors are ``missing_row``.
+1.5–630 kW, 0.3–1.25 MPa; ``-t2.csv`` — 表2, 一般用变转速喷油回转空气压缩机, 2.2–315 kW, 0.3–1.25 MPa, graded on
+the weighted specific power of §6.3.3 formula (3) (100/70/40 % of full-load flow, weights of 表7), which the
+register takes as given (``weighted_specific_power``; the 表7 weights are not shipped, so it is not computed
+here); ``-t3.csv`` — 表3, 一般用往复活塞, 0.75–75 kW, 0.25–1.4 MPa; ``-t4.csv`` — 表4, 全无油润滑往复活塞,
+0.55–22 kW, 0.4–1.4 MPa (表3/表4 have no cooling column: ``cooling`` is ``none`` there and the device's cooling
+is not used). The portable reciprocating table is not shipped: such compressors are ``missing_row``.
 """
 
 from __future__ import annotations
@@ -51,6 +53,8 @@ TABLE_FILES: dict[str, tuple[str, str]] = {
     "oil_free_reciprocating": ("gb19153-2019-t4.csv", "表4"),
 }
 NO_COOLING = "none"
+#: 表2, variable-speed oil-injected rotary compressors (``supply`` = ``vfd``): (file, table).
+VARIABLE_SPEED_TABLE = ("gb19153-2019-t2.csv", "表2")
 
 
 @dataclass(frozen=True)
@@ -154,22 +158,24 @@ def _result(device: Equipment, outcome: Outcome, zh: str, en: str) -> GradeResul
 
 
 def grade_compressor(device: Equipment, table: dict[Key, CompressorRow] | None = None) -> GradeResult:
-    """Grade an air compressor by GB 19153-2019 表1 (oil-injected rotary, fixed speed), 表3 or 表4 (reciprocating).
+    """Grade an air compressor by GB 19153-2019 表1/表2 (oil-injected rotary, fixed/variable speed), 表3 or 表4.
 
     Parameters
     ----------
     device : Equipment
-        ``kind == "air_compressor"`` with ``rated_power_kw`` [kW], ``pressure_mpa`` [MPa],
-        ``specific_power`` [kW/(m³/min)] and ``compressor_type``; an ``oil_injected_rotary`` also needs
-        ``cooling`` (air | water) and ``supply`` (only ``line`` is graded, by 表1).
+        ``kind == "air_compressor"`` with ``rated_power_kw`` [kW], ``pressure_mpa`` [MPa] and
+        ``compressor_type``; an ``oil_injected_rotary`` also needs ``cooling`` (air | water) and ``supply``:
+        ``line`` is graded by 表1 on ``specific_power`` [kW/(m³/min)], ``vfd`` (variable speed) by 表2 on
+        ``weighted_specific_power`` [kW/(m³/min)] (§6.3.3 formula (3), as given); the reciprocating designs
+        (表3/表4) on ``specific_power``.
     table : dict, optional
-        Replaces 表1 (default: the shipped ``gb19153-2019.csv``); 表3/表4 are always the shipped files.
+        Replaces 表1 (default: the shipped ``gb19153-2019.csv``); 表2–表4 are always the shipped files.
 
     Returns
     -------
     GradeResult
         Grade g is the best grade with e ≤ e_g; above grade 3 the outcome is ``below_minimum``. Portable
-        reciprocating and variable-speed rotary compressors are ``missing_row`` (their tables are not shipped).
+        reciprocating compressors are ``missing_row`` (their table is not shipped).
 
     Raises
     ------
@@ -181,27 +187,30 @@ def grade_compressor(device: Equipment, table: dict[Key, CompressorRow] | None =
                          field="kind", expected="air_compressor")
     design = device.compressor_type
     rotary = design == "oil_injected_rotary"
-    needed = (device.rated_power_kw, device.pressure_mpa, device.specific_power, design,
+    variable = rotary and device.supply == "vfd"
+    e = graded_specific_power(device)
+    needed = (device.rated_power_kw, device.pressure_mpa, e, design,
               *((device.cooling, device.supply) if rotary else ()))
+    if variable and any(v is None for v in needed):
+        return _result(device, "incomplete",
+                       f"变转速喷油回转空压机缺少额定功率、额定排气压力、冷却方式或加权比功率（{STANDARD} 式(3)）",
+                       f"a variable-speed oil-injected rotary compressor needs its rated power, discharge pressure, "
+                       f"cooling and weighted specific power ({STANDARD} formula (3))")
     if any(v is None for v in needed):
         return _result(device, "incomplete", "缺少额定功率、额定排气压力、冷却方式、比功率、机型或供电方式",
                        "rated power, discharge pressure, cooling, specific power, design or supply missing")
     assert device.rated_power_kw is not None and device.pressure_mpa is not None
-    assert device.specific_power is not None and design is not None
-    if design not in TABLE_FILES or (rotary and device.supply != "line"):
+    assert e is not None and design is not None
+    if design not in TABLE_FILES:
         return _result(device, "missing_row",
-                       f"{STANDARD} 中 {design}（{device.supply or '—'}）对应的表未收录，"
-                       "仅收录表1（喷油回转、工频）、表3（往复活塞）、表4（全无油往复活塞）",
+                       f"{STANDARD} 中 {design}（{device.supply or '—'}）对应的表未收录，仅收录表1（喷油回转、工频）、"
+                       "表2（喷油回转、变转速）、表3（往复活塞）、表4（全无油往复活塞）",
                        f"the {STANDARD} table for {design} ({device.supply or '—'}) is not shipped; only table 1 "
-                       "(oil-injected rotary, fixed speed), table 3 (reciprocating) and table 4 (oil-free "
-                       "reciprocating) are")
-    file, tab = TABLE_FILES[design]
-    if rotary:
-        cells = table if table is not None else load_compressor_table()
-        assert device.cooling is not None
-        cool: str = device.cooling
-    else:
-        cells, cool = load_compressor_table(DATA_DIR / file), NO_COOLING
+                       "(oil-injected rotary, fixed speed), table 2 (oil-injected rotary, variable speed), table 3 "
+                       "(reciprocating) and table 4 (oil-free reciprocating) are")
+    file, tab = VARIABLE_SPEED_TABLE if variable else TABLE_FILES[design]
+    cells = table if rotary and not variable and table is not None else load_compressor_table(DATA_DIR / file)
+    cool: str = (device.cooling or NO_COOLING) if rotary else NO_COOLING
     kw, mpa = device.rated_power_kw.normalize(), device.pressure_mpa.normalize()
     tab_en = f"table {tab[1:]}"
     powers = sorted({k[0] for k in cells})
@@ -224,17 +233,27 @@ def grade_compressor(device: Equipment, table: dict[Key, CompressorRow] | None =
                        f"{STANDARD} {tab} 无 {kw:f} kW、{mpa:f} MPa{cool_zh} 档（或该格为“—”），不就近取档、不插值",
                        f"{STANDARD} {tab_en} has no cell for {kw:f} kW, {mpa:f} MPa{cool_en} (or it is '—'); "
                        "no neighbouring row is used, nothing interpolated")
-    e = device.specific_power
-    where_zh = f"{STANDARD} {tab}，{kw:f} kW，{mpa:f} MPa{cool_zh.replace('、', '，')}"
-    where_en = f"{STANDARD} {tab_en}, {kw:f} kW, {mpa:f} MPa{cool_en}"
+    speed_zh, speed_en = ("，变转速", ", variable speed") if variable else ("", "")
+    what_zh, what_en = ("加权比功率", "weighted specific power") if variable else ("比功率", "specific power")
+    where_zh = f"{STANDARD} {tab}，{kw:f} kW，{mpa:f} MPa{cool_zh.replace('、', '，')}{speed_zh}"
+    where_en = f"{STANDARD} {tab_en}, {kw:f} kW, {mpa:f} MPa{cool_en}{speed_en}"
     for row in rows:
         if e <= row.max_specific_power:
             return GradeResult(device.code, "graded", row.grade, STANDARD, rows,
-                               f"比功率 {e} ≤ {row.grade}级限值 {row.max_specific_power} "
+                               f"{what_zh} {e} ≤ {row.grade}级限值 {row.max_specific_power} "
                                f"{SPECIFIC_POWER_UNIT}（{where_zh}）",
-                               f"specific power {e} ≤ grade-{row.grade} maximum {row.max_specific_power} "
+                               f"{what_en} {e} ≤ grade-{row.grade} maximum {row.max_specific_power} "
                                f"{SPECIFIC_POWER_UNIT} ({where_en})")
     floor = rows[-1].max_specific_power
     return GradeResult(device.code, "below_minimum", None, STANDARD, rows,
-                       f"比功率 {e} > 能效限定值（3级）{floor} {SPECIFIC_POWER_UNIT}（{where_zh}）",
-                       f"specific power {e} > minimum allowed (grade 3) {floor} {SPECIFIC_POWER_UNIT} ({where_en})")
+                       f"{what_zh} {e} > 能效限定值（3级）{floor} {SPECIFIC_POWER_UNIT}（{where_zh}）",
+                       f"{what_en} {e} > minimum allowed (grade 3) {floor} {SPECIFIC_POWER_UNIT} ({where_en})")
+
+
+def graded_specific_power(device: Equipment) -> Decimal | None:
+    """The specific power [kW/(m³/min)] GB 19153-2019 grades the device on: the weighted value of §6.3.3
+    formula (3) (``weighted_specific_power``) for a variable-speed (``supply`` = ``vfd``) oil-injected rotary
+    compressor, else the full-load ``specific_power``; None when it is not in the register."""
+    if device.compressor_type == "oil_injected_rotary" and device.supply == "vfd":
+        return device.weighted_specific_power
+    return device.specific_power

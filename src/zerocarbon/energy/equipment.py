@@ -99,6 +99,10 @@ EQUIPMENT = Entity("equipment", (
     _a("specific_power", "decimal", unit="kW/(m³/min)", default=None, gt=0,
        en="specific power of the packaged compressor: input power ÷ volume flow rate (air compressors)",
        zh="机组比功率：机组输入功率÷机组容积流量（空压机）"),
+    _a("weighted_specific_power", "decimal", unit="kW/(m³/min)", default=None, gt=0,
+       en="variable-speed air compressors: specific power weighted over 100/70/40 % of full-load flow "
+          "(GB 19153-2019 §6.3.3, formula (3), weights of its 表7), as in the test report",
+       zh="变转速空压机加权比功率：满负荷容积流量100%、70%、40%工况比功率的加权值（GB 19153-2019 式(3)，按测试报告）"),
     _a("fan_type", "text", default=None, values=("centrifugal", "axial", "outer_rotor_forward_curved"),
        en="fans (GB 19761): centrifugal | axial | outer_rotor_forward_curved",
        zh="风机类型：离心、轴流、外转子前向多翼离心"),
@@ -169,6 +173,7 @@ class Equipment(BaseModel):
     compressor_type: Literal["oil_injected_rotary", "reciprocating", "oil_free_reciprocating",
                              "portable_reciprocating"] | None = model_field(EQUIPMENT, "compressor_type")
     specific_power: Decimal | None = model_field(EQUIPMENT, "specific_power")
+    weighted_specific_power: Decimal | None = model_field(EQUIPMENT, "weighted_specific_power")
     fan_type: Literal["centrifugal", "axial", "outer_rotor_forward_curved"] | None = \
         model_field(EQUIPMENT, "fan_type")
     pressure_coefficient: Decimal | None = model_field(EQUIPMENT, "pressure_coefficient")

@@ -20,8 +20,9 @@ def grade_device(device: Equipment, motor_table: MotorTable | None = None) -> Gr
     """Grade a device by the standard of its kind; kinds without shipped data are ``no_standard``.
 
     motor_lv: GB 18613-2020 表1; transformer: GB 20052-2024 表1; motor_hv: GB 30254-2024 表1–表6 and
-    motor_pmsm: GB 30253-2024 表1–表7 (:mod:`zerocarbon.energy.grading_more`); air_compressor: GB 19153-2019
-    表1, 表3, 表4 (:mod:`zerocarbon.energy.compressors`); fan: GB 19761-2020 表1–表4 (:mod:`zerocarbon.energy.fans`);
+    motor_pmsm: GB 30253-2024 表1–表7 (:mod:`zerocarbon.energy.grading_more`) and, converter-fed, 表8–表10
+    (:mod:`zerocarbon.energy.pmsm_vf`); air_compressor: GB 19153-2019 表1–表4 (:mod:`zerocarbon.energy.compressors`);
+    fan: GB 19761-2020 表1–表4 (:mod:`zerocarbon.energy.fans`);
     pump: GB 19762-2025 clean-water pumps and 化工泵 (:mod:`zerocarbon.energy.pumps`).
 
     Parameters

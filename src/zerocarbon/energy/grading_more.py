@@ -18,7 +18,8 @@ Shipped tables (``zerocarbon/energy/data/``; each file's header cites its source
   2–16 poles; ``gb30253-2024-t2.csv`` — 表2: line-start PMSM of 3 kV (3.3 kV) and 6 kV cooled IC81W,
   IC86W or IC71W (IC3W7), 200–2000 kW, 4–12 poles; ``-t3.csv`` / ``-t4.csv`` — 表3 / 表4: the same at 3/6 kV
   cooled IC411/IC416 / IC511, IC611, IC616, IC516, IC666; ``-t5.csv`` … ``-t7.csv`` — 表5–表7: the three
-  cooling groups at 10 kV. The variable-frequency and elevator tables are not shipped.
+  cooling groups at 10 kV. Converter-fed PMSM ≤ 1140 V (表8–表10, by rated power and rated speed) are graded by
+  :mod:`zerocarbon.energy.pmsm_vf`; the high-voltage variable-frequency and the elevator tables are not shipped.
 
 Every row is a single-source transcription (status ``unverified``); the grade result carries the rows.
 """
@@ -31,6 +32,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from zerocarbon.energy.equipment import Equipment, GradeResult, Outcome
+from zerocarbon.energy.pmsm_vf import grade_pmsm_vf
 from zerocarbon.energy.reference import DATA_DIR, GRADES, MOTOR_COLUMNS, MotorRow, _decimal
 from zerocarbon.errors import FactorError, InputError
 from zerocarbon.tables import STATUSES, table_reader
@@ -310,15 +312,17 @@ def grade_motor_hv(device: Equipment, table: RangedMotorTable | None = None,
 
 def grade_motor_pmsm(device: Equipment, table: RangedMotorTable | None = None,
                      hv_table: RangedMotorTable | None = None) -> GradeResult:
-    """Grade a line-start permanent-magnet synchronous motor by GB 30253-2024 表1 (≤ 1140 V) or 表2–表7 (3/6/10 kV).
+    """Grade a PMSM by GB 30253-2024: line-start by 表1 (≤ 1140 V) or 表2–表7 (3/6/10 kV), converter-fed by 表8–表10.
 
     Parameters
     ----------
     device : Equipment
         ``kind == "motor_pmsm"`` with ``rated_power_kw`` [kW], ``poles``, ``efficiency_pct`` [%] and
         ``supply`` (``line``: 异步起动, fed from the 50 Hz mains; ``vfd``: driven by a frequency
-        converter); ``voltage_v`` [V] is checked when given; above 1140 V it must be 3000, 3300, 6000 or
-        10 000 V with an ``ic_code`` of one of the tables: IC81W, IC86W, IC71W (IC3W7) → 表2 (3/6 kV) / 表5
+        converter, graded by :func:`~zerocarbon.energy.pmsm_vf.grade_pmsm_vf` on ``rated_power_kw``,
+        ``speed_rpm`` and ``efficiency_pct``, poles not needed); ``voltage_v`` [V] is checked when given;
+        for a line-start motor above 1140 V it must be 3000, 3300, 6000 or 10 000 V with an ``ic_code`` of
+        one of the tables: IC81W, IC86W, IC71W (IC3W7) → 表2 (3/6 kV) / 表5
         (10 kV); IC411, IC416 → 表3 / 表6; IC511, IC611, IC616, IC516, IC666 → 表4 / 表7.
     table, hv_table : RangedMotorTable, optional
         Default: the shipped ``gb30253-2024.csv`` (表1) and ``gb30253-2024-t2.csv`` (表2); the other
@@ -327,8 +331,8 @@ def grade_motor_pmsm(device: Equipment, table: RangedMotorTable | None = None,
     Returns
     -------
     GradeResult
-        As :func:`grade_motor_hv`; variable-frequency PMSM and other cooling codes are ``missing_row`` (their
-        tables are not shipped).
+        As :func:`grade_motor_hv`; a converter-fed PMSM as :func:`~zerocarbon.energy.pmsm_vf.grade_pmsm_vf`;
+        other cooling codes are ``missing_row`` (their tables are not shipped).
 
     Raises
     ------
@@ -340,12 +344,11 @@ def grade_motor_pmsm(device: Equipment, table: RangedMotorTable | None = None,
     if device.kind != "motor_pmsm":
         raise InputError(f"设备 {device.code} 不是永磁同步电动机", f"device {device.code} is not a PMSM",
                          field="kind", expected="motor_pmsm")
+    if device.supply == "vfd":
+        return grade_pmsm_vf(device)
     if any(v is None for v in (device.rated_power_kw, device.poles, device.efficiency_pct, device.supply)):
         return _result(device, "incomplete", std, "缺少额定功率、极数、效率或供电方式（工频/变频）",
                        "rated power, poles, efficiency or supply (line/vfd) missing")
-    if device.supply == "vfd":
-        return _result(device, "missing_row", std, f"变频驱动永磁同步电动机（{std} 变频各表）数据未收录",
-                       f"variable-frequency PMSM ({std} converter-fed tables) are not in the shipped data")
     volts = device.voltage_v
     if volts is not None and volts > PMSM_T1_MAX_V:
         ic = (device.ic_code or "").strip().upper()

@@ -51,6 +51,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
+from zerocarbon.energy.compressors import graded_specific_power
 from zerocarbon.energy.equipment import Equipment, GradeResult
 from zerocarbon.energy.savings import npv
 from zerocarbon.errors import InputError
@@ -191,9 +192,9 @@ def machine_upgrade_to_grade1(device: Equipment, grade: GradeResult, *, electric
     Parameters
     ----------
     device : Equipment
-        ``air_compressor`` (with ``specific_power`` [kW/(m³/min)]), ``fan`` or ``pump`` (with
-        ``efficiency_pct`` [%]), and ``rated_power_kw`` [kW], ``load_factor`` [1], ``running_hours`` [h/a]
-        unless metered.
+        ``air_compressor`` (with ``specific_power`` [kW/(m³/min)], or ``weighted_specific_power`` for a
+        variable-speed one, the value its grade compared), ``fan`` or ``pump`` (with ``efficiency_pct`` [%]),
+        and ``rated_power_kw`` [kW], ``load_factor`` [1], ``running_hours`` [h/a] unless metered.
     grade : GradeResult
         Its grade by :func:`~zerocarbon.energy.grading.grade_device`; must carry the table rows
         (``graded`` or ``below_minimum``).
@@ -227,7 +228,7 @@ def machine_upgrade_to_grade1(device: Equipment, grade: GradeResult, *, electric
                          "fan or pump", field="kind", expected="air_compressor | fan | pump")
     metric, unit, lower_better = METRICS[device.kind]
     row_id, target = _grade1_value(device, grade)
-    now = device.specific_power if lower_better else device.efficiency_pct
+    now = graded_specific_power(device) if lower_better else device.efficiency_pct
     run = hours if hours is not None else device.running_hours
     needed: list[tuple[str, object]] = [(metric, now)]
     if metered_input_kwh is None:

@@ -57,6 +57,7 @@ _MORE_HEADERS: dict[str, tuple[str, ...]] = {
     "supply": ("供电方式", "变频", "调速方式", "驱动方式"),
     "compressor_type": ("空压机型式", "压缩机型式", "机型"),
     "specific_power": ("比功率", "机组比功率"),
+    "weighted_specific_power": ("加权比功率", "综合比功率", "变转速加权比功率"),
     "fan_type": ("风机类型", "风机型式"),
     "pressure_coefficient": ("压力系数",),
     "specific_speed": ("比转速",),
