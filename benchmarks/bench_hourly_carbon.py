@@ -12,8 +12,10 @@ must agree; each runs in its own process so its peak memory (RSS) is its own. On
     .venv/bin/python benchmarks/bench_hourly_carbon.py --project   # the project's path beside the reference
 
 With ``--project`` the project's own hourly carbon runs beside the DuckDB reference: cold (the roll-ups
-kept for the factory forgotten first, so the readings are scanned whole and the roll-ups kept) and from
-the kept hour roll-ups; the month × cost-centre totals must agree with the reference to 1e-9.
+kept for the factory forgotten first, so the readings are scanned whole and the roll-ups kept), from
+the kept hour roll-ups (the hour × meter table, then month × cost centre as the reference does), and the
+project's month × cost-centre totals computed in the engine (``project-totals``); the month × cost-centre
+totals must agree with the reference to 1e-9.
 """
 
 from __future__ import annotations
@@ -137,11 +139,33 @@ def run_project(url: str, kept: bool) -> dict[str, Any]:
             "monthly": [[m, c, round(v, 6)] for m, c, v in monthly]}
 
 
+def run_project_totals(url: str) -> dict[str, Any]:
+    """The project's month × cost-centre totals from the kept hour roll-ups
+    (:func:`zerocarbon.timeseries.carbon_totals.hourly_carbon_totals`, what ``GET …/hourly-carbon/{year}/totals``
+    runs): each hour at its factor, summed in the engine as exact decimals; only the totals leave DuckDB."""
+    from zerocarbon.services.metering.hourly_export import prepare
+    from zerocarbon.timeseries.carbon_totals import hourly_carbon_totals
+
+    series = factor_series()
+    series = pa.table({"series": pa.array(["bench"] * series.num_rows), "ts": series["ts"], "value": series["value"],
+                       "source": pa.array(["synthetic (benchmark input)"] * series.num_rows)})
+    t0 = time.perf_counter()
+    p = prepare("BENCH", 2023, url, estimate=None)  # the roll-ups project-kept reads (no gap estimate)
+    totals = hourly_carbon_totals(p.hours, p.factors, series, year=2023, tz=p.factory.timezone,
+                                  by=("month", "cost_centre"))
+    seconds = time.perf_counter() - t0
+    return {"seconds": seconds, "hourly_rows": int(sum(totals["hours"].to_pylist())),
+            "total_tco2": sum(totals["co2_t"].to_pylist()),
+            "monthly": [[r["month"], r["cost_centre"], round(r["co2_t"], 6)] for r in totals.to_pylist()]}
+
+
 def child(engine: str, url: str) -> None:
     if engine == "duckdb":
         result = run_duckdb(url)
     elif engine == "pandas":
         result = run_pandas(url)
+    elif engine == "project-totals":
+        result = run_project_totals(url)
     else:
         result = run_project(url, kept=engine == "project-kept")
     usage = resource.getrusage(resource.RUSAGE_SELF)
@@ -168,7 +192,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--workdir", type=Path, default=Path("/tmp/zc_bench"))
     ap.add_argument("--repeat", type=int, default=3)
-    ap.add_argument("--child", choices=("duckdb", "pandas", "project-cold", "project-kept"))
+    ap.add_argument("--child", choices=("duckdb", "pandas", "project-cold", "project-kept", "project-totals"))
     ap.add_argument("--url")
     ap.add_argument("--project", action="store_true",
                     help="the project's hourly carbon (cold and from kept roll-ups) beside the DuckDB reference")
@@ -203,7 +227,7 @@ def main() -> None:
 def project_side_by_side(url: str, repeat: int) -> dict[str, Any]:
     """The project's path and the reference interleaved, each run in its own process; ratios of medians
     (wall and CPU seconds: CPU time is the fairer comparison on a machine shared with other work)."""
-    runs: dict[str, list[dict[str, Any]]] = {"duckdb": [], "project-cold": [], "project-kept": []}
+    runs: dict[str, list[dict[str, Any]]] = {"duckdb": [], "project-cold": [], "project-kept": [], "project-totals": []}
     for i in range(repeat + 1):  # the first round is the warm-up
         for engine in runs:
             out = subprocess.run([sys.executable, __file__, "--child", engine, "--url", url], capture_output=True,
@@ -226,7 +250,7 @@ def project_side_by_side(url: str, repeat: int) -> dict[str, Any]:
     out: dict[str, Any] = {"benchmark": "hourly_carbon_project", "store": url, "repeat": repeat,
                            "reference": {"seconds": summary(ref), "cpu_seconds": summary(ref, "cpu_seconds"),
                                          "peak_rss_mb": max(r["peak_rss_mb"] for r in ref)}}
-    for engine in ("project-cold", "project-kept"):
+    for engine in ("project-cold", "project-kept", "project-totals"):
         rs = runs[engine]
         out[engine] = {"seconds": summary(rs), "cpu_seconds": summary(rs, "cpu_seconds"),
                        "peak_rss_mb": max(r["peak_rss_mb"] for r in rs),

@@ -253,3 +253,52 @@ def readings_hourly_carbon(
     if str(out) != "-":
         err_console.print(f"{'已写出' if code == 'zh' else 'written'} {out} ({size:,} bytes)", highlight=False,
                           markup=False)
+
+
+@readings_app.command("hourly-totals", help="逐时碳排放按月份×成本中心等维度汇总（每小时按当时因子）/ the "
+                                            "year's hourly carbon totalled by month × cost centre (each hour at its "
+                                            "own factor).")
+def readings_hourly_totals(
+    factory: Annotated[str, typer.Option("--factory", help="工厂编号 / factory id")],
+    year: Annotated[int, typer.Option("--year", help="日历年（工厂当地时间）/ calendar year (local time)")],
+    by: Annotated[str, typer.Option("--by", help="汇总维度，逗号分隔：month, meter, category, scope, item, "
+                                                 "cost_centre, factor_kind / keys, comma-separated")
+                  ] = "month,cost_centre",
+    out: Annotated[Path | None, typer.Option("--out", help=".xlsx 或 .csv（UTF-8 带 BOM）；不给则在终端显示 / "
+                                                           ".xlsx or .csv (UTF-8 with BOM); none: shown here")] = None,
+    meter: Annotated[list[str] | None, typer.Option("--meter", help="只计这些计量表（可重复）/ only these meters "
+                                                                    "(repeat)")] = None,
+    month: Annotated[list[int] | None, typer.Option("--month", help="只计这些月份 1–12（可重复）/ only these "
+                                                                    "months 1–12 (repeat)")] = None,
+    series: Annotated[str | None, typer.Option("--series", help="库中的小时电网排放因子序列 / a stored hourly "
+                                                                "grid-intensity series")] = None,
+    lang: Lang = "zh",
+    db: Db = None,
+) -> None:
+    from zerocarbon.services.metering import hourly_totals as ht
+
+    code: ht.Lang = "en" if lang == "en" else "zh"
+    suffix = None if out is None else out.suffix.lower().lstrip(".")
+    if suffix not in (None, "csv", "xlsx"):
+        fail(InputError(f"--out 须为 .xlsx 或 .csv 文件，实际为 {out}",
+                        f"--out must be an .xlsx or .csv file, got {out}", field="--out"))
+        return
+    try:
+        totals = ht.hourly_totals(factory, year, db, by=ht.parse_by(by), meters=meter, months=month, series=series)
+    except ZerocarbonError as exc:
+        fail(exc)
+        return
+    if out is not None:
+        out.write_bytes(ht.totals_csv(totals, code) if suffix == "csv" else ht.totals_xlsx(totals, code))
+        err_console.print(f"{'已写出' if code == 'zh' else 'written'} {out} ({len(totals.table)} "
+                          f"{'行' if code == 'zh' else 'rows'})", highlight=False, markup=False)
+        return
+    table = Table(title=ht.title(totals, code))
+    names = [*totals.by, "co2_t", "activity", "activity_unit", "hours"]
+    for n in names:
+        table.add_column(ht.HEADERS[n][0 if code == "zh" else 1], justify="right" if n in ("co2_t", "activity",
+                                                                                          "hours") else "left")
+    for row in totals.table.to_pylist():
+        table.add_row(*[escape("" if row[n] is None else f"{row[n]:,.6f}" if isinstance(row[n], float)
+                               else str(row[n])) for n in names])
+    console.print(table)

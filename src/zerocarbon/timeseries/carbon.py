@@ -258,8 +258,8 @@ def hourly_carbon(hourly: pa.Table | Sequence[str], factors: pa.Table, series: p
         co2_t [tCO2], flags — ordered by meter and hour. Computed one range of meters at a time (about
         ``rows_per_query`` hour rows each), so only one range is sorted at once.
     """
-    with _carbon_query(hourly, factors, series) as (con, select, ids):
-        parts = [fetch(con, select(_in_range(rng)))
+    with carbon_query(hourly, factors, series) as (con, select, ids):
+        parts = [fetch(con, select(in_range(rng)))
                  for rng in _meter_ranges(con, ids, rows_per_query)]
     return pa.concat_tables(parts).select(list(CARBON_COLUMNS))
 
@@ -278,9 +278,9 @@ def hourly_carbon_batches(hourly: pa.Table | Sequence[str], factors: pa.Table, s
     if batch_rows < 1:
         raise ValueError("batch_rows must be at least 1")
     within = " OR ".join(f"(h.ts >= {int(lo)} AND h.ts < {int(hi)})" for lo, hi in windows or ())
-    with _carbon_query(hourly, factors, series) as (con, select, ids):
+    with carbon_query(hourly, factors, series) as (con, select, ids):
         for rng in _meter_ranges(con, ids, rows_per_query):
-            where = _in_range(rng)
+            where = in_range(rng)
             if windows is not None:
                 where = f"{where} AND ({within or 'false'})" if where else f"WHERE ({within or 'false'})"
             # its columns are CARBON_COLUMNS, in order; the reader pulls the engine's result batch by batch
@@ -290,10 +290,11 @@ def hourly_carbon_batches(hourly: pa.Table | Sequence[str], factors: pa.Table, s
 
 
 @contextmanager
-def _carbon_query(hourly: pa.Table | Sequence[str], factors: pa.Table, series: pa.Table | None
-                  ) -> Iterator[tuple[duckdb.DuckDBPyConnection, Callable[[str], str], list[int]]]:
+def carbon_query(hourly: pa.Table | Sequence[str], factors: pa.Table, series: pa.Table | None
+                 ) -> Iterator[tuple[duckdb.DuckDBPyConnection, Callable[..., str], list[int]]]:
     """A private connection holding ``h`` (the hours), ``f`` (factors) and ``s`` (series) and the enum types of
-    the carbon query; gives (connection, the query for a WHERE clause, the factor table's meter ids)."""
+    the carbon query; gives (connection, ``select(where, order=True)`` the query of :data:`CARBON_COLUMNS` for a
+    WHERE clause, ordered by meter and hour unless ``order=False``, the factor table's meter ids)."""
     f = conform(factors, FACTOR_SCHEMA)
     has_series = series is not None
     if series is not None:
@@ -321,7 +322,7 @@ def _carbon_query(hourly: pa.Table | Sequence[str], factors: pa.Table, series: p
         series_ok = "f.series_applies AND s.value IS NOT NULL"
         ids = sorted({int(i) for i in f["meter_id"].to_pylist()})
 
-        def select(where: str) -> str:
+        def select(where: str, order: bool = True) -> str:
             return f"""
             WITH m AS (SELECT DISTINCT meter_id, category, scope, item, cost_centre, activity_unit FROM f)
             SELECT h.meter_id, h.ts, h.ts_end, m.category::e_category AS category, m.scope::e_scope AS scope,
@@ -338,7 +339,7 @@ def _carbon_query(hourly: pa.Table | Sequence[str], factors: pa.Table, series: p
             LEFT JOIN f ON f.meter_id = h.meter_id AND h.ts >= f.valid_from AND h.ts < f.valid_to
             LEFT JOIN s ON s.ts = h.ts
             {where}
-            ORDER BY h.meter_id, h.ts"""
+            {'ORDER BY h.meter_id, h.ts' if order else ''}"""
 
         yield con, select, ids
     finally:
@@ -360,7 +361,7 @@ def _meter_ranges(con: duckdb.DuckDBPyConnection, ids: list[int], rows_per_query
     return ranges
 
 
-def _in_range(ids: list[int]) -> str:
+def in_range(ids: list[int]) -> str:
     """The WHERE clause of one range of meters (consecutive ids of the factor table)."""
     return f"WHERE h.meter_id BETWEEN {ids[0]} AND {ids[-1]}" if ids else ""
 

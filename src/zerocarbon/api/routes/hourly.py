@@ -15,12 +15,13 @@ from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
 from fastapi import APIRouter, Path, Query, Request
-from fastapi.responses import JSONResponse, StreamingResponse
+from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel, Field
 
 from zerocarbon.api.deps import ReadableFactory, StoreUrl, bad_request
 from zerocarbon.api.errors import COMMON_ERRORS, request_lang
 from zerocarbon.services.metering import hourly_export as hx
+from zerocarbon.services.metering import hourly_totals as ht
 from zerocarbon.timeseries.carbon import BATCH_ROWS
 
 router = APIRouter(prefix="/factories", tags=["results"], responses=COMMON_ERRORS)
@@ -30,7 +31,8 @@ JSON_MAX_ROWS = 50_000
 #: Rows per streamed batch (one chunk of the response each).
 STREAM_BATCH_ROWS = BATCH_ROWS
 _MEDIA = {"csv": "text/csv; charset=utf-8", "ndjson": "application/x-ndjson",
-          "parquet": "application/vnd.apache.parquet", "json": "application/json"}
+          "parquet": "application/vnd.apache.parquet", "json": "application/json",
+          "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
 class HourlyCarbonRow(BaseModel):
@@ -71,7 +73,7 @@ Format = Literal["json", "csv", "ndjson", "parquet"]
             summary="Hourly carbon per meter and local hour: JSON (small selections) or the whole year streamed "
                     "as CSV, NDJSON or Parquet",
             responses={200: {"description": "the rows (JSON) or the download",
-                             "content": {m.split(";")[0]: {} for m in _MEDIA.values() if m != "application/json"}}})
+                             "content": {_MEDIA[f].split(";")[0]: {} for f in ("csv", "ndjson", "parquet")}}})
 def get_hourly_carbon(
         factory_id: ReadableFactory, year: Annotated[int, Path(ge=1900, le=2199, description="calendar year")],
         request: Request, url: StoreUrl,
@@ -119,3 +121,66 @@ def _json(export: hx.HourlyExport) -> dict[str, Any]:
     finally:
         export.close()
     return {"method": export.method, "count": len(rows), "rows": rows}
+
+
+class HourlyTotalRow(BaseModel):
+    """One group of the totals: its keys (those asked for in ``by``), then the sums."""
+
+    month: str | None = Field(None, description="local month YYYY-MM (when grouped by month)")
+    meter: str | None = Field(None, description="meter code (when grouped by meter)")
+    category: str | None = None
+    scope: str | None = None
+    item: str | None = None
+    cost_centre: str | None = None
+    factor_kind: str | None = None
+    co2_t: float = Field(description="Σ CO2 of the group's meter-hours, each at its hour's factor [tCO2]")
+    activity: float | None = Field(description="Σ activity [activity_unit]; null where the group mixes units")
+    activity_unit: str | None
+    mixed_units: bool
+    hours: int = Field(description="meter-hours summed")
+    hourly_factor_hours: int = Field(description="meter-hours whose factor came from the hourly series")
+    no_factor_hours: int = Field(description="meter-hours without a factor (no CO2)")
+
+
+class HourlyTotalsPublic(BaseModel):
+    """The hourly carbon summed by the chosen keys, with the method it was computed with."""
+
+    method: dict[str, Any]
+    by: list[str]
+    count: int
+    rows: list[HourlyTotalRow]
+
+
+@router.get("/{factory_id}/hourly-carbon/{year}/totals", response_model=HourlyTotalsPublic,
+            response_model_exclude_unset=True,
+            summary="Hourly carbon totalled by local month × cost centre (or scope, meter, item, category, factor "
+                    "kind): each hour at its own factor, then summed; JSON, CSV or XLSX",
+            responses={200: {"description": "the totals (JSON) or the download",
+                             "content": {_MEDIA[f].split(";")[0]: {} for f in ("csv", "xlsx")}}})
+def get_hourly_carbon_totals(
+        factory_id: ReadableFactory, year: Annotated[int, Path(ge=1900, le=2199, description="calendar year")],
+        request: Request, url: StoreUrl,
+        by: Annotated[str, Query(max_length=200, description="keys, comma-separated: month, meter, category, scope, "
+                                                             "item, cost_centre, factor_kind; empty for the total")
+                      ] = "month,cost_centre",
+        format: Annotated[Literal["json", "csv", "xlsx"], Query(description="json, or a download for Excel")] = "json",
+        lang: Annotated[Literal["zh", "en"] | None,
+                        Query(description="language of the headers; default Accept-Language")] = None,
+        meter: Annotated[list[str] | None, Query(max_length=200, description="meter codes (repeat)")] = None,
+        month: Annotated[list[int] | None, Query(max_length=12, description="local months 1–12 (repeat)")] = None,
+        series: Annotated[str | None, Query(max_length=200, description="a stored hourly grid-intensity series "
+                                                                        "replacing the annual grid factor")] = None,
+        estimate: Annotated[Literal["linear", "profile", "none"],
+                            Query(description="how gaps in counters are filled")] = "linear",
+) -> Any:
+    code: hx.Lang = "en" if (lang or request_lang(request)) == "en" else "zh"
+    totals = ht.hourly_totals(factory_id, year, url, by=ht.parse_by(by), meters=meter, months=month, series=series,
+                              estimate=None if estimate == "none" else estimate)
+    headers = {"X-Zerocarbon-Method": hx.method_header(totals.method), "Content-Language": code}
+    if format == "json":
+        rows = [{k: hx.json_value(v) for k, v in r.items()} for r in totals.rows()]
+        return JSONResponse({"method": totals.method, "by": list(totals.by), "count": len(rows), "rows": rows},
+                            headers=headers)
+    body = ht.totals_csv(totals, code) if format == "csv" else ht.totals_xlsx(totals, code)
+    headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(totals.filename(format))}"
+    return Response(body, media_type=_MEDIA[format], headers=headers)

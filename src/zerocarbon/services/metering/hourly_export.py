@@ -33,13 +33,14 @@ from zerocarbon.errors import InputError
 from zerocarbon.factors import FactorLibrary, default_library
 from zerocarbon.services.metering.activity import load_series
 from zerocarbon.services.metering.rollups import kept_year
+from zerocarbon.services.metering.year import FactoryMeters
 from zerocarbon.timeseries import activity as ta
 from zerocarbon.timeseries import carbon as tc
 from zerocarbon.timeseries.intervals import Estimate
 from zerocarbon.timeseries.months import month_starts
 
-__all__ = ["COLUMNS", "SCHEMA", "HourlyExport", "Lang", "csv_chunks", "header_lines", "hourly_export", "json_value",
-           "method_header", "ndjson_chunks", "parquet_chunks"]
+__all__ = ["COLUMNS", "SCHEMA", "HourlyExport", "Lang", "Prepared", "csv_chunks", "header_lines", "hourly_export",
+           "json_value", "method_header", "ndjson_chunks", "parquet_chunks", "prepare"]
 
 Lang = Literal["zh", "en"]
 
@@ -112,6 +113,70 @@ def _factor_rows(trace: dict[str, Any]) -> list[dict[str, Any]]:
     return sorted(rows.values(), key=lambda r: str(r["factor_id"]))
 
 
+@dataclass
+class Prepared:
+    """What an hourly carbon read needs, checked: the kept hours, the factors of the chosen meters, the hourly
+    series, the month windows and the method (:func:`prepare`)."""
+
+    factory: FactoryMeters
+    hours: pa.Table | Sequence[str]
+    factors: pa.Table
+    series: pa.Table | None
+    windows: list[tuple[int, int]] | None
+    months: list[int] | None
+    method: dict[str, Any]
+
+
+def prepare(factory_id: str, year: int, url: str | None = None, *, meters: Sequence[str] | None = None,
+            months: Sequence[int] | None = None, series: str | None = None, estimate: Estimate | None = "linear",
+            power_as_energy: bool = False, library: FactorLibrary | None = None) -> Prepared:
+    """The kept year's hours with the factors of ``meters`` (default all), the months and series checked.
+
+    An unknown meter code or a month outside 1–12 raises :class:`~zerocarbon.errors.InputError` (fields
+    ``meter``, ``month``), before any engine work on the hours.
+    """
+    my = kept_year(factory_id, year, url, estimate=estimate, power_as_energy=power_as_energy, hourly=True)
+    ta.check_power_meters(my.factory, my.power_as_energy)
+    fm = my.factory
+    lib = library or default_library()
+    factors = tc.annual_factors(fm.meters, year, fm.province, library=lib, tz=fm.timezone)
+    codes = [str(c) for c in fm.meters["code"].to_pylist()]
+    filters: dict[str, list[Any]] = {}
+    table = factors.table
+    if meters is not None:
+        wanted = list(dict.fromkeys(meters))
+        unknown = [c for c in wanted if c not in codes]
+        if unknown:
+            raise InputError(f"工厂 {factory_id} 没有计量表 {', '.join(unknown)}",
+                             f"factory {factory_id} has no meter {', '.join(unknown)}", field="meter",
+                             expected="a meter code of the factory")
+        ids = [int(i) for i, c in zip(fm.meters["meter_id"].to_pylist(), codes, strict=True) if c in wanted]
+        table = table.filter(pc.is_in(table["meter_id"], value_set=pa.array(ids, pa.int64())))
+        filters["meter"] = wanted
+    windows, chosen = None, None
+    if months is not None:
+        chosen = sorted(set(months))
+        bad = [m for m in chosen if not 1 <= m <= 12]
+        if bad:
+            raise InputError(f"月份须在 1–12 之间：{bad}", f"months must be 1–12, not {bad}", field="month")
+        starts = month_starts(year, fm.timezone)
+        windows = [(starts[m - 1], starts[m]) for m in chosen]
+        filters["month"] = chosen
+    rows = load_series(series, my.start, my.end, url) if series is not None else None
+    hours = my.hour_parts if my.hourly_values is None and my.hour_parts is not None else my.hourly()
+    trace = factors.trace()
+    series_info = None
+    if rows is not None:
+        series_info = {"series": series, "unit": "tCO2/MWh", "hours": rows.num_rows,
+                       "source": sorted({x for x in rows["source"].to_pylist() if x})}
+    method = {"factory": factory_id, "year": year, "timezone": fm.timezone, "province": fm.province,
+              "view": VIEW, "unit": "tCO2", "formula": FORMULA, "estimate": my.estimate,
+              "power_as_energy": my.power_as_energy, "factor_rows": _factor_rows(trace), "series": series_info,
+              "skipped": trace["skipped"], "filters": filters,
+              "engine": "zerocarbon.timeseries.carbon.hourly_carbon_batches (DuckDB, float64)"}
+    return Prepared(fm, hours, table, rows, windows, chosen, method)
+
+
 def hourly_export(factory_id: str, year: int, url: str | None = None, *, meters: Sequence[str] | None = None,
                   months: Sequence[int] | None = None, series: str | None = None,
                   estimate: Estimate | None = "linear", power_as_energy: bool = False,
@@ -133,49 +198,13 @@ def hourly_export(factory_id: str, year: int, url: str | None = None, *, meters:
 
     Everything that can fail on the caller's input fails here, before the first batch is read.
     """
-    my = kept_year(factory_id, year, url, estimate=estimate, power_as_energy=power_as_energy, hourly=True)
-    ta.check_power_meters(my.factory, my.power_as_energy)
-    fm = my.factory
-    lib = library or default_library()
-    factors = tc.annual_factors(fm.meters, year, fm.province, library=lib, tz=fm.timezone)
-    codes = [str(c) for c in fm.meters["code"].to_pylist()]
-    filters: dict[str, list[Any]] = {}
-    table = factors.table
-    if meters is not None:
-        wanted = list(dict.fromkeys(meters))
-        unknown = [c for c in wanted if c not in codes]
-        if unknown:
-            raise InputError(f"工厂 {factory_id} 没有计量表 {', '.join(unknown)}",
-                             f"factory {factory_id} has no meter {', '.join(unknown)}", field="meter",
-                             expected="a meter code of the factory")
-        ids = [int(i) for i, c in zip(fm.meters["meter_id"].to_pylist(), codes, strict=True) if c in wanted]
-        table = table.filter(pc.is_in(table["meter_id"], value_set=pa.array(ids, pa.int64())))
-        filters["meter"] = wanted
-    windows = None
-    if months is not None:
-        chosen = sorted(set(months))
-        bad = [m for m in chosen if not 1 <= m <= 12]
-        if bad:
-            raise InputError(f"月份须在 1–12 之间：{bad}", f"months must be 1–12, not {bad}", field="month")
-        starts = month_starts(year, fm.timezone)
-        windows = [(starts[m - 1], starts[m]) for m in chosen]
-        filters["month"] = chosen
-    rows = load_series(series, my.start, my.end, url) if series is not None else None
-    hours = my.hour_parts if my.hourly_values is None and my.hour_parts is not None else my.hourly()
-    trace = factors.trace()
-    series_info = None
-    if rows is not None:
-        series_info = {"series": series, "unit": "tCO2/MWh", "hours": rows.num_rows,
-                       "source": sorted({x for x in rows["source"].to_pylist() if x})}
-    method = {"factory": factory_id, "year": year, "timezone": fm.timezone, "province": fm.province,
-              "view": VIEW, "unit": "tCO2", "formula": FORMULA, "estimate": my.estimate,
-              "power_as_energy": my.power_as_energy, "factor_rows": _factor_rows(trace), "series": series_info,
-              "skipped": trace["skipped"], "filters": filters,
-              "engine": "zerocarbon.timeseries.carbon.hourly_carbon_batches (DuckDB, float64)"}
-    batches = tc.hourly_carbon_batches(hours, table, rows, windows=windows, batch_rows=batch_rows,
+    p = prepare(factory_id, year, url, meters=meters, months=months, series=series, estimate=estimate,
+                power_as_energy=power_as_energy, library=library)
+    fm = p.factory
+    batches = tc.hourly_carbon_batches(p.hours, p.factors, p.series, windows=p.windows, batch_rows=batch_rows,
                                        rows_per_query=rows_per_query)
     meter_ids = fm.meters["meter_id"].combine_chunks()
-    meter_codes = pa.array(codes, pa.string())
+    meter_codes = pa.array([str(c) for c in fm.meters["code"].to_pylist()], pa.string())
     meter_units = fm.meters["energy_unit"].combine_chunks().cast(pa.string())
     out: Generator[pa.RecordBatch, None, None] = (_display(b, meter_ids, meter_codes, meter_units, fm.timezone)
                                                   for b in batches)
@@ -190,7 +219,7 @@ def hourly_export(factory_id: str, year: int, url: str | None = None, *, meters:
             out.close()
             batches.close()
 
-    return HourlyExport(factory_id, year, method, chained(), filters, [out.close, batches.close])
+    return HourlyExport(factory_id, year, p.method, chained(), p.method["filters"], [out.close, batches.close])
 
 
 def _display(batch: pa.RecordBatch, ids: pa.Array, codes: pa.Array, units: pa.Array, tz: str) -> pa.RecordBatch:
