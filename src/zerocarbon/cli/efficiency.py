@@ -13,6 +13,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from zerocarbon.errors import ZerocarbonError
 from zerocarbon.reports.efficiency import grade_text
@@ -115,6 +116,31 @@ def _devices_table(diagnosis: Any, lang: str) -> None:
     console.print(table)
 
 
+def _indicators_table(diagnosis: Any, lang: str) -> None:
+    """Each quota indicator: its grade, and where it sits between the benchmark and baseline levels."""
+    zh = lang == "zh"
+    indicators = getattr(diagnosis, "indicators", None)  # grades only (no settings): none
+    if not indicators:
+        return
+    table = Table(title="单位产品能耗：限额等级与标杆/基准水平" if zh else
+                  "Unit-product energy: quota grades and the benchmark/baseline levels")
+    for col in ("指标" if zh else "Indicator", "实际值" if zh else "Value", "等级" if zh else "Grade",
+                "对标位置" if zh else "Position", "水平来源" if zh else "Levels from"):
+        table.add_column(col, overflow="fold")
+    for item in indicators:
+        d = item.to_dict()
+        name = f"{d['product']} · {d.get('name_zh' if zh else 'name_en', d['indicator'])}"
+        if "verdict_zh" not in d:
+            table.add_row(Text(name), "—", "—", Text(d["reason_zh" if zh else "reason_en"]), "—")
+            continue
+        p = d["position"]
+        origin = "—" if p is None else f"{p['origin_zh' if zh else 'origin_en']} · " \
+                                       f"{p['document'] if zh else p['document_en']}"
+        table.add_row(Text(name), f"{d['value']} {d['unit']}", Text(d["verdict_zh" if zh else "verdict_en"]),
+                      Text(d["position_zh" if zh else "position_en"]), Text(origin))  # no markup in own text
+    console.print(table)
+
+
 Pdf = Annotated[bool, typer.Option("--pdf", help="同时写出 PDF 诊断报告（中英，需 --out） / also write the diagnosis "
                                                    "as PDF (zh-CN and en; with --out)")]
 
@@ -129,6 +155,7 @@ def _emit(diagnosis: Any, out: Path | None, as_json: bool, lang: str, pdf: bool 
         sys.stdout.write(json.dumps(diagnosis.to_dict(), ensure_ascii=False, indent=2) + "\n")
         return
     _devices_table(diagnosis, lang)
+    _indicators_table(diagnosis, lang)
     print_efficiency_summary(diagnosis, lang)
 
 

@@ -9,7 +9,9 @@ A row applies to a quota indicator of ``data/*.yaml`` only when it names it (``q
 ``quota_indicator``), which the file does only when the table's 参考标准 names that same standard and
 indicator; :func:`levels_for` returns the :class:`~zerocarbon.energy.quota.BenchmarkLevels` of such a row,
 with the document stated, for :func:`zerocarbon.energy.quota.evaluate`. :func:`position` places a value
-against a row's two levels (达到标杆 / 达到基准 / 未达基准). Nothing is interpolated.
+against two levels (达到标杆 / 达到基准 / 未达基准), with the share of the way from the baseline to the benchmark, the
+gaps per unit and in tce, what the notice asks of such a plant and where the levels came from; :func:`no_levels_text`
+says why an indicator has no position. Nothing is interpolated.
 
 This module (not ``reference.py``) holds the loader because its rows become ``quota.BenchmarkLevels``
 and ``quota`` imports ``reference``.
@@ -18,11 +20,12 @@ and ``quota`` imports ``reference``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
-from zerocarbon.energy.quota import BenchmarkLevels
+from zerocarbon.energy.quota import BenchmarkLevels, to_tce
 from zerocarbon.energy.reference import DATA_DIR, _decimal, load_quota_standard
 from zerocarbon.errors import FactorError, InputError, ZerocarbonError
 from zerocarbon.tables import STATUSES, table_reader
@@ -33,6 +36,8 @@ DOCUMENT_NO = "发改产业〔2023〕723号"
 DOCUMENT_ZH = f"《工业重点领域能效标杆水平和基准水平（2023年版）》（{DOCUMENT_NO}）"
 DOCUMENT_EN = ("Energy-efficiency benchmark and baseline levels in key industrial areas (2023 edition), "
                f"NDRC et al. {DOCUMENT_NO}")
+#: ``BenchmarkLevels.origin`` of a shipped row; levels the caller gives are ``user-supplied``.
+SHIPPED = "ndrc-2023-723"
 LEVEL_COLUMNS = (
     "row_id", "sector_zh", "product_zh", "indicator_zh", "unit", "benchmark", "baseline", "reference_standard",
     "quota_standard", "quota_indicator", "source", "check_source", "status", "note",
@@ -82,7 +87,8 @@ class LevelRow:
 
     def levels(self) -> BenchmarkLevels:
         """The row as :class:`~zerocarbon.energy.quota.BenchmarkLevels` (document and source stated)."""
-        return BenchmarkLevels(self.benchmark, self.baseline, f"{self.document}；{self.source}", self.status)
+        return BenchmarkLevels(self.benchmark, self.baseline, f"{self.document}；{self.source}", self.status,
+                               origin=SHIPPED, document_en=f"{DOCUMENT_EN}, row {self.row_id}; {self.source}")
 
 
 def load_levels(path: Path | None = None) -> tuple[LevelRow, ...]:
@@ -189,6 +195,42 @@ POSITIONS = {
     "baseline": ("达到基准", "baseline reached"),
     "below_baseline": ("未达基准", "below baseline"),
 }
+#: What the 2023 notice asks of an existing plant in each position: key → (zh, en). Read from the English account of
+#: the notice at https://tdd-global.com/ecs-article-information/225704.html (the notice's own text was not read, see
+#: docs/efficiency-reference.md): projects planned or under construction are built to the benchmark; existing plants
+#: between the two levels are encouraged to upgrade; for existing plants below the baseline the localities set a time
+#: limit for technical transformation or elimination (in principle by the end of 2026 for the 11 areas the 2023
+#: edition added, by the end of 2025 for the 25 earlier ones, https://www.laitimes.com/en/article/5thph_69x12.html).
+ACTIONS = {
+    "benchmark": ("已达到标杆水平（拟建、在建项目按标杆水平建设）",
+                  "at the benchmark level (the level new and ongoing projects are built to)"),
+    "baseline": ("存量项目：鼓励采用绿色低碳工艺技术装备改造升级，向标杆水平看齐",
+                 "existing plant: encouraged to upgrade with green, low-carbon processes and equipment towards the "
+                 "benchmark"),
+    "below_baseline": ("能效低于基准水平：须在地方明确的时限内实施技术改造，否则淘汰（原则上原25个领域2025年底前、"
+                       "2023年版新增11个领域2026年底前）",
+                       "efficiency below the baseline: technical upgrade within the time limit set locally, or "
+                       "elimination (in principle by the end of 2025 for the 25 earlier areas, the end of 2026 for "
+                       "the 11 added in 2023)"),
+}
+#: Where the levels came from: ``BenchmarkLevels.origin`` → (zh, en).
+ORIGINS = {
+    SHIPPED: ("随附 2023年版 标杆/基准水平表行（data/ndrc-2023-723-levels.csv）",
+              "shipped row of the 2023 benchmark/baseline table (data/ndrc-2023-723-levels.csv)"),
+    "user-supplied": ("用户提供（台账 标杆水平/基准水平/水平来源）",
+                      "user-supplied (register columns benchmark, baseline, levels_source)"),
+}
+NO_LEVELS = ("无标杆/基准水平：台账未提供，随附的 2023年版 表中也没有映射到本指标的行，不作对标",
+             "no benchmark or baseline level: none in the register, and no shipped row of the 2023 table "
+             "(NDRC et al. 2023 No. 723) is mapped to this indicator; not placed")
+ZERO = Decimal(0)
+HUNDRED = Decimal(100)
+
+
+def _show(value: Decimal, places: int = 2) -> str:
+    """A Decimal for a sentence: rounded half-up to ``places``, trailing zeros dropped (80, 0.01, 32.46)."""
+    text = f"{value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP):f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 @dataclass(frozen=True)
@@ -198,13 +240,23 @@ class LevelPosition:
     Attributes
     ----------
     key : str
-        ``benchmark`` (x ≤ B), ``baseline`` (B < x ≤ Z) or ``below_baseline`` (x > Z).
+        ``benchmark`` (x ≤ B), ``baseline`` (B < x ≤ Z: between the two) or ``below_baseline`` (x > Z).
     verdict_zh, verdict_en : str
         达到标杆 / 达到基准 / 未达基准 and the English words.
     gap_to_benchmark, gap_to_baseline : Decimal
         x − B and x − Z when positive (what must be saved per unit to reach the level), else 0 [level unit].
     levels : BenchmarkLevels
-        The levels used, with their document and status.
+        The levels used, with their document, status and origin.
+    value : Decimal or None
+        x [level unit].
+    unit : str
+        The unit of x and the levels ("" when not given).
+    share_to_benchmark : Decimal or None
+        (Z − x) / (Z − B) [-] between the two levels: the share of the way from the baseline to the benchmark
+        covered (0 at the baseline, towards 1 at the benchmark); None outside that band.
+    gap_to_benchmark_tce, gap_to_baseline_tce : Decimal or None
+        The gaps times the production [tce] (:func:`zerocarbon.energy.quota.to_tce`); None without a production,
+        for kWh/t without the electricity coefficient, or for another unit.
     """
 
     key: str
@@ -213,14 +265,86 @@ class LevelPosition:
     gap_to_benchmark: Decimal
     gap_to_baseline: Decimal
     levels: BenchmarkLevels
+    value: Decimal | None = None
+    unit: str = ""
+    share_to_benchmark: Decimal | None = None
+    gap_to_benchmark_tce: Decimal | None = None
+    gap_to_baseline_tce: Decimal | None = None
+
+    @property
+    def action_zh(self) -> str:
+        """What the 2023 notice asks of an existing plant in this position (:data:`ACTIONS`)."""
+        return ACTIONS[self.key][0]
+
+    @property
+    def action_en(self) -> str:
+        return ACTIONS[self.key][1]
+
+    def text(self, lang: str) -> str:
+        """The position in one sentence in ``lang`` (``zh`` or ``en``), figures rounded for display only.
+
+        Examples (硅铁 B = 1770, Z = 1850 kgce/t, 2000 t): x = 1820 → ``介于标杆与基准之间：已完成由基准 1850 至标杆
+        1770 的 37.5%；距标杆 50 kgce/t（100 tce）``.
+        """
+        zh = lang == "zh"
+        u = f" {self.unit}" if self.unit else ""
+        b, z = _show(self.levels.benchmark), _show(self.levels.baseline)
+
+        def tce(value: Decimal | None) -> str:
+            if value is None:
+                return ""
+            return f"（{_show(value)} tce）" if zh else f" ({_show(value)} tce)"
+
+        gap_b = f"{_show(self.gap_to_benchmark)}{u}{tce(self.gap_to_benchmark_tce)}"
+        if self.key == "benchmark":
+            return f"达到标杆：不高于标杆 {b}{u}" if zh else f"benchmark reached: at or below the benchmark {b}{u}"
+        if self.key == "baseline":
+            share = "" if self.share_to_benchmark is None else _show(self.share_to_benchmark * HUNDRED, 1)
+            if zh:
+                return f"介于标杆与基准之间：已完成由基准 {z} 至标杆 {b} 的 {share}%；距标杆 {gap_b}"
+            return (f"between the benchmark and the baseline: {share} % of the way from the baseline {z} to the "
+                    f"benchmark {b}; {gap_b} to the benchmark")
+        gap_z = f"{_show(self.gap_to_baseline)}{u}{tce(self.gap_to_baseline_tce)}"
+        if zh:
+            return f"未达基准：高于基准 {z}{u}，超出 {gap_z}；距标杆 {gap_b}；{self.action_zh}"
+        return (f"below the baseline: above the baseline {z}{u} by {gap_z}; {gap_b} to the benchmark; "
+                f"{self.action_en}")
+
+    def to_dict(self) -> dict[str, Any]:
+        """Decimals as strings, the sentences and the document in zh and en, the origin with its labels."""
+        lv = self.levels
+
+        def s(value: Decimal | None) -> str | None:
+            return None if value is None else str(value)
+
+        origin = ORIGINS.get(lv.origin, (lv.origin, lv.origin))
+        return {
+            "key": self.key, "verdict_zh": self.verdict_zh, "verdict_en": self.verdict_en, "value": s(self.value),
+            "unit": self.unit, "benchmark": str(lv.benchmark), "baseline": str(lv.baseline),
+            "share_to_benchmark": s(self.share_to_benchmark),
+            "gap_to_benchmark": str(self.gap_to_benchmark), "gap_to_benchmark_tce": s(self.gap_to_benchmark_tce),
+            "gap_to_baseline": str(self.gap_to_baseline), "gap_to_baseline_tce": s(self.gap_to_baseline_tce),
+            "action_zh": self.action_zh, "action_en": self.action_en, "text_zh": self.text("zh"),
+            "text_en": self.text("en"), "origin": lv.origin, "origin_zh": origin[0], "origin_en": origin[1],
+            "document": lv.document, "document_en": lv.document_en or lv.document, "status": lv.status,
+        }
 
 
-def position(levels: BenchmarkLevels, value: Decimal) -> LevelPosition:
+def no_levels_text(lang: str) -> str:
+    """Why an indicator has no position (:data:`NO_LEVELS`), in ``lang``."""
+    return NO_LEVELS[0] if lang == "zh" else NO_LEVELS[1]
+
+
+def position(levels: BenchmarkLevels, value: Decimal, *, unit: str = "", production: Decimal | None = None,
+             kgce_per_kwh: Decimal | None = None) -> LevelPosition:
     """Place a unit-product energy against a benchmark and a baseline.
 
-    A value equal to a level reaches it (x ≤ B is 达到标杆, x ≤ Z is 达到基准), as a quota grade is reached at
-    its limit; comparisons are at full Decimal precision. The verdict is the levels' only: the quota grades
-    are :func:`zerocarbon.energy.quota.evaluate`'s.
+    A value equal to a level reaches it (x ≤ B is 达到标杆, B < x ≤ Z is 达到基准, x > Z is 未达基准), as a quota
+    grade is reached at its limit ("≤" in the quota standards' grading). The 2023 notice's wording (as read in
+    English, :data:`ACTIONS`) sorts plants as reaching the benchmark, between the two, or below the baseline, without
+    a rule for a value equal to a level; this is the reading taken, and it is the one of
+    :func:`zerocarbon.energy.quota.evaluate` (达到标杆 at x ≤ B). Comparisons are at full Decimal precision. The
+    verdict is the levels' only: the quota grades are :func:`~zerocarbon.energy.quota.evaluate`'s.
 
     Parameters
     ----------
@@ -228,6 +352,12 @@ def position(levels: BenchmarkLevels, value: Decimal) -> LevelPosition:
         From :meth:`LevelRow.levels`, :func:`levels_for` or the factory's own.
     value : Decimal
         Measured unit-product energy x [the levels' unit], computed as the indicator defines it.
+    unit : str, optional
+        The unit of x and the levels (``kgce/t``, ``kWh/t`` …), for the sentence and the tce.
+    production : Decimal, optional
+        Production of the period [t], for the gaps in tce.
+    kgce_per_kwh : Decimal, optional
+        Electricity coefficient [kgce/kWh] for ``kWh/t`` levels.
 
     Returns
     -------
@@ -236,17 +366,31 @@ def position(levels: BenchmarkLevels, value: Decimal) -> LevelPosition:
     Raises
     ------
     InputError
-        The value is not a Decimal.
+        The value is not a finite Decimal, or the benchmark exceeds the baseline (lower is better: the levels are
+        refused, never swapped).
     """
     if not isinstance(value, Decimal):
         raise InputError("单位产品能耗须为十进制数", "the unit-product energy must be a Decimal", field="value")
+    if not value.is_finite():
+        raise InputError(f"单位产品能耗须为有限数值，实际为 {value}",
+                         f"the unit-product energy must be a finite number (got {value})", field="value")
+    if levels.benchmark > levels.baseline:
+        raise InputError(f"标杆水平 {levels.benchmark} 不能高于基准水平 {levels.baseline}（能耗越低越好）",
+                         f"the benchmark {levels.benchmark} cannot exceed the baseline {levels.baseline} (lower energy "
+                         "is better)", field="benchmark")
+    share = None
     if value <= levels.benchmark:
         key = "benchmark"
     elif value <= levels.baseline:
         key = "baseline"
+        share = (levels.baseline - value) / (levels.baseline - levels.benchmark)  # B < x ≤ Z, so Z > B
     else:
         key = "below_baseline"
     zh, en = POSITIONS[key]
-    zero = Decimal(0)
-    return LevelPosition(key, zh, en, max(value - levels.benchmark, zero), max(value - levels.baseline, zero),
-                         levels)
+    gap_b, gap_z = max(value - levels.benchmark, ZERO), max(value - levels.baseline, ZERO)
+
+    def tce(gap: Decimal) -> Decimal | None:
+        return None if production is None else to_tce(gap, unit, production, kgce_per_kwh)
+
+    return LevelPosition(key, zh, en, gap_b, gap_z, levels, value=value, unit=unit, share_to_benchmark=share,
+                         gap_to_benchmark_tce=tce(gap_b), gap_to_baseline_tce=tce(gap_z))

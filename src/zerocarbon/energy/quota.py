@@ -66,13 +66,20 @@ class BenchmarkLevels:
     document : str
         The document that sets them (e.g. 发改产业〔2023〕723号) and where it was read.
     status : str
-        ``verified`` or ``unverified``.
+        ``verified`` or ``unverified`` (``user-supplied`` for the factory's own).
+    origin : str
+        ``ndrc-2023-723`` for a shipped row of ``data/ndrc-2023-723-levels.csv``, ``user-supplied`` for levels the
+        caller gives (the register's ``benchmark``/``baseline`` with their ``levels_source``).
+    document_en : str
+        The document in English ("" when only ``document`` is known, e.g. the factory's own text).
     """
 
     benchmark: Decimal
     baseline: Decimal
     document: str
     status: str
+    origin: str = "user-supplied"
+    document_en: str = ""
 
 
 def corrected_limits(indicator: QuotaIndicator, inputs: Mapping[str, Decimal]

@@ -65,11 +65,22 @@ L: dict[str, tuple[str, str]] = {
                    "Most standard rows are single-source transcriptions (unverified); "
                    "see docs/efficiency-reference.md."),
     "method": ("方法", "Method"),
+    "levels_title": ("对标杆水平与基准水平", "Against the benchmark and baseline levels"),
+    "levels_note": ("标杆水平、基准水平：《工业重点领域能效标杆水平和基准水平（2023年版）》口径，能耗越低越好，"
+                    "等于某水平即达到该水平；介于两者之间时给出由基准至标杆已完成的比例。",
+                    "Benchmark and baseline levels as in the 2023 edition of the key industrial areas' energy-"
+                    "efficiency levels (NDRC et al. 2023 No. 723): lower energy is better, a value equal to a level "
+                    "reaches it; between the two, the share of the way from the baseline to the benchmark."),
+    "product": ("产品", "Product"), "unit": ("单位", "Unit"),
+    "levels": ("标杆 / 基准水平", "Benchmark / baseline"), "position": ("对标位置", "Position"),
+    "gap_b": ("距标杆", "Gap to benchmark"), "gap_b_tce": ("距标杆 tce", "Gap to benchmark tce"),
+    "levels_source": ("水平来源", "Levels from"),
 }
 BASIS = {"metered": ("计量", "metered"), "declared": ("申报", "declared"), "estimated": ("估计", "estimated")}
 #: The status of a factor row or a standard's row, as the section names it.
 STATUS = {"verified": ("已核实", "verified"), "single-source": ("单一来源", "single source"),
-          "unverified": ("未核实", "unverified"), "secondary": ("二手资料", "secondary")}
+          "unverified": ("未核实", "unverified"), "secondary": ("二手资料", "secondary"),
+          "user-supplied": ("用户提供", "user-supplied")}
 _CJK = re.compile(r"[\u3400-\u9fff]")
 OUTCOME = {"below_minimum": ("低于限定值", "below minimum"), "missing_row": ("无对应档位", "row missing"),
            "out_of_scope": ("超出范围", "out of scope"), "no_standard": ("无标准数据", "no standard data"),
@@ -175,6 +186,24 @@ def efficiency_context(diagnosis: Mapping[str, Any], lang: str) -> dict[str, Any
     }
 
 
+def position_cells(indicator: Mapping[str, Any], lang: str) -> dict[str, str]:
+    """An indicator's place between the levels as the section prints it: levels, position, gaps, source.
+
+    ``indicator`` is one ``Diagnosis.to_dict()["indicators"]`` item; without levels the position is the
+    diagnosis's own "not placed" sentence and the other cells are empty.
+    """
+    zh = normalise_lang(lang) == "zh"
+    p = indicator.get("position")
+    text = indicator.get("position_zh" if zh else "position_en") or ""
+    if not p:
+        return {"levels": "", "position": text, "gap": "", "gap_tce": "", "origin": "", "document": ""}
+    unit = f" {p['unit']}" if p["unit"] else ""
+    return {"levels": f"{p['benchmark']} / {p['baseline']}{unit}", "position": text,
+            "gap": f"{fmt(p['gap_to_benchmark'])}{unit}", "gap_tce": fmt(p["gap_to_benchmark_tce"]),
+            "origin": p["origin_zh" if zh else "origin_en"],
+            "document": p["document"] if zh else p["document_en"]}
+
+
 def _environment(lang: str) -> Environment:
     env = Environment(loader=PackageLoader("zerocarbon.reports", "templates"), autoescape=True,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
@@ -182,7 +211,7 @@ def _environment(lang: str) -> Environment:
                        basis_text=lambda b: BASIS[b][0 if lang == "zh" else 1],
                        node_name=lambda n: node_name(n, lang), note_text=lambda n: note_text(n, lang),
                        eff_quoted=lambda text: quoted(text, lang), eff_place=lambda p: place_label(p, lang),
-                       eff_carrier=lambda c: carrier_label(c, lang),
+                       eff_carrier=lambda c: carrier_label(c, lang), eff_position=lambda i: position_cells(i, lang),
                        eff_status=lambda s: STATUS.get(s, (s, s))[0 if lang == "zh" else 1])
     return env
 
@@ -214,7 +243,8 @@ def render_efficiency_html(diagnosis: Mapping[str, Any], out_dir: Path, lang: st
 
 
 def add_efficiency_sheets(wb: Workbook, diagnosis: Mapping[str, Any], lang: str = "zh") -> None:
-    """Append the sheets 设备能效 Equipment and 节能措施 Measures to ``wb`` (bilingual headers)."""
+    """Append the sheets 设备能效 Equipment, 能耗指标 Indicators (when an indicator was graded: grades and the
+    place between the benchmark and baseline levels) and 节能措施 Measures to ``wb`` (bilingual headers)."""
     code = normalise_lang(lang)
     head, fill = Font(bold=True), PatternFill("solid", fgColor="DCEBE5")
 
@@ -235,6 +265,16 @@ def add_efficiency_sheets(wb: Workbook, diagnosis: Mapping[str, Any], lang: str 
             "/".join(d["thresholds"].get(g, "—") for g in ("1", "2", "3")),
             d["reason_zh"] if code == "zh" else d["reason_en"], d["note_zh"] if code == "zh" else d["note_en"]]
            for d in diagnosis["devices"]])
+    graded = [i for i in diagnosis["indicators"] if i.get("verdict_zh")]
+    if graded:
+        cells = [position_cells(i, code) for i in graded]
+        sheet("能耗指标 Indicators", ["product", "indicator", "value", "unit", "limits", "verdict", "levels",
+                                     "position", "gap_b", "gap_b_tce", "levels_source"],
+              [[i["product"], i["name_zh"] if code == "zh" else i["name_en"], num(i["value"]), i["unit"],
+                "/".join(i["limits"][g] for g in ("1", "2", "3")), i["verdict_zh"] if code == "zh" else i["verdict_en"],
+                c["levels"] or None, c["position"], num(i["gap_to_benchmark"]), num(i["gap_to_benchmark_tce"]),
+                " · ".join(x for x in (c["origin"], c["document"]) if x) or None]
+               for i, c in zip(graded, cells, strict=True)])
     view = diagnosis["summary"]["main_view"]
     sheet("节能措施 Measures", ["measure", "kwh", "tco2", "money", "invest", "payback", "npv", "basis"],
           [[m["title_zh"] if code == "zh" else m["title_en"], num(m["kwh_per_year"]),

@@ -80,6 +80,10 @@ PRINT_CSS = """
 /* indicators: indicator, value, limits, verdict, gap, gap tce, source */
 #efficiency table.indicators th:nth-child(1) { width: 20% !important; }
 #efficiency table.indicators th:nth-child(7) { width: 28% !important; }
+/* levels: indicator, value, levels, position (the sentence is the long one), gap, gap tce, source */
+#efficiency table.levels th:nth-child(1) { width: 15% !important; }
+#efficiency table.levels th:nth-child(4) { width: 31% !important; }
+#efficiency table.levels th:nth-child(7) { width: 22% !important; }
 .chart { break-inside: avoid !important; }
 """
 

@@ -17,7 +17,7 @@ from zerocarbon.accounting.results import Inventory
 from zerocarbon.energy.balance import Conversion, EnergyBalance, SupplyLine, energy_balance, transformer_loss_kwh
 from zerocarbon.energy.comprehensive import comprehensive_energy
 from zerocarbon.energy.equipment import Equipment
-from zerocarbon.energy.levels import levels_for
+from zerocarbon.energy.levels import LevelPosition, levels_for, no_levels_text, position
 from zerocarbon.energy.quota import BenchmarkLevels, QuotaVerdict, evaluate
 from zerocarbon.energy.reference import load_quota_standard
 from zerocarbon.energy.register import ConversionRow, QuotaRow
@@ -32,13 +32,15 @@ THOUSAND = Decimal(1000)
 
 @dataclass(frozen=True)
 class IndicatorResult:
-    """One quota row graded, or the reason it could not be."""
+    """One quota row graded, or the reason it could not be; with its place between the benchmark and baseline
+    levels (``position``, :func:`zerocarbon.energy.levels.position`) when the row has levels."""
 
     row: QuotaRow
     verdict: QuotaVerdict | None
     value_source: str
     reason_zh: str = ""
     reason_en: str = ""
+    position: LevelPosition | None = None
 
     def to_dict(self) -> dict[str, Any]:
         v = self.verdict
@@ -57,6 +59,7 @@ class IndicatorResult:
                 "gap_to_limit": str(v.gap_to_limit),
                 "gap_to_benchmark": None if v.gap_to_benchmark is None else str(v.gap_to_benchmark),
                 "gap_to_grade1_tce": None if v.gap_to_grade1_tce is None else str(v.gap_to_grade1_tce),
+                "gap_to_benchmark_tce": None if v.gap_to_benchmark_tce is None else str(v.gap_to_benchmark_tce),
                 "source": f"{ind.standard} {ind.clause} {ind.table}; {ind.source}", "status": ind.status,
                 "corrections": [{"id": c.id, "clause": c.clause, "inputs": {k: str(x) for k, x in c.inputs.items()}}
                                 for c in v.corrections],
@@ -64,6 +67,11 @@ class IndicatorResult:
                 "levels_status": v.levels.status if v.levels is not None else None,
                 "benchmark": None if v.levels is None else str(v.levels.benchmark),
                 "baseline": None if v.levels is None else str(v.levels.baseline),
+                "levels_origin": None if v.levels is None else v.levels.origin,
+                # where the value sits between the benchmark and the baseline, or why it is not placed
+                "position": None if self.position is None else self.position.to_dict(),
+                "position_zh": self.position.text("zh") if self.position is not None else no_levels_text("zh"),
+                "position_en": self.position.text("en") if self.position is not None else no_levels_text("en"),
             })
         return out
 
@@ -94,7 +102,9 @@ def _product_tce(data: InventoryInput, inv: Inventory) -> dict[str, tuple[Decima
 
 def grade_indicators(rows: Sequence[QuotaRow], data: InventoryInput | None, inv: Inventory | None,
                      kgce_per_kwh: Decimal) -> list[IndicatorResult]:
-    """Grade each quota row: the entered value, or the product's allocated energy per tonne."""
+    """Grade each quota row (the entered value, or the product's allocated energy per tonne) and place it between its
+    benchmark and baseline levels: the factory's own when the row gives them, else the shipped 2023 row mapped to the
+    indicator (:func:`zerocarbon.energy.levels.position`); no levels, no position."""
     per_product = _product_tce(data, inv) if data is not None and inv is not None else {}
     out: list[IndicatorResult] = []
     for row in rows:
@@ -122,17 +132,20 @@ def grade_indicators(rows: Sequence[QuotaRow], data: InventoryInput | None, inv:
             production = production or output
         levels: BenchmarkLevels | None = None
         if row.benchmark is not None and row.baseline is not None:
-            levels = BenchmarkLevels(row.benchmark, row.baseline, row.levels_source or "", "user-supplied")
+            levels = BenchmarkLevels(row.benchmark, row.baseline, row.levels_source or "", "user-supplied",
+                                     origin="user-supplied")
         try:
             if levels is None:
                 # the factory gives none: the shipped 2023 levels (发改产业〔2023〕723号) mapped to it, if any
                 levels = levels_for(row.standard, row.indicator)
             verdict = evaluate(indicator, value, row.correction_inputs(), levels=levels, production=production,
                                kgce_per_kwh=kgce_per_kwh)
+            placed = None if levels is None else position(levels, value, unit=indicator.unit, production=production,
+                                                          kgce_per_kwh=kgce_per_kwh)
         except ZerocarbonError as exc:
             out.append(IndicatorResult(row, None, source, exc.message("zh"), exc.message("en")))
             continue
-        out.append(IndicatorResult(row, verdict, source))
+        out.append(IndicatorResult(row, verdict, source, position=placed))
     return out
 
 
