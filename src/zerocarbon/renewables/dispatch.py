@@ -14,6 +14,7 @@ import numpy as np
 
 from zerocarbon.errors import InputError
 from zerocarbon.renewables.formulation import RATIOS, Model, Targets, build, renewable_split
+from zerocarbon.renewables.intensity import target_trace
 from zerocarbon.renewables.lp import FloatArray, Options, Solution, solve_program
 from zerocarbon.renewables.matching import CFE_FORMULA, CFE_SOURCE, self_consumption, self_sufficiency
 from zerocarbon.renewables.system import EnergySystem, as_profile
@@ -30,8 +31,11 @@ DEFINITIONS = {
     "hourly_matching": CFE_FORMULA + "; source: " + CFE_SOURCE,
     "self_consumption": "max(on-site RE − export, 0) / on-site RE",
     "self_sufficiency": "max(on-site RE − export, 0) / electricity consumed",
-    "zero_carbon_intensity": "emissions [tCO2] / (equal value × electricity consumed + GB/T 2589 coefficient × gas) "
-                             "[tce]; reported only when an energy basis is given (intensity.py)",
+    "zero_carbon_intensity": "(emissions of the modelled flows + E_fixed) [tCO2] / (equal value × electricity "
+                             "consumed + GB/T 2589 coefficient × gas + Q_fixed) [tce], E_fixed and Q_fixed the "
+                             "factory's emissions and energy outside the programme (0 when none is given: then the "
+                             "modelled flows only; see ``intensity``); reported only with an energy basis "
+                             "(intensity.py)",
 }
 
 
@@ -66,6 +70,10 @@ class DispatchResult:
         Wall times [s].
     method : str
         How the figures were made (formulation, solver, definitions, sources).
+    intensity : dict or None
+        How the zero-carbon intensity was formed (with an energy basis): ``scope`` (``factory`` or
+        ``modelled_flows_only``), ``modelled_flows``, ``constants`` (E_fixed [kg CO2], Q_fixed [kgce] with
+        their source), ``formula``, ``note_zh``/``note_en`` (:func:`~zerocarbon.renewables.intensity.target_trace`).
     """
 
     status: str
@@ -80,6 +88,7 @@ class DispatchResult:
     solve_seconds: float = 0.0
     method: str = METHOD
     definitions: dict[str, str] = field(default_factory=lambda: dict(DEFINITIONS))
+    intensity: dict[str, object] | None = None
 
 
 def dispatch(sys: EnergySystem, options: Options | None = None) -> DispatchResult:
@@ -162,14 +171,20 @@ def read_result(sys: EnergySystem, model: Model, sol: Solution, build_seconds: f
     ind = {name: _ratio(f[num], f[den]) for name, (num, den) in RATIOS.items()}
     ind["self_consumption"] = self_consumption(f["onsite_renewable_kwh"], f["export_kwh"])
     ind["self_sufficiency"] = self_sufficiency(f["onsite_renewable_kwh"], f["export_kwh"], f["electricity_kwh"])
+    trace = None
     if "energy_kgce" in f:  # only with an energy basis (intensity.py)
-        balance["energy_tce"] = f["energy_kgce"] / 1000.0
-        ind["zero_carbon_intensity"] = _ratio(f["emissions_kg"], f["energy_kgce"])
+        balance["energy_tce"] = f["energy_kgce"] / 1000.0  # the modelled flows'
+        balance["intensity_energy_tce"] = f["intensity_energy_kgce"] / 1000.0  # + the fixed part
+        balance["intensity_emissions_t"] = f["intensity_emissions_kg"] / 1000.0
+        ind["zero_carbon_intensity"] = _ratio(f["intensity_emissions_kg"], f["intensity_energy_kgce"])
+        flows = {k.split(":")[0] for k in lp.col_blocks} | ({"gas_boiler"} if sys.heat is not None else set())
+        assert model.energy_basis is not None
+        trace = target_trace(model.fixed_part, sorted(flows), model.energy_basis)
     caps = {k: float(x[col]) for k, col in model.capacity_cols.items()}
     return DispatchResult(sol.status, sol.objective, hourly, balance, costs, f["emissions_kg"] / 1000.0, ind,
                           caps, build_seconds, sol.solve_seconds,
                           METHOD + f"; grid emission factor: {sys.grid.emission_factor_source}; "
-                          f"tariff: {sys.grid.tariff.source}")
+                          f"tariff: {sys.grid.tariff.source}", intensity=trace)
 
 
 def thermal_store_balance(sys: EnergySystem, hourly: dict[str, FloatArray], dt: float,

@@ -111,7 +111,7 @@ def explain_infeasible(sys: EnergySystem, model: Model, sol: Solution, capacitie
                        targets: Targets) -> InfeasibleTarget:
     """An :class:`InfeasibleTarget` saying which constraint fails and by how much."""
     base = build(sys.__class__(**{**sys.__dict__, "co2_cap_t": None, "min_non_fossil_share": None}),
-                 capacities, Targets(energy_basis=targets.energy_basis))
+                 capacities, Targets(energy_basis=targets.energy_basis, fixed_part=targets.fixed_part))
     requested = merged_targets(sys, targets)
     probe = solve(*base.lp.arrays(), offset=0.0)
     if not probe.optimal:
@@ -131,21 +131,31 @@ def explain_infeasible(sys: EnergySystem, model: Model, sol: Solution, capacitie
             best, unit = best_emissions(base), "tCO2"
             ok = best <= level * (1 + 1e-9) + 1e-9
         elif name == "intensity_tco2_per_tce":  # min E/Q = −max(−E/Q) [kgCO2/kgce = tCO2/tce]
-            best = -best_ratio(base, base.forms["emissions_kg"].scaled(-1.0), base.forms["energy_kgce"])
+            best = -best_ratio(base, base.forms["intensity_emissions_kg"].scaled(-1.0),
+                               base.forms["intensity_energy_kgce"])
             unit = "tCO2/tce"
             ok = best <= level * (1 + 1e-9) + 1e-9
         else:
             num, den = (base.forms[k] for k in RATIOS[name])
             best, unit = best_ratio(base, num, den), "-"
             ok = best >= level - 1e-9
-        details[name] = {"required": level, "best": best, "gap": best - level, "unit": unit}
+        d: dict[str, object] = {"required": level, "best": best, "gap": best - level, "unit": unit}
+        fp = targets.fixed_part
+        if name == "intensity_tco2_per_tce" and fp is not None:  # the constants the best level includes
+            d.update(fixed_emissions_t=fp.emissions_kg / 1000.0, fixed_energy_tce=fp.energy_kgce / 1000.0)
+        details[name] = d
         if not ok:
             zh, en = LABELS[name]
             if unit == "tCO2/tce":
+                fp = targets.fixed_part
+                inc_zh = "" if fp is None else (f"，含模型外的排放 {fp.emissions_kg / 1000:,.3f} tCO2 与能耗 "
+                                                f"{fp.energy_kgce / 1000:,.3f} tce（{fp.source}）")
+                inc_en = "" if fp is None else (f", including {fp.emissions_kg / 1000:,.3f} tCO2 and "
+                                                f"{fp.energy_kgce / 1000:,.3f} tce outside the programme ({fp.source})")
                 failing_zh.append(f"{zh}要求 ≤ {level:.4f} tCO2/tce，最低可达 {best:.4f} tCO2/tce"
-                                  f"（超 {best - level:.4f}）")
+                                  f"（超 {best - level:.4f}{inc_zh}）")
                 failing_en.append(f"{en} requires ≤ {level:.4f} tCO2/tce, the lowest achievable is {best:.4f} "
-                                  f"tCO2/tce (over by {best - level:.4f})")
+                                  f"tCO2/tce (over by {best - level:.4f}{inc_en})")
             elif unit == "-":
                 failing_zh.append(f"{zh}要求 ≥ {level:.2%}，最高可达 {best:.2%}（差 {level - best:.2%}）")
                 failing_en.append(f"{en} requires ≥ {level:.2%}, the best achievable is {best:.2%} "

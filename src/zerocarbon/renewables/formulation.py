@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from zerocarbon.errors import InputError
-from zerocarbon.renewables.intensity import EnergyBasis
+from zerocarbon.renewables.intensity import EnergyBasis, FixedPart
 from zerocarbon.renewables.lp import INF, FloatArray, IntArray, LinearProgram
 from zerocarbon.renewables.store_rows import add_store_rows
 from zerocarbon.renewables.system import EnergySystem, as_profile
@@ -62,6 +62,9 @@ class Targets:
         Maximum zero-carbon intensity (单位能耗碳排放) [tCO2/tce] (:mod:`intensity`); needs ``energy_basis``.
     energy_basis : EnergyBasis or None
         Standard-coal conversion of the energy (not a target; also reports the intensity when given).
+    fixed_part : FixedPart or None
+        The factory's emissions and energy outside the programme, constants of the intensity (not a target;
+        None = the intensity of the modelled flows only, so labelled in the results).
     """
 
     non_fossil_share: float | None = None
@@ -70,14 +73,19 @@ class Targets:
     residual_emissions_t: float | None = None
     intensity_tco2_per_tce: float | None = None
     energy_basis: EnergyBasis | None = None
+    fixed_part: FixedPart | None = None
 
     def items(self) -> list[tuple[str, float]]:
-        """The targets set (name, level), without the energy basis."""
-        return [(k, v) for k, v in self.__dict__.items() if v is not None and k != "energy_basis"]
+        """The targets set (name, level), without the energy basis and the fixed part."""
+        return [(k, v) for k, v in self.__dict__.items() if v is not None and k not in NOT_TARGETS]
 
     @staticmethod
     def names() -> list[str]:
-        return [k for k in Targets.__dataclass_fields__ if k != "energy_basis"]
+        return [k for k in Targets.__dataclass_fields__ if k not in NOT_TARGETS]
+
+
+#: Fields of :class:`Targets` that are not targets.
+NOT_TARGETS = ("energy_basis", "fixed_part")
 
 
 def merged_targets(sys: EnergySystem, tg: Targets | None) -> Targets:
@@ -86,7 +94,7 @@ def merged_targets(sys: EnergySystem, tg: Targets | None) -> Targets:
     caps = [v for v in (tg.residual_emissions_t, sys.co2_cap_t) if v is not None]
     return Targets(tg.non_fossil_share if tg.non_fossil_share is not None else sys.min_non_fossil_share,
                    tg.physical_share, tg.hourly_matching, min(caps) if caps else None,
-                   tg.intensity_tco2_per_tce, tg.energy_basis)
+                   tg.intensity_tco2_per_tce, tg.energy_basis, tg.fixed_part)
 
 
 @dataclass(frozen=True)
@@ -124,6 +132,8 @@ class Model:
     target_rows: dict[str, int] = field(default_factory=dict)
     step_hours: float = 1.0
     renewables: list[tuple[str, FloatArray, float]] = field(default_factory=list)
+    energy_basis: EnergyBasis | None = None
+    fixed_part: FixedPart | None = None
 
 
 def renewable_split(model: Model, x: FloatArray) -> dict[str, FloatArray]:
@@ -319,9 +329,12 @@ def build(sys: EnergySystem, capacities: dict[str, CapacityVar] | None = None,
 
     merged = merged_targets(sys, targets)
     if merged.energy_basis is not None:  # comprehensive energy [kgce] (intensity.py)
-        eb_ = merged.energy_basis
+        eb_, fp = merged.energy_basis, merged.fixed_part
         forms["energy_kgce"] = electricity.scaled(eb_.electricity_kgce_per_kwh) + gas_fuel.scaled(eb_.gas)
-    model = Model(lp, forms, cap_cols, {}, dt)
+        # the intensity's numerator and denominator: the modelled flows + the factory's fixed part (intensity.py)
+        forms["intensity_emissions_kg"] = forms["emissions_kg"] + _const(fp.emissions_kg if fp else 0.0)
+        forms["intensity_energy_kgce"] = forms["energy_kgce"] + _const(fp.energy_kgce if fp else 0.0)
+    model = Model(lp, forms, cap_cols, {}, dt, energy_basis=merged.energy_basis, fixed_part=merged.fixed_part)
     model.renewables = [(key, a, cap) for a, cap, key in avails] if sources else []
     for name, level in merged.items():
         add_target(model, name, level)
@@ -395,7 +408,7 @@ def target_form(model: Model, name: str, level: float) -> tuple[LinForm, float, 
         f = model.forms["emissions_kg"]
         return f, -INF, level * 1000.0
     if name == "intensity_tco2_per_tce":  # E − w·Q ≤ 0 [kg], w [tCO2/tce] = [kgCO2/kgce] (intensity.py)
-        if "energy_kgce" not in model.forms:
+        if "intensity_energy_kgce" not in model.forms:
             raise InputError("单位能耗碳排放目标需要折标准煤系数（energy_basis：电力等价值及其来源）",
                              "the intensity target needs the standard-coal conversion (energy_basis: the equal "
                              "value of electricity and its source)", field="targets.energy_basis",
@@ -403,7 +416,7 @@ def target_form(model: Model, name: str, level: float) -> tuple[LinForm, float, 
         if level < 0:
             raise InputError("单位能耗碳排放目标不能为负", "the intensity target cannot be negative",
                              field=name, expected="≥ 0 tCO2/tce")
-        return model.forms["emissions_kg"] + model.forms["energy_kgce"].scaled(-level), -INF, 0.0
+        return model.forms["intensity_emissions_kg"] + model.forms["intensity_energy_kgce"].scaled(-level), -INF, 0.0
     if name not in RATIOS:
         raise InputError(f"未知目标 {name}", f"unknown target {name}", field="targets",
                          expected=", ".join(Targets.names()))
@@ -437,8 +450,8 @@ def add_level_row(model: Model, name: str) -> tuple[int, int | None]:
         row = int(lp.add_rows(f"target:{name}", 1, [(0, f.cols, f.coefs)])[0])
         model.target_rows[name] = row
         return row, None
-    num, den = ((model.forms["emissions_kg"], model.forms["energy_kgce"]) if name == "intensity_tco2_per_tce"
-                else tuple(model.forms[k] for k in RATIOS[name]))
+    num, den = ((model.forms["intensity_emissions_kg"], model.forms["intensity_energy_kgce"])
+                if name == "intensity_tco2_per_tce" else tuple(model.forms[k] for k in RATIOS[name]))
     z = int(lp.add_vars("slack_level_denominator", 1, -INF, INF, 0.0)[0])
     lp.add_rows(f"target_denominator:{name}", 1, [(0, den.cols, den.coefs), (0, z, -1.0)], lower=-den.const,
                 upper=-den.const)

@@ -28,6 +28,13 @@ and 深谷 was read only in public repositories the project's search does not na
 follow the source), Zhejiang (浙发改价格〔2026〕112号, in force 2026-07-01: only its
 ratios 尖峰:高峰:平:低谷:深谷 = 2.05:1.85:1:0.4:0.2 were read, in a news summary; the hours were read only
 in the consultation draft and a third-party model), Jiangsu's 尖峰/深谷 (see ``jiangsu-2025``).
+Checked again 2026-12-04 (search of the stored pages, documents and repositories): no page of either
+commission (fgw.shandong.gov.cn, fzggw.zj.gov.cn / zj.gov.cn) is stored. Shandong: the grid company's note 2
+quoted in the Go test file above gives 914号's 2025 division and ratios, but neither the notice's title nor
+an address, and the division is announced year by year. Zhejiang: the same file quotes the periods of
+浙发改价格〔2024〕21号 (no ratios; a news repost of 2024-01-31 says they are in the notice's tables 1 and 2),
+superseded from 2026-07-01 by 〔2026〕112号, whose hours and an address on zj.gov.cn were read only in a
+third-party Julia model (its holiday 深谷 hours disagree with another third-party file). Nothing shipped.
 """
 
 from __future__ import annotations

@@ -71,13 +71,10 @@ PLANNING_MESSAGES: dict[str, tuple[str, str]] = {
     "sz_intensity": ("配置方案单位能耗碳排放 tCO2/tce", "Zero-carbon intensity of the sized system tCO2/tce"),
     "sz_basis_label": ("折标准煤系数（电力等价值、天然气）",
                        "Standard-coal coefficients (electricity equal value, gas)"),
-    "sz_basis": ("折标准煤：电力等价值 {el} kgce/kWh（来源：{el_src}）；天然气 {gas} kgce/kWh（{gas_src}）。"
-                 "范围为优化配置所建模的系统（购电、光伏、储能及建模的供热），不含工艺排放等未建模部分，"
-                 "与核算清单的零碳指标口径不同。",
+    "sz_basis": ("折标准煤：电力等价值 {el} kgce/kWh（来源：{el_src}）；天然气 {gas} kgce/kWh（{gas_src}）。",
                  "Standard coal: electricity at its equal value {el} kgce/kWh (source: {el_src}); natural gas "
-                 "{gas} kgce/kWh ({gas_src}). The scope is the system the sizing models (grid, PV, storage and "
-                 "modelled heat), without process emissions and other parts not modelled: not the inventory's "
-                 "zero-carbon indicator."),
+                 "{gas} kgce/kWh ({gas_src})."),
+    "sz_scope": ("单位能耗碳排放口径", "Scope of the zero-carbon intensity"),
     "not_requested": ("未要求优化配置。", "No sizing requested."),
     "method": ("方法", "Method"), "notes": ("说明", "Notes"),
     "method_text": ("依次选取减排成本最低的措施，每实施一项即重新计算其余措施的减排量与成本；"

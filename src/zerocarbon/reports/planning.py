@@ -142,6 +142,9 @@ def add_planning_sheets(wb: Workbook, plan: Mapping[str, Any], lang: str = "zh")
         eb = z.get("energy_basis")
         if eb:
             rows.append([msg("sz_basis_label", code), eb["description"]])
+        im = z.get("intensity_method")
+        if im:
+            rows.append([msg("sz_scope", code), f"{im['note_zh']} / {im['note_en']} · {im['formula']}"])
         sheet("配置 Sizing", ["measure", "capacity"], rows)
 
 

@@ -132,8 +132,7 @@ PAGE_MESSAGES: dict[str, dict[str, str]] = {
     "pl.energy_tce": {"zh": "配置方案能源消费量（tce，等价值）", "en": "Energy of the sized system (tce, equal value)"},
     "pl.intensity": {"zh": "配置方案单位能耗碳排放（tCO2/tce）", "en": "Zero-carbon intensity of the sized system "
                                                                 "(tCO2/tce)"},
-    "pl.energy_basis": {"zh": "折标准煤系数（建模系统范围，非清单零碳指标）：",
-                        "en": "Standard-coal coefficients (the modelled system, not the inventory's indicator):"},
+    "pl.energy_basis": {"zh": "折标准煤系数：", "en": "Standard-coal coefficients:"},
     "pl.residual_label": {"zh": "剩余排放", "en": "residual"},
     # footprints
     "fp.published": {"zh": "本厂发布的产品碳足迹", "en": "Footprints published by this factory"},

@@ -14,9 +14,10 @@ from typer.testing import CliRunner
 from zerocarbon.cli.main import app
 from zerocarbon.demo.generator import SAMPLE_FILE
 from zerocarbon.demo.weather import SAMPLE_WEATHER
+from zerocarbon.energy.uses import ELECTRICITY_CATEGORIES, energy_of
 from zerocarbon.errors import InputError
 from zerocarbon.renewables.formulation import Targets
-from zerocarbon.renewables.intensity import EnergyBasis
+from zerocarbon.renewables.intensity import EnergyBasis, FixedPart
 from zerocarbon.renewables.pv import PVArray, Site, simulate_pv
 from zerocarbon.renewables.sizing import Candidate, size
 from zerocarbon.renewables.system import EnergySystem, Grid
@@ -63,11 +64,20 @@ def case(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], Path
 
 
 def test_same_plan_as_the_core(case: tuple[dict[str, Any], Path]) -> None:
-    """The YAML's target gives the plan of ``size`` with ``Targets(intensity…, EnergyBasis(…))`` on the same
-    baseline; the level binds (1.3 = E/Q), and Q is k_e × electricity consumed (= the load: no storage)."""
+    """The YAML's target gives the plan of ``size`` with ``Targets(intensity…, EnergyBasis(…), FixedPart(…))`` on
+    the same baseline, the fixed part computed independently of the service: E_fixed = the inventory's GB/T
+    32150 total − its electricity lines; Q_fixed = the energy package's comprehensive energy − its electricity
+    item (no heat is sized, so the natural gas is not modelled and stays in the fixed part). The level binds
+    (1.3 = E/Q), and Q is k_e × electricity consumed (= the load: no storage) + Q_fixed."""
     plan, path = case
     a = load_assumptions(path)
     run = run_inventory(SAMPLE_FILE, 2023, mc_draws=0)
+    inv = run.inventory
+    elec = sum(r.emissions("gbt32150") for r in inv.lines if r.category in ELECTRICITY_CATEGORIES)
+    e_fixed = float(inv.totals.gbt32150_total - elec) * 1000.0
+    energy = energy_of(inv)
+    q_fixed = float(energy.total_tce - energy.by_item["electricity"]) * 1000.0
+    assert e_fixed > 0 and q_fixed > 0
     weather, _, header = read_weather_csv(a.weather)
     pv = simulate_pv(Site(31.78, 119.95, 5.0), [PVArray("unit", 20.0, 180.0, 1.0)], weather, header["source"])
     b = build_baseline(run.inventory, run.year, a, weather.index, pv.profile(),
@@ -75,17 +85,28 @@ def test_same_plan_as_the_core(case: tuple[dict[str, Any], Path]) -> None:
     sys = EnergySystem(b.index, b.load_kw, Grid(b.tariff, b.ef_grid, b.ef_grid_source,
                                                 export_limit_kw=b.export_limit_kw), b.pv_profile, b.pv_kwp)
     cands = {"pv_kwp": Candidate(12000.0, 25.0, "t", existing=b.pv_kwp, maximum=60000.0)}
-    core = size(sys, cands, Targets(intensity_tco2_per_tce=1.3, energy_basis=EnergyBasis(K_E, "test-only")), 0.06)
+    core = size(sys, cands, Targets(intensity_tco2_per_tce=1.3, energy_basis=EnergyBasis(K_E, "test-only"),
+                                    fixed_part=FixedPart(e_fixed, q_fixed, "test: independent")), 0.06)
     z = plan["sizing"]
     assert z["status"] == "optimal"
     assert z["capacities"]["pv_kwp"] == pytest.approx(core.capacities["pv_kwp"], rel=1e-9)
     assert z["objective"] == pytest.approx(core.result.objective, rel=1e-9)
-    assert z["energy_tce"] == pytest.approx(core.result.balance["energy_tce"], rel=1e-12)
+    assert z["energy_tce"] == pytest.approx(core.result.balance["intensity_energy_tce"], rel=1e-9)
     assert z["zero_carbon_intensity"] == pytest.approx(core.result.indicators["zero_carbon_intensity"], rel=1e-9)
-    # independent of the programme: Q = k_e × Σ load × 1 h / 1000 [tce]; the target binds; I = E / Q
-    assert z["energy_tce"] == pytest.approx(K_E * float(np.sum(b.load_kw)) / 1000.0, rel=1e-9)
+    # independent of the programme: Q = k_e × Σ load × 1 h / 1000 + Q_fixed [tce]; the target binds; I = E / Q
+    assert z["energy_tce_modelled"] == pytest.approx(K_E * float(np.sum(b.load_kw)) / 1000.0, rel=1e-9)
+    assert z["energy_tce"] == pytest.approx((K_E * float(np.sum(b.load_kw)) + q_fixed) / 1000.0, rel=1e-9)
+    assert z["emissions_t_intensity"] == pytest.approx(z["emissions_t_electricity"] + e_fixed / 1000, rel=1e-9)
     assert z["zero_carbon_intensity"] == pytest.approx(1.3, rel=1e-7)
-    assert z["zero_carbon_intensity"] == pytest.approx(z["emissions_t_electricity"] / z["energy_tce"], rel=1e-9)
+    assert z["zero_carbon_intensity"] == pytest.approx(z["emissions_t_intensity"] / z["energy_tce"], rel=1e-9)
+    im = z["intensity_method"]
+    assert im["scope"] == "factory" and {f["flow"] for f in im["modelled_flows"]} == {"import", "export", "renewable"}
+    assert [c["value"] for c in im["constants"]] == pytest.approx([e_fixed, q_fixed], rel=1e-9)
+    acc = im["baseline_account"]
+    assert acc["fixed_emissions_t"] + acc["modelled_emissions_t"] == pytest.approx(acc["inventory_emissions_t"])
+    assert acc["inventory_energy_tce"] == pytest.approx(float(energy.total_tce) - float(energy.by_item["electricity"])
+                                                        + K_E * float(energy.by_item["electricity"]) / 0.1229,
+                                                        rel=1e-9)  # electricity at k_e, not at 当量值 0.1229
     assert z["new_capacities"]["pv_kwp"] > 0  # PV built only for the target (next test: none without it)
     eb = z["energy_basis"]
     assert eb["electricity_kgce_per_kwh"] == K_E and eb["electricity_source"] == "test-only coefficient"
@@ -108,13 +129,17 @@ def test_outputs_show_the_target_the_result_and_the_basis(case: tuple[dict[str, 
     assert "单位能耗碳排放 ≤ tCO2/tce" in zh and "配置方案能源消费量" in zh and "test-only coefficient" in zh
     assert "Zero-carbon intensity ≤ tCO2/tce" in en and "1.3000" in en and "0.122988" in en
     assert '"energy_tce"' in (tmp_path / "planning.json").read_text(encoding="utf-8")
+    assert "单位能耗碳排放口径: 工厂口径" in zh and "Scope of the zero-carbon intensity: factory scope" in en
+    assert "E_fixed" in en and "JS-LIB-PACK-01 2023, view gbt32150" in en and "zero_carbon" in zh
     wb = load_workbook(next(p for p in paths if p.suffix == ".xlsx"))
     rows = {r[0]: r[1] for r in wb["配置 Sizing"].iter_rows(min_row=2, values_only=True)}
     assert rows["配置方案单位能耗碳排放 tCO2/tce"] == pytest.approx(1.3, rel=1e-7)
     assert "test-only coefficient" in rows["折标准煤系数（电力等价值、天然气）"]
+    assert "工厂口径" in rows["单位能耗碳排放口径"] and "factory scope" in rows["单位能耗碳排放口径"]
     view = plan_view(plan, {"planning": "factory.planning.yaml", "equipment": None})["sizing"]
     assert view["intensity"]["display"] == "1.3000" and view["intensity_target"]["display"] == "1.3000"
     assert "test-only coefficient" in view["energy_basis"]
+    assert "factory scope" in view["intensity_scope"]["en"] and "工厂口径" in view["intensity_scope"]["zh"]
 
 
 @pytest.mark.parametrize(("text", "field"), [

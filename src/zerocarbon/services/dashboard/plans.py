@@ -72,7 +72,10 @@ def plan_view(plan: dict[str, Any], files: dict[str, str | None]) -> dict[str, A
                    "intensity_target": _num((sizing.get("targets") or {}).get("intensity_tco2_per_tce"), 4),
                    "energy_tce": _num(sizing.get("energy_tce"), 1),
                    "intensity": _num(sizing.get("zero_carbon_intensity"), 4),
-                   "energy_basis": (sizing.get("energy_basis") or {}).get("description")},
+                   "energy_basis": (sizing.get("energy_basis") or {}).get("description"),
+                   # whose intensity: the factory's or the modelled flows' only (renewables.intensity.target_trace)
+                   "intensity_scope": {"zh": str(im.get("note_zh", "")), "en": str(im.get("note_en", ""))}
+                   if (im := sizing.get("intensity_method")) else None},
     }
 
 

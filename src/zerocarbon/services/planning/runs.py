@@ -17,22 +17,24 @@ from typing import Any
 
 import numpy as np
 
+from zerocarbon.accounting.results import Inventory
 from zerocarbon.energy.register import EfficiencyRegister
 from zerocarbon.errors import InputError, ZerocarbonError
 from zerocarbon.renewables.explain import InfeasibleTarget
 from zerocarbon.renewables.formulation import Targets
-from zerocarbon.renewables.intensity import GAS_ROW
+from zerocarbon.renewables.intensity import GAS_ROW, FixedPart, target_trace
 from zerocarbon.renewables.pv import PVArray, Site, read_weather, simulate_pv
 from zerocarbon.renewables.roadmap import Evaluation, MeasureSpec, roadmap, schedule, sequence
 from zerocarbon.renewables.sizing import Candidate, size
 from zerocarbon.renewables.storage import Battery
-from zerocarbon.renewables.system import EnergySystem, Grid
+from zerocarbon.renewables.system import EnergySystem, Grid, Heat
 from zerocarbon.renewables.weather import read_weather_csv
 from zerocarbon.reports.planning import render_planning_html, write_planning_xlsx
 from zerocarbon.services.efficiency.diagnose import Diagnosis
 from zerocarbon.services.inventory.runs import InventoryRun, run_inventory, run_store_inventory
 from zerocarbon.services.planning.assumptions import Assumptions, MeasureInput, load_assumptions
 from zerocarbon.services.planning.baseline import BaselineInfo, build_baseline
+from zerocarbon.services.planning.fixed_part import fixed_part
 from zerocarbon.services.planning.heat_sizing import heat_for_sizing, heat_summary
 from zerocarbon.services.planning.intensity import indicator_by_year
 from zerocarbon.services.planning.load import metered_hourly_kw
@@ -65,12 +67,13 @@ def _basis(a: Assumptions) -> dict[str, Any] | None:
             "gas_kgce_per_kwh": eb.gas, "gas_from_library": eb.gas_kgce_per_kwh is None,
             "gas_source": eb.gas_source if eb.gas_kgce_per_kwh is not None else f"GB/T 2589-2008 附录A ({GAS_ROW})",
             "description": eb.describe(),
-            "scope": "the sizing programme's modelled system (its emissions and energy; see note), not the whole "
-                     "inventory's indicator"}
+            "scope": "the factory's: the sizing programme's modelled flows + the rest of the baseline inventory held "
+                     "constant (sizing.intensity_method), else the modelled flows only, so labelled"}
 
 
-def _sizing(info: BaselineInfo, a: Assumptions) -> dict[str, Any]:
-    """Least-cost PV and battery for the targets of the assumptions, or why they cannot be met."""
+def _sizing(info: BaselineInfo, a: Assumptions, inv: Inventory) -> dict[str, Any]:
+    """Least-cost PV and battery for the targets of the assumptions, or why they cannot be met; the intensity
+    is the factory's, the flows outside the programme held at the baseline inventory's (:mod:`.fixed_part`)."""
     if not a.sizing:
         return {"status": "not_requested"}
     b = info.baseline
@@ -79,7 +82,11 @@ def _sizing(info: BaselineInfo, a: Assumptions) -> dict[str, Any]:
                              existing=b.pv_kwp if name == "pv_kwp" else 0.0,
                              maximum=spec["maximum"].value if "maximum" in spec else float("inf"))
              for name, spec in a.sizing.items()}
-    targets = Targets(**a.targets, energy_basis=a.energy_basis)  # type: ignore[arg-type]
+    heat = heat_for_sizing(b, a)
+    fixed, account = None, None
+    if a.energy_basis is not None:
+        fixed, account = fixed_part(inv, a.view, a.energy_basis, heat is not None)
+    targets = Targets(**a.targets, energy_basis=a.energy_basis, fixed_part=fixed)  # type: ignore[arg-type]
     battery = None
     if "battery_kwh" in cands or "battery_kw" in cands:
         rt = a.sizing.get("battery_kwh", {}).get("round_trip")
@@ -88,7 +95,6 @@ def _sizing(info: BaselineInfo, a: Assumptions) -> dict[str, Any]:
                              "sizing.battery_kwh.round_trip", file=str(a.path), field="sizing.battery_kwh.round_trip")
         battery = Battery.from_round_trip(0.0, 0.0, rt.value)
     grid = Grid(b.tariff, b.ef_grid, b.ef_grid_source, export_limit_kw=b.export_limit_kw)
-    heat = heat_for_sizing(b, a)
     sys = EnergySystem(b.index, b.load_kw, grid, b.pv_profile, b.pv_kwp, battery=battery, heat=heat)
     t0 = time.perf_counter()
     try:
@@ -97,12 +103,18 @@ def _sizing(info: BaselineInfo, a: Assumptions) -> dict[str, Any]:
         r = size(sys, cands, targets, a.discount_rate.value, options={"solver": "ipm"} if heat is not None else None)
     except InfeasibleTarget as exc:
         return {"status": "infeasible", "targets": a.targets, "energy_basis": _basis(a),
-                "message_zh": exc.message("zh"), "message_en": exc.message("en"), "details": exc.details}
+                "message_zh": exc.message("zh"), "message_en": exc.message("en"), "details": exc.details,
+                "intensity_method": _method(fixed, account, a, battery is not None, heat)}
     return {"status": "optimal", "targets": a.targets, "energy_basis": _basis(a), "capacities": r.capacities,
             "new_capacities": r.new_capacities,
             "annual_capacity_cost": r.annual_capacity_cost, "objective": r.result.objective,
             "emissions_t_electricity": r.result.emissions_t, "indicators": r.result.indicators,
-            "energy_tce": r.result.balance.get("energy_tce"),
+            # the intensity's energy and emissions (the factory's when the fixed part is known)
+            "energy_tce": r.result.balance.get("intensity_energy_tce"),
+            "emissions_t_intensity": r.result.balance.get("intensity_emissions_t"),
+            "energy_tce_modelled": r.result.balance.get("energy_tce"),
+            "intensity_method": None if r.result.intensity is None else {**r.result.intensity,
+                                                                          "baseline_account": account},
             "zero_carbon_intensity": r.result.indicators.get("zero_carbon_intensity"),
             "definitions": r.result.definitions, "seconds": time.perf_counter() - t0,
             "heat": heat_summary(r.result.hourly, r.result.balance) if heat is not None else None,
@@ -110,6 +122,17 @@ def _sizing(info: BaselineInfo, a: Assumptions) -> dict[str, Any]:
             "note": ("electricity and boiler heat (grid import, PV, battery, heat pump, thermal storage, gas boiler)"
                      if heat is not None else "electricity system only (grid import, PV, battery)")
                     + "; capacity costs annualised by CRF"}
+
+
+def _method(fixed: FixedPart | None, account: dict[str, Any] | None, a: Assumptions, battery: bool,
+            heat: Heat | None) -> dict[str, Any] | None:
+    """The intensity's method when the programme was not solved (infeasible): the same trace as a solved one."""
+    if a.energy_basis is None:
+        return None
+    flows = ["import", "export", "renewable"] + (["discharge"] if battery else []) + (
+        ["heat_pump", "gas_boiler"] if heat is not None else []) + (
+        ["thermal_charge"] if heat is not None and heat.storage is not None else [])
+    return {**target_trace(fixed, flows, a.energy_basis), "baseline_account": account}
 
 
 def make_plan(run: InventoryRun, a: Assumptions, *, register: EfficiencyRegister | None = None,
@@ -170,7 +193,7 @@ def make_plan(run: InventoryRun, a: Assumptions, *, register: EfficiencyRegister
         "roadmap": [{"year": r.year, "measures": r.measures, "abatement_t": r.abatement_t, "residual_t": r.residual_t,
                      "annual_cost": r.annual_cost, "zero_carbon": zc} for r, zc in zip(rows, by_year, strict=True)],
         "residual_at_target_t": rows[-1].residual_t if rows else info.total_t,
-        "sizing": _sizing(info, a),
+        "sizing": _sizing(info, a, run.inventory),
         "method": {"roadmap": "greedy: cheapest abatement first, every remaining measure re-evaluated after each "
                               "(zerocarbon.renewables.roadmap)",
                    "mac": "MAC = (capex·CRF(i,n) + opex + Δenergy cost) / Δemissions [CNY/tCO2]",

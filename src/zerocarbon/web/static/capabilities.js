@@ -216,7 +216,8 @@
           ["intensity_target", "energy_tce", "intensity"].filter(function (k) { return sz[k] && sz[k].display !== null; }).map(function (k) {
             return "<tr><th>" + esc(T("pl." + k)) + '</th><td class="num">' + Z.figSpan(sz[k]) + "</td></tr>";
           }).join("") + "</table>" : "") +
-        (sz.energy_basis ? '<p class="small" data-testid="pl-energy-basis">' + esc(T("pl.energy_basis")) + " " + esc(sz.energy_basis) + "</p>" : "");
+        (sz.energy_basis ? '<p class="small" data-testid="pl-energy-basis">' + esc(T("pl.energy_basis")) + " " + esc(sz.energy_basis) + "</p>" : "") +
+        (sz.intensity_scope ? '<p class="small" data-testid="pl-intensity-scope">' + esc(pick(sz.intensity_scope)) + "</p>" : "");
       Z.ready();
       var C = Z.colours;
       var draw = function () {
