@@ -63,3 +63,19 @@ def test_workbook(tmp_path: Path) -> None:
     wb = load_workbook(write_planning_xlsx(_plan(), tmp_path / "p.xlsx"))
     assert wb.sheetnames == ["减排措施 Measures", "路线图 Roadmap"]
     assert wb["路线图 Roadmap"]["D3"].value == 890.0
+
+
+def test_workbook_states_the_scope_and_view_of_the_intensity(tmp_path: Path) -> None:
+    """The sizing sheet says what the HTML says of the intensity: whose it is, why the inventory's part is
+    missing when it is, and that the plan's view is not the 910号 zero_carbon view (CO2 only)."""
+    plan = _plan()
+    im = {"scope": "modelled_flows_only", "note_zh": "只按模型覆盖的能流", "note_en": "modelled flows only",
+          "formula": "I = E / Q", "baseline_account": {
+              "reason_zh": "基准年清单的能耗无法折标", "reason_en": "the baseline inventory's energy cannot be valued",
+              "view_note_zh": "排放按规划口径 gbt32150 计", "view_note_en": "emissions in the plan's view gbt32150"}}
+    plan["sizing"] = {"status": "optimal", "capacities": {"pv_kwp": 100.0}, "targets": {}, "energy_tce": 10.0,
+                      "zero_carbon_intensity": 1.0, "intensity_method": im}
+    ws = load_workbook(write_planning_xlsx(plan, tmp_path / "p.xlsx"))["配置 Sizing"]
+    scope = next(str(r[1]) for r in ws.iter_rows(values_only=True) if r[0] == "单位能耗碳排放口径")
+    for text in ("只按模型覆盖的能流", "cannot be valued", "无法折标", "view gbt32150", "规划口径 gbt32150"):
+        assert text in scope

@@ -144,7 +144,10 @@ def add_planning_sheets(wb: Workbook, plan: Mapping[str, Any], lang: str = "zh")
             rows.append([msg("sz_basis_label", code), eb["description"]])
         im = z.get("intensity_method")
         if im:
-            rows.append([msg("sz_scope", code), f"{im['note_zh']} / {im['note_en']} · {im['formula']}"])
+            acc = im.get("baseline_account") or {}  # why no inventory part, and the view (as the HTML says)
+            extra = "".join(f" ({acc[k + '_zh']} / {acc[k + '_en']})" for k in ("reason", "view_note")
+                            if acc.get(k + "_en"))
+            rows.append([msg("sz_scope", code), f"{im['note_zh']} / {im['note_en']}{extra} · {im['formula']}"])
         sheet("配置 Sizing", ["measure", "capacity"], rows)
 
 

@@ -60,8 +60,10 @@ def test_view_of_the_emissions(inv: Inventory) -> None:
     z, acc_z = fixed_part(inv, "zero_carbon", BASIS, heat_modelled=False)
     assert g is not None and z is not None
     not_el = lambda r: r.category not in ELECTRICITY_CATEGORIES  # noqa: E731
-    assert g.emissions_kg == pytest.approx(_sum(inv, "gbt32150", not_el) * 1000, rel=1e-12)
-    assert z.emissions_kg == pytest.approx(_sum(inv, "zero_carbon", not_el) * 1000, rel=1e-12)
+    # less the purchased electricity's credit (test_green_power_…): 6 000 MWh green × 0.5306 in gbt32150,
+    # (6 000 green + 8 000 certificates) × 0.8325 in zero_carbon
+    assert g.emissions_kg == pytest.approx((_sum(inv, "gbt32150", not_el) - 6000 * 0.5306) * 1000, rel=1e-12)
+    assert z.emissions_kg == pytest.approx((_sum(inv, "zero_carbon", not_el) - 14000 * 0.8325) * 1000, rel=1e-12)
     # HFC-134a 0.085 t × GWP 1 530 (AR6, the sample's gwp_set) = 130.05 tCO2e in gbt32150, not CO2: absent
     assert [it["emissions_kg"] for it in g.items if it["line"] == "HFC-2023"] == [pytest.approx(130050.0)]
     assert not [it for it in z.items if it["line"] == "HFC-2023"]
@@ -111,3 +113,32 @@ def test_heat_sizing_models_the_gas(inv: Inventory, tmp_path: Path) -> None:
     assert [c["value"] for c in im["constants"]] == pytest.approx([expected.emissions_kg, expected.energy_kgce])
     assert z["energy_tce"] == pytest.approx(z["energy_tce_modelled"] + expected.energy_kgce / 1000, rel=1e-9)
     assert z["zero_carbon_intensity"] == pytest.approx(z["emissions_t_intensity"] / z["energy_tce"], rel=1e-9)
+
+
+def test_green_power_and_certificates_are_credited_as_the_view_credits_them(inv: Inventory, tmp_path: Path) -> None:
+    """The programme charges every kWh it imports at the grid factor; the inventory credits the 6 000 MWh of
+    green power (both views) and the 8 000 MWh of certificates (zero_carbon view only; gbt32150 does not count
+    them: GEC_MWh_not_counted). The fixed part carries that difference, so that with no new capacity the
+    plan's factory intensity is the inventory's: E_fixed = E_inventory − EF_grid × purchased MWh (41 799.6 MWh
+    = 35 799.6 grid + 6 000 green; EF 0.8325 tCO2/MWh, the value the zero-carbon regime prints, MEE/NBS data
+    year 2022; 0.5306 national 2023, MEE/NBS 公告2025年第47号) when the onsite/export lines count 0 (zero_carbon),
+    and − the export lines' −323.61294 t in gbt32150 (GB/T 32150 subtracts exports; the programme does not)."""
+    z, _ = fixed_part(inv, "zero_carbon", BASIS, heat_modelled=False)
+    g, acc = fixed_part(inv, "gbt32150", BASIS, heat_modelled=False)
+    assert z is not None and g is not None
+    e_zc = float(sum((r.emissions("zero_carbon") for r in inv.lines), Decimal(0)))
+    assert z.emissions_kg / 1000 == pytest.approx(e_zc - 0.8325 * 41799.6, rel=1e-12)
+    assert g.emissions_kg / 1000 == pytest.approx(float(inv.totals.gbt32150_total) - 0.5306 * 41799.6 + 323.61294,
+                                                  rel=1e-12)
+    assert acc["fixed_emissions_t"] + acc["modelled_emissions_t"] == pytest.approx(acc["inventory_emissions_t"])
+    assert acc["purchases_credit_t"] == pytest.approx(6000 * 0.5306, rel=1e-12)  # green power only in gbt32150
+    from tests.services.planning.test_plan_intensity_target import TEXT
+
+    path = tmp_path / "factory.planning.yaml"
+    path.write_text(TEXT.replace("  intensity_tco2_per_tce: 1.3\n", "").replace("view: gbt32150", "view: zero_carbon"),
+                    encoding="utf-8")
+    s = plan_files(SAMPLE_FILE, path, year=2023)["sizing"]
+    assert s["new_capacities"]["pv_kwp"] == pytest.approx(0.0, abs=1e-6)
+    # no new capacity: the factory's E = the inventory's 910号 E + EF × (the programme's import − purchased MWh)
+    imported_mwh = s["emissions_t_electricity"] / 0.8325
+    assert s["emissions_t_intensity"] == pytest.approx(e_zc + 0.8325 * (imported_mwh - 41799.6), rel=1e-9)

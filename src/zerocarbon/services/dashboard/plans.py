@@ -43,6 +43,14 @@ def _title(m: dict[str, Any]) -> dict[str, str]:
     return {"zh": str(m.get("title_zh") or m.get("id")), "en": str(m.get("title_en") or m.get("id"))}
 
 
+def _scope(im: dict[str, Any]) -> dict[str, str]:
+    """The intensity's scope note with, as the report gives them, why the inventory's part is missing and the
+    view (the 910号 indicator is the zero_carbon view's)."""
+    acc = im.get("baseline_account") or {}
+    return {lang: " ".join(str(x) for x in (im.get(f"note_{lang}"), acc.get(f"reason_{lang}"),
+                                            acc.get(f"view_note_{lang}")) if x) for lang in ("zh", "en")}
+
+
 def plan_view(plan: dict[str, Any], files: dict[str, str | None]) -> dict[str, Any]:
     """The page's selection of a plan (:func:`make_plan`'s dict)."""
     a = plan["assumptions"]
@@ -74,8 +82,7 @@ def plan_view(plan: dict[str, Any], files: dict[str, str | None]) -> dict[str, A
                    "intensity": _num(sizing.get("zero_carbon_intensity"), 4),
                    "energy_basis": (sizing.get("energy_basis") or {}).get("description"),
                    # whose intensity: the factory's or the modelled flows' only (renewables.intensity.target_trace)
-                   "intensity_scope": {"zh": str(im.get("note_zh", "")), "en": str(im.get("note_en", ""))}
-                   if (im := sizing.get("intensity_method")) else None},
+                   "intensity_scope": _scope(im) if (im := sizing.get("intensity_method")) else None},
     }
 
 

@@ -128,7 +128,8 @@ def build_baseline(inv: Inventory, year: int, a: Assumptions, index: pd.Datetime
                    temp_air_c: FloatArray | None, hourly_kw: FloatArray | None = None) -> BaselineInfo:
     """The :class:`~zerocarbon.renewables.roadmap.Baseline` of a computed inventory (module docstring)."""
     view = a.view
-    total = float(sum((r.emissions(view) for r in inv.lines), Decimal(0)))
+    # the inventory's own total: biomass CO2 is a memo item, in no total (accounting.inventory)
+    total = float(sum((r.emissions(view) for r in inv.lines if not r.biomass), Decimal(0)))
     ef, ef_source, credits_green, credits_certs = _factor(inv, view)
     consumption: list[tuple[str, float]] = []
     grid_kwh = green_kwh = pv_kwh = export_kwh = 0.0

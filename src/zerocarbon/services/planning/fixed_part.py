@@ -16,6 +16,14 @@ emissions over all comprehensive energy), while the programme models only some f
   (GB/T 2589 coefficients of :mod:`zerocarbon.energy.comprehensive`, the energy uses of
   :func:`zerocarbon.energy.uses.line_energy_use`) [kgce].
 
+* the purchased electricity's credit, subtracted from E_fixed: the programme charges every kWh it imports at
+  the one grid factor of :func:`~zerocarbon.services.planning.baseline.build_baseline`, while the inventory's
+  purchase lines carry what the view credits (green power; certificates where the view counts them, e.g. the
+  zero_carbon view) and their own factors; credit = EF_grid × MWh bought − Σ the purchase lines' emissions
+  [kg CO2], a constant (the baseline year's contracts; not capped at the programme's import). With the
+  baseline's capacities the factory's E is then the inventory's, but for the hourly netting of the load and
+  the export lines' credit (GB/T 32150 subtracts exports; the programme does not).
+
 The figures are the inventory's year, held for the programme's horizon (the weather year). When a line's
 energy cannot be valued (no GB/T 2589 coefficient), no fixed part is formed: the target stays on the
 modelled flows only and the reason is given in zh and en.
@@ -30,8 +38,11 @@ from zerocarbon.accounting.results import Inventory
 from zerocarbon.energy.comprehensive import comprehensive_energy
 from zerocarbon.energy.uses import ELECTRICITY_CATEGORIES, line_energy_use
 from zerocarbon.errors import ZerocarbonError
+from zerocarbon.model.inventory_input import Category
 from zerocarbon.renewables.intensity import EnergyBasis, FixedPart
+from zerocarbon.services.planning.baseline import _factor as grid_factor
 from zerocarbon.services.planning.baseline import modelled_lines
+from zerocarbon.units import conversion_factor
 
 ZERO = Decimal(0)
 
@@ -80,16 +91,27 @@ def fixed_part(inv: Inventory, view: str, basis: EnergyBasis, heat_modelled: boo
     def e_kg(r: Any) -> Decimal:
         return ZERO if r.biomass else r.emissions(view) * 1000
 
+    # the programme charges every kWh bought at one grid factor (that of build_baseline); the inventory's purchase
+    # lines carry the view's credits (green power, certificates) and their own factors: the difference is held
+    # constant, so that with the baseline's capacities the factory's E is the inventory's (module docstring)
+    ef = Decimal(repr(grid_factor(inv, view)[0]))  # [tCO2/MWh]
+    credit = sum((r.line.amount * conversion_factor(r.line.unit, "MWh") * ef - r.emissions(view)
+                  for r in inv.lines if r.category is Category.ELECTRICITY_PURCHASED), ZERO) * 1000  # [kg]
     items = tuple({"line": r.line.id, "category": str(r.category), "item": r.line.item or "",
                    "emissions_kg": float(e_kg(r)), "energy_kgce": float(q_all[r.line.id])}
                   for r in rest if e_kg(r) or q_all[r.line.id])
+    if credit:
+        items += ({"line": "electricity_purchased", "category": "purchased_electricity_credit", "item": "",
+                   "emissions_kg": float(-credit), "energy_kgce": 0.0},)
     e_total = sum((e_kg(r) for r in inv.lines), ZERO)
     q_total = sum(q_all.values(), ZERO)
-    e_fixed = sum((e_kg(r) for r in rest), ZERO)
+    e_fixed = sum((e_kg(r) for r in rest), ZERO) - credit
     q_fixed = sum((q_all[r.line.id] for r in rest), ZERO)
     left_out = "electricity lines" + (" and natural-gas lines (the modelled boiler's gas)" if heat_modelled else "")
     source = (f"baseline inventory {inv.factory_id} {inv.year}, view {view}: the lines other than the {left_out} "
-              f"(zerocarbon.services.planning.fixed_part); energy by GB/T 2589 coefficients")
+              f"(zerocarbon.services.planning.fixed_part), less the credit of the purchased electricity "
+              f"(grid factor {ef} tCO2/MWh × MWh bought − the purchase lines' emissions); energy by GB/T 2589 "
+              "coefficients")
     note_view = {} if view == "zero_carbon" else {
         "view_note_zh": f"排放按规划口径 {view} 计；910号附件4 的指标用 zero_carbon 口径（仅 CO2），"
                         "如需一致请在规划假设中设 view: zero_carbon",
@@ -100,6 +122,8 @@ def fixed_part(inv: Inventory, view: str, basis: EnergyBasis, heat_modelled: boo
                "modelled_emissions_t": float(e_total - e_fixed) / 1000,
                "modelled_energy_tce": float(q_total - q_fixed) / 1000,
                "fixed_emissions_t": float(e_fixed) / 1000, "fixed_energy_tce": float(q_fixed) / 1000,
-               "formula": "E_fixed = E_inventory − E_modelled lines; Q_fixed = Q_inventory − Q_modelled lines",
+               "purchases_credit_t": float(credit) / 1000,
+               "formula": "E_fixed = E_inventory − E_modelled lines − (EF_grid × MWh bought − E_purchase lines); "
+                          "Q_fixed = Q_inventory − Q_modelled lines",
                "source": source, **note_view}
     return FixedPart(float(e_fixed), float(q_fixed), source, items), account
