@@ -96,3 +96,22 @@ def test_sums_do_not_depend_on_row_order(meter: MF) -> None:
     a = hourly_carbon_totals(forward, f, year=2023, tz="Asia/Shanghai", by=("month",))
     b = hourly_carbon_totals(backward, f, year=2023, tz="Asia/Shanghai", by=("month",))
     assert a.to_pylist() == b.to_pylist()
+
+
+def test_a_validity_change_mid_year_counts_each_hour_once(meter: MF) -> None:
+    """A meter whose factor and cost centre change on 1 July (local): each hour once, at the factor and in the
+    cost centre of its own period; an hour outside every period is one 'no factor' hour, without CO2."""
+    f = annual_factors(_meters(meter), 2023, "江苏").table.filter(pa.array([True, False, False]))  # E1 only
+    jul = months_table(2023, "Asia/Shanghai")["lo"][6].as_py()
+    first = dict(f.to_pylist()[0], valid_to=jul)
+    second = dict(first, valid_from=jul, valid_to=END, factor=0.5, cost_centre="CC2")
+    two = pa.Table.from_pylist([first, second], schema=f.schema)
+    hours = pa.table({"meter_id": [1, 1], "ts": [START, jul], "ts_end": [START + 3600, jul + 3600],
+                      "value": [1000.0, 2000.0], "flags": [0, 0]})
+    got = hourly_carbon_totals(hours, two, year=2023, tz="Asia/Shanghai", by=("month", "cost_centre")).to_pylist()
+    assert [(r["month"], r["cost_centre"], r["co2_t"], r["hours"]) for r in got] == [
+        ("2023-01", "CC1", pytest.approx(1.0 * 0.5827, rel=1e-12), 1), ("2023-07", "CC2", pytest.approx(2.0 * 0.5), 1)]
+    assert hourly_carbon(hours, two).num_rows == 2  # the download: one row per hour too
+    gap = hourly_carbon_totals(hours, two.slice(0, 1), year=2023, tz="Asia/Shanghai", by=("month",)).to_pylist()
+    assert [(r["month"], r["co2_t"], r["hours"], r["no_factor_hours"]) for r in gap] == [
+        ("2023-01", pytest.approx(0.5827, rel=1e-12), 1, 0), ("2023-07", 0.0, 1, 1)]

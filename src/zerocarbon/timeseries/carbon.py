@@ -322,12 +322,18 @@ def carbon_query(hourly: pa.Table | Sequence[str], factors: pa.Table, series: pa
         series_ok = "f.series_applies AND s.value IS NOT NULL"
         ids = sorted({int(i) for i in f["meter_id"].to_pylist()})
 
+        def a(col: str) -> str:  # an attribute of the hour's factor row; without one, the meter's latest
+            return f"CASE WHEN f.meter_id IS NULL THEN m.{col} ELSE f.{col} END"
+
         def select(where: str, order: bool = True) -> str:
+            # m: one row per meter (a meter whose rows differ by period would otherwise repeat every hour)
             return f"""
-            WITH m AS (SELECT DISTINCT meter_id, category, scope, item, cost_centre, activity_unit FROM f)
-            SELECT h.meter_id, h.ts, h.ts_end, m.category::e_category AS category, m.scope::e_scope AS scope,
-                   m.item::e_item AS item, m.cost_centre::e_cost_centre AS cost_centre,
-                   h.value AS amount, h.value * f.to_activity AS activity, m.activity_unit::e_unit AS activity_unit,
+            WITH m AS (SELECT DISTINCT ON (meter_id) meter_id, category, scope, item, cost_centre, activity_unit
+                       FROM f ORDER BY meter_id, valid_to DESC)
+            SELECT h.meter_id, h.ts, h.ts_end, {a('category')}::e_category AS category, {a('scope')}::e_scope AS scope,
+                   {a('item')}::e_item AS item, {a('cost_centre')}::e_cost_centre AS cost_centre,
+                   h.value AS amount, h.value * f.to_activity AS activity,
+                   {a('activity_unit')}::e_unit AS activity_unit,
                    CASE WHEN {series_ok} THEN s.value ELSE f.factor END AS factor,
                    (CASE WHEN f.meter_id IS NULL THEN 'no factor'
                          WHEN {series_ok} THEN 'hourly'
