@@ -40,3 +40,15 @@ def test_the_table_shows_the_position(tmp_path: Path, monkeypatch: pytest.Monkey
     assert result.exit_code == 0, result.output
     for word in words:
         assert word in result.output, word
+
+
+def test_the_value_is_shown_rounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A value computed from the inventory (energy × 1000 ÷ output) carries 28 digits; the table shows it as the
+    reports do (2 places, half-up): 1820.1234567890123456789 → 1,820.12."""
+    path = tmp_path / "台账.yaml"
+    path.write_text(SAMPLE_EQUIPMENT.read_text(encoding="utf-8").replace(
+        "quota: []\n", QUOTA.replace('value: "1820"', 'value: "1820.1234567890123456789"')), encoding="utf-8")
+    monkeypatch.setattr(cli_efficiency.console, "width", 2000)
+    result = CliRunner().invoke(app, ["efficiency", "grade", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "1,820.12 kgce/t" in result.output and "1820.1234" not in result.output

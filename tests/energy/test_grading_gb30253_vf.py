@@ -110,3 +110,18 @@ def test_the_files_independently() -> None:
             cells.setdefault((r["rated_power_kw"], r["speed_column"]), []).append(D(r["min_efficiency_pct"]))
     assert len(cells) == 28 * 14 and all(g1 > g2 > g3 for g1, g2, g3 in cells.values())
     assert len(load_vf_table().rows) == 3 * 28 * 14
+
+
+def test_upgrade_to_grade1_uses_the_grade1_cell() -> None:
+    """A grade-2 converter-fed PMSM is costed against the grade-1 minimum of its cell (表8 R000319, 95.3 %), as a
+    line-start one is: 22 kW, η₀ = 95.2 %, β = 0.7, 5000 h → ΔE = 22 × 0.7 × (100/95.2 − 100/95.3) × 5000
+    = 77 000 × 10 / 9072.56 = 84.87 kWh/a."""
+    from zerocarbon.energy.savings import upgrade_to_grade1
+
+    device = vf(eta="95.2").model_copy(update={"load_factor": D("0.7"), "running_hours": D(5000)})
+    grade = grade_device(device)
+    assert (grade.outcome, grade.grade) == ("graded", 2)
+    saved = upgrade_to_grade1(device, grade, electricity_factor=D("0.5703"), tariff=D("0.7"),
+                              replacement_cost=D(20000), discount_rate=D("0.06"), lifetime_years=15)
+    assert saved.efficiency_grade1_pct == D("95.3") and saved.row_id == "GB30253-2024.T8.22kW.1200-1800rpm.g1"
+    assert saved.kwh_per_year.quantize(D("0.01")) == D("84.87")

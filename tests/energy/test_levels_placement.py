@@ -112,3 +112,34 @@ def test_origin_and_dict() -> None:
     own = position(FESI, D(1700)).to_dict()
     assert own["origin"] == "user-supplied" and own["document_en"] == own["document"] == "企业摘录 723号 硅铁"
     assert own["share_to_benchmark"] is None and own["gap_to_benchmark_tce"] is None
+
+
+def test_rounding_never_contradicts_the_position() -> None:
+    """A value a hair above a level: the sentence never shows a 0 gap, nor 100 % of the way before the benchmark.
+
+    x = 1770.004 (B = 1770, Z = 1850, 2000 t): 达到基准, gap to B 0.004 kgce/t (0.008 tce), share 79.996 / 80 =
+    99.995 % (half-up to one place would print 100 %); x = 1850.004: above Z by 0.004 kgce/t (0.008 tce).
+    """
+    near_b = position(FESI, D("1770.004"), unit="kgce/t", production=T)
+    zh, en = near_b.text("zh"), near_b.text("en")
+    assert near_b.key == "baseline" and "100%" not in zh and "100 %" not in en
+    assert "的 99.9%；距标杆 <0.01 kgce/t（0.01 tce）" in zh and "99.9 % of the way" in en
+    above_z = position(FESI, D("1850.004"), unit="kgce/t")
+    assert above_z.key == "below_baseline" and "超出 <0.01 kgce/t" in above_z.text("zh")
+    assert "by <0.01 kgce/t" in above_z.text("en")
+    # ordinary values keep the half-up display
+    assert "的 62.5%；距标杆 30 kgce/t" in position(FESI, D(1800), unit="kgce/t").text("zh")
+
+
+def test_refusals_of_non_finite_levels_and_negative_production() -> None:
+    with pytest.raises(InputError) as err:
+        position(BenchmarkLevels(D("NaN"), D(1850), "bad", "user-supplied"), D(1800))
+    assert err.value.field == "benchmark"
+    with pytest.raises(InputError):
+        position(BenchmarkLevels(D(1770), D("Infinity"), "bad", "user-supplied"), D(1800))
+    with pytest.raises(InputError) as err:
+        position(FESI, D(1800), unit="kgce/t", production=D(-2000))
+    assert err.value.field == "production"
+    with pytest.raises(InputError):
+        position(FESI, D(1800), unit="kgce/t", production=D("NaN"))
+    assert position(FESI, D(1800), unit="kgce/t", production=D(0)).gap_to_benchmark_tce == 0

@@ -100,3 +100,12 @@ def test_the_page_shows_each_position(client: TestClient, tmp_path: Path, lang: 
 def test_without_quota_rows_the_page_says_so(client: TestClient, tmp_path: Path) -> None:
     got = run_page(client, "en", answer(False), tmp_path)
     assert got["none"] is False and got["table"] == ""
+
+
+@pytest.mark.skipif(NODE is None, reason="node not installed (the browser tests of tests/e2e cover the page)")
+def test_the_value_is_shown_rounded(client: TestClient, tmp_path: Path) -> None:
+    """A value computed from the inventory carries 28 digits (1820.1234567890123456789 here): shown to 2 places."""
+    body = answer(True)
+    body["indicators"][0]["value"] = "1820.1234567890123456789"
+    got = run_page(client, "en", body, tmp_path)
+    assert "1820.1234" not in got["table"] and "820.12 kgce/t" in got["table"]

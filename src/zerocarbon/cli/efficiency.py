@@ -16,7 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from zerocarbon.errors import ZerocarbonError
-from zerocarbon.reports.efficiency import grade_text
+from zerocarbon.reports.efficiency import fmt, grade_text
 
 console = Console()
 err_console = Console(stderr=True)
@@ -136,7 +136,7 @@ def _indicators_table(diagnosis: Any, lang: str) -> None:
         p = d["position"]
         origin = "—" if p is None else f"{p['origin_zh' if zh else 'origin_en']} · " \
                                        f"{p['document'] if zh else p['document_en']}"
-        table.add_row(Text(name), f"{d['value']} {d['unit']}", Text(d["verdict_zh" if zh else "verdict_en"]),
+        table.add_row(Text(name), f"{fmt(d['value'])} {d['unit']}", Text(d["verdict_zh" if zh else "verdict_en"]),
                       Text(d["position_zh" if zh else "position_en"]), Text(origin))  # no markup in own text
     console.print(table)
 

@@ -20,7 +20,7 @@ and ``quota`` imports ``reference``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -227,10 +227,16 @@ ZERO = Decimal(0)
 HUNDRED = Decimal(100)
 
 
-def _show(value: Decimal, places: int = 2) -> str:
-    """A Decimal for a sentence: rounded half-up to ``places``, trailing zeros dropped (80, 0.01, 32.46)."""
-    text = f"{value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP):f}"
+def _show(value: Decimal, places: int = 2, rounding: str = ROUND_HALF_UP) -> str:
+    """A Decimal for a sentence: rounded (half-up unless told) to ``places``, trailing zeros dropped (80, 0.01)."""
+    text = f"{value.quantize(Decimal(1).scaleb(-places), rounding=rounding):f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _gap(value: Decimal) -> str:
+    """A gap for a sentence: as :func:`_show`, but a positive gap that rounds to 0 is ``<0.01``, never ``0``."""
+    text = _show(value)
+    return "<0.01" if value > 0 and text == "0" else text
 
 
 @dataclass(frozen=True)
@@ -284,7 +290,8 @@ class LevelPosition:
         """The position in one sentence in ``lang`` (``zh`` or ``en``), figures rounded for display only.
 
         Examples (硅铁 B = 1770, Z = 1850 kgce/t, 2000 t): x = 1820 → ``介于标杆与基准之间：已完成由基准 1850 至标杆
-        1770 的 37.5%；距标杆 50 kgce/t（100 tce）``.
+        1770 的 37.5%；距标杆 50 kgce/t（100 tce）``. The rounding never contradicts the position: a positive gap
+        that rounds to 0 reads ``<0.01``, and the share is not shown as 100 % before the benchmark is reached.
         """
         zh = lang == "zh"
         u = f" {self.unit}" if self.unit else ""
@@ -293,18 +300,20 @@ class LevelPosition:
         def tce(value: Decimal | None) -> str:
             if value is None:
                 return ""
-            return f"（{_show(value)} tce）" if zh else f" ({_show(value)} tce)"
+            return f"（{_gap(value)} tce）" if zh else f" ({_gap(value)} tce)"
 
-        gap_b = f"{_show(self.gap_to_benchmark)}{u}{tce(self.gap_to_benchmark_tce)}"
+        gap_b = f"{_gap(self.gap_to_benchmark)}{u}{tce(self.gap_to_benchmark_tce)}"
         if self.key == "benchmark":
             return f"达到标杆：不高于标杆 {b}{u}" if zh else f"benchmark reached: at or below the benchmark {b}{u}"
         if self.key == "baseline":
             share = "" if self.share_to_benchmark is None else _show(self.share_to_benchmark * HUNDRED, 1)
+            if share == "100" and self.share_to_benchmark is not None:  # x > B: not "100 %" before the benchmark
+                share = _show(self.share_to_benchmark * HUNDRED, 1, ROUND_DOWN)
             if zh:
                 return f"介于标杆与基准之间：已完成由基准 {z} 至标杆 {b} 的 {share}%；距标杆 {gap_b}"
             return (f"between the benchmark and the baseline: {share} % of the way from the baseline {z} to the "
                     f"benchmark {b}; {gap_b} to the benchmark")
-        gap_z = f"{_show(self.gap_to_baseline)}{u}{tce(self.gap_to_baseline_tce)}"
+        gap_z = f"{_gap(self.gap_to_baseline)}{u}{tce(self.gap_to_baseline_tce)}"
         if zh:
             return f"未达基准：高于基准 {z}{u}，超出 {gap_z}；距标杆 {gap_b}；{self.action_zh}"
         return (f"below the baseline: above the baseline {z}{u} by {gap_z}; {gap_b} to the benchmark; "
@@ -366,14 +375,21 @@ def position(levels: BenchmarkLevels, value: Decimal, *, unit: str = "", product
     Raises
     ------
     InputError
-        The value is not a finite Decimal, or the benchmark exceeds the baseline (lower is better: the levels are
-        refused, never swapped).
+        The value or a level is not a finite Decimal, the production is negative, or the benchmark exceeds the
+        baseline (lower is better: the levels are refused, never swapped).
     """
     if not isinstance(value, Decimal):
         raise InputError("单位产品能耗须为十进制数", "the unit-product energy must be a Decimal", field="value")
     if not value.is_finite():
         raise InputError(f"单位产品能耗须为有限数值，实际为 {value}",
                          f"the unit-product energy must be a finite number (got {value})", field="value")
+    if not (levels.benchmark.is_finite() and levels.baseline.is_finite()):
+        raise InputError(f"标杆水平与基准水平须为有限数值，实际为 {levels.benchmark} / {levels.baseline}",
+                         f"the benchmark and baseline must be finite numbers (got {levels.benchmark} / "
+                         f"{levels.baseline})", field="benchmark")
+    if production is not None and (not production.is_finite() or production < 0):
+        raise InputError(f"产量须为非负有限数值，实际为 {production}",
+                         f"the production must be a finite number ≥ 0 (got {production})", field="production")
     if levels.benchmark > levels.baseline:
         raise InputError(f"标杆水平 {levels.benchmark} 不能高于基准水平 {levels.baseline}（能耗越低越好）",
                          f"the benchmark {levels.benchmark} cannot exceed the baseline {levels.baseline} (lower energy "

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from zerocarbon.energy.equipment import Equipment, GradeResult
+from zerocarbon.energy.pmsm_vf import VfRow
 from zerocarbon.errors import InputError
 
 HUNDRED = Decimal(100)
@@ -205,6 +206,8 @@ def upgrade_to_grade1(device: Equipment, grade: GradeResult, *, electricity_fact
         The device was not graded against a table row, or an input is missing.
     """
     eta1 = grade.threshold(1)
+    if eta1 is None:  # a converter-fed PMSM's cell (GB 30253-2024 表8) is not a MotorRow
+        eta1 = next((r.min_efficiency_pct for r in grade.rows if isinstance(r, VfRow) and r.grade == 1), None)
     if eta1 is None:
         raise InputError(f"设备 {device.code} 没有可用的表格行（{grade.outcome}）",
                          f"device {device.code} has no table row to compare with ({grade.outcome})")

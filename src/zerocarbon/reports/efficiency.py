@@ -58,8 +58,11 @@ L: dict[str, tuple[str, str]] = {
     "export": ("输出 tce", "Exported tce"), "estimated": ("含估计值 tce", "Through estimates tce"),
     "closure": ("平衡差 tce", "Closure tce"), "flow_from": ("从", "From"), "flow_to": ("到", "To"),
     "carrier": ("能源品种", "Carrier"), "basis": ("依据", "Basis"), "status": ("状态", "Status"),
-    "no_indicators": ("台账未列限额指标：单位产品能耗未评级。", "No quota indicator in the register: unit-product "
-                      "energy not graded."),
+    "no_indicators": ("台账未列限额指标：单位产品能耗未评级，也未与标杆/基准水平对标（须在台账“限额指标”表列出产品的"
+                      "限额标准与指标）。",
+                      "No quota indicator in the register: unit-product energy not graded and not placed against the "
+                      "benchmark/baseline levels (list the product's quota standard and indicator in the register's "
+                      "quota sheet)."),
     "synthetic": ("合成示例数据，非真实企业。", "Synthetic sample data, not a real company."),
     "unverified": ("标准数据多为单一来源转录（unverified），见 docs/efficiency-reference.md。",
                    "Most standard rows are single-source transcriptions (unverified); "

@@ -124,3 +124,30 @@ def test_workbook_sheet(doc: dict[str, Any], tmp_path: Path) -> None:
         assert len(rows) == 3 and str(rows[0][7]).startswith(word)
         assert rows[0][6] == "1770 / 1850 kgce/t" and rows[0][9] == 100.0
         assert rows[2][6] is None and rows[2][7] == NO_LEVELS[0 if lang == "zh" else 1]
+
+
+def test_the_sample_factory_says_why_no_position(tmp_path: Path) -> None:
+    """The sample register lists no quota row (no shipped quota standard covers battery packs): the report says that
+    nothing was graded nor placed against the benchmark and baseline levels, and where the rows would go."""
+    doc = diagnose(load_register(SAMPLE_EQUIPMENT), year=2023).to_dict()
+    assert doc["indicators"] == []
+    zh = render_efficiency_html(doc, tmp_path, "zh").read_text(encoding="utf-8")
+    en = render_efficiency_html(doc, tmp_path, "en").read_text(encoding="utf-8")
+    assert 'data-testid="eff-levels"' not in zh and str(escape(L["no_indicators"][1])) in en
+    assert "未与标杆/基准水平对标" in zh and "“限额指标”" in zh
+    assert "not placed against the benchmark/baseline levels" in en and "quota sheet)" in en
+
+
+def test_benchmark_verdict_in_each_language(tmp_path: Path) -> None:
+    """达到标杆 names the document that sets the benchmark (x = 1760 ≤ B = 1770): full-width brackets in zh, ASCII
+    ones in en, where the factory's own Chinese text is a quote and the page stays English."""
+    from tests.reports.test_language import problems, visible
+
+    register = load_register(SAMPLE_EQUIPMENT)
+    d = diagnose(register.model_copy(update={"quota": (row("1760", **OWN),)}), year=2023).to_dict()
+    ind = d["indicators"][0]
+    assert ind["verdict_zh"] == f"达到标杆（{SOURCE}）" and ind["verdict_en"] == f"benchmark ({SOURCE})"
+    en = render_efficiency_html(d, tmp_path, "en").read_text(encoding="utf-8")
+    own = {x["name"] for x in d["devices"]} | {d["factory"]["name_zh"], "硅铁", SOURCE}
+    found = problems(visible(en, "en").texts, "en", own)
+    assert not found, "\n".join(found)

@@ -52,7 +52,7 @@ class IndicatorResult:
             out.update({
                 "name_zh": ind.name_zh, "name_en": ind.name_en, "unit": ind.unit, "value": str(v.value),
                 "limits": {str(g): str(v.limits[g]) if g in v.limits else "—" for g in (1, 2, 3)}, "grade": v.grade,
-                "verdict_zh": _with_document(v.verdict_zh, v), "verdict_en": _with_document(v.verdict_en, v),
+                "verdict_zh": _with_document(v.verdict_zh, v), "verdict_en": _with_document(v.verdict_en, v, "en"),
                 "missing_grades": list(v.missing_grades), "missing_note_zh": v.missing_note_zh,
                 "missing_note_en": v.missing_note_en,
                 "gap_to_grade1": None if v.gap_to_grade1 is None else str(v.gap_to_grade1),
@@ -76,14 +76,17 @@ class IndicatorResult:
         return out
 
 
-def _with_document(verdict: str, v: QuotaVerdict) -> str:
-    """达到标杆 states the document that sets the benchmark: ``达到标杆（《…》（发改产业〔2023〕723号） …）``.
+def _with_document(verdict: str, v: QuotaVerdict, lang: str = "zh") -> str:
+    """达到标杆 states the document that sets the benchmark: ``达到标杆（《…》（发改产业〔2023〕723号） …）``; in
+    English ``benchmark (…)`` with the document's English text when there is one (ASCII brackets: English text).
 
-    The document is ``BenchmarkLevels.document`` up to its first ``；`` (where it was read follows in
-    ``levels_source``).
+    The document is ``BenchmarkLevels.document`` (``document_en``) up to its first ``；`` (``; ``) (where it was read
+    follows in ``levels_source``).
     """
     if v.levels is None or v.verdict_en != "benchmark":
         return verdict
+    if lang == "en":
+        return f"{verdict} ({(v.levels.document_en or v.levels.document).split('；', 1)[0].split('; ', 1)[0]})"
     return f"{verdict}（{v.levels.document.split('；', 1)[0]}）"
 
 
