@@ -23,12 +23,10 @@ import json
 import os
 import shutil
 import uuid
-from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
 import duckdb
-import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -44,8 +42,6 @@ from zerocarbon.timeseries.columns import transpose
 COMPLETE = "COMPLETE.json"
 #: Rows per part when a batch is re-exported from SQLite (the export holds one such block at a time).
 EXPORT_ROWS = 250_000
-#: Time one row group of a part spans at most [s]: 30 days, counted from the epoch (:func:`write_by_time`).
-ROW_GROUP_SECONDS = 30 * 86_400
 
 
 def cache_dir(url: str | None = None) -> Path | None:
@@ -79,26 +75,8 @@ def write_part(batch_id: int, rows: pa.Table, url: str | None = None) -> None:
     (folder / COMPLETE).unlink(missing_ok=True)
     final = folder / f"part-{uuid.uuid4().hex}.parquet"
     tmp = final.with_suffix(".tmp")
-    write_by_time(rows.select(READING_SCHEMA.names).cast(READING_SCHEMA), tmp)
+    pq.write_table(rows.select(READING_SCHEMA.names).cast(READING_SCHEMA), tmp, compression="zstd")
     os.replace(tmp, final)
-
-
-def write_by_time(table: pa.Table, path: Path) -> None:
-    """Write readings as Parquet (zstd) with one row group per :data:`ROW_GROUP_SECONDS` of time, each ordered by
-    meter and time: a read of a few days (a new day's batch rescanning its days) skips the row groups of the
-    other months by their ts statistics instead of reading every reading's ts. A part within one block (a
-    day's batch) is one row group, as it was."""
-    ts = table["ts"].to_numpy()
-    blocks = ts // ROW_GROUP_SECONDS
-    if table.num_rows == 0 or blocks.min() == blocks.max():
-        pq.write_table(table, path, compression="zstd")
-        return
-    order = np.lexsort((ts, table["meter_id"].to_numpy(), blocks))
-    table, blocks = table.take(pa.array(order)), blocks[order]
-    cuts = [0, *(np.flatnonzero(np.diff(blocks)) + 1).tolist(), table.num_rows]
-    with pq.ParquetWriter(path, table.schema, compression="zstd") as writer:
-        for lo, hi in pairwise(cuts):
-            writer.write_table(table.slice(lo, hi - lo), row_group_size=hi - lo)
 
 
 def _sqlite_rows(sql: str, url: str, with_revision: bool = False) -> pa.Table:
