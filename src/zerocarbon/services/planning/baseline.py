@@ -87,7 +87,7 @@ def tariff_of(a: Assumptions) -> TouTariff:
         raise exc.with_location(file=str(a.path)) from None
 
 
-def _factor(inv: Inventory, view: str) -> tuple[float, str, bool, bool]:
+def grid_factor(inv: Inventory, view: str) -> tuple[float, str, bool, bool]:
     """Grid factor [tCO2/MWh] and source of the view; whether green power and certificates are credited."""
     grid = [r for r in inv.lines if r.category is Category.ELECTRICITY_PURCHASED
             and r.line.electricity_kind not in ("green_power", "direct_line") and view in r.figures]
@@ -130,7 +130,7 @@ def build_baseline(inv: Inventory, year: int, a: Assumptions, index: pd.Datetime
     view = a.view
     # the inventory's own total: biomass CO2 is a memo item, in no total (accounting.inventory)
     total = float(sum((r.emissions(view) for r in inv.lines if not r.biomass), Decimal(0)))
-    ef, ef_source, credits_green, credits_certs = _factor(inv, view)
+    ef, ef_source, credits_green, credits_certs = grid_factor(inv, view)
     consumption: list[tuple[str, float]] = []
     grid_kwh = green_kwh = pv_kwh = export_kwh = 0.0
     for r in inv.lines:

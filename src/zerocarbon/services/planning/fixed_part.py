@@ -40,8 +40,7 @@ from zerocarbon.energy.uses import ELECTRICITY_CATEGORIES, line_energy_use
 from zerocarbon.errors import ZerocarbonError
 from zerocarbon.model.inventory_input import Category
 from zerocarbon.renewables.intensity import EnergyBasis, FixedPart
-from zerocarbon.services.planning.baseline import _factor as grid_factor
-from zerocarbon.services.planning.baseline import modelled_lines
+from zerocarbon.services.planning.baseline import grid_factor, modelled_lines
 from zerocarbon.units import conversion_factor
 
 ZERO = Decimal(0)
