@@ -210,6 +210,15 @@ def ingest_mqtt_cmd(
     console.print_json(data=asdict(stats))
 
 
+#: The filters of the hourly carbon commands: meters, local months and the grid-intensity series.
+MeterOpt = Annotated[list[str] | None, typer.Option("--meter", help="只含这些计量表（可重复）/ only these meters "
+                                                                   "(repeat)")]
+MonthOpt = Annotated[list[int] | None, typer.Option("--month", help="只含这些月份 1–12（可重复）/ only these "
+                                                                    "months 1–12 (repeat)")]
+SeriesOpt = Annotated[str | None, typer.Option("--series", help="库中的小时电网排放因子序列 / a stored hourly "
+                                                                "grid-intensity series")]
+
+
 @readings_app.command("hourly-carbon", help="导出全年逐时碳排放（每表每小时，流式写出，内存有界）/ write a "
                                             "year's hourly carbon per meter and hour, streamed in bounded memory.")
 def readings_hourly_carbon(
@@ -218,12 +227,7 @@ def readings_hourly_carbon(
     out: Annotated[Path, typer.Option("--out", help=".csv（UTF-8 带 BOM，含方法说明）、.ndjson 或 .parquet；"
                                                     "- 为标准输出 CSV / .csv (UTF-8 with BOM, method block), .ndjson "
                                                     "or .parquet; - for CSV on stdout")],
-    meter: Annotated[list[str] | None, typer.Option("--meter", help="只导出这些计量表（可重复）/ only these meters "
-                                                                    "(repeat)")] = None,
-    month: Annotated[list[int] | None, typer.Option("--month", help="只导出这些月份 1–12（可重复）/ only these "
-                                                                    "months 1–12 (repeat)")] = None,
-    series: Annotated[str | None, typer.Option("--series", help="库中的小时电网排放因子序列 / a stored hourly "
-                                                                "grid-intensity series")] = None,
+    meter: MeterOpt = None, month: MonthOpt = None, series: SeriesOpt = None,
     lang: Lang = "zh",
     db: Db = None,
 ) -> None:
@@ -266,12 +270,7 @@ def readings_hourly_totals(
                   ] = "month,cost_centre",
     out: Annotated[Path | None, typer.Option("--out", help=".xlsx 或 .csv（UTF-8 带 BOM）；不给则在终端显示 / "
                                                            ".xlsx or .csv (UTF-8 with BOM); none: shown here")] = None,
-    meter: Annotated[list[str] | None, typer.Option("--meter", help="只计这些计量表（可重复）/ only these meters "
-                                                                    "(repeat)")] = None,
-    month: Annotated[list[int] | None, typer.Option("--month", help="只计这些月份 1–12（可重复）/ only these "
-                                                                    "months 1–12 (repeat)")] = None,
-    series: Annotated[str | None, typer.Option("--series", help="库中的小时电网排放因子序列 / a stored hourly "
-                                                                "grid-intensity series")] = None,
+    meter: MeterOpt = None, month: MonthOpt = None, series: SeriesOpt = None,
     lang: Lang = "zh",
     db: Db = None,
 ) -> None:

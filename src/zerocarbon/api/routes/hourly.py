@@ -67,6 +67,12 @@ class HourlyCarbonPublic(BaseModel):
 
 
 Format = Literal["json", "csv", "ndjson", "parquet"]
+#: The filters both endpoints take: meters, local months, the grid-intensity series and the gap estimate.
+MeterQ = Annotated[list[str] | None, Query(max_length=200, description="meter codes (repeat)")]
+MonthQ = Annotated[list[int] | None, Query(max_length=12, description="local months 1–12 (repeat)")]
+SeriesQ = Annotated[str | None, Query(max_length=200, description="a stored hourly grid-intensity series replacing "
+                                                                  "the annual grid factor")]
+EstimateQ = Annotated[Literal["linear", "profile", "none"], Query(description="how gaps in counters are filled")]
 
 
 @router.get("/{factory_id}/hourly-carbon/{year}", response_model=HourlyCarbonPublic,
@@ -80,12 +86,7 @@ def get_hourly_carbon(
         format: Annotated[Format, Query(description="json (at most 50,000 rows) or a streamed download")] = "json",
         lang: Annotated[Literal["zh", "en"] | None,
                         Query(description="language of the CSV headers; default Accept-Language")] = None,
-        meter: Annotated[list[str] | None, Query(max_length=200, description="meter codes (repeat)")] = None,
-        month: Annotated[list[int] | None, Query(max_length=12, description="local months 1–12 (repeat)")] = None,
-        series: Annotated[str | None, Query(max_length=200, description="a stored hourly grid-intensity series "
-                                                                        "replacing the annual grid factor")] = None,
-        estimate: Annotated[Literal["linear", "profile", "none"],
-                            Query(description="how gaps in counters are filled")] = "linear",
+        meter: MeterQ = None, month: MonthQ = None, series: SeriesQ = None, estimate: EstimateQ = "linear",
 ) -> Any:
     code: hx.Lang = "en" if (lang or request_lang(request)) == "en" else "zh"
     export = hx.hourly_export(factory_id, year, url, meters=meter, months=month, series=series,
@@ -166,12 +167,7 @@ def get_hourly_carbon_totals(
         format: Annotated[Literal["json", "csv", "xlsx"], Query(description="json, or a download for Excel")] = "json",
         lang: Annotated[Literal["zh", "en"] | None,
                         Query(description="language of the headers; default Accept-Language")] = None,
-        meter: Annotated[list[str] | None, Query(max_length=200, description="meter codes (repeat)")] = None,
-        month: Annotated[list[int] | None, Query(max_length=12, description="local months 1–12 (repeat)")] = None,
-        series: Annotated[str | None, Query(max_length=200, description="a stored hourly grid-intensity series "
-                                                                        "replacing the annual grid factor")] = None,
-        estimate: Annotated[Literal["linear", "profile", "none"],
-                            Query(description="how gaps in counters are filled")] = "linear",
+        meter: MeterQ = None, month: MonthQ = None, series: SeriesQ = None, estimate: EstimateQ = "linear",
 ) -> Any:
     code: hx.Lang = "en" if (lang or request_lang(request)) == "en" else "zh"
     totals = ht.hourly_totals(factory_id, year, url, by=ht.parse_by(by), meters=meter, months=month, series=series,
