@@ -129,8 +129,9 @@ PAGE_MESSAGES: dict[str, dict[str, str]] = {
     "pl.capacity_cost": {"zh": "年化容量成本（元/年）", "en": "Annualised capacity cost (CNY/a)"},
     "pl.intensity_target": {"zh": "单位能耗碳排放目标（tCO2/tce，≤）",
                             "en": "Zero-carbon intensity target (tCO2/tce, ≤)"},
-    "pl.energy_tce": {"zh": "配置方案能源消费量（tce，等价值）", "en": "Energy of the sized system (tce, equal value)"},
-    "pl.intensity": {"zh": "配置方案单位能耗碳排放（tCO2/tce）", "en": "Zero-carbon intensity of the sized system "
+    "pl.energy_tce": {"zh": "配置方案下的能源消费量（tce，等价值）",
+                      "en": "Energy under the sized plan (tce, equal value)"},
+    "pl.intensity": {"zh": "配置方案下的单位能耗碳排放（tCO2/tce）", "en": "Zero-carbon intensity under the sized plan "
                                                                 "(tCO2/tce)"},
     "pl.energy_basis": {"zh": "折标准煤系数：", "en": "Standard-coal coefficients:"},
     "pl.residual_label": {"zh": "剩余排放", "en": "residual"},

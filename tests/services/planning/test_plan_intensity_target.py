@@ -128,14 +128,14 @@ def test_outputs_show_the_target_the_result_and_the_basis(case: tuple[dict[str, 
     paths = write_plan(plan, tmp_path)
     zh = (tmp_path / "planning_report.zh-CN.html").read_text(encoding="utf-8")
     en = (tmp_path / "planning_report.en.html").read_text(encoding="utf-8")
-    assert "单位能耗碳排放 ≤ tCO2/tce" in zh and "配置方案能源消费量" in zh and "test-only coefficient" in zh
+    assert "单位能耗碳排放 ≤ tCO2/tce" in zh and "配置方案下的能源消费量" in zh and "test-only coefficient" in zh
     assert "Zero-carbon intensity ≤ tCO2/tce" in en and "1.3000" in en and "0.122988" in en
     assert '"energy_tce"' in (tmp_path / "planning.json").read_text(encoding="utf-8")
     assert "单位能耗碳排放口径: 工厂口径" in zh and "Scope of the zero-carbon intensity: factory scope" in en
     assert "E_fixed" in en and "JS-LIB-PACK-01 2023, view gbt32150" in en and "zero_carbon" in zh
     wb = load_workbook(next(p for p in paths if p.suffix == ".xlsx"))
     rows = {r[0]: r[1] for r in wb["配置 Sizing"].iter_rows(min_row=2, values_only=True)}
-    assert rows["配置方案单位能耗碳排放 tCO2/tce"] == pytest.approx(1.3, rel=1e-7)
+    assert rows["配置方案下的单位能耗碳排放 tCO2/tce"] == pytest.approx(1.3, rel=1e-7)
     assert "test-only coefficient" in rows["折标准煤系数（电力等价值、天然气）"]
     assert "工厂口径" in rows["单位能耗碳排放口径"] and "factory scope" in rows["单位能耗碳排放口径"]
     view = plan_view(plan, {"planning": "factory.planning.yaml", "equipment": None})["sizing"]
