@@ -40,7 +40,7 @@ from zerocarbon.timeseries.intervals import Estimate
 from zerocarbon.timeseries.months import month_starts
 
 __all__ = ["COLUMNS", "SCHEMA", "HourlyExport", "Lang", "Prepared", "csv_chunks", "header_lines", "hourly_export",
-           "json_value", "method_header", "ndjson_chunks", "parquet_chunks", "prepare"]
+           "json_value", "method_header", "ndjson_chunks", "parquet_chunks", "prepare", "text_safe"]
 
 Lang = Literal["zh", "en"]
 
@@ -126,6 +126,10 @@ class Prepared:
     months: list[int] | None
     method: dict[str, Any]
 
+    def meter_codes(self) -> pa.Array:
+        """The factory's meter codes, in the order of its ``meters["meter_id"]``."""
+        return pa.array([str(c) for c in self.factory.meters["code"].to_pylist()], pa.string())
+
 
 def prepare(factory_id: str, year: int, url: str | None = None, *, meters: Sequence[str] | None = None,
             months: Sequence[int] | None = None, series: str | None = None, estimate: Estimate | None = "linear",
@@ -204,7 +208,7 @@ def hourly_export(factory_id: str, year: int, url: str | None = None, *, meters:
     batches = tc.hourly_carbon_batches(p.hours, p.factors, p.series, windows=p.windows, batch_rows=batch_rows,
                                        rows_per_query=rows_per_query)
     meter_ids = fm.meters["meter_id"].combine_chunks()
-    meter_codes = pa.array([str(c) for c in fm.meters["code"].to_pylist()], pa.string())
+    meter_codes = p.meter_codes()
     meter_units = fm.meters["energy_unit"].combine_chunks().cast(pa.string())
     out: Generator[pa.RecordBatch, None, None] = (_display(b, meter_ids, meter_codes, meter_units, fm.timezone)
                                                   for b in batches)
@@ -307,7 +311,14 @@ def csv_chunks(export: HourlyExport, lang: Lang = "zh", *, bom: bool = True,
 
 
 #: A text cell a spreadsheet would read as a formula starts with one of these (OWASP "CSV Injection").
-_FORMULA_START = r"^[=+\-@\t\r]"
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: the same characters as the engine's pattern (``-`` escaped inside the class)
+_FORMULA_START = "^[" + "".join("\\" + c if c in "-\\]^" else c for c in FORMULA_START) + "]"
+
+
+def text_safe(value: Any) -> Any:
+    """A cell's value as a spreadsheet should get it: a text starting like a formula prefixed by ``'``."""
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_START) else value
 
 
 def _text_safe(batch: pa.RecordBatch) -> pa.RecordBatch:

@@ -23,7 +23,7 @@ import pyarrow.compute as pc
 
 from zerocarbon.errors import InputError
 from zerocarbon.factors import FactorLibrary
-from zerocarbon.services.metering.hourly_export import Lang, header_lines, prepare
+from zerocarbon.services.metering.hourly_export import Lang, header_lines, prepare, text_safe
 from zerocarbon.timeseries.carbon_totals import KEYS, hourly_carbon_totals
 from zerocarbon.timeseries.intervals import Estimate
 
@@ -63,7 +63,7 @@ class HourlyTotals:
         return f"{self.factory_id}-hourly-carbon-{self.year}-by-{'-'.join(self.by) or 'total'}.{ext}"
 
     def rows(self) -> list[dict[str, Any]]:
-        return [{k: v for k, v in r.items()} for r in self.table.to_pylist()]
+        return list(self.table.to_pylist())
 
 
 def parse_by(text: str | Sequence[str] | None) -> tuple[str, ...]:
@@ -95,8 +95,7 @@ def hourly_totals(factory_id: str, year: int, url: str | None = None, *, by: Seq
     for name, key in zip(names, keys, strict=True):
         if key == "meter_id":
             ids = p.factory.meters["meter_id"].combine_chunks()
-            codes = pa.array([str(c) for c in p.factory.meters["code"].to_pylist()], pa.string())
-            cols[name] = pc.take(codes, pc.index_in(raw[key], value_set=ids))
+            cols[name] = pc.take(p.meter_codes(), pc.index_in(raw[key], value_set=ids))
         else:
             cols[name] = raw[key]
     for name in TOTALS:
@@ -127,9 +126,7 @@ def _columns(t: HourlyTotals, lang: Lang) -> list[tuple[str, str]]:
 def _cell(v: Any, lang: Lang) -> Any:
     if isinstance(v, bool):
         return ("是" if v else "否") if lang == "zh" else ("yes" if v else "no")
-    if isinstance(v, str) and v[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + v  # a text cell a spreadsheet would run as a formula (OWASP "CSV Injection")
-    return v
+    return text_safe(v)
 
 
 def totals_csv(t: HourlyTotals, lang: Lang = "zh") -> bytes:
