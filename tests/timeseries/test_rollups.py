@@ -56,6 +56,28 @@ def test_china_local_day_boundary() -> None:
     assert [(d["period"], d["value"]) for d in utc_days] == [("2022-12-31", 7.0)]
 
 
+@pytest.mark.parametrize("freq", ["hour", "day", "month"])
+def test_a_rollup_told_its_window_equals_one_that_finds_it(freq: str) -> None:
+    """``within`` (the rows' window, known to a scan) maps the same hours as a pass over the rows would,
+    for a window wider than the rows and one that starts and ends inside an hour."""
+    from zerocarbon.duck import connection
+    from zerocarbon.timeseries.rollups import rollup_time_in
+
+    v = _values([(1, T - Q, 1.0), (1, T, 2.0), (2, T + 40 * 86_400 + Q, 4.0), (2, T + 40 * 86_400 + 2 * Q, 8.0)])
+    con = connection()
+    try:
+        con.register("v", v)
+        found = rollup_time_in(con, "v", v.column_names, freq)  # type: ignore[arg-type]
+        for window in ((T - 86_400 * 3, T + 86_400 * 60), (T - Q, T + 40 * 86_400 + 3 * Q)):
+            told = rollup_time_in(con, "v", v.column_names, freq, within=window)  # type: ignore[arg-type]
+            assert told.equals(found)
+        con.register("none", v.slice(0, 0))
+        for window in ((T, T), (T, T + 86_400)):  # an empty window, and no rows in a window
+            assert rollup_time_in(con, "none", v.column_names, freq, within=window).num_rows == 0  # type: ignore[arg-type]
+    finally:
+        con.close()
+
+
 def test_counts_nulls_and_estimates_travel_up() -> None:
     v = _values([(1, T, 1.0), (1, T + Q, None), (1, T + 2 * Q, 3.0)], flags=[0, 64, FLAG_ESTIMATED])
     hour = rollup_time(v, "hour").to_pylist()[0]

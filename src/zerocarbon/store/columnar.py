@@ -19,9 +19,11 @@ PostgreSQL needs none of this: its rows come out as Arrow through ADBC (binary C
 
 from __future__ import annotations
 
+import bisect
 import json
 import os
 import shutil
+import threading
 import uuid
 from pathlib import Path
 from typing import Any
@@ -152,6 +154,58 @@ def sync(url: str | None = None) -> list[int]:
     return closed
 
 
+#: The meters and times each part holds (its Parquet statistics), by path: parts are written once under
+#: unique names and never changed (a re-export writes new names), so what was read once stays true.
+_RANGES: dict[str, tuple[int, int, int, int] | None] = {}
+_RANGES_LOCK = threading.Lock()
+
+
+def part_range(path: str) -> tuple[int, int, int, int] | None:
+    """(first meter, last meter, first ts, last ts) of a part from its Parquet statistics, or None when
+    a row group has none (the part is then read whatever the filter)."""
+    with _RANGES_LOCK:
+        if path in _RANGES:
+            return _RANGES[path]
+    meta = pq.read_metadata(path)
+    names = meta.schema.names
+    lo_m = hi_m = lo_t = hi_t = None
+    found: tuple[int, int, int, int] | None = None
+    for g in range(meta.num_row_groups):
+        group = meta.row_group(g)
+        m, t = group.column(names.index("meter_id")).statistics, group.column(names.index("ts")).statistics
+        if m is None or t is None or not m.has_min_max or not t.has_min_max:
+            break
+        lo_m = m.min if lo_m is None else min(lo_m, m.min)
+        hi_m = m.max if hi_m is None else max(hi_m, m.max)
+        lo_t = t.min if lo_t is None else min(lo_t, t.min)
+        hi_t = t.max if hi_t is None else max(hi_t, t.max)
+    else:
+        if lo_m is not None and hi_m is not None and lo_t is not None and hi_t is not None:
+            found = (int(lo_m), int(hi_m), int(lo_t), int(hi_t))
+    with _RANGES_LOCK:
+        _RANGES[path] = found
+    return found
+
+
+def overlapping(files: list[str], meter_ids: list[int] | None, start: int | None, end: int | None) -> list[str]:
+    """The parts of ``files`` that may hold readings of ``meter_ids`` in [start, end) (by their statistics):
+    DuckDB would skip the others by the same statistics, after opening each one."""
+    ids = sorted(meter_ids) if meter_ids is not None else None
+    out = []
+    for f in files:
+        span = part_range(f)
+        if span is not None:
+            lo_m, hi_m, lo_t, hi_t = span
+            if ids is not None:
+                i = bisect.bisect_left(ids, lo_m)
+                if i == len(ids) or ids[i] > hi_m:
+                    continue
+            if (start is not None and hi_t < start) or (end is not None and lo_t >= end):
+                continue
+        out.append(f)
+    return out
+
+
 def register_current(con: duckdb.DuckDBPyConnection, name: str, meter_ids: list[int] | None,
                      start: int | None, end: int | None, url: str | None = None) -> None:
     """Define view ``name`` in ``con``: current readings (meter_id, ts, value, flags) of an SQLite store.
@@ -173,6 +227,7 @@ def register_current(con: duckdb.DuckDBPyConnection, name: str, meter_ids: list[
     live = uncached.filter(pc.invert(is_fix)).drop_columns(["revision"])
     fixes = uncached.filter(is_fix).select(["meter_id", "ts", "value", "revision"])
     files = [str(p) for b in closed for p in sorted(_batch_dir(root, b).glob("part-*.parquet"))] if root else []
+    files = overlapping(files, meter_ids, start, end)
     con.register(f"{name}_live", live)
     con.register(f"{name}_fixes", fixes)
     cached = f"SELECT meter_id, ts, value, flags FROM read_parquet({files!r}) WHERE {cond}" if files else \

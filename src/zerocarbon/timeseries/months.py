@@ -180,7 +180,8 @@ def scan_pieces(fm: FactoryMeters, year: int, view: ReadingsView, *, estimate: E
             kept.append(inputs_of(con, [i for i in ids if i in needed]))
 
         scan_chunks(fm, view, start=start, end=end, read=read, estimate=estimate, power_as_energy=power_as_energy,
-                    on_chunk=on_chunk, meter_ids=sorted((real | needed) - virtual), progress=progress)
+                    on_chunk=on_chunk, meter_ids=sorted((real | needed) - virtual), progress=progress,
+                    materialise=daily or hourly)
         if wanted_virtual:
             base = pa.concat_tables(kept) if kept else INTERVAL_SCHEMA.empty_table().select(BASE_COLUMNS)
             values = evaluate_virtual(base, fm.meters, fm.nodes).values

@@ -116,14 +116,14 @@ def _aggregates(cols: set[str], quantity: Quantity) -> dict[str, str]:
 
 def rollup_time_in(con: duckdb.DuckDBPyConnection, source: str, columns: list[str] | set[str], freq: Freq, *,
                    tz: str = "Asia/Shanghai", quantity: Quantity = "energy",
-                   by: tuple[str, ...] = ("meter_id",)) -> pa.Table:
+                   by: tuple[str, ...] = ("meter_id",), within: tuple[int, int] | None = None) -> pa.Table:
     """:func:`rollup_time` of the relation ``source`` (with ``columns``) of the DuckDB connection ``con``.
 
     The one definition of a time roll-up: :func:`rollup_time` runs it on an Arrow table, the metered
     year's scan on intervals that never leave the engine (:func:`rolled_up`, also to write the rows
     to files without fetching them).
     """
-    with rolled_up(con, source, columns, freq, tz=tz, quantity=quantity, by=by) as sql:
+    with rolled_up(con, source, columns, freq, tz=tz, quantity=quantity, by=by, within=within) as sql:
         out = fetch(con, sql)
     return out.set_column(out.schema.get_field_index("value_exact"), "value_exact",
                           out["value_exact"].cast(EXACT_TYPE))
@@ -132,11 +132,16 @@ def rollup_time_in(con: duckdb.DuckDBPyConnection, source: str, columns: list[st
 @contextmanager
 def rolled_up(con: duckdb.DuckDBPyConnection, source: str, columns: list[str] | set[str], freq: Freq, *,
               tz: str = "Asia/Shanghai", quantity: Quantity = "energy",
-              by: tuple[str, ...] = ("meter_id",), ordered: bool = True) -> Iterator[str]:
+              by: tuple[str, ...] = ("meter_id",), ordered: bool = True,
+              within: tuple[int, int] | None = None) -> Iterator[str]:
     """The roll-up of ``source`` in ``con`` as the text of a SELECT (``ordered``: by ``by`` and period), valid
     inside the ``with`` block (its temporary tables are dropped after). Rows are grouped by an integer
     period start (each local hour of the input mapped once to its period), labels are joined to the
-    groups. Raises when an input row runs past the end of its period."""
+    groups. Raises when an input row runs past the end of its period.
+
+    ``within = (start, end)`` [s, UTC] says that every row's ts lies in [start, end) (the caller filtered
+    them so, e.g. the intervals of a scan's window): the hours are mapped from it instead of from a pass
+    over ``source`` for its first and last ts (a pass that recomputes ``source`` when it is a view)."""
     if freq not in _LABEL:
         raise ValueError(f"freq must be 'hour', 'day' or 'month', not {freq!r}")
     if quantity not in ("energy", "power"):
@@ -149,10 +154,15 @@ def rolled_up(con: duckdb.DuckDBPyConnection, source: str, columns: list[str] | 
     tzq = tz.replace("'", "''")
     local = f"timezone('{tzq}', to_timestamp(h))"
     tag = f"_zc_{uuid.uuid4().hex[:12]}"
+    if within is None:
+        span = f"SELECT min(ts - ts % 3600) AS lo, max(ts - ts % 3600) AS hi FROM {source}"
+    else:
+        lo, hi = int(within[0]), int(within[1]) - 1
+        span = f"SELECT {lo - lo % 3600} AS lo, {hi - hi % 3600} AS hi WHERE {hi} >= {lo}"
     try:
         con.execute(f"""
             CREATE TEMP TABLE {tag}_p AS
-            WITH span AS (SELECT min(ts - ts % 3600) AS lo, max(ts - ts % 3600) AS hi FROM {source}),
+            WITH span AS ({span}),
             hours AS (SELECT unnest(range(lo, hi + 3600, 3600)) AS h FROM span WHERE lo IS NOT NULL),
             map AS (SELECT h, date_trunc('{freq}', {local}) AS local_start FROM hours)
             SELECT h, epoch(timezone('{tzq}', local_start))::BIGINT AS p_start,

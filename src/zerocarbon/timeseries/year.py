@@ -183,16 +183,20 @@ def virtual_inputs(fm: FactoryMeters) -> VirtualValues:
     return evaluate_virtual(INTERVAL_SCHEMA.empty_table().select(_BASE), fm.meters, fm.nodes)
 
 
-#: on_chunk(con, meter ids): called inside the chunk's connection, where table ``base`` holds the
-#: chunk's intervals (meter_id, ts, ts_end, value, value_exact, flags) and the interval SQL's tables.
+#: on_chunk(con, meter ids): called inside the chunk's connection, where ``base`` holds the chunk's
+#: intervals (meter_id, ts, ts_end, value, value_exact, flags) and the interval SQL's tables.
 ChunkHook = Callable[[duckdb.DuckDBPyConnection, list[int]], None]
 
 
 def scan_chunks(fm: FactoryMeters, view: ReadingsView, *, start: int, end: int, read: tuple[int, int],
                 estimate: Estimate | None, power_as_energy: bool, on_chunk: ChunkHook,
-                meter_ids: list[int] | None = None, progress: Callable[[int, int], None] | None = None) -> None:
+                meter_ids: list[int] | None = None, progress: Callable[[int, int], None] | None = None,
+                materialise: bool = True) -> None:
     """Intervals of the real meters (all, or ``meter_ids``) in [start, end), chunk by chunk of meters, each
-    chunk in one DuckDB connection whose readings are ``view`` over ``read`` = [lo, hi) [s, UTC]."""
+    chunk in one DuckDB connection whose readings are ``view`` over ``read`` = [lo, hi) [s, UTC].
+
+    ``base`` is a table when ``materialise`` (for a hook that reads it more than once), else a view: a hook
+    that rolls it up once reads the intervals as they are computed, without a copy of the chunk's rows."""
     meters = conform(fm.meters, METER_SCHEMA)
     if meter_ids is not None:
         meters = meters.filter(pc.is_in(meters["meter_id"], pa.array(sorted(meter_ids), pa.int64())))
@@ -208,7 +212,8 @@ def scan_chunks(fm: FactoryMeters, view: ReadingsView, *, start: int, end: int, 
             con.register("m", meters.filter(pc.is_in(meters["meter_id"], pa.array(ids, pa.int64()))))
             con.register("e0", events)
             run_interval_sql(con, start=start, end=end, estimate=estimate, power_as_energy=power_as_energy, lean=True)
-            con.execute(f"CREATE TEMP TABLE base AS SELECT {', '.join(_BASE)} FROM ({values_sql(lean=True)})")
+            kind = "TABLE" if materialise else "VIEW"
+            con.execute(f"CREATE TEMP {kind} base AS SELECT {', '.join(_BASE)} FROM ({values_sql(lean=True)})")
             on_chunk(con, ids)
         finally:
             con.close()
@@ -229,13 +234,13 @@ def _scan(fm: FactoryMeters, year: int, view: ReadingsView, estimate: Estimate |
 
     def on_chunk(con: duckdb.DuckDBPyConnection, ids: list[int]) -> None:
         for f in freqs:
-            rolled[f].append(rollup_time_in(con, "base", _BASE, f, tz=fm.timezone))
+            rolled[f].append(rollup_time_in(con, "base", _BASE, f, tz=fm.timezone, within=(start, end)))
         gaps.append(fetch(con, GAPS_SQL, GAP_SCHEMA))
         unused.append(fetch(con, UNUSED_SQL, UNUSED_SCHEMA))
         kept.append(inputs_of(con, [i for i in ids if i in needed]))
 
     scan_chunks(fm, view, start=start, end=end, read=(start - before, end + after), estimate=estimate,
-                power_as_energy=power_as_energy, on_chunk=on_chunk, progress=progress)
+                power_as_energy=power_as_energy, on_chunk=on_chunk, progress=progress, materialise=len(freqs) > 1)
     virtual = evaluate_virtual(pa.concat_tables(kept) if kept else _BASE_SCHEMA.empty_table(), fm.meters, fm.nodes)
     for f in freqs:
         if virtual.values.num_rows:
