@@ -108,6 +108,27 @@ def test_pieces_of_the_whole_year_assemble_to_the_scan() -> None:
     assert {r["meter_id"] for r in full.monthly().to_pylist()} == {1, 2, 3}
 
 
+def test_unused_readings_of_pieces_are_those_of_the_scan() -> None:
+    """Off-grid readings (in the margin before the year, at a month end, in the margin after) and a power
+    register not converted: the pieces place each in its month and count the power readings per month."""
+    data = _initial(3)
+    starts = month_starts(YEAR, TZ)
+    for t in (starts[0] - 3600, starts[3] - 60, starts[7] + 3600, starts[12] + 60):
+        data[(2, t)] = 2.5
+    for t in range(starts[0] - STEP, starts[12] + STEP, 4 * STEP):
+        data[(4, t)] = 100.0
+    base = _factory()
+    meters = pa.concat_tables([base.meters, meter_table([_meter(4, "P4", "instantaneous", interval_seconds=STEP)])])
+    fm = FactoryMeters("F", "厂", "F", "江苏", TZ, meters, base.nodes, base.events)
+    full = scan_year(fm, YEAR, estimate="linear", view=_view(data))
+    pieces = scan_pieces(fm, YEAR, _view(data), estimate="linear", power_as_energy=False)
+    _same(assemble(fm, YEAR, pieces, "linear"), full)
+    reasons = {(r["meter_id"], r["reason"]): r["count"] for r in full.unused.to_pylist()}
+    assert reasons[(4, "power register: converted to energy only with power_as_energy=True")] > 12
+    assert sum(1 for r in full.unused.to_pylist() if r["meter_id"] == 2) >= 2
+    assert set(pieces.unused["month"].to_pylist()) >= {starts[0], starts[3 - 1], starts[7], starts[11]}
+
+
 def _apply(fm: FactoryMeters, stored: Pieces, data: dict[tuple[int, int], float],
            touched: list[tuple[int, int, int]]) -> Pieces:
     ranges = with_dependents(affected(touched, stored.gaps, YEAR, TZ, _read_window(fm)), fm, stored.gaps, YEAR)
