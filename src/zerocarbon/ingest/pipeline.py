@@ -51,8 +51,16 @@ class IngestReport:
     reasons: dict[str, int] = field(default_factory=dict)
     #: Rejected rows already recorded from an earlier sending of the same file (not stored again).
     repeated: int = 0
+    #: The first and last reading time the batch stored [s, UTC] (None: it stored nothing new): which
+    #: roll-ups it changed.
+    first_ts: int | None = None
+    last_ts: int | None = None
 
     def add(self, other: IngestReport) -> None:
+        if other.first_ts is not None:
+            self.first_ts = other.first_ts if self.first_ts is None else min(self.first_ts, other.first_ts)
+        if other.last_ts is not None:
+            self.last_ts = other.last_ts if self.last_ts is None else max(self.last_ts, other.last_ts)
         self.repeated += other.repeated
         self.received += other.received
         self.accepted += other.accepted
@@ -177,6 +185,9 @@ def _ingest_records(rows: pa.Table, factory_id: str, batch_id: int, source: str,
     write_part(batch_id, written.new_rows, url)
     report = IngestReport(batch_id=batch_id, received=rows.num_rows + len(extra_rejects or []),
                           accepted=written.accepted, duplicates=written.duplicates)
+    if written.new_rows.num_rows:
+        span = pc.min_max(written.new_rows["ts"]).as_py()
+        report.first_ts, report.last_ts = int(span["min"]), int(span["max"])
     rejects: list[dict[str, Any]] = list(extra_rejects or [])
     for r in checked.rejected.to_pylist():
         rejects.append({"location": r["location"], "field": r["field"], "reason": r["reason"],

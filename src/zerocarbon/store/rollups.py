@@ -42,6 +42,14 @@ def variant(estimate: str | None, power_as_energy: bool) -> str:
     return f"{estimate or 'none'}:{'power' if power_as_energy else 'energy'}"
 
 
+def kept_years(factory_id: str, kind: str, url: str | None = None) -> list[int]:
+    """The years of ``factory_id`` whose roll-ups (variant ``kind``) are kept, in order."""
+    st = s.meter_rollup_state
+    with transaction(url) as conn:
+        return sorted(int(y) for y in conn.execute(select(st.c.year).where(
+            st.c.factory_id == factory_id, st.c.variant == kind)).scalars())
+
+
 def load(factory_id: str, year: int, kind: str, url: str | None = None) -> tuple[State | None, Pieces]:
     """The stored pieces of ``factory_id``'s ``year`` (variant ``kind``) and their state (None: nothing stored)."""
     r, st = s.meter_rollups, s.meter_rollup_state

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Depends, Query, status
+from fastapi import APIRouter, BackgroundTasks, Depends, Query, status
 
 from zerocarbon.api.deps import PrincipalDep, ReadableFactory, StoreUrl, api_key_route, factory_permission
 from zerocarbon.api.errors import COMMON_ERRORS, ApiError
@@ -24,6 +24,7 @@ from zerocarbon.api.schemas import (
 from zerocarbon.services.metering import catalog, corrections
 from zerocarbon.services.metering import quality as data_quality
 from zerocarbon.services.metering.feeds import ReadingBatchIn, push_batch
+from zerocarbon.services.metering.rollups import refresh_after_ingest
 
 router = APIRouter(prefix="/factories", tags=["readings"], responses=COMMON_ERRORS)
 
@@ -54,12 +55,14 @@ def _unsafe(value: Any) -> bool:
 @router.post("/{factory_id}/readings", response_model=IngestReportPublic, openapi_extra=api_key_route(),
              summary="Push a batch of meter readings (idempotent); also with a gateway's X-API-Key")
 def push(factory_id: PushingFactory, body: ReadingBatchIn, principal: PrincipalDep,
-         url: StoreUrl) -> IngestReportPublic:
+         url: StoreUrl, background: BackgroundTasks) -> IngestReportPublic:
     """Body ``{"readings": [{"meter": "E01", "ts": "2024-05-01T08:15:00+08:00", "value": 12.5}, …]}``.
 
     Entries that do not fit are rejected one by one (counted in ``rejected``, listed under
     ``…/rejected-records``); the others are stored. Re-sending a batch stores nothing twice
-    (``duplicates``); a re-sent reading with another value is rejected (send a correction).
+    (``duplicates``); a re-sent reading with another value is rejected (send a correction). After the
+    response, the factory's kept roll-ups are brought up to date with the batch (the next dashboard
+    request reads them).
     """
     if body.size > MAX_BATCH:
         raise ApiError(422, "readings.too_many", f"一次最多推送 {MAX_BATCH} 条读数",
@@ -68,6 +71,7 @@ def push(factory_id: PushingFactory, body: ReadingBatchIn, principal: PrincipalD
         raise ApiError(422, "request.invalid", "请求中含有空字符或非有限数值", "the request holds NUL characters or "
                        "non-finite numbers")
     report = push_batch(body, factory_id, url, client=data_quality.rest_batch_name(factory_id, principal.actor))
+    background.add_task(refresh_after_ingest, factory_id, report, url)
     return IngestReportPublic(**report.to_dict())
 
 

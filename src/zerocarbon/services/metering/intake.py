@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from zerocarbon.errors import InputError, ZerocarbonError
 from zerocarbon.ingest.files import CHUNK_ROWS, FileLayout, detect_layout, ingest_file
 from zerocarbon.ingest.pipeline import IngestReport
 from zerocarbon.model.metering import FactorySetup
+from zerocarbon.services.metering.rollups import refresh_after_ingest
 from zerocarbon.services.metering.setup import save_setup
 from zerocarbon.store.factories import factory_exists, load_meters
 
@@ -141,11 +143,32 @@ def ingest_meter_file(path: str | Path, factory_id: str, layout: FileLayout | Ma
     """Import a CSV/XLSX file of meter readings of ``factory_id``; returns accepted/rejected/duplicate counts.
 
     ``layout`` None (or without ``layout``) is detected from the header as in
-    :func:`describe_meter_file`. ``resume`` continues an interrupted import of the same file.
+    :func:`describe_meter_file`. ``resume`` continues an interrupted import of the same file. Once the
+    batch has closed, the roll-ups kept for the factory are brought up to date with it
+    (:func:`zerocarbon.services.metering.rollups.refresh_after_ingest`; ``progress`` shows that stage
+    too), so that the dashboard, the inventory and hourly carbon read roll-ups, not the readings.
     """
     codes = _require_factory(factory_id, url)
     chosen = _layout(layout)
     if chosen is None or chosen.layout is None:
         chosen = detect_layout(path, codes, chosen)
-    return ingest_file(path, factory_id, chosen, url=url, resume=resume, progress=progress,
-                       chunk_rows=chunk_rows, now=now)
+    report = ingest_file(path, factory_id, chosen, url=url, resume=resume, progress=progress,
+                         chunk_rows=chunk_rows, now=now)
+    with _rollup_progress(progress) as bar:
+        task = bar.add_task("更新汇总 / roll-ups", total=None) if bar is not None else None
+
+        def step(done: int, total: int) -> None:
+            if bar is not None and task is not None:
+                bar.update(task, completed=done, total=total)
+        refresh_after_ingest(factory_id, report, url, progress=step)
+    return report
+
+
+def _rollup_progress(enabled: bool) -> AbstractContextManager[Any]:
+    if not enabled:
+        return nullcontext(None)
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                    console=Console(stderr=True))

@@ -21,12 +21,16 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import logging
 import shutil
 from collections.abc import Callable
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import duckdb
 import pyarrow as pa
 
+from zerocarbon.ingest.pipeline import IngestReport
 from zerocarbon.services.metering.year import FactoryMeters, MeteredYear, load_factory_meters, metered_year
 from zerocarbon.store import rollup_files as files
 from zerocarbon.store import rollups as kept
@@ -174,3 +178,42 @@ def _update_by_days(fm: FactoryMeters, year: int, kind: str, touched: list[tuple
         parts = files.replace_spans(factory_id, year, kind, new.hourly, days.spans_table(spans), state, new_state,
                                     fm.timezone, months, url)
     return replace(stored, pieces, ranges, year, fm.timezone), parts
+
+
+_log = logging.getLogger(__name__)
+
+
+def refresh_after_ingest(factory_id: str, report: IngestReport, url: str | None = None, *,
+                         progress: Callable[[int, int], None] | None = None) -> list[int]:
+    """Bring the roll-ups kept for ``factory_id`` up to date with a batch that has closed (``report``), so
+    that the next request (the dashboard's first after a night's data, the inventory, hourly carbon) reads
+    roll-ups instead of readings: the way those read the year (gaps filled linearly, energy registers),
+    with the hour roll-ups where the store keeps files. Returns the local years brought up to date.
+
+    The years are those the batch stored readings in, and a year next to them whose roll-ups are kept
+    when the batch's readings lie within its read margin (a counter reading just after New Year closes
+    the year before's last interval). A year never kept before is scanned whole (and kept); one kept is
+    updated incrementally (:func:`kept_year`). Nothing here can change a figure: every read checks the
+    kept state against what was written since. A failure is logged and leaves the roll-ups as they
+    were (the next read recomputes what it needs); the batch stays stored. ``progress(done, total)`` is
+    called with meters when a year is scanned whole.
+    """
+    if report.first_ts is None or report.last_ts is None:
+        return []
+    try:
+        fm = load_factory_meters(factory_id, url)
+        zone = ZoneInfo(fm.timezone)
+        years = set(range(datetime.fromtimestamp(report.first_ts, zone).year,
+                          datetime.fromtimestamp(report.last_ts, zone).year + 1))
+        before, after = margins(fm, "linear")
+        near = {datetime.fromtimestamp(report.first_ts - after, zone).year,
+                datetime.fromtimestamp(report.last_ts + before, zone).year}
+        years |= near & set(kept.kept_years(factory_id, kept.variant("linear", False), url))
+        hourly = files.rollup_root(url) is not None
+        for year in sorted(years):
+            kept_year(factory_id, year, url, estimate="linear", hourly=hourly, factory=fm, progress=progress)
+        return sorted(years)
+    except Exception:  # a cache: the batch is stored whatever happens here, and every read rechecks the state
+        _log.warning("roll-ups of %s not brought up to date after batch %s: the next read recomputes them",
+                     factory_id, report.batch_id, exc_info=True)
+        return []

@@ -1,0 +1,122 @@
+"""A closed batch brings the factory's kept roll-ups up to date (SQLite and PostgreSQL), so that the next
+request reads roll-ups, not readings: after a file import, a REST push and a late batch, a read of the year
+scans nothing and equals the year computed whole from the readings."""
+
+from __future__ import annotations
+
+import csv
+import logging
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from tests.api.conftest import OURS, World, cheap_password_hashing, world  # noqa: F401 (fixtures)
+from tests.api.test_api_keys import BATCH
+from tests.services.metering.test_activity import GAP, SETUP, TZ, _data
+from tests.services.metering.test_rollups import _rows
+
+from zerocarbon.ingest.pipeline import IngestReport, close_batch, ingest_table, open_batch
+from zerocarbon.services.metering import intake
+from zerocarbon.services.metering import rollups as kept
+from zerocarbon.services.metering import year as metered
+from zerocarbon.store import rollup_files
+from zerocarbon.store import rollups as stored
+from zerocarbon.store.factories import save_factory_setup
+from zerocarbon.timeseries import days, months
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    from zerocarbon.store.db import migrate
+
+    url = f"sqlite:///{tmp_path / 'k.db'}"
+    migrate(url)
+    return url
+
+
+def _csv(path: Path, data: dict[str, list[Any]]) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as f:
+        out = csv.writer(f)
+        out.writerow(["meter_code", "timestamp", "value"])
+        for code, ts, value in zip(data["meter"], data["ts"], data["value"], strict=True):
+            out.writerow([code, datetime.fromtimestamp(int(ts), TZ).isoformat(), value])
+    return path
+
+
+def _no_scan(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*_args: Any, **_kw: Any) -> Any:
+        raise AssertionError("the readings were scanned: the roll-ups were not kept up to date")
+    monkeypatch.setattr(kept, "scan_pieces", refuse)
+    monkeypatch.setattr(days, "scan_days", refuse)
+    monkeypatch.setattr(months, "scan_pieces", refuse)
+
+
+def _reads_kept(url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The year as the dashboard and hourly carbon read it: no scan, and equal to the whole computation."""
+    whole = metered.metered_year("F1", 2023, url, estimate="linear", hourly=True)
+    with monkeypatch.context() as m:
+        _no_scan(m)
+        got = kept.kept_year("F1", 2023, url, estimate="linear", hourly=rollup_files.rollup_root(url) is not None)
+    assert _rows(got.monthly(), ["meter_id", "ts"]) == _rows(whole.monthly(), ["meter_id", "ts"])
+    assert _rows(got.gaps, ["meter_id", "start"]) == _rows(whole.gaps, ["meter_id", "start"])
+    if rollup_files.rollup_root(url) is not None:
+        assert _rows(got.hourly(), ["meter_id", "ts"]) == _rows(whole.hourly(), ["meter_id", "ts"])
+
+
+def test_a_file_import_keeps_the_roll_ups(store_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    save_factory_setup(SETUP, store_url)
+    data = _data()
+    report = intake.ingest_meter_file(_csv(tmp_path / "r.csv", data), "F1", url=store_url)
+    assert report.rejected == 0 and report.accepted == len(data["meter"])
+    assert (report.first_ts, report.last_ts) == (min(data["ts"]), max(data["ts"]))
+    years = list(range(datetime.fromtimestamp(min(data["ts"]), TZ).year,
+                       datetime.fromtimestamp(max(data["ts"]), TZ).year + 1))
+    assert years[-1] == 2023 and stored.kept_years("F1", stored.variant("linear", False), store_url) == years
+    _reads_kept(store_url, monkeypatch)
+    # a late batch (one reading) brings them up to date again, incrementally
+    late = open_batch("test", "late", url=store_url, factory_id="F1")
+    one = ingest_table({"meter": ["E1"], "ts": [GAP], "value": [7.0]}, "F1", late,
+                       "test", store_url, now=max(data["ts"]) + 86_400)
+    close_batch(one, url=store_url)
+    assert one.accepted == 1
+    with monkeypatch.context() as m:  # a late reading of a kept year: no whole scan
+        m.setattr(months, "scan_pieces", lambda *a, **k: pytest.fail("a whole scan"))
+        assert kept.refresh_after_ingest("F1", one, store_url) == [2023]  # January 10th: not 2022
+    _reads_kept(store_url, monkeypatch)
+
+
+def test_the_years_refreshed_are_those_the_batch_can_change(sqlite_url: str) -> None:
+    """The years of the readings, and a kept neighbour within the read margin (a counter's reading just
+    after New Year closes the year before); a neighbour never kept is not scanned for it."""
+    save_factory_setup(SETUP, sqlite_url)
+    new_year = int(datetime(2024, 1, 1, 0, 15, tzinfo=TZ).timestamp())
+    report = IngestReport(batch_id=0, first_ts=new_year, last_ts=new_year)
+    assert kept.refresh_after_ingest("F1", report, sqlite_url) == [2024]
+    kept.kept_year("F1", 2023, sqlite_url)  # 2023 kept: now it is refreshed too
+    assert kept.refresh_after_ingest("F1", report, sqlite_url) == [2023, 2024]
+    assert kept.refresh_after_ingest("F1", IngestReport(batch_id=0), sqlite_url) == []  # nothing stored
+
+
+def test_a_failed_refresh_is_logged_and_the_batch_stays(sqlite_url: str, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch,
+                                                       caplog: pytest.LogCaptureFixture) -> None:
+    save_factory_setup(SETUP, sqlite_url)
+
+    def broken(*_a: Any, **_k: Any) -> Any:
+        raise OSError("disk full")
+    monkeypatch.setattr(kept, "kept_year", broken)
+    with caplog.at_level(logging.WARNING, logger=kept.__name__):
+        report = intake.ingest_meter_file(_csv(tmp_path / "r.csv", _data()), "F1", url=sqlite_url)
+    assert report.accepted > 0
+    assert any("not brought up to date" in r.getMessage() and r.exc_info for r in caplog.records)
+    monkeypatch.undo()
+    assert stored.kept_years("F1", stored.variant("linear", False), sqlite_url) == []
+
+
+def test_a_rest_push_keeps_the_roll_ups_after_the_response(world: World) -> None:
+    variant = stored.variant("linear", False)
+    assert stored.kept_years(OURS, variant, world.url) == []
+    push = world.client.post(f"/api/v1/factories/{OURS}/readings", json=BATCH, headers=world.auth("apikey"))
+    assert push.status_code == 200, push.text
+    assert stored.kept_years(OURS, variant, world.url) == [2023]
