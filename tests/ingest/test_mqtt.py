@@ -316,3 +316,30 @@ def test_store_batches_carry_the_subscribed_factory_or_none(store_url: str, fact
     assert {b.id for b in batches if b.factory_id == other} == own
     assert {int(r["id"]) for r in data_quality.batches(other, 100, 0, store_url)[1]} == own
     assert data_quality.batches(factory, 100, 0, store_url) == (0, [])
+
+
+def test_each_closed_batch_is_told_and_the_factory_roll_ups_follow(store_url: str, factory: str,
+                                                                   client_id: str) -> None:
+    """``on_close`` hears every store batch the subscriber closes (rotated or at stop) with the times it
+    stored; the service's subscriber of one factory brings that factory's kept roll-ups up to date."""
+    from zerocarbon.services.metering.feeds import subscribe
+    from zerocarbon.store import rollups as kept
+
+    prepare_session(factory, HOST, PORT, client_id=client_id)
+    publish([(f"zerocarbon/{factory}/readings", _reading(k)) for k in range(120)])
+    closed: list[Any] = []
+    with subscriber(factory, store_url, client_id, rotate_readings=50, on_close=closed.append) as progress:
+        progress.wait("messages", 120)
+    assert len(closed) >= 2 and sum(r.accepted for r in closed) == 120
+    assert min(r.first_ts for r in closed if r.accepted) == T0
+    assert max(r.last_ts for r in closed if r.accepted) == T0 + 900 * 119
+    publish([(f"zerocarbon/{factory}/readings", _reading(k)) for k in range(120, 130)])
+    stop = threading.Event()
+    thread = threading.Thread(target=subscribe, args=(factory, store_url, HOST, PORT, None, client_id, stop),
+                              daemon=True)
+    thread.start()
+    _wait_for(lambda: _count(store_url) == 130)
+    stop.set()
+    thread.join(30)
+    assert not thread.is_alive()
+    assert kept.kept_years(factory, kept.variant("linear", False), store_url) == [2023]

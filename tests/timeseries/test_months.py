@@ -227,3 +227,33 @@ def test_a_meter_replacement_recomputes_the_meter() -> None:
 def test_profile_estimates_are_not_kept_in_pieces() -> None:
     with pytest.raises(ValueError, match="profile"):
         scan_pieces(_factory(), YEAR, _view(_initial(2)), estimate="profile", power_as_energy=False)
+
+
+def test_days_from_written_hours_equal_days_from_intervals() -> None:
+    """The whole-year scan that writes hour files rolls its days up from those hours when every value is
+    exact (a quarter of the rows): the same rows as from the intervals; an inexact value says no."""
+    from decimal import Decimal
+
+    from zerocarbon.duck import connection
+    from zerocarbon.timeseries.months import HOUR_COLUMNS, composes
+    from zerocarbon.timeseries.rollups import rollup_time, rollup_time_in
+
+    start = month_starts(YEAR, TZ)[0]
+    ts = [start - 900 + 900 * i for i in range(200)]
+    values = [round(0.25 + (i % 7) * 1.125, 3) for i in range(200)]
+    v = pa.table({"meter_id": pa.array([1 + i % 2 for i in range(200)], pa.int64()), "ts": pa.array(ts, pa.int64()),
+                  "ts_end": pa.array([t + 900 for t in ts], pa.int64()), "value": values,
+                  "flags": pa.array([0] * 200, pa.int64()),
+                  "value_exact": pa.array([Decimal(str(x)) for x in values], pa.decimal128(38, 12))})
+    con = connection()
+    try:
+        con.register("h", rollup_time(v, "hour", tz=TZ))
+        assert composes(con, "h")
+        from_hours = rollup_time_in(con, "h", HOUR_COLUMNS, "day", tz=TZ)
+        assert from_hours.equals(rollup_time(v, "day", tz=TZ))
+        inexact = v.set_column(5, "value_exact", pa.array([None, *v["value_exact"].to_pylist()[1:]],
+                                                          pa.decimal128(38, 12)))
+        con.register("hi", rollup_time(inexact, "hour", tz=TZ))
+        assert not composes(con, "hi")
+    finally:
+        con.close()

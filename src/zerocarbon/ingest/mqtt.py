@@ -114,8 +114,10 @@ class _Subscriber:
     def __init__(self, factory_id: str | None, url: str | None, host: str, port: int, topics: list[str],
                  client_id: str, batch_max: int, flush_interval_s: float, receive_maximum: int,
                  rotate_interval_s: float, rotate_readings: int, log_interval_s: float,
-                 on_report: Callable[[FlushReport], None] | None, ack_delay_s: float = 0.0) -> None:
+                 on_report: Callable[[FlushReport], None] | None, ack_delay_s: float = 0.0,
+                 on_close: Callable[[IngestReport], None] | None = None) -> None:
         self.factory_id = factory_id
+        self.on_close = on_close
         self.url = url
         self.topics = topics
         self.client_id = client_id
@@ -196,6 +198,7 @@ class _Subscriber:
             self.client.loop_stop()
             try:
                 close_batch(self.report, url=self.url)
+                self._closed(self.report)
             except Exception:
                 log.exception("mqtt: could not close store batch %d", self.report.batch_id)
             log.info(self.stats.line(self.factory_id or "*"))
@@ -324,6 +327,17 @@ class _Subscriber:
                 close_batch(old, url=self.url)
             except Exception:  # the batch row is closed first; its columnar cache is redone on read
                 log.exception("mqtt: closing store batch %d failed", old.batch_id)
+                return
+            self._closed(old)
+
+    def _closed(self, report: IngestReport) -> None:
+        """Tell ``on_close`` of a closed batch (the messages wait with the broker and paho meanwhile)."""
+        if self.on_close is None:
+            return
+        try:
+            self.on_close(report)
+        except Exception:
+            log.exception("mqtt: on_close failed for store batch %d", report.batch_id)
 
     def _close_interrupted_batches(self) -> None:
         """Close the batches a previous run of this client id left running (it died, e.g. kill -9)."""
@@ -342,7 +356,8 @@ def run_subscriber(factory_id: str | None, url: str | None = None, host: str = "
                    on_report: Callable[[FlushReport], None] | None = None, *,
                    receive_maximum: int | None = None, rotate_interval_s: float = 600.0,
                    rotate_readings: int = 100_000, log_interval_s: float = 60.0,
-                   ack_delay_s: float = 0.0) -> SubscriberStats:
+                   ack_delay_s: float = 0.0,
+                   on_close: Callable[[IngestReport], None] | None = None) -> SubscriberStats:
     """Subscribe to a factory's meter topics and store the readings until ``stop_event`` is set.
 
     Parameters
@@ -379,6 +394,9 @@ def run_subscriber(factory_id: str | None, url: str | None = None, host: str = "
         Fault injection for tests: wait this long between a commit and its acknowledgements [s], to
         widen the window in which a crash leaves stored messages unacknowledged (they come again and
         count as duplicates). Zero in production.
+    on_close : callable or None
+        Called with the :class:`~zerocarbon.ingest.pipeline.IngestReport` of each store batch after it
+        closes (e.g. to bring roll-ups up to date), in the subscriber's loop.
 
     Returns
     -------
@@ -391,7 +409,7 @@ def run_subscriber(factory_id: str | None, url: str | None = None, host: str = "
     sub = _Subscriber(factory_id, url, host, port, topics, client_id or default_client_id(factory_id),
                       max(1, batch_max), max(0.0, flush_interval_s),
                       min(65535, max(1, receive_maximum or 2 * batch_max)), rotate_interval_s, rotate_readings,
-                      log_interval_s, on_report, ack_delay_s)
+                      log_interval_s, on_report, ack_delay_s, on_close)
     return sub.run(stop_event or threading.Event())
 
 

@@ -241,12 +241,12 @@ def scan_days(fm: FactoryMeters, year: int, view: ReadingsView, ranges: Spans, *
             con.execute(f"CREATE TEMP VIEW mine AS SELECT * FROM base WHERE meter_id IN "
                         f"({','.join(map(str, mine)) or 'NULL'})")
             if hourly:
-                hours.append(rollup_time_in(con, "mine", BASE_COLUMNS, "hour", tz=tz))
+                hours.append(rollup_time_in(con, "mine", BASE_COLUMNS, "hour", tz=tz, within=(lo, hi)))
                 by_hours = compose(hours[-1], "day", tz)  # cheaper than from the intervals again
                 daily.append(by_hours if by_hours is not None
-                             else rollup_time_in(con, "mine", BASE_COLUMNS, "day", tz=tz))
+                             else rollup_time_in(con, "mine", BASE_COLUMNS, "day", tz=tz, within=(lo, hi)))
             else:
-                daily.append(rollup_time_in(con, "mine", BASE_COLUMNS, "day", tz=tz))
+                daily.append(rollup_time_in(con, "mine", BASE_COLUMNS, "day", tz=tz, within=(lo, hi)))
             gaps.append(only_meters(fetch(con, GAP_PIECES, GAP_PIECE_SCHEMA), mine))
             unused.append(only_meters(fetch(con, UNUSED_PIECES, UNUSED_PIECE_SCHEMA), mine))
             kept.append(inputs_of(con, [i for i in ids if i in needed]))

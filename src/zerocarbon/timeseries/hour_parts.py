@@ -38,10 +38,13 @@ def _month_case(months: MonthBounds) -> str:
     return " ".join(f"WHEN ts >= {int(lo)} AND ts < {int(hi)} THEN {int(m)}" for m, lo, hi in months)
 
 
-def copy_months(con: duckdb.DuckDBPyConnection, select: str, months: MonthBounds, folder: Path) -> dict[int, str]:
+def copy_months(con: duckdb.DuckDBPyConnection, select: str, months: MonthBounds, folder: Path, *,
+                keep: str | None = None) -> dict[int, str]:
     """Write the rows of ``select`` (hour roll-ups with a ``ts`` column) into ``folder``, one Parquet file
-    per month of ``months`` that has rows, ordered by meter and hour; returns month → file name."""
-    tag = f"_zc_h{uuid.uuid4().hex[:12]}"
+    per month of ``months`` that has rows, ordered by meter and hour; returns month → file name. With
+    ``keep``, the rows stay in ``con`` as the temporary table of that name (with a column ``_month``) for
+    the caller to use and drop."""
+    tag = keep or f"_zc_h{uuid.uuid4().hex[:12]}"
     # snappy: about 30 % less CPU than zstd to write 17.5 M hour rows (bigger files, read as fast)
     # materialized once, by month then meter and hour: each month's rows are together (a filtered scan skips
     # the others' row groups) and in order (a scan keeps the insertion order)
@@ -58,15 +61,20 @@ def copy_months(con: duckdb.DuckDBPyConnection, select: str, months: MonthBounds
                         f"TO {_sql_path(folder / name)} (FORMAT parquet, COMPRESSION snappy)")
             out[month] = name
         return out
-    finally:
+    except BaseException:
         con.execute(f"DROP TABLE IF EXISTS {tag}")
+        raise
+    finally:
+        if keep is None:
+            con.execute(f"DROP TABLE IF EXISTS {tag}")
 
 
 def write_hours(con: duckdb.DuckDBPyConnection, source: str, columns: Sequence[str], tz: str, months: MonthBounds,
-                folder: Path) -> dict[int, str]:
-    """The hour roll-ups of the intervals ``source`` in ``con``, written by :func:`copy_months`."""
-    with rolled_up(con, source, list(columns), "hour", tz=tz, ordered=False) as select:
-        return copy_months(con, select, months, folder)
+                folder: Path, *, within: tuple[int, int] | None = None, keep: str | None = None) -> dict[int, str]:
+    """The hour roll-ups of the intervals ``source`` in ``con``, written by :func:`copy_months` (``within``:
+    see :func:`~zerocarbon.timeseries.rollups.rolled_up`; ``keep``: the rows stay as that table)."""
+    with rolled_up(con, source, list(columns), "hour", tz=tz, ordered=False, within=within) as select:
+        return copy_months(con, select, months, folder, keep=keep)
 
 
 def write_table(table: pa.Table, months: MonthBounds, folder: Path) -> dict[int, str]:

@@ -94,13 +94,13 @@ FROM gaps0 g, LATERAL (
 ) p
 WHERE p."end" > p.start ORDER BY g.meter_id, p.start"""
 
-#: (The few unused readings are found first and only they are placed in their month: a range join of every
-#: reading with the months cost as much as computing the intervals.)
+#: (The few unused readings are found first, materialised, and only they are placed in their month: left to
+#: itself the planner joins every reading with the months first, which cost as much as the intervals.)
 UNUSED_PIECES = """
-WITH off AS (
+WITH off AS MATERIALIZED (
   SELECT r.meter_id, r.ts, r.value FROM r JOIN used_meters u USING (meter_id)
   WHERE u.kind IN ('cumulative', 'interval') AND r.ts % u.step <> 0
-), power AS (
+), power AS MATERIALIZED (
   SELECT r.meter_id, r.ts FROM r JOIN bounds b USING (meter_id)
   WHERE b.kind = 'instantaneous' AND r.meter_id NOT IN (SELECT meter_id FROM used_meters)
 )
@@ -172,17 +172,23 @@ def scan_pieces(fm: FactoryMeters, year: int, view: ReadingsView, *, estimate: E
             mine = [i for i in ids if i in real]
             con.execute(f"CREATE TEMP VIEW mine AS SELECT * FROM base WHERE meter_id IN "
                         f"({','.join(map(str, mine)) or 'NULL'})")
+            window = (bounds[0][1], bounds[-1][2])  # the scan's: base holds intervals in it only
+            day_source, day_columns = "mine", BASE_COLUMNS
+            if hourly and hours_to is not None:
+                keep_files(hp.write_hours(con, "mine", BASE_COLUMNS, fm.timezone, bounds, hours_to, within=window,
+                                          keep="hours_written" if daily else None))
+                if daily and composes(con, "hours_written"):  # days from hours: a quarter of the rows
+                    day_source, day_columns = "hours_written", HOUR_COLUMNS
+            elif hourly:
+                hours.append(rollup_time_in(con, "mine", BASE_COLUMNS, "hour", tz=fm.timezone, within=window))
             if daily:
-                days.append(rollup_time_in(con, "mine", BASE_COLUMNS, "day", tz=fm.timezone))
+                days.append(rollup_time_in(con, day_source, day_columns, "day", tz=fm.timezone, within=window))
+                con.execute("DROP TABLE IF EXISTS hours_written")
                 by_days = compose(days[-1], "month", fm.timezone)  # cheaper than from the intervals again
                 monthly.append(by_days if by_days is not None
-                               else rollup_time_in(con, "mine", BASE_COLUMNS, "month", tz=fm.timezone))
+                               else rollup_time_in(con, "mine", BASE_COLUMNS, "month", tz=fm.timezone, within=window))
             else:
-                monthly.append(rollup_time_in(con, "mine", BASE_COLUMNS, "month", tz=fm.timezone))
-            if hourly and hours_to is not None:
-                keep_files(hp.write_hours(con, "mine", BASE_COLUMNS, fm.timezone, bounds, hours_to))
-            elif hourly:
-                hours.append(rollup_time_in(con, "mine", BASE_COLUMNS, "hour", tz=fm.timezone))
+                monthly.append(rollup_time_in(con, "mine", BASE_COLUMNS, "month", tz=fm.timezone, within=window))
             gaps.append(only_meters(fetch(con, GAP_PIECES, GAP_PIECE_SCHEMA), mine))
             unused.append(only_meters(fetch(con, UNUSED_PIECES, UNUSED_PIECE_SCHEMA), mine))
             kept.append(inputs_of(con, [i for i in ids if i in needed]))
@@ -210,6 +216,18 @@ def scan_pieces(fm: FactoryMeters, year: int, view: ReadingsView, *, estimate: E
                   hour_files if hourly and hours_to is not None else None,
                   concat_or_empty([d.cast(empty_hourly(fm.timezone).schema) for d in days], empty_hourly(fm.timezone))
                   if daily else None)
+
+
+#: The columns of an hour roll-up that a coarser roll-up reads (:func:`composes`).
+HOUR_COLUMNS = ["meter_id", "ts", "ts_end", "value", "flags", "seconds", "n_intervals", "n_estimated", "n_null",
+                "value_exact"]
+
+
+def composes(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    """Whether the roll-ups ``table`` in ``con`` compose into coarser ones as :func:`compose` requires (every
+    value exact): then a roll-up of them equals the roll-up of their intervals."""
+    return int(con.execute(f"SELECT count(*) FROM {table} WHERE value IS NOT NULL AND value_exact IS NULL"
+                           ).fetchall()[0][0]) == 0
 
 
 def compose(rows: pa.Table, freq: Freq, tz: str) -> pa.Table | None:

@@ -214,6 +214,8 @@ def scan_chunks(fm: FactoryMeters, view: ReadingsView, *, start: int, end: int, 
             run_interval_sql(con, start=start, end=end, estimate=estimate, power_as_energy=power_as_energy, lean=True)
             kind = "TABLE" if materialise else "VIEW"
             con.execute(f"CREATE TEMP {kind} base AS SELECT {', '.join(_BASE)} FROM ({values_sql(lean=True)})")
+            if materialise:  # base holds them now: free the chunk's copy of the measured intervals
+                con.execute("DROP TABLE measured")
             on_chunk(con, ids)
         finally:
             con.close()

@@ -1,5 +1,6 @@
 """A closed batch brings the factory's kept roll-ups up to date (SQLite and PostgreSQL), so that the next
-request reads roll-ups, not readings: after a file import, a REST push and a late batch, a read of the year
+request reads roll-ups, not readings: after a file import and a late batch (a REST push:
+``tests/api/test_push_rollups.py``; MQTT: ``tests/ingest/test_mqtt.py``), a read of the year
 scans nothing and equals the year computed whole from the readings."""
 
 from __future__ import annotations
@@ -11,8 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.api.conftest import OURS, World, cheap_password_hashing, world  # noqa: F401 (fixtures)
-from tests.api.test_api_keys import BATCH
 from tests.services.metering.test_activity import GAP, SETUP, TZ, _data
 from tests.services.metering.test_rollups import _rows
 
@@ -112,11 +111,3 @@ def test_a_failed_refresh_is_logged_and_the_batch_stays(sqlite_url: str, tmp_pat
     assert any("not brought up to date" in r.getMessage() and r.exc_info for r in caplog.records)
     monkeypatch.undo()
     assert stored.kept_years("F1", stored.variant("linear", False), sqlite_url) == []
-
-
-def test_a_rest_push_keeps_the_roll_ups_after_the_response(world: World) -> None:
-    variant = stored.variant("linear", False)
-    assert stored.kept_years(OURS, variant, world.url) == []
-    push = world.client.post(f"/api/v1/factories/{OURS}/readings", json=BATCH, headers=world.auth("apikey"))
-    assert push.status_code == 200, push.text
-    assert stored.kept_years(OURS, variant, world.url) == [2023]

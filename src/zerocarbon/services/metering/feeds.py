@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from zerocarbon.ingest.mqtt import SubscriberStats, run_subscriber
 from zerocarbon.ingest.pipeline import IngestReport
 from zerocarbon.ingest.rest import ReadingBatchIn, push_readings
+from zerocarbon.services.metering.rollups import refresh_after_ingest
 
 __all__ = ["IngestReport", "ReadingBatchIn", "SubscriberStats", "push_batch", "subscribe"]
 
@@ -53,6 +54,11 @@ def subscribe(factory_id: str | None, url: str | None = None, host: str = "127.0
     broker ``host:port`` and store the readings until ``stop_event`` is set; returns the counts.
 
     See :func:`zerocarbon.ingest.mqtt.run_subscriber` for the delivery guarantees and the defaults of
-    the topic filters and the persistent session's ``client_id``.
+    the topic filters and the persistent session's ``client_id``. A subscriber of one factory brings its
+    kept roll-ups up to date each time a store batch closes (every ten minutes by default); one over
+    every factory leaves that to the next read (its batches mix factories).
     """
-    return run_subscriber(factory_id, url, host, port, topic, client_id, stop_event)
+    def on_close(report: IngestReport) -> None:
+        if factory_id is not None:
+            refresh_after_ingest(factory_id, report, url)
+    return run_subscriber(factory_id, url, host, port, topic, client_id, stop_event, on_close=on_close)
