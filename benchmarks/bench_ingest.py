@@ -111,6 +111,13 @@ def _peak_since_reset() -> int:
     raise RuntimeError("no VmHWM in /proc/self/status")
 
 
+def _rss_now() -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) // 1024
+    return -1
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--meters", type=int, default=2000)
@@ -150,6 +157,7 @@ def main() -> None:
     peak_ingest = _peak_since_reset() if reset else None
     # the roll-ups the closed batch changed, brought up to date as the file import does after its batch closes
     # (the first batch of a factory: its year scanned whole and kept, with the hour and day roll-ups)
+    rss_before = _rss_now()
     reset = _reset_peak()
     t_r = time.perf_counter()
     years = refresh_after_ingest("BENCH", total, url)
@@ -165,7 +173,8 @@ def main() -> None:
         else None,
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
         "peak_rss_ingest_mb": peak_ingest,
-        "rollups_years": years, "rollups_seconds": round(rollup_seconds, 2), "peak_rss_rollups_mb": peak_rollups,
+        "rollups_years": years, "rollups_seconds": round(rollup_seconds, 2), "rss_before_rollups_mb": rss_before,
+        "peak_rss_rollups_mb": peak_rollups,
         "store_mb": round(db_bytes / 2**20), "columnar_cache_mb": round(cache_bytes / 2**20), "cold": True,
     }))
     if not args.keep:

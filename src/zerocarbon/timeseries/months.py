@@ -172,6 +172,11 @@ def scan_pieces(fm: FactoryMeters, year: int, view: ReadingsView, *, estimate: E
             mine = [i for i in ids if i in real]
             con.execute(f"CREATE TEMP VIEW mine AS SELECT * FROM base WHERE meter_id IN "
                         f"({','.join(map(str, mine)) or 'NULL'})")
+            gaps.append(only_meters(fetch(con, GAP_PIECES, GAP_PIECE_SCHEMA), mine))
+            unused.append(only_meters(fetch(con, UNUSED_PIECES, UNUSED_PIECE_SCHEMA), mine))
+            if daily or hourly:  # base is a table: the readings and counter pairs are not read again
+                for table in ("r", "cum", "pairs", "power"):
+                    con.execute(f"DROP TABLE IF EXISTS {table}")
             window = (bounds[0][1], bounds[-1][2])  # the scan's: base holds intervals in it only
             day_source, day_columns = "mine", BASE_COLUMNS
             if hourly and hours_to is not None:
@@ -189,8 +194,6 @@ def scan_pieces(fm: FactoryMeters, year: int, view: ReadingsView, *, estimate: E
                                else rollup_time_in(con, "mine", BASE_COLUMNS, "month", tz=fm.timezone, within=window))
             else:
                 monthly.append(rollup_time_in(con, "mine", BASE_COLUMNS, "month", tz=fm.timezone, within=window))
-            gaps.append(only_meters(fetch(con, GAP_PIECES, GAP_PIECE_SCHEMA), mine))
-            unused.append(only_meters(fetch(con, UNUSED_PIECES, UNUSED_PIECE_SCHEMA), mine))
             kept.append(inputs_of(con, [i for i in ids if i in needed]))
 
         scan_chunks(fm, view, start=start, end=end, read=read, estimate=estimate, power_as_energy=power_as_energy,

@@ -111,3 +111,62 @@ def test_a_failed_refresh_is_logged_and_the_batch_stays(sqlite_url: str, tmp_pat
     assert any("not brought up to date" in r.getMessage() and r.exc_info for r in caplog.records)
     monkeypatch.undo()
     assert stored.kept_years("F1", stored.variant("linear", False), sqlite_url) == []
+
+
+def test_a_factory_whose_intervals_exceed_an_hour_keeps_its_months(sqlite_url: str) -> None:
+    """A meter read every 8 hours has no hour roll-ups (an interval runs past its hour): the refresh keeps
+    the months and days it can, rather than failing the whole scan after every batch."""
+    from zerocarbon.model.metering import FactorySetup
+
+    setup = FactorySetup.model_validate({
+        "factory": {"id": "F8", "name_zh": "八小时厂", "province": "江苏"},
+        "nodes": [{"code": "S", "kind": "site", "name_zh": "厂区"}],
+        "meters": [{"code": "E8", "node": "S", "carrier": "electricity", "unit": "kWh", "register_kind": "interval",
+                    "interval_seconds": 28_800, "category": "electricity_purchased"}],
+    })
+    save_factory_setup(setup, sqlite_url)
+    t0 = int(datetime(2023, 1, 1, tzinfo=TZ).timestamp())
+    batch = open_batch("test", "8h", url=sqlite_url, factory_id="F8")
+    ts = list(range(t0, t0 + 30 * 86_400, 28_800))
+    report = ingest_table({"meter": ["E8"] * len(ts), "ts": ts, "value": [1.5] * len(ts)}, "F8", batch, "test",
+                          sqlite_url, now=t0 + 40 * 86_400)
+    close_batch(report, url=sqlite_url)
+    assert kept.refresh_after_ingest("F8", report, sqlite_url) == [2023]
+    assert stored.kept_years("F8", stored.variant("linear", False), sqlite_url) == [2023]
+
+
+def test_refreshes_of_one_factory_run_one_at_a_time(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Batches closing together (REST pushes answered in parallel) do not scan a year never kept once each,
+    side by side: the refreshes of a factory take turns, and the later ones find the year kept."""
+    import threading
+    import time
+
+    save_factory_setup(SETUP, sqlite_url)
+    data = _data()
+    batch = open_batch("test", "all", url=sqlite_url, factory_id="F1")
+    report = ingest_table(data, "F1", batch, "test", sqlite_url, now=max(data["ts"]) + 86_400)  # type: ignore[arg-type]
+    close_batch(report, url=sqlite_url)
+    inside, most, whole = 0, 0, 0
+    guard = threading.Lock()
+    real = months.scan_pieces
+
+    def counted(*args: Any, **kw: Any) -> Any:
+        nonlocal inside, most, whole
+        with guard:
+            inside += 1
+            most = max(most, inside)
+            whole += kw.get("ranges") is None
+        time.sleep(0.2)
+        try:
+            return real(*args, **kw)
+        finally:
+            with guard:
+                inside -= 1
+    monkeypatch.setattr(kept, "scan_pieces", counted)
+    threads = [threading.Thread(target=kept.refresh_after_ingest, args=("F1", report, sqlite_url)) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert most == 1
+    assert whole == len(stored.kept_years("F1", stored.variant("linear", False), sqlite_url))

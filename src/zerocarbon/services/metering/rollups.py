@@ -23,6 +23,7 @@ import dataclasses
 import hashlib
 import logging
 import shutil
+import threading
 from collections.abc import Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -181,6 +182,10 @@ def _update_by_days(fm: FactoryMeters, year: int, kind: str, touched: list[tuple
 
 
 _log = logging.getLogger(__name__)
+#: One refresh of a factory at a time in this process (batches closing together, e.g. REST pushes answered in
+#: parallel, would each scan a year never kept, side by side); the later ones find it kept and update it.
+_REFRESHING: dict[tuple[str | None, str], threading.Lock] = {}
+_REFRESHING_LOCK = threading.Lock()
 
 
 def refresh_after_ingest(factory_id: str, report: IngestReport, url: str | None = None, *,
@@ -200,6 +205,15 @@ def refresh_after_ingest(factory_id: str, report: IngestReport, url: str | None 
     """
     if report.first_ts is None or report.last_ts is None:
         return []
+    with _REFRESHING_LOCK:
+        turn = _REFRESHING.setdefault((url, factory_id), threading.Lock())
+    with turn:
+        return _refresh(factory_id, report, url, progress)
+
+
+def _refresh(factory_id: str, report: IngestReport, url: str | None,
+             progress: Callable[[int, int], None] | None) -> list[int]:
+    assert report.first_ts is not None and report.last_ts is not None
     try:
         fm = load_factory_meters(factory_id, url)
         zone = ZoneInfo(fm.timezone)
@@ -209,7 +223,11 @@ def refresh_after_ingest(factory_id: str, report: IngestReport, url: str | None 
         near = {datetime.fromtimestamp(report.first_ts - after, zone).year,
                 datetime.fromtimestamp(report.last_ts + before, zone).year}
         years |= near & set(kept.kept_years(factory_id, kept.variant("linear", False), url))
-        hourly = files.rollup_root(url) is not None
+        # hours only where every real meter's intervals fit inside hours (an 8-hour meter's cannot: the
+        # hour roll-up raises, and the whole year would never be kept)
+        steps = [int(x or 900) for x, v in zip(fm.meters["interval_seconds"].to_pylist(),
+                                               fm.meters["is_virtual"].to_pylist(), strict=True) if not v]
+        hourly = files.rollup_root(url) is not None and all(3600 % s == 0 for s in steps)
         for year in sorted(years):
             kept_year(factory_id, year, url, estimate="linear", hourly=hourly, factory=fm, progress=progress)
         return sorted(years)
