@@ -137,7 +137,7 @@ def test_a_factory_whose_intervals_exceed_an_hour_keeps_its_months(sqlite_url: s
 
 def test_refreshes_of_one_factory_run_one_at_a_time(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """Batches closing together (REST pushes answered in parallel) do not scan a year never kept once each,
-    side by side: the refreshes of a factory take turns, and the later ones find the year kept."""
+    side by side: one refresh of a factory runs at a time, and those that come meanwhile are handed to it."""
     import threading
     import time
 
@@ -163,10 +163,42 @@ def test_refreshes_of_one_factory_run_one_at_a_time(sqlite_url: str, monkeypatch
             with guard:
                 inside -= 1
     monkeypatch.setattr(kept, "scan_pieces", counted)
-    threads = [threading.Thread(target=kept.refresh_after_ingest, args=("F1", report, sqlite_url)) for _ in range(3)]
+    results: list[list[int]] = []
+
+    def refresh() -> None:
+        results.append(kept.refresh_after_ingest("F1", report, sqlite_url))
+    threads = [threading.Thread(target=refresh) for _ in range(3)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     assert most == 1
+    # the two that came while one ran were handed to it (no thread held waiting): it made one more pass
+    assert sorted(len(r) > 0 for r in results) == [False, False, True]
     assert whole == len(stored.kept_years("F1", stored.variant("linear", False), sqlite_url))
+
+
+def test_a_batch_closing_during_a_refresh_is_refreshed_by_it(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The call that finds a refresh running returns at once; the running one then covers its span too."""
+    import threading
+
+    save_factory_setup(SETUP, sqlite_url)
+    started, release = threading.Event(), threading.Event()
+    seen: list[int] = []
+
+    def slow_kept_year(factory_id: str, year: int, url: str | None = None, **_kw: Any) -> None:
+        seen.append(year)
+        started.set()
+        release.wait(10)
+    monkeypatch.setattr(kept, "kept_year", slow_kept_year)
+    t23 = int(datetime(2023, 6, 1, tzinfo=TZ).timestamp())
+    t24 = int(datetime(2024, 6, 1, tzinfo=TZ).timestamp())
+    out: list[list[int]] = []
+    runner = threading.Thread(target=lambda: out.append(kept.refresh_after_ingest(
+        "F1", IngestReport(batch_id=1, first_ts=t23, last_ts=t23), sqlite_url)))
+    runner.start()
+    assert started.wait(10)
+    assert kept.refresh_after_ingest("F1", IngestReport(batch_id=2, first_ts=t24, last_ts=t24), sqlite_url) == []
+    release.set()
+    runner.join(10)
+    assert out == [[2023, 2024]] and seen == [2023, 2024]

@@ -182,10 +182,12 @@ def _update_by_days(fm: FactoryMeters, year: int, kind: str, touched: list[tuple
 
 
 _log = logging.getLogger(__name__)
-#: One refresh of a factory at a time in this process (batches closing together, e.g. REST pushes answered in
-#: parallel, would each scan a year never kept, side by side); the later ones find it kept and update it.
-_REFRESHING: dict[tuple[str | None, str], threading.Lock] = {}
-_REFRESHING_LOCK = threading.Lock()
+#: The refreshes running in this process, by (store, factory), with the span of readings [s, UTC] closed
+#: batches stored while one ran: one refresh of a factory at a time (batches closing together, e.g. REST
+#: pushes answered in parallel, would each scan a year never kept, side by side), and a batch that closes
+#: meanwhile is handed to it (one more pass after the current one) instead of holding a thread to wait.
+_RUNNING: dict[tuple[str | None, str], tuple[int, int] | None] = {}
+_RUNNING_LOCK = threading.Lock()
 
 
 def refresh_after_ingest(factory_id: str, report: IngestReport, url: str | None = None, *,
@@ -201,27 +203,46 @@ def refresh_after_ingest(factory_id: str, report: IngestReport, url: str | None 
     updated incrementally (:func:`kept_year`). Nothing here can change a figure: every read checks the
     kept state against what was written since. A failure is logged and leaves the roll-ups as they
     were (the next read recomputes what it needs); the batch stays stored. ``progress(done, total)`` is
-    called with meters when a year is scanned whole.
+    called with meters when a year is scanned whole. While a refresh of the factory runs in this process,
+    another returns at once (``[]``) and the running one makes one more pass over its span.
     """
     if report.first_ts is None or report.last_ts is None:
         return []
-    with _REFRESHING_LOCK:
-        turn = _REFRESHING.setdefault((url, factory_id), threading.Lock())
-    with turn:
-        return _refresh(factory_id, report, url, progress)
+    key = (url, factory_id)
+    span = (report.first_ts, report.last_ts)
+    with _RUNNING_LOCK:
+        if key in _RUNNING:  # handed to the refresh running now, which makes one more pass for it
+            waiting = _RUNNING[key]
+            _RUNNING[key] = span if waiting is None else (min(waiting[0], span[0]), max(waiting[1], span[1]))
+            return []
+        _RUNNING[key] = None
+    done: set[int] = set()
+    try:
+        while True:
+            done |= set(_refresh(factory_id, report.batch_id, span, url, progress))
+            with _RUNNING_LOCK:
+                waiting = _RUNNING[key]
+                if waiting is None:
+                    del _RUNNING[key]
+                    return sorted(done)
+                span, _RUNNING[key] = waiting, None
+    except BaseException:
+        with _RUNNING_LOCK:
+            _RUNNING.pop(key, None)
+        raise
 
 
-def _refresh(factory_id: str, report: IngestReport, url: str | None,
+def _refresh(factory_id: str, batch_id: int, span: tuple[int, int], url: str | None,
              progress: Callable[[int, int], None] | None) -> list[int]:
-    assert report.first_ts is not None and report.last_ts is not None
+    first_ts, last_ts = span
     try:
         fm = load_factory_meters(factory_id, url)
         zone = ZoneInfo(fm.timezone)
-        years = set(range(datetime.fromtimestamp(report.first_ts, zone).year,
-                          datetime.fromtimestamp(report.last_ts, zone).year + 1))
+        def year_of(ts: int) -> int:
+            return datetime.fromtimestamp(ts, zone).year
+        years = set(range(year_of(first_ts), year_of(last_ts) + 1))
         before, after = margins(fm, "linear")
-        near = {datetime.fromtimestamp(report.first_ts - after, zone).year,
-                datetime.fromtimestamp(report.last_ts + before, zone).year}
+        near = {year_of(first_ts - after), year_of(last_ts + before)}
         years |= near & set(kept.kept_years(factory_id, kept.variant("linear", False), url))
         # hours only where every real meter's intervals fit inside hours (an 8-hour meter's cannot: the
         # hour roll-up raises, and the whole year would never be kept)
@@ -233,5 +254,5 @@ def _refresh(factory_id: str, report: IngestReport, url: str | None,
         return sorted(years)
     except Exception:  # a cache: the batch is stored whatever happens here, and every read rechecks the state
         _log.warning("roll-ups of %s not brought up to date after batch %s: the next read recomputes them",
-                     factory_id, report.batch_id, exc_info=True)
+                     factory_id, batch_id, exc_info=True)
         return []
