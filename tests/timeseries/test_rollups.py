@@ -20,7 +20,8 @@ from zerocarbon.timeseries.intervals import (
     interval_power,
     meter_table,
 )
-from zerocarbon.timeseries.rollups import evaluate_virtual, parse_formula, rollup_hierarchy, rollup_time
+from zerocarbon.timeseries.rollups import rollup_hierarchy, rollup_time
+from zerocarbon.timeseries.virtual import evaluate_virtual, parse_formula
 
 T = 1_672_502_400  # 2022-12-31 16:00 UTC = 2023-01-01 00:00 in Asia/Shanghai
 Q = 900

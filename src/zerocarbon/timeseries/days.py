@@ -51,7 +51,8 @@ from zerocarbon.timeseries.months import (
     only_meters,
     virtual_uses,
 )
-from zerocarbon.timeseries.rollups import evaluate_virtual, rollup_time, rollup_time_in
+from zerocarbon.timeseries.rollups import rollup_time, rollup_time_in
+from zerocarbon.timeseries.virtual import evaluate_virtual
 from zerocarbon.timeseries.year import FactoryMeters, ReadingsView, inputs_of, margins, scan_chunks, virtual_inputs
 
 #: meter → [lo, hi): whole local days [s, UTC] to recompute

@@ -44,7 +44,8 @@ import pyarrow.compute as pc
 from zerocarbon.timeseries import carbon as tc
 from zerocarbon.timeseries import hour_parts as hp
 from zerocarbon.timeseries.intervals import GAP_SCHEMA, INTERVAL_SCHEMA, UNUSED_SCHEMA, Estimate, fetch
-from zerocarbon.timeseries.rollups import Freq, VirtualValues, evaluate_virtual, rollup_time, rollup_time_in
+from zerocarbon.timeseries.rollups import Freq, rollup_time, rollup_time_in
+from zerocarbon.timeseries.virtual import VirtualValues, evaluate_virtual
 from zerocarbon.timeseries.year import (
     FactoryMeters,
     MeteredYear,

@@ -1,12 +1,12 @@
 """Virtual meters per interval, written once in the canonical dialect (DuckDB), for the region engine.
 
-The same semantics as :func:`zerocarbon.timeseries.rollups.evaluate_virtual` (the metered year's evaluation in
+The same semantics as :func:`zerocarbon.timeseries.virtual.evaluate_virtual` (the metered year's evaluation in
 Python/Arrow), run by DuckDB as written and by Spark transpiled (:mod:`zerocarbon.timeseries.dialects_spark`), as
 the interval SQL and the roll-ups are:
 
 - the terms (coefficient × input meter, ``sum(children)`` expanded, the conversion of the input's energy unit to
   the virtual meter's folded into the coefficient) are the metered year's own, from
-  :func:`~zerocarbon.timeseries.rollups.evaluate_virtual` over no values (its formula parser, unit conversion,
+  :func:`~zerocarbon.timeseries.virtual.evaluate_virtual` over no values (its formula parser, unit conversion,
   node expansion and cycle check), so the two paths cannot read a formula differently;
 - a virtual meter's value at a time exists only when every input has a value there; otherwise it is null and
   flagged :data:`~zerocarbon.timeseries.intervals.FLAG_INCOMPLETE` (a difference of partial inputs would be a wrong
@@ -31,7 +31,7 @@ import pyarrow as pa
 
 from zerocarbon.errors import InputError
 from zerocarbon.timeseries import intervals as iv
-from zerocarbon.timeseries.rollups import evaluate_virtual
+from zerocarbon.timeseries.virtual import evaluate_virtual
 
 #: One row per (virtual meter, input): the coefficient including unit conversion, exact when it has at most
 #: 6 decimals, the number of inputs of the virtual meter and its dependency level (1: real inputs only).

@@ -40,11 +40,10 @@ from zerocarbon.timeseries.intervals import (
 )
 from zerocarbon.timeseries.rollups import (
     Freq,
-    VirtualValues,
-    evaluate_virtual,
     rollup_time,
     rollup_time_in,
 )
+from zerocarbon.timeseries.virtual import VirtualValues, evaluate_virtual
 
 #: read(meter_ids, start, end) → the current readings of those meters in [start, end) [s, UTC]
 #: (:data:`~zerocarbon.timeseries.intervals.READING_SCHEMA`).
@@ -84,7 +83,7 @@ class MeteredYear:
     Built once by :func:`scan_year`, chunk by chunk (:data:`CHUNK_READINGS`): the interval
     values of real meters are rolled up per chunk and dropped; only those a virtual meter uses are
     kept, to evaluate the virtual meters per interval
-    (:func:`zerocarbon.timeseries.rollups.evaluate_virtual`). Nothing here reads a store.
+    (:func:`zerocarbon.timeseries.virtual.evaluate_virtual`). Nothing here reads a store.
 
     Attributes
     ----------

@@ -1,6 +1,6 @@
 """Virtual meters on the region engine (issue 17): the monthly totals of virtual meters evaluated by
 :mod:`zerocarbon.timeseries.virtual_sql` equal, Decimal for Decimal, those of the factory's own metered year
-(:func:`zerocarbon.timeseries.rollups.evaluate_virtual` per interval in Python/Arrow, then rolled up), and one
+(:func:`zerocarbon.timeseries.virtual.evaluate_virtual` per interval in Python/Arrow, then rolled up), and one
 month is also written out from the readings by hand. ``T = sum(children)`` expands through the node tree the layout
 carries (E1 and SUB on the two child nodes of T's node); a layout written before the node tree was exported reads with
 no nodes and leaves T out. The Spark run of the same layout is in

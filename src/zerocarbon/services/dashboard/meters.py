@@ -35,7 +35,8 @@ from zerocarbon.services.metering.year import FactoryMeters
 from zerocarbon.store.factories import period_bounds
 from zerocarbon.store.readings import read_current
 from zerocarbon.timeseries.intervals import FLAG_ESTIMATED, Intervals, interval_consumption
-from zerocarbon.timeseries.rollups import Freq, evaluate_virtual, rollup_time
+from zerocarbon.timeseries.rollups import Freq, rollup_time
+from zerocarbon.timeseries.virtual import evaluate_virtual
 from zerocarbon.units import unit_label
 
 
