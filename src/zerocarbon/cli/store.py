@@ -108,7 +108,8 @@ def ingest_file_cmd(
 
     try:
         spec = read_file_layout(layout) if layout else None
-        report = ingest_meter_file(path, factory, spec, url=db, resume=resume, progress=progress and not as_json)
+        report = ingest_meter_file(path, factory, spec, url=db, resume=resume, progress=progress and not as_json,
+                                   lang=lang)
     except ZerocarbonError as exc:
         fail(exc)
     if as_json:

@@ -139,14 +139,15 @@ def describe_meter_file(path: str | Path, factory_id: str, layout: FileLayout | 
 
 def ingest_meter_file(path: str | Path, factory_id: str, layout: FileLayout | Mapping[str, Any] | None = None,
                       url: str | None = None, resume: bool = False, progress: bool = False,
-                      chunk_rows: int = CHUNK_ROWS, now: int | None = None) -> IngestReport:
+                      chunk_rows: int = CHUNK_ROWS, now: int | None = None, lang: str = "zh") -> IngestReport:
     """Import a CSV/XLSX file of meter readings of ``factory_id``; returns accepted/rejected/duplicate counts.
 
     ``layout`` None (or without ``layout``) is detected from the header as in
     :func:`describe_meter_file`. ``resume`` continues an interrupted import of the same file. Once the
     batch has closed, the roll-ups kept for the factory are brought up to date with it
     (:func:`zerocarbon.services.metering.rollups.refresh_after_ingest`; ``progress`` shows that stage
-    too), so that the dashboard, the inventory and hourly carbon read roll-ups, not the readings.
+    too, labelled in ``lang``), so that the dashboard, the inventory and hourly carbon read roll-ups, not
+    the readings.
     """
     codes = _require_factory(factory_id, url)
     chosen = _layout(layout)
@@ -155,7 +156,8 @@ def ingest_meter_file(path: str | Path, factory_id: str, layout: FileLayout | Ma
     report = ingest_file(path, factory_id, chosen, url=url, resume=resume, progress=progress,
                          chunk_rows=chunk_rows, now=now)
     with _rollup_progress(progress) as bar:
-        task = bar.add_task("更新汇总 / roll-ups", total=None) if bar is not None else None
+        label = "更新汇总数据" if lang == "zh" else "updating roll-ups"
+        task = bar.add_task(label, total=None) if bar is not None else None
 
         def step(done: int, total: int) -> None:
             if bar is not None and task is not None:
