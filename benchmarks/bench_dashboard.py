@@ -4,7 +4,8 @@ The server is the real one (``uvicorn zerocarbon.api.app:create_app``) in a subp
 signs in and drives each endpoint with ``--concurrency`` parallel requests (httpx), bounded by
 ``--requests`` and ``--seconds`` per endpoint. Prints one JSON object: per endpoint the cold first
 request (computed, then cached by the dashboard service) and the warm latencies p50/p95/p99 with
-requests/s, errors, and the server's peak RSS after it.
+requests/s, errors, and the server's peak RSS after it; then the direct one-pass reference query
+(:func:`direct_reference`) in a fresh process, and the cold overview's ratio to it.
 
 Endpoints whose requests repeat are answered from the in-memory cache after the first one
 (overview, emissions, energy, inventory, quality, portfolio); the meter series and line traces ask
@@ -173,6 +174,23 @@ def drive(client: httpx.Client, make_path: Callable[[random.Random], str], reque
             "mean_ms": ms(statistics.fmean(lat)) if lat else None, "max_ms": ms(lat[-1]) if lat else None}
 
 
+def direct_reference(url: str, factory: str, year: int) -> dict[str, Any]:
+    """The direct one-pass DuckDB query of ``bench_metered_year.py`` (exact monthly sums per meter over the
+    store's Parquet parts), in a fresh process as the server's first request is: what the cold overview is
+    compared with. (That the overview's figures equal the engine's is ``bench_store_inventory.py``'s check:
+    the overview shows that inventory.)"""
+    code = ("import json, resource, sys, time; sys.path.insert(0, sys.argv[1]); "
+            "from bench_metered_year import reference; t = time.perf_counter(); "
+            "rows = reference(sys.argv[2], sys.argv[3], int(sys.argv[4]), 'interval'); "
+            "print(json.dumps({'seconds': round(time.perf_counter() - t, 2), 'monthly_rows': len(rows), "
+            "'peak_rss_mb': round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}))")
+    out = subprocess.run([sys.executable, "-c", code, str(HERE), url, factory, str(year)], check=True,
+                         capture_output=True, text=True)
+    result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    result["what"] = "exact monthly sums per meter, one DuckDB query over the store's Parquet parts"
+    return result
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--store", type=Path, help="an existing SQLite store (else one is built in --workdir)")
@@ -271,8 +289,13 @@ def main() -> None:
             server.wait(timeout=20)
         except subprocess.TimeoutExpired:
             server.kill()
+    reference = direct_reference(url, args.factory, args.year)
+    if "overview" in results:
+        results["overview"]["ratio_to_reference"] = round(results["overview"]["cold_first_ms"] / 1000
+                                                          / reference["seconds"], 2)
     print(json.dumps({
         "benchmark": "dashboard_endpoints", "store": url, "factory": args.factory, "meters": len(meters),
+        "reference": reference,
         "readings": readings, "store_build_seconds": round(build_seconds, 1), "concurrency": args.concurrency,
         "requests_per_endpoint_max": args.requests, "seconds_per_endpoint_max": args.seconds,
         "latency": "per request, client side over loopback; warm = after the first (cold) request",

@@ -14,6 +14,10 @@ is closed: its columnar cache is checked against the store and its audit digest
 * ``rollups_years``, ``rollups_seconds``, ``peak_rss_rollups_mb``: the factory's roll-ups brought up to date
   after the batch closed, as a file import does (its first batch: the year scanned whole and kept, with
   the hour and day roll-ups next to the store), so that the dashboard's first request reads roll-ups;
+* ``reference``, ``ratio``: the same Parquet file loaded straight into a DuckDB table in one statement
+  (:func:`direct_load`; its seconds, peak RSS, and whether its rows and exact sum of values equal the
+  store's), and ingest + close over it: what the user path's validation, idempotent write, columnar
+  parts and audit digest cost beside a bare load;
 * ``store_mb``, ``columnar_cache_mb``, ``cold`` (the store is new: one cold run, no repetition: a
   full run takes about six minutes and writes 4 GB).
 
@@ -32,6 +36,7 @@ import resource
 import shutil
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -111,6 +116,40 @@ def _peak_since_reset() -> int:
     raise RuntimeError("no VmHWM in /proc/self/status")
 
 
+def direct_load(source: Path, url: str, workdir: Path) -> dict[str, Any]:
+    """The reference: the same Parquet file loaded straight into a DuckDB table (meter codes joined to the
+    store's meter ids; no validation, no idempotency, no audit), then checked against what the store holds:
+    the same number of rows and the same exact sum of values (DECIMAL(38,6)) over the columnar cache."""
+    import duckdb
+
+    from zerocarbon.store.columnar import cache_dir
+    from zerocarbon.store.factories import load_meters
+
+    meters = load_meters("BENCH", url)
+    ids = pa.table({"code": list(meters), "meter_id": [m.id for m in meters.values()]})
+    target = workdir / "reference.duckdb"
+    target.unlink(missing_ok=True)
+    reset = _reset_peak()
+    t = time.perf_counter()
+    con = duckdb.connect(str(target))
+    con.register("ids", ids)
+    con.execute("CREATE TABLE readings AS SELECT i.meter_id, s.ts, s.value, 0 AS flags "
+                f"FROM read_parquet('{source}') s JOIN ids i ON i.code = s.meter")
+    con.close()
+    seconds = time.perf_counter() - t
+    peak = _peak_since_reset() if reset else None
+    root = cache_dir(url)
+    assert root is not None
+    con = duckdb.connect(str(target))
+    ref = con.sql("SELECT count(*), sum(value::DECIMAL(38,6)) FROM readings").fetchall()[0]
+    parts = [str(p) for p in sorted(root.glob("batch-*/part-*.parquet"))]
+    got = con.sql(f"SELECT count(*), sum(value::DECIMAL(38,6)) FROM read_parquet({parts!r})").fetchall()[0]
+    con.close()
+    target.unlink(missing_ok=True)
+    return {"what": "the Parquet file into a DuckDB table, one statement", "seconds": round(seconds, 2),
+            "peak_rss_mb": peak, "rows": int(ref[0]), "agree": ref == got}
+
+
 def _rss_now() -> int:
     for line in Path("/proc/self/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -163,6 +202,7 @@ def main() -> None:
     years = refresh_after_ingest("BENCH", total, url)
     rollup_seconds = time.perf_counter() - t_r
     peak_rollups = _peak_since_reset() if reset else None
+    reference = direct_load(source, url, args.workdir) if args.source == "parquet" else None
     db_bytes = sum(p.stat().st_size for p in args.workdir.glob("store.db*") if p.is_file())
     cache_bytes = sum(p.stat().st_size for p in (args.workdir / "store.db.columnar").rglob("*") if p.is_file())
     print(json.dumps({
@@ -175,6 +215,8 @@ def main() -> None:
         "peak_rss_ingest_mb": peak_ingest,
         "rollups_years": years, "rollups_seconds": round(rollup_seconds, 2), "rss_before_rollups_mb": rss_before,
         "peak_rss_rollups_mb": peak_rollups,
+        "reference": reference,
+        "ratio": round(seconds / reference["seconds"], 2) if reference else None,
         "store_mb": round(db_bytes / 2**20), "columnar_cache_mb": round(cache_bytes / 2**20), "cold": True,
     }))
     if not args.keep:

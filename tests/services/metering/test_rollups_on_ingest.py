@@ -202,3 +202,32 @@ def test_a_batch_closing_during_a_refresh_is_refreshed_by_it(sqlite_url: str, mo
     release.set()
     runner.join(10)
     assert out == [[2023, 2024]] and seen == [2023, 2024]
+
+
+def test_batches_handed_over_are_refreshed_in_their_own_years(sqlite_url: str,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two batches handed to a running refresh (a backfill of 2021, today's push of 2025) make it refresh their
+    years, not every year between them (each never kept would be scanned whole)."""
+    import threading
+
+    save_factory_setup(SETUP, sqlite_url)
+    started, release = threading.Event(), threading.Event()
+    seen: list[int] = []
+
+    def slow_kept_year(factory_id: str, year: int, url: str | None = None, **_kw: Any) -> None:
+        seen.append(year)
+        started.set()
+        release.wait(10)
+    monkeypatch.setattr(kept, "kept_year", slow_kept_year)
+    ts = {y: int(datetime(y, 6, 1, tzinfo=TZ).timestamp()) for y in (2021, 2023, 2025)}
+    out: list[list[int]] = []
+    runner = threading.Thread(target=lambda: out.append(kept.refresh_after_ingest(
+        "F1", IngestReport(batch_id=1, first_ts=ts[2023], last_ts=ts[2023]), sqlite_url)))
+    runner.start()
+    assert started.wait(10)
+    for batch_id, y in ((2, 2021), (3, 2025)):
+        assert kept.refresh_after_ingest("F1", IngestReport(batch_id=batch_id, first_ts=ts[y], last_ts=ts[y]),
+                                         sqlite_url) == []
+    release.set()
+    runner.join(10)
+    assert seen == [2023, 2021, 2025] and out == [[2021, 2023, 2025]]

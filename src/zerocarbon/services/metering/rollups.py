@@ -182,11 +182,11 @@ def _update_by_days(fm: FactoryMeters, year: int, kind: str, touched: list[tuple
 
 
 _log = logging.getLogger(__name__)
-#: The refreshes running in this process, by (store, factory), with the span of readings [s, UTC] closed
-#: batches stored while one ran: one refresh of a factory at a time (batches closing together, e.g. REST
+#: The refreshes running in this process, by (store, factory), with the spans of readings [s, UTC] closed
+#: batches stored while one ran (each its own: a hull would take in the years between): one refresh of a factory at a time (batches closing together, e.g. REST
 #: pushes answered in parallel, would each scan a year never kept, side by side), and a batch that closes
 #: meanwhile is handed to it (one more pass after the current one) instead of holding a thread to wait.
-_RUNNING: dict[tuple[str | None, str], tuple[int, int] | None] = {}
+_RUNNING: dict[tuple[str | None, str], list[tuple[int, int]]] = {}
 _RUNNING_LOCK = threading.Lock()
 
 
@@ -209,40 +209,40 @@ def refresh_after_ingest(factory_id: str, report: IngestReport, url: str | None 
     if report.first_ts is None or report.last_ts is None:
         return []
     key = (url, factory_id)
-    span = (report.first_ts, report.last_ts)
+    spans = [(report.first_ts, report.last_ts)]
     with _RUNNING_LOCK:
         if key in _RUNNING:  # handed to the refresh running now, which makes one more pass for it
-            waiting = _RUNNING[key]
-            _RUNNING[key] = span if waiting is None else (min(waiting[0], span[0]), max(waiting[1], span[1]))
+            _RUNNING[key] += spans
             return []
-        _RUNNING[key] = None
+        _RUNNING[key] = []
     done: set[int] = set()
     try:
         while True:
-            done |= set(_refresh(factory_id, report.batch_id, span, url, progress))
+            done |= set(_refresh(factory_id, report.batch_id, spans, url, progress))
             with _RUNNING_LOCK:
-                waiting = _RUNNING[key]
-                if waiting is None:
+                if not _RUNNING[key]:
                     del _RUNNING[key]
                     return sorted(done)
-                span, _RUNNING[key] = waiting, None
+                spans, _RUNNING[key] = _RUNNING[key], []
     except BaseException:
         with _RUNNING_LOCK:
             _RUNNING.pop(key, None)
         raise
 
 
-def _refresh(factory_id: str, batch_id: int, span: tuple[int, int], url: str | None,
+def _refresh(factory_id: str, batch_id: int, spans: list[tuple[int, int]], url: str | None,
              progress: Callable[[int, int], None] | None) -> list[int]:
-    first_ts, last_ts = span
     try:
         fm = load_factory_meters(factory_id, url)
         zone = ZoneInfo(fm.timezone)
         def year_of(ts: int) -> int:
             return datetime.fromtimestamp(ts, zone).year
-        years = set(range(year_of(first_ts), year_of(last_ts) + 1))
         before, after = margins(fm, "linear")
-        near = {year_of(first_ts - after), year_of(last_ts + before)}
+        years: set[int] = set()
+        near: set[int] = set()
+        for first_ts, last_ts in spans:
+            years |= set(range(year_of(first_ts), year_of(last_ts) + 1))
+            near |= {year_of(first_ts - after), year_of(last_ts + before)}
         years |= near & set(kept.kept_years(factory_id, kept.variant("linear", False), url))
         # hours only where every real meter's intervals fit inside hours (an 8-hour meter's cannot: the
         # hour roll-up raises, and the whole year would never be kept)
