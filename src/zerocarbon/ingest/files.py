@@ -295,7 +295,7 @@ def detect_layout(path: str | Path, meter_codes: list[str], layout: FileLayout |
 
 def ingest_file(path: str | Path, factory_id: str, layout: FileLayout | None = None, *, url: str | None = None,
                 resume: bool = False, progress: bool = False, chunk_rows: int = CHUNK_ROWS,
-                now: int | None = None) -> IngestReport:
+                now: int | None = None, lang: str = "zh") -> IngestReport:
     """Import the readings of one CSV or XLSX file of ``factory_id``; returns the batch's report.
 
     Parameters
@@ -309,7 +309,7 @@ def ingest_file(path: str | Path, factory_id: str, layout: FileLayout | None = N
         ``resume_offset``; the report then covers the whole file. Without it a new batch starts
         (re-imported readings count as duplicates).
     progress : bool
-        Show a progress bar on stderr (bytes for CSV, rows for XLSX).
+        Show a progress bar on stderr (bytes for CSV, rows for XLSX), labelled in ``lang`` ("zh" or "en").
     chunk_rows : int
         Readings per call of the pipeline (and per committed step of ``resume_offset``): that many
         rows of a long file, that many divided by the number of meter columns of a wide one [rows].
@@ -372,7 +372,8 @@ def ingest_file(path: str | Path, factory_id: str, layout: FileLayout | None = N
                         _save_progress(report, offset, url)
                     if bar is not None and task is not None:
                         done = source.position() if source.size is not None else offset
-                        bar.update(task, completed=done, description=f"{source.where}: {offset:,} rows")
+                        label = f"{source.where}：{offset:,} 行" if lang == "zh" else f"{source.where}: {offset:,} rows"
+                        bar.update(task, completed=done, description=label)
             except BaseException as exc:
                 _close_after(exc, report, offset, url)
                 raise

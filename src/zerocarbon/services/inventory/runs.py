@@ -31,8 +31,8 @@ from zerocarbon.model.vocabulary import category_label, parameter_label
 from zerocarbon.reports.i18n import MESSAGES, t
 from zerocarbon.services.inventory.indicator import zero_carbon_indicator
 from zerocarbon.services.metering.rollups import kept_year
-from zerocarbon.services.metering.year import MeteredYear
-from zerocarbon.store.readings import read_current
+from zerocarbon.services.metering.year import MeteredYear, load_factory_meters
+from zerocarbon.store.readings import latest_reading_time, read_current
 from zerocarbon.timeseries.activity import (
     INVOICE_TOLERANCE,
     discrepancies,
@@ -96,6 +96,22 @@ def run_inventory(path: str | Path, year: int | None = None, *, library: FactorL
                       progress=progress, month=month, multi_year=multi_year)
 
 
+def latest_year(factory_id: str, url: str | None = None) -> int:
+    """The local year of the factory's newest reading (what ``--year`` defaults to with ``--factory``).
+
+    Raises
+    ------
+    InputError
+        The factory has no readings yet.
+    """
+    fm = load_factory_meters(factory_id, url)
+    newest = latest_reading_time([int(i) for i in fm.meters["meter_id"].to_pylist()], url)
+    if newest is None:
+        raise InputError(f"工厂 {factory_id} 尚无计量读数：请给出 --year 或 --month",
+                         f"factory {factory_id} has no meter readings yet: give --year or --month", field="year")
+    return datetime.fromtimestamp(newest, ZoneInfo(fm.timezone)).year
+
+
 def run_store_inventory(factory_id: str, year: int | None = None, *, url: str | None = None,
                         declared: str | Path | None = None, month: str | None = None,
                         estimate: str | None = "linear", mc_draws: int = DEFAULT_DRAWS,
@@ -113,7 +129,7 @@ def run_store_inventory(factory_id: str, year: int | None = None, *, url: str | 
     """
     target = year if year is not None else (Period.parse(month).year if month else None)
     if target is None:
-        raise InputError("请给出 --year 或 --month", "give --year or --month", field="year")
+        target = latest_year(factory_id, url)
     if metered is not None and (metered.year != target or metered.estimate != estimate
                                 or metered.factory.factory_id != factory_id):
         raise ValueError(f"metered data of {metered.factory.factory_id} {metered.year} (estimate "

@@ -154,9 +154,9 @@ def ingest_meter_file(path: str | Path, factory_id: str, layout: FileLayout | Ma
     if chosen is None or chosen.layout is None:
         chosen = detect_layout(path, codes, chosen)
     report = ingest_file(path, factory_id, chosen, url=url, resume=resume, progress=progress,
-                         chunk_rows=chunk_rows, now=now)
+                         chunk_rows=chunk_rows, now=now, lang=lang)
     with _rollup_progress(progress) as bar:
-        label = "更新汇总数据" if lang == "zh" else "updating roll-ups"
+        label = "更新汇总数据（表计）" if lang == "zh" else "updating roll-ups (meters)"
         task = bar.add_task(label, total=None) if bar is not None else None
 
         def step(done: int, total: int) -> None:

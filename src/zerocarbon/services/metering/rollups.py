@@ -183,9 +183,10 @@ def _update_by_days(fm: FactoryMeters, year: int, kind: str, touched: list[tuple
 
 _log = logging.getLogger(__name__)
 #: The refreshes running in this process, by (store, factory), with the spans of readings [s, UTC] closed
-#: batches stored while one ran (each its own: a hull would take in the years between): one refresh of a factory at a time (batches closing together, e.g. REST
-#: pushes answered in parallel, would each scan a year never kept, side by side), and a batch that closes
-#: meanwhile is handed to it (one more pass after the current one) instead of holding a thread to wait.
+#: batches stored while one ran (each its own: one span over them all would take in the years between, each
+#: never kept scanned whole): one refresh of a factory at a time (batches closing together, e.g. REST pushes
+#: answered in parallel, would each scan a year never kept, side by side), and a batch that closes meanwhile
+#: is handed to it (one more pass after the current one) instead of holding a thread to wait.
 _RUNNING: dict[tuple[str | None, str], list[tuple[int, int]]] = {}
 _RUNNING_LOCK = threading.Lock()
 
