@@ -231,3 +231,20 @@ def test_batches_handed_over_are_refreshed_in_their_own_years(sqlite_url: str,
     release.set()
     runner.join(10)
     assert seen == [2023, 2021, 2025] and out == [[2021, 2023, 2025]]
+
+
+def test_a_wide_span_refreshes_its_ends_and_the_kept_years_between(sqlite_url: str,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """A batch with a stray reading of 2015 and the rest in 2023 does not scan the seven years between."""
+    save_factory_setup(SETUP, sqlite_url)
+    kept.kept_year("F1", 2019, sqlite_url)  # kept earlier: refreshed (incrementally)
+    seen: list[int] = []
+    monkeypatch.setattr(kept, "kept_year", lambda factory_id, year, url=None, **_kw: seen.append(year))
+    old = int(datetime(2015, 6, 1, tzinfo=TZ).timestamp())
+    new = int(datetime(2023, 6, 1, tzinfo=TZ).timestamp())
+    wide = kept.refresh_after_ingest("F1", IngestReport(batch_id=1, first_ts=old, last_ts=new), sqlite_url)
+    assert wide == [2015, 2019, 2023] == seen
+    seen.clear()
+    near = int(datetime(2021, 6, 1, tzinfo=TZ).timestamp())  # three years: each one
+    close = kept.refresh_after_ingest("F1", IngestReport(batch_id=2, first_ts=near, last_ts=new), sqlite_url)
+    assert close == [2021, 2022, 2023] == seen

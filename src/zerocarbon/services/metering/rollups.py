@@ -188,6 +188,8 @@ _log = logging.getLogger(__name__)
 #: answered in parallel, would each scan a year never kept, side by side), and a batch that closes meanwhile
 #: is handed to it (one more pass after the current one) instead of holding a thread to wait.
 _RUNNING: dict[tuple[str | None, str], list[tuple[int, int]]] = {}
+#: A batch whose readings span more years than this refreshes only the years at its ends and those kept.
+WIDE_SPAN_YEARS = 2
 _RUNNING_LOCK = threading.Lock()
 
 
@@ -198,8 +200,9 @@ def refresh_after_ingest(factory_id: str, report: IngestReport, url: str | None 
     roll-ups instead of readings: the way those read the year (gaps filled linearly, energy registers),
     with the hour roll-ups where the store keeps files. Returns the local years brought up to date.
 
-    The years are those the batch stored readings in, and a year next to them whose roll-ups are kept
-    when the batch's readings lie within its read margin (a counter reading just after New Year closes
+    The years are those the batch stored readings in (from its first to its last reading; over more than
+    :data:`WIDE_SPAN_YEARS` years, the two ends and the kept years between), and a year next to them whose
+    roll-ups are kept when the batch's readings lie within its read margin (a counter reading just after New Year closes
     the year before's last interval). A year never kept before is scanned whole (and kept); one kept is
     updated incrementally (:func:`kept_year`). Nothing here can change a figure: every read checks the
     kept state against what was written since. A failure is logged and leaves the roll-ups as they
@@ -241,10 +244,15 @@ def _refresh(factory_id: str, batch_id: int, spans: list[tuple[int, int]], url: 
         before, after = margins(fm, "linear")
         years: set[int] = set()
         near: set[int] = set()
+        held = set(kept.kept_years(factory_id, kept.variant("linear", False), url))
         for first_ts, last_ts in spans:
-            years |= set(range(year_of(first_ts), year_of(last_ts) + 1))
+            lo, hi = year_of(first_ts), year_of(last_ts)
+            # a wide span (a backfill with a stray old reading) would scan every year between: its ends, and
+            # the kept years between, are refreshed; a year never kept inside it waits for its first read
+            years |= set(range(lo, hi + 1)) if hi - lo <= WIDE_SPAN_YEARS else {lo, hi} | {y for y in held
+                                                                                          if lo <= y <= hi}
             near |= {year_of(first_ts - after), year_of(last_ts + before)}
-        years |= near & set(kept.kept_years(factory_id, kept.variant("linear", False), url))
+        years |= near & held
         # hours only where every real meter's intervals fit inside hours (an 8-hour meter's cannot: the
         # hour roll-up raises, and the whole year would never be kept)
         steps = [int(x or 900) for x, v in zip(fm.meters["interval_seconds"].to_pylist(),
