@@ -178,11 +178,10 @@ def test_refreshes_of_one_factory_run_one_at_a_time(sqlite_url: str, monkeypatch
     assert whole == len(stored.kept_years("F1", stored.variant("linear", False), sqlite_url))
 
 
-def test_a_batch_closing_during_a_refresh_is_refreshed_by_it(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The call that finds a refresh running returns at once; the running one then covers its span too."""
+def _slow_kept_year(monkeypatch: pytest.MonkeyPatch) -> tuple[Any, Any, list[int]]:
+    """kept_year replaced by one that notes its year, says it started, and waits to be released."""
     import threading
 
-    save_factory_setup(SETUP, sqlite_url)
     started, release = threading.Event(), threading.Event()
     seen: list[int] = []
 
@@ -191,6 +190,15 @@ def test_a_batch_closing_during_a_refresh_is_refreshed_by_it(sqlite_url: str, mo
         started.set()
         release.wait(10)
     monkeypatch.setattr(kept, "kept_year", slow_kept_year)
+    return started, release, seen
+
+
+def test_a_batch_closing_during_a_refresh_is_refreshed_by_it(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The call that finds a refresh running returns at once; the running one then covers its span too."""
+    import threading
+
+    save_factory_setup(SETUP, sqlite_url)
+    started, release, seen = _slow_kept_year(monkeypatch)
     t23 = int(datetime(2023, 6, 1, tzinfo=TZ).timestamp())
     t24 = int(datetime(2024, 6, 1, tzinfo=TZ).timestamp())
     out: list[list[int]] = []
@@ -211,14 +219,7 @@ def test_batches_handed_over_are_refreshed_in_their_own_years(sqlite_url: str,
     import threading
 
     save_factory_setup(SETUP, sqlite_url)
-    started, release = threading.Event(), threading.Event()
-    seen: list[int] = []
-
-    def slow_kept_year(factory_id: str, year: int, url: str | None = None, **_kw: Any) -> None:
-        seen.append(year)
-        started.set()
-        release.wait(10)
-    monkeypatch.setattr(kept, "kept_year", slow_kept_year)
+    started, release, seen = _slow_kept_year(monkeypatch)
     ts = {y: int(datetime(y, 6, 1, tzinfo=TZ).timestamp()) for y in (2021, 2023, 2025)}
     out: list[list[int]] = []
     runner = threading.Thread(target=lambda: out.append(kept.refresh_after_ingest(
