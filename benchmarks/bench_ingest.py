@@ -109,11 +109,19 @@ def _reset_peak() -> bool:
         return False
 
 
-def _peak_since_reset() -> int:
+def _status_mb(field: str) -> int | None:
+    """A memory figure of this process from ``/proc/self/status`` (``VmHWM``, ``VmRSS``) [MB]."""
     for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
+        if line.startswith(f"{field}:"):
             return int(line.split()[1]) // 1024
-    raise RuntimeError("no VmHWM in /proc/self/status")
+    return None
+
+
+def _peak_since_reset() -> int:
+    peak = _status_mb("VmHWM")
+    if peak is None:
+        raise RuntimeError("no VmHWM in /proc/self/status")
+    return peak
 
 
 def direct_load(source: Path, url: str, workdir: Path) -> dict[str, Any]:
@@ -148,13 +156,6 @@ def direct_load(source: Path, url: str, workdir: Path) -> dict[str, Any]:
     target.unlink(missing_ok=True)
     return {"what": "the Parquet file into a DuckDB table, one statement", "seconds": round(seconds, 2),
             "peak_rss_mb": peak, "rows": int(ref[0]), "agree": ref == got}
-
-
-def _rss_now() -> int:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) // 1024
-    return -1
 
 
 def main() -> None:
@@ -196,7 +197,7 @@ def main() -> None:
     peak_ingest = _peak_since_reset() if reset else None
     # the roll-ups the closed batch changed, brought up to date as the file import does after its batch closes
     # (the first batch of a factory: its year scanned whole and kept, with the hour and day roll-ups)
-    rss_before = _rss_now()
+    rss_before = _status_mb("VmRSS")
     reset = _reset_peak()
     t_r = time.perf_counter()
     years = refresh_after_ingest("BENCH", total, url)
