@@ -87,7 +87,9 @@ def _mutated(doc: dict[str, Any], data: st.DataObject) -> dict[str, Any]:
     changed = copy.deepcopy(doc)
     for _ in range(data.draw(st.integers(1, 3))):
         section = data.draw(st.sampled_from(["activity", "factory", "settings", "production", "certificates", "top"]))
-        value = data.draw(st.sampled_from(NASTY))
+        # a copy: the same {} drawn twice (put at the top, then into itself) made a circular document and
+        # changed NASTY for every later example
+        value = copy.deepcopy(data.draw(st.sampled_from(NASTY)))
         if section == "top":
             key = data.draw(st.sampled_from(["activity", "factory", "certificates", "schema_version", "extra"]))
             changed[key] = value
